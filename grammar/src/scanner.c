@@ -1,0 +1,264 @@
+/*
+ * External scanner for the Chronicle notation.
+ *
+ * The notation is line oriented, and what a line is depends on how it starts.
+ * At the start of every line this scanner decides:
+ *   - a whole-line comment (`//`, possibly indented) -> COMMENT (an extra,
+ *     consuming its line break so that it never ends an entry);
+ *   - an indented line under an entry -> INDENT (zero width, after the
+ *     indentation), which opens a field;
+ *   - an indented line anywhere else, or an unindented line that does not
+ *     read as a heading or an entry header -> PROSE_START (zero width);
+ *   - otherwise nothing: the grammar's own lexer reads the heading or header.
+ * It also emits NEWLINE for every line break (`\n`, `\r\n`, `\r`) and once,
+ * with zero width, at the end of a file whose last line has no line break.
+ *
+ * The only state is one flag that stops a second zero-width NEWLINE at EOF.
+ */
+
+#include "tree_sitter/alloc.h"
+#include "tree_sitter/parser.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+enum TokenType {
+  NEWLINE,
+  INDENT,
+  PROSE_START,
+  COMMENT,
+  ERROR_SENTINEL,
+};
+
+typedef struct {
+  bool eof_newline_emitted;
+} Scanner;
+
+static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
+static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
+
+static inline bool is_blank(int32_t c) { return c == ' ' || c == '\t'; }
+static inline bool is_eol(int32_t c) { return c == '\n' || c == '\r'; }
+
+/* Letters, digits, `_`, `-` and any non-ASCII code point (an approximation of
+ * \p{L}\p{N} that is good enough to classify a line; the grammar decides). */
+static inline bool is_id_char(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         (c > 127 && c != 0xA0 && c != 0x2028 && c != 0x2029 && c != 0xFEFF);
+}
+
+static inline bool is_date_char(int32_t c) {
+  return (c >= '0' && c <= '9') || c == 'X' || c == '-' || c == '?' ||
+         c == '~' || c == '%' || c == '/' || c == '.' || c == ':' ||
+         c == 'T' || c == 'Z' || c == '+';
+}
+
+/* Reads a run of ASCII lowercase letters into buf (truncated). */
+static unsigned read_word(TSLexer *lexer, char *buf, unsigned cap) {
+  unsigned n = 0;
+  while (lexer->lookahead >= 'a' && lexer->lookahead <= 'z') {
+    if (n + 1 < cap) buf[n] = (char)lexer->lookahead;
+    n++;
+    advance(lexer);
+  }
+  buf[n < cap ? n : cap - 1] = '\0';
+  return n;
+}
+
+static inline bool at_word_end(TSLexer *lexer) {
+  return !is_id_char(lexer->lookahead) || lexer->eof(lexer);
+}
+
+static void skip_blanks(TSLexer *lexer) {
+  while (is_blank(lexer->lookahead)) advance(lexer);
+}
+
+/* After the first `@`: ID, blanks, then a statement or claim verb? */
+static bool reads_as_undated_statement(TSLexer *lexer) {
+  advance(lexer); /* @ */
+  if (!is_id_char(lexer->lookahead)) return false;
+  while (is_id_char(lexer->lookahead)) advance(lexer);
+  if (!is_blank(lexer->lookahead)) return false;
+  skip_blanks(lexer);
+  char word[16];
+  read_word(lexer, word, sizeof word);
+  if (!at_word_end(lexer)) return false;
+  return strcmp(word, "said") == 0 || strcmp(word, "claims") == 0 ||
+         strcmp(word, "denies") == 0 || strcmp(word, "reports") == 0;
+}
+
+/* A date (of at least four date characters starting with four digits or X),
+ * an optional `(weekday)`, then `event` or `@`. */
+static bool reads_as_dated_entry(TSLexer *lexer) {
+  unsigned n = 0;
+  while (is_date_char(lexer->lookahead)) {
+    int32_t c = lexer->lookahead;
+    if (n < 4 && !((c >= '0' && c <= '9') || c == 'X')) return false;
+    n++;
+    advance(lexer);
+  }
+  if (n < 4 || !is_blank(lexer->lookahead)) return false;
+  skip_blanks(lexer);
+  if (lexer->lookahead == '(') {
+    while (!is_eol(lexer->lookahead) && !lexer->eof(lexer) &&
+           lexer->lookahead != ')') {
+      advance(lexer);
+    }
+    if (lexer->lookahead != ')') return false;
+    advance(lexer);
+    skip_blanks(lexer);
+  }
+  if (lexer->lookahead == '@') return true;
+  char word[8];
+  read_word(lexer, word, sizeof word);
+  return strcmp(word, "event") == 0 && at_word_end(lexer);
+}
+
+/* Decides whether an unindented line is prose. Advances the lexer freely:
+ * the caller has already marked the end of the (zero-width) token. */
+static bool line_is_prose(TSLexer *lexer) {
+  int32_t c = lexer->lookahead;
+  if (c == '\\') return true;
+  if (c == '#') {
+    unsigned n = 0;
+    while (lexer->lookahead == '#') {
+      n++;
+      advance(lexer);
+    }
+    bool heading = n <= 6 && (is_blank(lexer->lookahead) ||
+                              is_eol(lexer->lookahead) || lexer->eof(lexer));
+    return !heading;
+  }
+  if (c == '@') return !reads_as_undated_statement(lexer);
+  if ((c >= '0' && c <= '9') || c == 'X') return !reads_as_dated_entry(lexer);
+  if (c >= 'a' && c <= 'z') {
+    char word[8];
+    read_word(lexer, word, sizeof word);
+    bool keyword = strcmp(word, "actor") == 0 || strcmp(word, "source") == 0 ||
+                   strcmp(word, "topic") == 0 || strcmp(word, "event") == 0;
+    bool ends = is_blank(lexer->lookahead) || is_eol(lexer->lookahead) ||
+                lexer->eof(lexer);
+    return !(keyword && ends);
+  }
+  return true;
+}
+
+static bool scan_newline(Scanner *scanner, TSLexer *lexer) {
+  while (is_blank(lexer->lookahead)) skip(lexer);
+  if (lexer->lookahead == '\r') {
+    advance(lexer);
+    if (lexer->lookahead == '\n') advance(lexer);
+  } else if (lexer->lookahead == '\n') {
+    advance(lexer);
+  } else if (lexer->eof(lexer)) {
+    if (scanner->eof_newline_emitted) return false;
+    lexer->mark_end(lexer);
+    lexer->result_symbol = NEWLINE;
+    scanner->eof_newline_emitted = true;
+    return true;
+  } else {
+    return false;
+  }
+  lexer->mark_end(lexer);
+  lexer->result_symbol = NEWLINE;
+  scanner->eof_newline_emitted = false;
+  return true;
+}
+
+static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
+  bool recovering = valid[ERROR_SENTINEL];
+
+  if (lexer->get_column(lexer) == 0 && !lexer->eof(lexer)) {
+    unsigned indent = 0;
+    while (is_blank(lexer->lookahead)) {
+      skip(lexer);
+      indent++;
+    }
+    int32_t c = lexer->lookahead;
+    if (is_eol(c) || lexer->eof(lexer)) {
+      /* A blank line: only its line break is a token. */
+      if (valid[NEWLINE]) return scan_newline(scanner, lexer);
+      return false;
+    }
+    lexer->mark_end(lexer);
+    if (c == '/') {
+      advance(lexer);
+      if (lexer->lookahead == '/') {
+        while (!is_eol(lexer->lookahead) && !lexer->eof(lexer)) {
+          advance(lexer);
+        }
+        lexer->mark_end(lexer);
+        if (lexer->lookahead == '\r') {
+          advance(lexer);
+          if (lexer->lookahead == '\n') advance(lexer);
+        } else if (lexer->lookahead == '\n') {
+          advance(lexer);
+        }
+        /* The line break belongs to the comment only when the comment is
+         * the whole line; at EOF there is none. */
+        lexer->mark_end(lexer);
+        lexer->result_symbol = COMMENT;
+        return true;
+      }
+      /* `/` starting a line: prose (or, indented, a field). */
+      if (indent > 0 && valid[INDENT]) {
+        lexer->result_symbol = INDENT;
+        return true;
+      }
+      if (valid[PROSE_START] && !recovering) {
+        lexer->result_symbol = PROSE_START;
+        return true;
+      }
+      return false;
+    }
+    if (indent > 0) {
+      if (valid[INDENT]) {
+        lexer->result_symbol = INDENT;
+        return true;
+      }
+      if (valid[PROSE_START]) {
+        lexer->result_symbol = PROSE_START;
+        return true;
+      }
+      return false;
+    }
+    if (valid[PROSE_START] && line_is_prose(lexer)) {
+      lexer->result_symbol = PROSE_START;
+      return true;
+    }
+    return false;
+  }
+
+  if (valid[NEWLINE]) return scan_newline(scanner, lexer);
+  return false;
+}
+
+void *tree_sitter_chronicle_external_scanner_create(void) {
+  Scanner *scanner = (Scanner *)ts_calloc(1, sizeof(Scanner));
+  return scanner;
+}
+
+void tree_sitter_chronicle_external_scanner_destroy(void *payload) {
+  ts_free(payload);
+}
+
+unsigned tree_sitter_chronicle_external_scanner_serialize(void *payload,
+                                                          char *buffer) {
+  Scanner *scanner = (Scanner *)payload;
+  buffer[0] = (char)scanner->eof_newline_emitted;
+  return 1;
+}
+
+void tree_sitter_chronicle_external_scanner_deserialize(void *payload,
+                                                        const char *buffer,
+                                                        unsigned length) {
+  Scanner *scanner = (Scanner *)payload;
+  scanner->eof_newline_emitted = length > 0 && buffer[0] != 0;
+}
+
+bool tree_sitter_chronicle_external_scanner_scan(void *payload, TSLexer *lexer,
+                                                 const bool *valid_symbols) {
+  return scan((Scanner *)payload, lexer, valid_symbols);
+}
