@@ -24,11 +24,13 @@ const ID = /[\p{L}\p{N}_][\p{L}\p{N}_\-]*/;
 
 // One calendar date of EDTF level 1: year, year-month (or season 21–24),
 // year-month-day; `X` for an unspecified digit; optional time; a trailing
-// `?` (uncertain), `~` (approximate) or `%` (both).
+// `?` (uncertain), `~` (approximate) or `%` (both). Months and days of one
+// digit are accepted here so that a slip like `2025-11-3` is one date the
+// analysis can name precisely, not an ERROR that swallows the line.
 const DIGIT = '[0-9X]';
 const TIME = 'T[0-9]{2}(:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?';
 const DATE = new RegExp(
-  `-?${DIGIT}{4}(-${DIGIT}{2}(-${DIGIT}{2}(${TIME})?)?)?[?~%]?`,
+  `-?${DIGIT}{4}(-${DIGIT}{1,2}(-${DIGIT}{1,2}(${TIME})?)?)?[?~%]?`,
 );
 
 const WEEKDAYS = '(mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
@@ -86,6 +88,17 @@ module.exports = grammar({
     // Free text with `@id` mentions as real references.
     inline: $ => repeat1(choice($._inline_text, $.reference)),
 
+    // An event's title: like inline text, but never starting with the colon
+    // that may separate it from the event's ID.
+    title: $ => seq(
+      choice($._title_start, $.reference),
+      repeat(choice($._inline_text, $.reference)),
+    ),
+
+    _title_start: _ => token(prec(-1,
+      /([^@\s:]|@[^\p{L}\p{N}_@\s])([^@\r\n]|[\p{L}\p{N}_.]@|@[^\p{L}\p{N}_@\r\n])*/,
+    )),
+
     // Any run of text. An `@` counts as text when a letter or digit is glued
     // before it (an e-mail address) or when no ID follows it. The run never
     // starts with white space, so that a reference after a blank starts at
@@ -132,8 +145,10 @@ module.exports = grammar({
       optional($._entry_date),
       'event',
       field('name', $.identifier),
-      ':',
-      optional(field('title', $.inline)),
+      // A missing colon is reported by the syntax layer, not by an ERROR
+      // that would also cut the fields below away from the entry.
+      optional(field('colon', ':')),
+      optional(field('title', $.title)),
       $._newline,
       repeat(field('field', $.field)),
     ),
@@ -167,7 +182,7 @@ module.exports = grammar({
     field: $ => seq(
       $._indent,
       field('key', $.key),
-      ':',
+      optional(field('colon', ':')),
       optional(field('value', $._value)),
       $._newline,
     ),
@@ -225,6 +240,7 @@ module.exports = grammar({
       optional(seq(
         field('operator', $.operator),
         field('value', $._atom),
+        optional(field('weekday', $.weekday)),
       )),
     )),
 
@@ -271,7 +287,7 @@ module.exports = grammar({
 
     // Words that are none of the above; a word never starts with a digit,
     // so `since 2017-05-14` is text followed by a date.
-    text: _ => /[^\s0-9@",\-.\/(+=<>!≠≤≥][^\s@",]*([ \t]+[^\s0-9@",\-.\/(+=<>!≠≤≥][^\s@",]*)*/,
+    text: _ => /[^\s0-9@",\-.\/+=<>!≠≤≥:][^\s@",]*([ \t]+[^\s0-9@",\-.\/(+=<>!≠≤≥][^\s@",]*)*/,
 
     identifier: _ => ID,
   },

@@ -15,110 +15,113 @@
 #endif
 
 #define LANGUAGE_VERSION 14
-#define STATE_COUNT 140
+#define STATE_COUNT 172
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 87
+#define SYMBOL_COUNT 89
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 51
+#define TOKEN_COUNT 52
 #define EXTERNAL_TOKEN_COUNT 5
-#define FIELD_COUNT 25
+#define FIELD_COUNT 26
 #define MAX_ALIAS_SEQUENCE_LENGTH 7
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 40
+#define PRODUCTION_ID_COUNT 48
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
   sym_heading_marker = 1,
-  sym__inline_text = 2,
-  anon_sym_actor = 3,
-  anon_sym_source = 4,
-  anon_sym_topic = 5,
-  anon_sym_event = 6,
-  anon_sym_COLON = 7,
-  anon_sym_said = 8,
-  anon_sym_claims = 9,
-  anon_sym_denies = 10,
-  anon_sym_reports = 11,
-  sym_key = 12,
-  anon_sym_COMMA = 13,
-  anon_sym_AT = 14,
-  aux_sym_reference_token1 = 15,
-  anon_sym_PLUS = 16,
-  anon_sym_DASH = 17,
-  sym_duration = 18,
-  anon_sym_DOT = 19,
-  anon_sym_EQ = 20,
-  anon_sym_BANG_EQ = 21,
-  anon_sym_LT = 22,
-  anon_sym_LT_EQ = 23,
-  anon_sym_GT = 24,
-  anon_sym_GT_EQ = 25,
-  anon_sym_u2260 = 26,
-  anon_sym_u2264 = 27,
-  anon_sym_u2265 = 28,
-  sym_date = 29,
-  anon_sym_SLASH = 30,
-  sym_open_end = 31,
-  sym_weekday = 32,
-  sym_time = 33,
-  sym_relative_date = 34,
-  sym_number = 35,
-  anon_sym_yes = 36,
-  anon_sym_no = 37,
-  anon_sym_true = 38,
-  anon_sym_false = 39,
-  anon_sym_DQUOTE = 40,
-  anon_sym_DQUOTE2 = 41,
-  sym__string_content = 42,
-  sym_escape_sequence = 43,
-  sym_text = 44,
-  sym_identifier = 45,
-  sym__newline = 46,
-  sym__indent = 47,
-  sym__prose_start = 48,
-  sym_comment = 49,
-  sym__error_sentinel = 50,
-  sym_document = 51,
-  sym__item = 52,
-  sym_section = 53,
-  sym_heading = 54,
-  sym_prose = 55,
-  sym_inline = 56,
-  sym__entry = 57,
-  sym_actor = 58,
-  sym_source = 59,
-  sym_topic = 60,
-  sym_event = 61,
-  sym_statement = 62,
-  sym_claim = 63,
-  sym_claim_verb = 64,
-  sym__entry_date = 65,
-  sym_field = 66,
-  sym__value = 67,
-  sym_list = 68,
-  sym__item_value = 69,
-  sym_phrase = 70,
-  sym__atom = 71,
-  sym_reference = 72,
-  sym_offset = 73,
-  sym_assertion = 74,
-  sym_operator = 75,
-  sym__date = 76,
-  sym_interval = 77,
-  sym_boolean = 78,
-  sym_string = 79,
-  aux_sym_document_repeat1 = 80,
-  aux_sym_document_repeat2 = 81,
-  aux_sym_inline_repeat1 = 82,
-  aux_sym_actor_repeat1 = 83,
-  aux_sym_list_repeat1 = 84,
-  aux_sym_phrase_repeat1 = 85,
-  aux_sym_string_repeat1 = 86,
+  sym__title_start = 2,
+  sym__inline_text = 3,
+  anon_sym_actor = 4,
+  anon_sym_source = 5,
+  anon_sym_topic = 6,
+  anon_sym_event = 7,
+  anon_sym_COLON = 8,
+  anon_sym_said = 9,
+  anon_sym_claims = 10,
+  anon_sym_denies = 11,
+  anon_sym_reports = 12,
+  sym_key = 13,
+  anon_sym_COMMA = 14,
+  anon_sym_AT = 15,
+  aux_sym_reference_token1 = 16,
+  anon_sym_PLUS = 17,
+  anon_sym_DASH = 18,
+  sym_duration = 19,
+  anon_sym_DOT = 20,
+  anon_sym_EQ = 21,
+  anon_sym_BANG_EQ = 22,
+  anon_sym_LT = 23,
+  anon_sym_LT_EQ = 24,
+  anon_sym_GT = 25,
+  anon_sym_GT_EQ = 26,
+  anon_sym_u2260 = 27,
+  anon_sym_u2264 = 28,
+  anon_sym_u2265 = 29,
+  sym_date = 30,
+  anon_sym_SLASH = 31,
+  sym_open_end = 32,
+  sym_weekday = 33,
+  sym_time = 34,
+  sym_relative_date = 35,
+  sym_number = 36,
+  anon_sym_yes = 37,
+  anon_sym_no = 38,
+  anon_sym_true = 39,
+  anon_sym_false = 40,
+  anon_sym_DQUOTE = 41,
+  anon_sym_DQUOTE2 = 42,
+  sym__string_content = 43,
+  sym_escape_sequence = 44,
+  sym_text = 45,
+  sym_identifier = 46,
+  sym__newline = 47,
+  sym__indent = 48,
+  sym__prose_start = 49,
+  sym_comment = 50,
+  sym__error_sentinel = 51,
+  sym_document = 52,
+  sym__item = 53,
+  sym_section = 54,
+  sym_heading = 55,
+  sym_prose = 56,
+  sym_inline = 57,
+  sym_title = 58,
+  sym__entry = 59,
+  sym_actor = 60,
+  sym_source = 61,
+  sym_topic = 62,
+  sym_event = 63,
+  sym_statement = 64,
+  sym_claim = 65,
+  sym_claim_verb = 66,
+  sym__entry_date = 67,
+  sym_field = 68,
+  sym__value = 69,
+  sym_list = 70,
+  sym__item_value = 71,
+  sym_phrase = 72,
+  sym__atom = 73,
+  sym_reference = 74,
+  sym_offset = 75,
+  sym_assertion = 76,
+  sym_operator = 77,
+  sym__date = 78,
+  sym_interval = 79,
+  sym_boolean = 80,
+  sym_string = 81,
+  aux_sym_document_repeat1 = 82,
+  aux_sym_document_repeat2 = 83,
+  aux_sym_inline_repeat1 = 84,
+  aux_sym_actor_repeat1 = 85,
+  aux_sym_list_repeat1 = 86,
+  aux_sym_phrase_repeat1 = 87,
+  aux_sym_string_repeat1 = 88,
 };
 
 static const char * const ts_symbol_names[] = {
   [ts_builtin_sym_end] = "end",
   [sym_heading_marker] = "heading_marker",
+  [sym__title_start] = "_title_start",
   [sym__inline_text] = "_inline_text",
   [anon_sym_actor] = "actor",
   [anon_sym_source] = "source",
@@ -174,6 +177,7 @@ static const char * const ts_symbol_names[] = {
   [sym_heading] = "heading",
   [sym_prose] = "prose",
   [sym_inline] = "inline",
+  [sym_title] = "title",
   [sym__entry] = "_entry",
   [sym_actor] = "actor",
   [sym_source] = "source",
@@ -209,6 +213,7 @@ static const char * const ts_symbol_names[] = {
 static const TSSymbol ts_symbol_map[] = {
   [ts_builtin_sym_end] = ts_builtin_sym_end,
   [sym_heading_marker] = sym_heading_marker,
+  [sym__title_start] = sym__title_start,
   [sym__inline_text] = sym__inline_text,
   [anon_sym_actor] = anon_sym_actor,
   [anon_sym_source] = anon_sym_source,
@@ -264,6 +269,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_heading] = sym_heading,
   [sym_prose] = sym_prose,
   [sym_inline] = sym_inline,
+  [sym_title] = sym_title,
   [sym__entry] = sym__entry,
   [sym_actor] = sym_actor,
   [sym_source] = sym_source,
@@ -303,6 +309,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym_heading_marker] = {
     .visible = true,
+    .named = true,
+  },
+  [sym__title_start] = {
+    .visible = false,
     .named = true,
   },
   [sym__inline_text] = {
@@ -525,6 +535,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_title] = {
+    .visible = true,
+    .named = true,
+  },
   [sym__entry] = {
     .visible = false,
     .named = true,
@@ -653,28 +667,29 @@ enum ts_field_identifiers {
   field_amount = 1,
   field_anchor = 2,
   field_assertion = 3,
-  field_content = 4,
-  field_date = 5,
-  field_end = 6,
-  field_field = 7,
-  field_heading = 8,
-  field_holder = 9,
-  field_id = 10,
-  field_item = 11,
-  field_key = 12,
-  field_marker = 13,
-  field_name = 14,
-  field_operator = 15,
-  field_property = 16,
-  field_quote = 17,
-  field_sign = 18,
-  field_speaker = 19,
-  field_start = 20,
-  field_subject = 21,
-  field_title = 22,
-  field_value = 23,
-  field_verb = 24,
-  field_weekday = 25,
+  field_colon = 4,
+  field_content = 5,
+  field_date = 6,
+  field_end = 7,
+  field_field = 8,
+  field_heading = 9,
+  field_holder = 10,
+  field_id = 11,
+  field_item = 12,
+  field_key = 13,
+  field_marker = 14,
+  field_name = 15,
+  field_operator = 16,
+  field_property = 17,
+  field_quote = 18,
+  field_sign = 19,
+  field_speaker = 20,
+  field_start = 21,
+  field_subject = 22,
+  field_title = 23,
+  field_value = 24,
+  field_verb = 25,
+  field_weekday = 26,
 };
 
 static const char * const ts_field_names[] = {
@@ -682,6 +697,7 @@ static const char * const ts_field_names[] = {
   [field_amount] = "amount",
   [field_anchor] = "anchor",
   [field_assertion] = "assertion",
+  [field_colon] = "colon",
   [field_content] = "content",
   [field_date] = "date",
   [field_end] = "end",
@@ -726,26 +742,34 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [17] = {.index = 24, .length = 2},
   [18] = {.index = 26, .length = 3},
   [19] = {.index = 29, .length = 2},
-  [20] = {.index = 31, .length = 2},
-  [21] = {.index = 33, .length = 3},
-  [22] = {.index = 36, .length = 4},
-  [23] = {.index = 40, .length = 5},
-  [24] = {.index = 45, .length = 3},
-  [25] = {.index = 48, .length = 2},
-  [26] = {.index = 50, .length = 4},
-  [27] = {.index = 54, .length = 3},
-  [28] = {.index = 57, .length = 4},
-  [29] = {.index = 61, .length = 4},
-  [30] = {.index = 65, .length = 5},
-  [31] = {.index = 70, .length = 6},
-  [32] = {.index = 76, .length = 1},
-  [33] = {.index = 77, .length = 5},
-  [34] = {.index = 82, .length = 4},
-  [35] = {.index = 86, .length = 2},
-  [36] = {.index = 88, .length = 2},
-  [37] = {.index = 90, .length = 1},
-  [38] = {.index = 91, .length = 2},
-  [39] = {.index = 93, .length = 3},
+  [20] = {.index = 31, .length = 3},
+  [21] = {.index = 34, .length = 3},
+  [22] = {.index = 37, .length = 3},
+  [23] = {.index = 40, .length = 4},
+  [24] = {.index = 44, .length = 4},
+  [25] = {.index = 48, .length = 4},
+  [26] = {.index = 52, .length = 4},
+  [27] = {.index = 56, .length = 5},
+  [28] = {.index = 61, .length = 3},
+  [29] = {.index = 64, .length = 2},
+  [30] = {.index = 66, .length = 4},
+  [31] = {.index = 70, .length = 1},
+  [32] = {.index = 71, .length = 4},
+  [33] = {.index = 75, .length = 5},
+  [34] = {.index = 80, .length = 5},
+  [35] = {.index = 85, .length = 5},
+  [36] = {.index = 90, .length = 5},
+  [37] = {.index = 95, .length = 6},
+  [38] = {.index = 101, .length = 2},
+  [39] = {.index = 103, .length = 2},
+  [40] = {.index = 105, .length = 2},
+  [41] = {.index = 107, .length = 6},
+  [42] = {.index = 113, .length = 4},
+  [43] = {.index = 117, .length = 3},
+  [44] = {.index = 120, .length = 1},
+  [45] = {.index = 121, .length = 2},
+  [46] = {.index = 123, .length = 3},
+  [47] = {.index = 126, .length = 5},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -783,107 +807,150 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_name, 1},
     {field_title, 2},
   [19] =
-    {field_quote, 2},
-    {field_speaker, 0},
+    {field_colon, 2},
+    {field_name, 1},
   [21] =
-    {field_assertion, 2},
-    {field_holder, 0},
-    {field_verb, 1},
-  [24] =
-    {field_field, 0, .inherited = true},
-    {field_field, 1, .inherited = true},
-  [26] =
-    {field_field, 4, .inherited = true},
-    {field_name, 1},
-    {field_title, 2},
-  [29] =
-    {field_field, 4, .inherited = true},
-    {field_name, 1},
-  [31] =
-    {field_name, 1},
-    {field_title, 3},
-  [33] =
     {field_date, 0, .inherited = true},
     {field_name, 2},
     {field_weekday, 0, .inherited = true},
-  [36] =
+  [24] =
+    {field_quote, 2},
+    {field_speaker, 0},
+  [26] =
+    {field_assertion, 2},
+    {field_holder, 0},
+    {field_verb, 1},
+  [29] =
+    {field_field, 0, .inherited = true},
+    {field_field, 1, .inherited = true},
+  [31] =
+    {field_field, 4, .inherited = true},
+    {field_name, 1},
+    {field_title, 2},
+  [34] =
+    {field_colon, 2},
+    {field_field, 4, .inherited = true},
+    {field_name, 1},
+  [37] =
+    {field_colon, 2},
+    {field_name, 1},
+    {field_title, 3},
+  [40] =
+    {field_date, 0, .inherited = true},
+    {field_field, 4, .inherited = true},
+    {field_name, 2},
+    {field_weekday, 0, .inherited = true},
+  [44] =
+    {field_colon, 3},
+    {field_date, 0, .inherited = true},
+    {field_name, 2},
+    {field_weekday, 0, .inherited = true},
+  [48] =
+    {field_date, 0, .inherited = true},
+    {field_name, 2},
+    {field_title, 3},
+    {field_weekday, 0, .inherited = true},
+  [52] =
     {field_date, 0, .inherited = true},
     {field_quote, 3},
     {field_speaker, 1},
     {field_weekday, 0, .inherited = true},
-  [40] =
+  [56] =
     {field_assertion, 3},
     {field_date, 0, .inherited = true},
     {field_holder, 1},
     {field_verb, 2},
     {field_weekday, 0, .inherited = true},
-  [45] =
+  [61] =
     {field_field, 4, .inherited = true},
     {field_quote, 2},
     {field_speaker, 0},
-  [48] =
+  [64] =
     {field_property, 2},
     {field_subject, 0},
-  [50] =
+  [66] =
     {field_assertion, 2},
     {field_field, 4, .inherited = true},
     {field_holder, 0},
     {field_verb, 1},
-  [54] =
+  [70] =
+    {field_key, 1},
+  [71] =
+    {field_colon, 2},
     {field_field, 5, .inherited = true},
     {field_name, 1},
     {field_title, 3},
-  [57] =
+  [75] =
+    {field_colon, 3},
     {field_date, 0, .inherited = true},
     {field_field, 5, .inherited = true},
     {field_name, 2},
     {field_weekday, 0, .inherited = true},
-  [61] =
+  [80] =
+    {field_colon, 3},
     {field_date, 0, .inherited = true},
     {field_name, 2},
     {field_title, 4},
     {field_weekday, 0, .inherited = true},
-  [65] =
+  [85] =
+    {field_date, 0, .inherited = true},
+    {field_field, 5, .inherited = true},
+    {field_name, 2},
+    {field_title, 3},
+    {field_weekday, 0, .inherited = true},
+  [90] =
     {field_date, 0, .inherited = true},
     {field_field, 5, .inherited = true},
     {field_quote, 3},
     {field_speaker, 1},
     {field_weekday, 0, .inherited = true},
-  [70] =
+  [95] =
     {field_assertion, 3},
     {field_date, 0, .inherited = true},
     {field_field, 5, .inherited = true},
     {field_holder, 1},
     {field_verb, 2},
     {field_weekday, 0, .inherited = true},
-  [76] =
+  [101] =
+    {field_colon, 2},
     {field_key, 1},
-  [77] =
+  [103] =
+    {field_key, 1},
+    {field_value, 2},
+  [105] =
+    {field_item, 0},
+    {field_item, 1, .inherited = true},
+  [107] =
+    {field_colon, 3},
     {field_date, 0, .inherited = true},
     {field_field, 6, .inherited = true},
     {field_name, 2},
     {field_title, 4},
     {field_weekday, 0, .inherited = true},
-  [82] =
+  [113] =
     {field_operator, 3},
     {field_property, 2},
     {field_subject, 0},
     {field_value, 4},
-  [86] =
+  [117] =
+    {field_colon, 2},
     {field_key, 1},
     {field_value, 3},
-  [88] =
-    {field_item, 0},
-    {field_item, 1, .inherited = true},
-  [90] =
+  [120] =
     {field_item, 1},
-  [91] =
+  [121] =
     {field_item, 0, .inherited = true},
     {field_item, 1, .inherited = true},
-  [93] =
+  [123] =
     {field_amount, 2},
     {field_anchor, 0},
     {field_sign, 1},
+  [126] =
+    {field_operator, 3},
+    {field_property, 2},
+    {field_subject, 0},
+    {field_value, 4},
+    {field_weekday, 5},
 };
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
@@ -911,9 +978,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [10] = 10,
   [11] = 11,
   [12] = 12,
-  [13] = 12,
-  [14] = 14,
-  [15] = 15,
+  [13] = 13,
+  [14] = 13,
+  [15] = 13,
   [16] = 16,
   [17] = 17,
   [18] = 18,
@@ -963,50 +1030,50 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [62] = 62,
   [63] = 63,
   [64] = 64,
-  [65] = 7,
+  [65] = 65,
   [66] = 66,
   [67] = 67,
   [68] = 68,
   [69] = 69,
-  [70] = 25,
+  [70] = 70,
   [71] = 71,
   [72] = 72,
-  [73] = 21,
-  [74] = 15,
+  [73] = 73,
+  [74] = 74,
   [75] = 75,
   [76] = 76,
-  [77] = 77,
+  [77] = 8,
   [78] = 78,
-  [79] = 79,
-  [80] = 14,
-  [81] = 15,
+  [79] = 8,
+  [80] = 80,
+  [81] = 81,
   [82] = 82,
   [83] = 83,
   [84] = 84,
   [85] = 85,
   [86] = 86,
-  [87] = 24,
-  [88] = 26,
+  [87] = 87,
+  [88] = 18,
   [89] = 89,
   [90] = 90,
   [91] = 91,
-  [92] = 92,
-  [93] = 93,
-  [94] = 94,
+  [92] = 16,
+  [93] = 27,
+  [94] = 17,
   [95] = 95,
-  [96] = 15,
-  [97] = 21,
+  [96] = 96,
+  [97] = 17,
   [98] = 98,
-  [99] = 25,
-  [100] = 100,
+  [99] = 99,
+  [100] = 18,
   [101] = 101,
-  [102] = 102,
+  [102] = 101,
   [103] = 103,
   [104] = 104,
-  [105] = 18,
-  [106] = 106,
-  [107] = 107,
-  [108] = 108,
+  [105] = 105,
+  [106] = 27,
+  [107] = 104,
+  [108] = 28,
   [109] = 109,
   [110] = 110,
   [111] = 111,
@@ -1014,33 +1081,65 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [113] = 113,
   [114] = 114,
   [115] = 115,
-  [116] = 116,
+  [116] = 17,
   [117] = 117,
   [118] = 118,
-  [119] = 119,
-  [120] = 120,
+  [119] = 22,
+  [120] = 29,
   [121] = 121,
   [122] = 122,
   [123] = 123,
-  [124] = 124,
+  [124] = 19,
   [125] = 125,
-  [126] = 126,
-  [127] = 127,
-  [128] = 128,
-  [129] = 129,
-  [130] = 123,
-  [131] = 128,
-  [132] = 132,
-  [133] = 133,
-  [134] = 123,
-  [135] = 128,
-  [136] = 123,
+  [126] = 20,
+  [127] = 21,
+  [128] = 24,
+  [129] = 23,
+  [130] = 26,
+  [131] = 28,
+  [132] = 29,
+  [133] = 25,
+  [134] = 134,
+  [135] = 19,
+  [136] = 136,
   [137] = 137,
-  [138] = 114,
+  [138] = 138,
   [139] = 139,
+  [140] = 140,
+  [141] = 141,
+  [142] = 142,
+  [143] = 143,
+  [144] = 144,
+  [145] = 145,
+  [146] = 146,
+  [147] = 147,
+  [148] = 148,
+  [149] = 149,
+  [150] = 150,
+  [151] = 151,
+  [152] = 152,
+  [153] = 153,
+  [154] = 154,
+  [155] = 155,
+  [156] = 156,
+  [157] = 157,
+  [158] = 153,
+  [159] = 139,
+  [160] = 160,
+  [161] = 161,
+  [162] = 154,
+  [163] = 163,
+  [164] = 150,
+  [165] = 165,
+  [166] = 153,
+  [167] = 139,
+  [168] = 153,
+  [169] = 154,
+  [170] = 170,
+  [171] = 171,
 };
 
-static const TSCharacterRange sym__inline_text_character_set_2[] = {
+static const TSCharacterRange sym__title_start_character_set_2[] = {
   {0, '\t'}, {0x0b, '\f'}, {0x0e, '/'}, {':', '?'}, {'[', '^'}, {'`', '`'}, {'{', 0xa9}, {0xab, 0xb1},
   {0xb4, 0xb4}, {0xb6, 0xb8}, {0xbb, 0xbb}, {0xbf, 0xbf}, {0xd7, 0xd7}, {0xf7, 0xf7}, {0x2c2, 0x2c5}, {0x2d2, 0x2df},
   {0x2e5, 0x2eb}, {0x2ed, 0x2ed}, {0x2ef, 0x36f}, {0x375, 0x375}, {0x378, 0x379}, {0x37e, 0x37e}, {0x380, 0x385}, {0x387, 0x387},
@@ -1428,7 +1527,7 @@ static const TSCharacterRange aux_sym_reference_token1_character_set_1[] = {
   {0x2f800, 0x2fa1d}, {0x30000, 0x3134a}, {0x31350, 0x323af},
 };
 
-static const TSCharacterRange sym_text_character_set_2[] = {
+static const TSCharacterRange sym_text_character_set_1[] = {
   {0, '\t'}, {0x0e, ' '}, {'#', '\''}, {')', '*'}, {':', ';'}, {'?', '?'}, {'A', 0x225f}, {0x2261, 0x2263},
   {0x2266, 0x10ffff},
 };
@@ -1441,19 +1540,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (eof) ADVANCE(107);
       ADVANCE_MAP(
         '!', 121,
-        '"', 266,
+        '"', 273,
         '#', 113,
         '(', 184,
-        '+', 199,
-        ',', 196,
-        '-', 200,
-        '.', 204,
-        '/', 235,
-        ':', 190,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
+        '+', 201,
+        ',', 198,
+        '-', 202,
+        '.', 206,
+        '/', 241,
+        ':', 192,
+        '<', 209,
+        '=', 207,
+        '>', 211,
+        '@', 199,
         'a', 176,
         'c', 180,
         'd', 177,
@@ -1464,9 +1563,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         's', 174,
         't', 182,
         'y', 179,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        0x2260, 213,
+        0x2264, 214,
+        0x2265, 215,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(104);
@@ -1475,479 +1574,487 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        '!', 13,
-        '"', 265,
-        '(', 61,
-        '+', 199,
-        ',', 196,
-        '-', 201,
-        '.', 204,
-        '/', 235,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'F', 311,
-        'N', 287,
-        'T', 296,
-        'X', 343,
-        'Y', 288,
-        'f', 271,
-        'n', 275,
-        't', 276,
-        'y', 269,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        '!', 14,
+        '"', 272,
+        '(', 315,
+        '+', 201,
+        ',', 198,
+        '-', 203,
+        '.', 206,
+        '/', 241,
+        ':', 192,
+        '<', 209,
+        '=', 207,
+        '>', 211,
+        '@', 199,
+        'F', 336,
+        'N', 304,
+        'T', 317,
+        'X', 374,
+        'Y', 305,
+        'f', 284,
+        'n', 288,
+        't', 289,
+        'y', 282,
+        0x2260, 213,
+        0x2264, 214,
+        0x2265, 215,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(2);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(282);
+          lookahead == 'l') ADVANCE(297);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(309);
+          lookahead == 'm') ADVANCE(333);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(306);
+          lookahead == 'o') ADVANCE(330);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(279);
+          lookahead == 's') ADVANCE(292);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(289);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(251);
+          lookahead == 'w') ADVANCE(306);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(258);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(346);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(375);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 13,
-        '"', 265,
-        '(', 61,
-        '+', 199,
-        ',', 196,
-        '-', 201,
+        '!', 14,
+        '"', 272,
+        '(', 315,
+        '+', 201,
+        ',', 198,
+        '-', 203,
         '.', 12,
-        '/', 235,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'F', 311,
-        'N', 287,
-        'T', 296,
-        'X', 343,
-        'Y', 288,
-        'f', 271,
-        'n', 275,
-        't', 276,
-        'y', 269,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        '/', 241,
+        ':', 192,
+        '<', 209,
+        '=', 207,
+        '>', 211,
+        '@', 199,
+        'F', 336,
+        'N', 304,
+        'T', 317,
+        'X', 374,
+        'Y', 305,
+        'f', 284,
+        'n', 288,
+        't', 289,
+        'y', 282,
+        0x2260, 213,
+        0x2264, 214,
+        0x2265, 215,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(2);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(282);
+          lookahead == 'l') ADVANCE(297);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(309);
+          lookahead == 'm') ADVANCE(333);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(306);
+          lookahead == 'o') ADVANCE(330);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(279);
+          lookahead == 's') ADVANCE(292);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(289);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(251);
+          lookahead == 'w') ADVANCE(306);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(258);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(346);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(375);
       END_STATE();
     case 3:
-      if (lookahead == '"') ADVANCE(266);
+      if (lookahead == '"') ADVANCE(273);
       if (lookahead == '\\') ADVANCE(103);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(267);
+          lookahead != '\r') ADVANCE(274);
       END_STATE();
     case 4:
-      if (lookahead == ')') ADVANCE(237);
+      if (lookahead == '(') ADVANCE(62);
+      if (lookahead == '+') ADVANCE(201);
+      if (lookahead == '-') ADVANCE(202);
+      if (lookahead == '.') ADVANCE(205);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(5);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(378);
       END_STATE();
     case 5:
-      if (lookahead == ')') ADVANCE(237);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(55);
+      if (lookahead == '(') ADVANCE(62);
+      if (lookahead == '+') ADVANCE(201);
+      if (lookahead == '-') ADVANCE(202);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(5);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(378);
       END_STATE();
     case 6:
-      if (lookahead == ')') ADVANCE(237);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(60);
+      if (lookahead == ')') ADVANCE(243);
       END_STATE();
     case 7:
-      if (lookahead == ')') ADVANCE(237);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(68);
+      if (lookahead == ')') ADVANCE(243);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(56);
       END_STATE();
     case 8:
-      if (lookahead == ')') ADVANCE(237);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(57);
+      if (lookahead == ')') ADVANCE(243);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(61);
       END_STATE();
     case 9:
-      if (lookahead == ')') ADVANCE(237);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(67);
+      if (lookahead == ')') ADVANCE(243);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(69);
       END_STATE();
     case 10:
-      if (lookahead == '+') ADVANCE(199);
-      if (lookahead == '-') ADVANCE(200);
-      if (lookahead == '.') ADVANCE(203);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(11);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(349);
+      if (lookahead == ')') ADVANCE(243);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(58);
       END_STATE();
     case 11:
-      if (lookahead == '+') ADVANCE(199);
-      if (lookahead == '-') ADVANCE(200);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(11);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(349);
+      if (lookahead == ')') ADVANCE(243);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(68);
       END_STATE();
     case 12:
-      if (lookahead == '.') ADVANCE(236);
+      if (lookahead == '.') ADVANCE(242);
       END_STATE();
     case 13:
-      if (lookahead == '=') ADVANCE(206);
-      END_STATE();
-    case 14:
-      if (lookahead == '@') ADVANCE(197);
+      if (lookahead == ':') ADVANCE(192);
+      if (lookahead == '@') ADVANCE(199);
       if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(14);
+          lookahead == ' ') SKIP(13);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead)) ADVANCE(185);
       END_STATE();
+    case 14:
+      if (lookahead == '=') ADVANCE(208);
+      END_STATE();
     case 15:
-      if (lookahead == 'a') ADVANCE(26);
-      if (lookahead == 'o') ADVANCE(48);
+      if (lookahead == '@') ADVANCE(199);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(15);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(187);
       END_STATE();
     case 16:
       if (lookahead == 'a') ADVANCE(27);
+      if (lookahead == 'o') ADVANCE(49);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(188);
+      if (lookahead == 'a') ADVANCE(28);
       END_STATE();
     case 18:
-      if (lookahead == 'c') ADVANCE(46);
+      if (lookahead == 'c') ADVANCE(190);
       END_STATE();
     case 19:
-      if (lookahead == 'c') ADVANCE(21);
+      if (lookahead == 'c') ADVANCE(47);
       END_STATE();
     case 20:
-      if (lookahead == 'd') ADVANCE(191);
+      if (lookahead == 'c') ADVANCE(22);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(187);
+      if (lookahead == 'd') ADVANCE(193);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(33);
+      if (lookahead == 'e') ADVANCE(189);
       END_STATE();
     case 23:
-      if (lookahead == 'e') ADVANCE(38);
+      if (lookahead == 'e') ADVANCE(34);
       END_STATE();
     case 24:
-      if (lookahead == 'e') ADVANCE(32);
+      if (lookahead == 'e') ADVANCE(39);
       END_STATE();
     case 25:
-      if (lookahead == 'e') ADVANCE(43);
+      if (lookahead == 'e') ADVANCE(33);
       END_STATE();
     case 26:
-      if (lookahead == 'i') ADVANCE(20);
+      if (lookahead == 'e') ADVANCE(44);
       END_STATE();
     case 27:
-      if (lookahead == 'i') ADVANCE(31);
+      if (lookahead == 'i') ADVANCE(21);
       END_STATE();
     case 28:
-      if (lookahead == 'i') ADVANCE(17);
+      if (lookahead == 'i') ADVANCE(32);
       END_STATE();
     case 29:
-      if (lookahead == 'i') ADVANCE(25);
+      if (lookahead == 'i') ADVANCE(18);
       END_STATE();
     case 30:
-      if (lookahead == 'l') ADVANCE(16);
+      if (lookahead == 'i') ADVANCE(26);
       END_STATE();
     case 31:
-      if (lookahead == 'm') ADVANCE(42);
+      if (lookahead == 'l') ADVANCE(17);
       END_STATE();
     case 32:
-      if (lookahead == 'n') ADVANCE(45);
+      if (lookahead == 'm') ADVANCE(43);
       END_STATE();
     case 33:
-      if (lookahead == 'n') ADVANCE(29);
+      if (lookahead == 'n') ADVANCE(46);
       END_STATE();
     case 34:
-      if (lookahead == 'o') ADVANCE(37);
+      if (lookahead == 'n') ADVANCE(30);
       END_STATE();
     case 35:
-      if (lookahead == 'o') ADVANCE(39);
+      if (lookahead == 'o') ADVANCE(38);
       END_STATE();
     case 36:
-      if (lookahead == 'o') ADVANCE(41);
+      if (lookahead == 'o') ADVANCE(40);
       END_STATE();
     case 37:
-      if (lookahead == 'p') ADVANCE(28);
+      if (lookahead == 'o') ADVANCE(42);
       END_STATE();
     case 38:
-      if (lookahead == 'p') ADVANCE(36);
+      if (lookahead == 'p') ADVANCE(29);
       END_STATE();
     case 39:
-      if (lookahead == 'r') ADVANCE(186);
+      if (lookahead == 'p') ADVANCE(37);
       END_STATE();
     case 40:
-      if (lookahead == 'r') ADVANCE(19);
+      if (lookahead == 'r') ADVANCE(188);
       END_STATE();
     case 41:
-      if (lookahead == 'r') ADVANCE(47);
+      if (lookahead == 'r') ADVANCE(20);
       END_STATE();
     case 42:
-      if (lookahead == 's') ADVANCE(192);
+      if (lookahead == 'r') ADVANCE(48);
       END_STATE();
     case 43:
-      if (lookahead == 's') ADVANCE(193);
-      END_STATE();
-    case 44:
       if (lookahead == 's') ADVANCE(194);
       END_STATE();
+    case 44:
+      if (lookahead == 's') ADVANCE(195);
+      END_STATE();
     case 45:
-      if (lookahead == 't') ADVANCE(189);
+      if (lookahead == 's') ADVANCE(196);
       END_STATE();
     case 46:
-      if (lookahead == 't') ADVANCE(35);
+      if (lookahead == 't') ADVANCE(191);
       END_STATE();
     case 47:
-      if (lookahead == 't') ADVANCE(44);
+      if (lookahead == 't') ADVANCE(36);
       END_STATE();
     case 48:
-      if (lookahead == 'u') ADVANCE(40);
+      if (lookahead == 't') ADVANCE(45);
       END_STATE();
     case 49:
-      if (lookahead == 'v') ADVANCE(24);
+      if (lookahead == 'u') ADVANCE(41);
       END_STATE();
     case 50:
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if ((!eof && set_contains(sym_text_character_set_2, 9, lookahead))) ADVANCE(346);
+      if (lookahead == 'v') ADVANCE(25);
       END_STATE();
     case 51:
-      ADVANCE_MAP(
-        '\t', 51,
-        ' ', 51,
-        'F', 311,
-        'f', 311,
-        'M', 309,
-        'm', 309,
-        'S', 279,
-        's', 279,
-        'T', 298,
-        't', 298,
-        'W', 289,
-        'w', 289,
-      );
-      if ((!eof && set_contains(sym_text_character_set_2, 9, lookahead))) ADVANCE(346);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(375);
       END_STATE();
     case 52:
       ADVANCE_MAP(
         '\t', 52,
         ' ', 52,
-        'F', 311,
-        'f', 311,
-        'M', 310,
-        'm', 310,
-        'S', 279,
-        's', 279,
-        'T', 298,
-        't', 298,
-        'W', 291,
-        'w', 291,
-        'Y', 293,
-        'y', 293,
+        'F', 336,
+        'f', 336,
+        'M', 333,
+        'm', 333,
+        'S', 292,
+        's', 292,
+        'T', 320,
+        't', 320,
+        'W', 306,
+        'w', 306,
       );
-      if ((!eof && set_contains(sym_text_character_set_2, 9, lookahead))) ADVANCE(346);
+      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(375);
       END_STATE();
     case 53:
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(53);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
-      if (set_contains(sym_key_character_set_1, 678, lookahead)) ADVANCE(195);
+      ADVANCE_MAP(
+        '\t', 53,
+        ' ', 53,
+        'F', 336,
+        'f', 336,
+        'M', 335,
+        'm', 335,
+        'S', 292,
+        's', 292,
+        'T', 320,
+        't', 320,
+        'W', 309,
+        'w', 309,
+        'Y', 313,
+        'y', 313,
+      );
+      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(375);
       END_STATE();
     case 54:
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(69);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(64);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
+      if (set_contains(sym_key_character_set_1, 678, lookahead)) ADVANCE(197);
       END_STATE();
     case 55:
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(71);
+          lookahead == 'a') ADVANCE(70);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(65);
       END_STATE();
     case 56:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(6);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(72);
       END_STATE();
     case 57:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(55);
+          lookahead == 'd') ADVANCE(8);
       END_STATE();
     case 58:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(56);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(56);
       END_STATE();
     case 59:
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(8);
+          lookahead == 'e') ADVANCE(57);
       END_STATE();
     case 60:
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(68);
+          lookahead == 'e') ADVANCE(10);
       END_STATE();
     case 61:
-      ADVANCE_MAP(
-        'F', 66,
-        'f', 66,
-        'M', 65,
-        'm', 65,
-        'S', 54,
-        's', 54,
-        'T', 62,
-        't', 62,
-        'W', 58,
-        'w', 58,
-      );
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(69);
       END_STATE();
     case 62:
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(70);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(59);
+      ADVANCE_MAP(
+        'F', 67,
+        'f', 67,
+        'M', 66,
+        'm', 66,
+        'S', 55,
+        's', 55,
+        'T', 63,
+        't', 63,
+        'W', 59,
+        'w', 59,
+      );
       END_STATE();
     case 63:
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(5);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(71);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(60);
       END_STATE();
     case 64:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(5);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(7);
       END_STATE();
     case 65:
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(64);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(7);
       END_STATE();
     case 66:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(63);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(65);
       END_STATE();
     case 67:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(57);
+          lookahead == 'r') ADVANCE(64);
       END_STATE();
     case 68:
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(57);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(58);
       END_STATE();
     case 69:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(9);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(58);
       END_STATE();
     case 70:
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(7);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(11);
       END_STATE();
     case 71:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(4);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(9);
       END_STATE();
     case 72:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(6);
+      END_STATE();
+    case 73:
       if (lookahead == 'd' ||
           lookahead == 'h' ||
           lookahead == 'm' ||
           lookahead == 'w' ||
-          lookahead == 'y') ADVANCE(202);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
-      END_STATE();
-    case 73:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(226);
-      END_STATE();
-    case 74:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(234);
-      END_STATE();
-    case 75:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(224);
-      END_STATE();
-    case 76:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(220);
-      END_STATE();
-    case 77:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(230);
-      END_STATE();
-    case 78:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
-      END_STATE();
-    case 79:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(239);
-      END_STATE();
-    case 80:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(238);
-      END_STATE();
-    case 81:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(241);
-      END_STATE();
-    case 82:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(240);
-      END_STATE();
-    case 83:
+          lookahead == 'y') ADVANCE(204);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       END_STATE();
-    case 84:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+    case 74:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(230);
       END_STATE();
-    case 85:
+    case 75:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(240);
+      END_STATE();
+    case 76:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(228);
+      END_STATE();
+    case 77:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(224);
+      END_STATE();
+    case 78:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(236);
+      END_STATE();
+    case 79:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
+      END_STATE();
+    case 80:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(246);
+      END_STATE();
+    case 81:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(245);
+      END_STATE();
+    case 82:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(248);
+      END_STATE();
+    case 83:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(247);
+      END_STATE();
+    case 84:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
       END_STATE();
-    case 86:
+    case 85:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
       END_STATE();
+    case 86:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      END_STATE();
     case 87:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(79);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
       END_STATE();
     case 88:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(81);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
       END_STATE();
     case 89:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(82);
       END_STATE();
     case 90:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
       END_STATE();
     case 91:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(222);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(81);
       END_STATE();
     case 92:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(91);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(226);
       END_STATE();
     case 93:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(218);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(92);
       END_STATE();
     case 94:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(228);
+          lookahead == 'X') ADVANCE(218);
       END_STATE();
     case 95:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(93);
+          lookahead == 'X') ADVANCE(221);
       END_STATE();
     case 96:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(94);
+          lookahead == 'X') ADVANCE(233);
       END_STATE();
     case 97:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(95);
+          lookahead == 'X') ADVANCE(94);
       END_STATE();
     case 98:
       if (('0' <= lookahead && lookahead <= '9') ||
@@ -1955,40 +2062,39 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 99:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(216);
+          lookahead == 'X') ADVANCE(98);
       END_STATE();
     case 100:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(99);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(200);
       END_STATE();
     case 101:
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(198);
+      if ((!eof && set_contains(sym__title_start_character_set_2, 774, lookahead))) ADVANCE(185);
       END_STATE();
     case 102:
-      if ((!eof && set_contains(sym__inline_text_character_set_2, 774, lookahead))) ADVANCE(185);
+      if ((!eof && set_contains(sym__title_start_character_set_2, 774, lookahead))) ADVANCE(187);
       END_STATE();
     case 103:
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(268);
+          lookahead != '\r') ADVANCE(275);
       END_STATE();
     case 104:
       if (eof) ADVANCE(107);
       ADVANCE_MAP(
         '!', 121,
-        '"', 265,
+        '"', 272,
         '#', 113,
         '(', 184,
-        '+', 199,
-        ',', 196,
-        '-', 200,
+        '+', 201,
+        ',', 198,
+        '-', 202,
         '.', 120,
-        '/', 235,
-        ':', 190,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
+        '/', 241,
+        ':', 192,
+        '<', 209,
+        '=', 207,
+        '>', 211,
+        '@', 199,
         'a', 176,
         'c', 180,
         'd', 177,
@@ -1999,9 +2105,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         's', 174,
         't', 182,
         'y', 179,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        0x2260, 213,
+        0x2264, 214,
+        0x2265, 215,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(104);
@@ -2011,66 +2117,64 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 105:
       if (eof) ADVANCE(107);
       ADVANCE_MAP(
-        '!', 13,
-        '"', 265,
+        '!', 14,
+        '"', 272,
         '#', 113,
-        '(', 61,
-        ',', 196,
-        '-', 98,
-        '.', 204,
-        '/', 235,
-        ':', 190,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'a', 18,
-        'c', 30,
-        'd', 22,
-        'e', 49,
-        'r', 23,
-        's', 15,
-        't', 34,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        '(', 62,
+        ',', 198,
+        '-', 99,
+        '.', 206,
+        '/', 241,
+        '<', 209,
+        '=', 207,
+        '>', 211,
+        '@', 199,
+        'a', 19,
+        'c', 31,
+        'd', 23,
+        'e', 50,
+        'r', 24,
+        's', 16,
+        't', 35,
+        0x2260, 213,
+        0x2264, 214,
+        0x2265, 215,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(106);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(97);
+          lookahead == 'X') ADVANCE(98);
       END_STATE();
     case 106:
       if (eof) ADVANCE(107);
       ADVANCE_MAP(
-        '!', 13,
-        '"', 265,
+        '!', 14,
+        '"', 272,
         '#', 113,
-        '(', 61,
-        ',', 196,
-        '-', 98,
+        '(', 62,
+        ',', 198,
+        '-', 99,
         '.', 12,
-        '/', 235,
-        ':', 190,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'a', 18,
-        'c', 30,
-        'd', 22,
-        'e', 49,
-        'r', 23,
-        's', 15,
-        't', 34,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        '/', 241,
+        '<', 209,
+        '=', 207,
+        '>', 211,
+        '@', 199,
+        'a', 19,
+        'c', 31,
+        'd', 23,
+        'e', 50,
+        'r', 24,
+        's', 16,
+        't', 35,
+        0x2260, 213,
+        0x2264, 214,
+        0x2265, 215,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(106);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(97);
+          lookahead == 'X') ADVANCE(98);
       END_STATE();
     case 107:
       ACCEPT_TOKEN(ts_builtin_sym_end);
@@ -2099,8 +2203,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '#') ADVANCE(112);
       END_STATE();
     case 114:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == ')') ADVANCE(237);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(243);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(157);
@@ -2111,8 +2215,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 115:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == ')') ADVANCE(237);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(243);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'N' ||
           lookahead == 'n') ADVANCE(162);
@@ -2123,8 +2227,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 116:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == ')') ADVANCE(237);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(243);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'R' ||
           lookahead == 'r') ADVANCE(169);
@@ -2135,8 +2239,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 117:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == ')') ADVANCE(237);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(243);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'S' ||
           lookahead == 's') ADVANCE(159);
@@ -2147,8 +2251,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 118:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == ')') ADVANCE(237);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(243);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'U' ||
           lookahead == 'u') ADVANCE(168);
@@ -2159,8 +2263,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 119:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == ')') ADVANCE(237);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(243);
       if (lookahead == '@') ADVANCE(185);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2169,18 +2273,18 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 120:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '.') ADVANCE(236);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '.') ADVANCE(242);
+      if (lookahead == '@') ADVANCE(101);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(173);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 121:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '=') ADVANCE(206);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '=') ADVANCE(208);
+      if (lookahead == '@') ADVANCE(101);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2188,7 +2292,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 122:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'a') ADVANCE(132);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2198,9 +2302,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 123:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'c') ADVANCE(188);
+      if (lookahead == 'c') ADVANCE(190);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2208,7 +2312,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 124:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'c') ADVANCE(128);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2218,9 +2322,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 125:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'd') ADVANCE(191);
+      if (lookahead == 'd') ADVANCE(193);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2228,9 +2332,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 126:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'e') ADVANCE(261);
+      if (lookahead == 'e') ADVANCE(268);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2238,9 +2342,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 127:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'e') ADVANCE(263);
+      if (lookahead == 'e') ADVANCE(270);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2248,9 +2352,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 128:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'e') ADVANCE(187);
+      if (lookahead == 'e') ADVANCE(189);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2258,7 +2362,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 129:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'e') ADVANCE(137);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2268,7 +2372,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 130:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'e') ADVANCE(148);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2278,7 +2382,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 131:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'i') ADVANCE(125);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2288,7 +2392,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 132:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'i') ADVANCE(136);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2298,7 +2402,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 133:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'i') ADVANCE(123);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2308,7 +2412,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 134:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'i') ADVANCE(130);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2318,7 +2422,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 135:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'l') ADVANCE(150);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2328,7 +2432,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 136:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'm') ADVANCE(147);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2338,7 +2442,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 137:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'n') ADVANCE(151);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2348,7 +2452,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 138:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'n') ADVANCE(134);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2358,7 +2462,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 139:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'o') ADVANCE(143);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2368,7 +2472,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 140:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'o') ADVANCE(145);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2378,7 +2482,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 141:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'p') ADVANCE(133);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2388,7 +2492,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 142:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'p') ADVANCE(140);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2398,9 +2502,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 143:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'r') ADVANCE(186);
+      if (lookahead == 'r') ADVANCE(188);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2408,7 +2512,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 144:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'r') ADVANCE(124);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2418,7 +2522,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 145:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'r') ADVANCE(153);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2428,9 +2532,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 146:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(257);
+      if (lookahead == 's') ADVANCE(264);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2438,27 +2542,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 147:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(192);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 148:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(193);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 149:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 's') ADVANCE(194);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2467,8 +2551,28 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(185);
       END_STATE();
+    case 148:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(185);
+      if (lookahead == 's') ADVANCE(195);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(173);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(185);
+      END_STATE();
+    case 149:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(185);
+      if (lookahead == 's') ADVANCE(196);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(173);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(185);
+      END_STATE();
     case 150:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 's') ADVANCE(127);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2478,9 +2582,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 151:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 't') ADVANCE(189);
+      if (lookahead == 't') ADVANCE(191);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2488,7 +2592,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 152:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 't') ADVANCE(139);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2498,7 +2602,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 153:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 't') ADVANCE(149);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2508,7 +2612,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 154:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'u') ADVANCE(144);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2518,7 +2622,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 155:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'u') ADVANCE(126);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2528,7 +2632,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 156:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'A' ||
           lookahead == 'a') ADVANCE(170);
@@ -2541,7 +2645,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 157:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'A' ||
           lookahead == 'a') ADVANCE(172);
@@ -2552,7 +2656,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 158:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(115);
@@ -2563,7 +2667,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 159:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(157);
@@ -2574,7 +2678,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 160:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(158);
@@ -2585,7 +2689,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 161:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(117);
@@ -2596,7 +2700,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 162:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(169);
@@ -2607,7 +2711,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 163:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'H' ||
           lookahead == 'h') ADVANCE(171);
@@ -2620,7 +2724,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 164:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'I' ||
           lookahead == 'i') ADVANCE(114);
@@ -2631,7 +2735,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 165:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'N' ||
           lookahead == 'n') ADVANCE(114);
@@ -2642,7 +2746,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 166:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'O' ||
           lookahead == 'o') ADVANCE(165);
@@ -2653,7 +2757,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 167:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'R' ||
           lookahead == 'r') ADVANCE(164);
@@ -2664,7 +2768,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 168:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'R' ||
           lookahead == 'r') ADVANCE(159);
@@ -2675,7 +2779,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 169:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'S' ||
           lookahead == 's') ADVANCE(159);
@@ -2686,7 +2790,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 170:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'T' ||
           lookahead == 't') ADVANCE(118);
@@ -2697,7 +2801,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 171:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'U' ||
           lookahead == 'u') ADVANCE(116);
@@ -2708,7 +2812,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 172:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (lookahead == 'Y' ||
           lookahead == 'y') ADVANCE(119);
@@ -2719,7 +2823,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 173:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(185);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2728,8 +2832,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 174:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'a') ADVANCE(131);
       if (lookahead == 'o') ADVANCE(154);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2739,8 +2843,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 175:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'a') ADVANCE(135);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2749,8 +2853,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 176:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'c') ADVANCE(152);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2759,8 +2863,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 177:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'e') ADVANCE(138);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2769,8 +2873,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 178:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'e') ADVANCE(142);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2779,8 +2883,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 179:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'e') ADVANCE(146);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2789,8 +2893,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 180:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'l') ADVANCE(122);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2799,9 +2903,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 181:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
-      if (lookahead == 'o') ADVANCE(259);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
+      if (lookahead == 'o') ADVANCE(266);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2809,8 +2913,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 182:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'o') ADVANCE(141);
       if (lookahead == 'r') ADVANCE(155);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
@@ -2820,8 +2924,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 183:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (lookahead == 'v') ADVANCE(129);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
@@ -2830,9 +2934,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 184:
-      ACCEPT_TOKEN(sym__inline_text);
+      ACCEPT_TOKEN(sym__title_start);
       ADVANCE_MAP(
-        '@', 102,
+        '@', 101,
         'F', 167,
         'f', 167,
         'M', 166,
@@ -2851,8 +2955,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 185:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(101);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(173);
       if (lookahead != 0 &&
@@ -2860,1538 +2964,1893 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\r') ADVANCE(185);
       END_STATE();
     case 186:
-      ACCEPT_TOKEN(anon_sym_actor);
+      ACCEPT_TOKEN(sym__inline_text);
+      if (lookahead == '@') ADVANCE(187);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(186);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(187);
       END_STATE();
     case 187:
-      ACCEPT_TOKEN(anon_sym_source);
+      ACCEPT_TOKEN(sym__inline_text);
+      if (lookahead == '@') ADVANCE(102);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(186);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(187);
       END_STATE();
     case 188:
-      ACCEPT_TOKEN(anon_sym_topic);
+      ACCEPT_TOKEN(anon_sym_actor);
       END_STATE();
     case 189:
-      ACCEPT_TOKEN(anon_sym_event);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 190:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 191:
-      ACCEPT_TOKEN(anon_sym_said);
+      ACCEPT_TOKEN(anon_sym_event);
       END_STATE();
     case 192:
-      ACCEPT_TOKEN(anon_sym_claims);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 193:
-      ACCEPT_TOKEN(anon_sym_denies);
+      ACCEPT_TOKEN(anon_sym_said);
       END_STATE();
     case 194:
-      ACCEPT_TOKEN(anon_sym_reports);
+      ACCEPT_TOKEN(anon_sym_claims);
       END_STATE();
     case 195:
-      ACCEPT_TOKEN(sym_key);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(195);
+      ACCEPT_TOKEN(anon_sym_denies);
       END_STATE();
     case 196:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      ACCEPT_TOKEN(anon_sym_reports);
       END_STATE();
     case 197:
-      ACCEPT_TOKEN(anon_sym_AT);
+      ACCEPT_TOKEN(sym_key);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(197);
       END_STATE();
     case 198:
-      ACCEPT_TOKEN(aux_sym_reference_token1);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(198);
+      ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 199:
-      ACCEPT_TOKEN(anon_sym_PLUS);
+      ACCEPT_TOKEN(anon_sym_AT);
       END_STATE();
     case 200:
-      ACCEPT_TOKEN(anon_sym_DASH);
+      ACCEPT_TOKEN(aux_sym_reference_token1);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(200);
       END_STATE();
     case 201:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == 'X') ADVANCE(97);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(254);
+      ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
     case 202:
-      ACCEPT_TOKEN(sym_duration);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 203:
-      ACCEPT_TOKEN(anon_sym_DOT);
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == 'X') ADVANCE(98);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(261);
       END_STATE();
     case 204:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(236);
+      ACCEPT_TOKEN(sym_duration);
       END_STATE();
     case 205:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      ACCEPT_TOKEN(anon_sym_DOT);
       END_STATE();
     case 206:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(242);
       END_STATE();
     case 207:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(208);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 208:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 209:
-      ACCEPT_TOKEN(anon_sym_GT);
+      ACCEPT_TOKEN(anon_sym_LT);
       if (lookahead == '=') ADVANCE(210);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
     case 211:
-      ACCEPT_TOKEN(anon_sym_u2260);
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(212);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_u2264);
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
     case 213:
-      ACCEPT_TOKEN(anon_sym_u2265);
+      ACCEPT_TOKEN(anon_sym_u2260);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(sym_date);
+      ACCEPT_TOKEN(anon_sym_u2264);
       END_STATE();
     case 215:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%') ADVANCE(214);
-      if (lookahead == '-') ADVANCE(100);
-      if (lookahead == '.') ADVANCE(78);
-      if (lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
+      ACCEPT_TOKEN(anon_sym_u2265);
       END_STATE();
     case 216:
+      ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 217:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%') ADVANCE(216);
+      if (lookahead == '-') ADVANCE(95);
+      if (lookahead == '.') ADVANCE(79);
+      if (lookahead == '?' ||
+          lookahead == '~') ADVANCE(216);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(262);
+      END_STATE();
+    case 218:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(95);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(216);
+      END_STATE();
+    case 219:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(371);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(239);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 220:
       ACCEPT_TOKEN(sym_date);
       if (lookahead == '-') ADVANCE(96);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      END_STATE();
-    case 217:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(342);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(233);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 218:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      END_STATE();
-    case 219:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(345);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(233);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 220:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '.') ADVANCE(77);
-      if (lookahead == 'Z') ADVANCE(234);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(84);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
+          lookahead == '~') ADVANCE(216);
       END_STATE();
     case 221:
       ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(96);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(216);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(220);
+      END_STATE();
+    case 222:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(372);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(239);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(223);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 223:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(372);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(239);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 224:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '.') ADVANCE(78);
+      if (lookahead == 'Z') ADVANCE(240);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(85);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(216);
+      END_STATE();
+    case 225:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '.', 332,
-        'Z', 232,
-        '\t', 50,
-        ' ', 50,
-        '+', 334,
-        '-', 334,
-        '%', 233,
-        '?', 233,
-        '~', 233,
+        '.', 363,
+        'Z', 238,
+        '\t', 51,
+        ' ', 51,
+        '+', 365,
+        '-', 365,
+        '%', 239,
+        '?', 239,
+        '~', 239,
       );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           (lookahead < '+' || '.' < lookahead) &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 222:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(86);
-      if (lookahead == 'Z') ADVANCE(234);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(84);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      END_STATE();
-    case 223:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 336,
-        'Z', 232,
-        '\t', 50,
-        ' ', 50,
-        '+', 334,
-        '-', 334,
-        '%', 233,
-        '?', 233,
-        '~', 233,
-      );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 224:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(85);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
-      END_STATE();
-    case 225:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(335);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(233);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(329);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 226:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(92);
-      if (lookahead == 'Z') ADVANCE(234);
+      if (lookahead == ':') ADVANCE(87);
+      if (lookahead == 'Z') ADVANCE(240);
       if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(84);
+          lookahead == '-') ADVANCE(85);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
+          lookahead == '~') ADVANCE(216);
       END_STATE();
     case 227:
       ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        ':', 338,
-        'Z', 232,
-        '\t', 50,
-        ' ', 50,
-        '+', 334,
-        '-', 334,
-        '%', 233,
-        '?', 233,
-        '~', 233,
+        ':', 367,
+        'Z', 238,
+        '\t', 51,
+        ' ', 51,
+        '+', 365,
+        '-', 365,
+        '%', 239,
+        '?', 239,
+        '~', 239,
       );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           (lookahead < '+' || '-' < lookahead) &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 228:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(83);
+      if (lookahead == ':') ADVANCE(86);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
+          lookahead == '~') ADVANCE(216);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       END_STATE();
     case 229:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(333);
+      if (lookahead == ':') ADVANCE(366);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(233);
+          lookahead == '~') ADVANCE(239);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(360);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 230:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'Z') ADVANCE(234);
+      if (lookahead == ':') ADVANCE(93);
+      if (lookahead == 'Z') ADVANCE(240);
       if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(84);
+          lookahead == '-') ADVANCE(85);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(230);
+          lookahead == '~') ADVANCE(216);
       END_STATE();
     case 231:
       ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        'Z', 232,
-        '\t', 50,
-        ' ', 50,
-        '+', 334,
-        '-', 334,
-        '%', 233,
-        '?', 233,
-        '~', 233,
+        ':', 369,
+        'Z', 238,
+        '\t', 51,
+        ' ', 51,
+        '+', 365,
+        '-', 365,
+        '%', 239,
+        '?', 239,
+        '~', 239,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           (lookahead < '+' || '-' < lookahead) &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 232:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+      if (lookahead == 'T') ADVANCE(84);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(233);
+          lookahead == '~') ADVANCE(216);
+      END_STATE();
+    case 233:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(84);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(216);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(232);
+      END_STATE();
+    case 234:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(364);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(239);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(235);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 233:
+    case 235:
       ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(364);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(239);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 234:
+    case 236:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'Z') ADVANCE(240);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(85);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(216);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(236);
+      END_STATE();
+    case 237:
+      ACCEPT_TOKEN(sym_date);
+      ADVANCE_MAP(
+        'Z', 238,
+        '\t', 51,
+        ' ', 51,
+        '+', 365,
+        '-', 365,
+        '%', 239,
+        '?', 239,
+        '~', 239,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(237);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 238:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(239);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 239:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 240:
       ACCEPT_TOKEN(sym_date);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      END_STATE();
-    case 235:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 236:
-      ACCEPT_TOKEN(sym_open_end);
-      END_STATE();
-    case 237:
-      ACCEPT_TOKEN(sym_weekday);
-      END_STATE();
-    case 238:
-      ACCEPT_TOKEN(sym_time);
-      END_STATE();
-    case 239:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(88);
-      if (lookahead == 'Z') ADVANCE(238);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(89);
-      END_STATE();
-    case 240:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(90);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
+          lookahead == '~') ADVANCE(216);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == 'Z') ADVANCE(238);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(89);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 242:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(280);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(297);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_open_end);
       END_STATE();
     case 243:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(280);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_weekday);
       END_STATE();
     case 244:
-      ACCEPT_TOKEN(sym_relative_date);
+      ACCEPT_TOKEN(sym_weekday);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(294);
+          lookahead == ' ') ADVANCE(51);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 245:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(317);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_time);
       END_STATE();
     case 246:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(286);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(89);
+      if (lookahead == 'Z') ADVANCE(245);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(90);
       END_STATE();
     case 247:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(313);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(91);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(81);
       END_STATE();
     case 248:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == 'Z') ADVANCE(245);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(90);
+      END_STATE();
+    case 249:
       ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(293);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(319);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 249:
-      ACCEPT_TOKEN(sym_number);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 250:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(249);
-      if (lookahead == '.') ADVANCE(78);
-      if (lookahead == ':') ADVANCE(87);
-      if (lookahead == 'X') ADVANCE(93);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(252);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(293);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 251:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(249);
-      if (lookahead == '.') ADVANCE(78);
-      if (lookahead == ':') ADVANCE(87);
-      if (lookahead == 'X') ADVANCE(95);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(250);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(312);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 252:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(249);
-      if (lookahead == '.') ADVANCE(78);
-      if (lookahead == 'X') ADVANCE(218);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(215);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(345);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 253:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(249);
-      if (lookahead == '.') ADVANCE(78);
-      if (lookahead == 'X') ADVANCE(93);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(252);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(302);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 254:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(249);
-      if (lookahead == '.') ADVANCE(78);
-      if (lookahead == 'X') ADVANCE(95);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(253);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(340);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 255:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(249);
-      if (lookahead == '.') ADVANCE(78);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 256:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(249);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
       END_STATE();
     case 257:
-      ACCEPT_TOKEN(anon_sym_yes);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(256);
+      if (lookahead == '.') ADVANCE(79);
+      if (lookahead == ':') ADVANCE(88);
+      if (lookahead == 'X') ADVANCE(94);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(259);
       END_STATE();
     case 258:
-      ACCEPT_TOKEN(anon_sym_yes);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(292);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(256);
+      if (lookahead == '.') ADVANCE(79);
+      if (lookahead == ':') ADVANCE(88);
+      if (lookahead == 'X') ADVANCE(97);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(257);
       END_STATE();
     case 259:
-      ACCEPT_TOKEN(anon_sym_no);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(256);
+      if (lookahead == '.') ADVANCE(79);
+      if (lookahead == 'X') ADVANCE(218);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(217);
       END_STATE();
     case 260:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(256);
+      if (lookahead == '.') ADVANCE(79);
+      if (lookahead == 'X') ADVANCE(94);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(259);
       END_STATE();
     case 261:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(256);
+      if (lookahead == '.') ADVANCE(79);
+      if (lookahead == 'X') ADVANCE(97);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(260);
       END_STATE();
     case 262:
-      ACCEPT_TOKEN(anon_sym_true);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(256);
+      if (lookahead == '.') ADVANCE(79);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(262);
       END_STATE();
     case 263:
-      ACCEPT_TOKEN(anon_sym_false);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(256);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
       END_STATE();
     case 264:
-      ACCEPT_TOKEN(anon_sym_false);
+      ACCEPT_TOKEN(anon_sym_yes);
+      END_STATE();
+    case 265:
+      ACCEPT_TOKEN(anon_sym_yes);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(311);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 265:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 267:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 268:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 269:
+      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 270:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 271:
+      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 272:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 273:
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+      END_STATE();
+    case 274:
       ACCEPT_TOKEN(sym__string_content);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(267);
-      END_STATE();
-    case 268:
-      ACCEPT_TOKEN(sym_escape_sequence);
-      END_STATE();
-    case 269:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'E') ADVANCE(319);
-      if (lookahead == 'e') ADVANCE(270);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 270:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'S') ADVANCE(323);
-      if (lookahead == 's') ADVANCE(258);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 271:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'a') ADVANCE(274);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(300);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 272:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(262);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 273:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(264);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 274:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'l') ADVANCE(277);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '\\') ADVANCE(274);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'o') ADVANCE(260);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(326);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+      ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
     case 276:
       ACCEPT_TOKEN(sym_text);
-      ADVANCE_MAP(
-        'r', 278,
-        '\t', 50,
-        ' ', 50,
-        'H', 302,
-        'h', 302,
-        'O', 285,
-        'o', 285,
-        'U', 290,
-        'u', 290,
-      );
+      if (lookahead == ')') ADVANCE(244);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(295);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 277:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 's') ADVANCE(273);
+      if (lookahead == ')') ADVANCE(244);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(314);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 278:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'u') ADVANCE(272);
+      if (lookahead == ')') ADVANCE(244);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(347);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 279:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(244);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(320);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(304);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(303);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 280:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(244);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(327);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(342);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 281:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(244);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(312);
+          lookahead == ' ') ADVANCE(51);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 282:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'E') ADVANCE(346);
+      if (lookahead == 'e') ADVANCE(283);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(316);
+          lookahead == ' ') ADVANCE(51);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 283:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'S') ADVANCE(352);
+      if (lookahead == 's') ADVANCE(265);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(244);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(303);
+          lookahead == ' ') ADVANCE(51);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 284:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'a') ADVANCE(287);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(244);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(322);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 285:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'e') ADVANCE(269);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'e') ADVANCE(271);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'l') ADVANCE(290);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'o') ADVANCE(267);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(356);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
-        '\t', 50,
-        ' ', 50,
-        'D', 280,
-        'd', 280,
-        'M', 308,
-        'm', 308,
-        'N', 301,
-        'n', 301,
+        'r', 291,
+        '\t', 51,
+        ' ', 51,
+        'H', 325,
+        'h', 325,
+        'O', 301,
+        'o', 301,
+        'U', 307,
+        'u', 307,
       );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(280);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(326);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(319);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 289:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(284);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 290:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 's') ADVANCE(286);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(246);
+          lookahead == ' ') ADVANCE(51);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 291:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'u') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(283);
+          lookahead == ' ') ADVANCE(51);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 292:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(313);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(348);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(327);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@' &&
+          lookahead != 'A') ADVANCE(375);
       END_STATE();
     case 293:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(281);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(357);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@' &&
+          lookahead != 'A') ADVANCE(375);
       END_STATE();
     case 294:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(317);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(349);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(328);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@' &&
+          lookahead != 'A') ADVANCE(375);
       END_STATE();
     case 295:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(299);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(358);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@' &&
+          lookahead != 'A') ADVANCE(375);
       END_STATE();
     case 296:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(337);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 'A') ADVANCE(375);
+      END_STATE();
+    case 297:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(344);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 'A') ADVANCE(375);
+      END_STATE();
+    case 298:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(251);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(326);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 299:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(251);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 300:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(277);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 301:
+      ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
-        '\t', 50,
-        ' ', 50,
-        'H', 302,
-        'h', 302,
-        'O', 285,
-        'o', 285,
-        'U', 290,
-        'u', 290,
+        '\t', 51,
+        ' ', 51,
+        'D', 293,
+        'd', 293,
+        'M', 332,
+        'm', 332,
+        'N', 324,
+        'n', 324,
       );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(248);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(324);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(290);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(321);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(243);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(295);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 302:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(318);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(245);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(293);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 303:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(248);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(295);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 304:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(243);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(356);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 305:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(242);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(346);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 306:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(347);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(299);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 307:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(325);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(253);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 308:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(315);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(279);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 309:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(304);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(298);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 310:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(305);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(300);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 311:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(300);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(340);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 312:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(248);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(345);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 313:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(286);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(296);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 314:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(307);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(347);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 315:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(314);
+      ADVANCE_MAP(
+        '\t', 51,
+        ' ', 51,
+        'F', 338,
+        'f', 338,
+        'M', 334,
+        'm', 334,
+        'S', 294,
+        's', 294,
+        'T', 318,
+        't', 318,
+        'W', 310,
+        'w', 310,
+      );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 316:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(322);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(321);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 317:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(286);
+      ADVANCE_MAP(
+        '\t', 51,
+        ' ', 51,
+        'H', 325,
+        'h', 325,
+        'O', 301,
+        'o', 301,
+        'U', 307,
+        'u', 307,
+      );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 318:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(348);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(354);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(308);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 319:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(323);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(255);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 320:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(247);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(353);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(307);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 321:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(248);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(350);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 322:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(348);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(250);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 323:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(292);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(276);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 324:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(245);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(316);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 325:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(248);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(343);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(252);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 326:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(322);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'K' ||
+          lookahead == 'k') ADVANCE(255);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 327:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(248);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(250);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 328:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(227);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(276);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 329:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(232);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(249);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 330:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(225);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(376);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 331:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(221);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(355);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
     case 332:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(341);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(327);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(328);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(329);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(322);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(255);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(323);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(331);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(302);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(339);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(303);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(377);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(351);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(302);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(352);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(303);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(254);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(280);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(255);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(377);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(311);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(252);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(278);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(255);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(351);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(255);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(281);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 333:
+    case 360:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(328);
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(238);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 334:
+    case 361:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(229);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 335:
+    case 362:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(329);
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(225);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 336:
+    case 363:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(331);
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(237);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 337:
+    case 364:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(223);
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 338:
+    case 365:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(337);
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(361);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 339:
+    case 366:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(360);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(362);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(227);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(368);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(51);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == 'X') ADVANCE(219);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 340:
+    case 371:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(229);
+          lookahead == 'X') ADVANCE(222);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 341:
+    case 372:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(339);
+          lookahead == 'X') ADVANCE(234);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 342:
+    case 373:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(340);
+          lookahead == 'X') ADVANCE(370);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 343:
+    case 374:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
+          lookahead == ' ') ADVANCE(51);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(341);
+          lookahead == 'X') ADVANCE(373);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 344:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(217);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(344);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(50);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
-      END_STATE();
-    case 347:
+    case 375:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(51);
@@ -4399,9 +4858,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 348:
+    case 376:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(52);
@@ -4409,11 +4868,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(346);
+          lookahead != '@') ADVANCE(375);
       END_STATE();
-    case 349:
+    case 377:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(53);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(375);
+      END_STATE();
+    case 378:
       ACCEPT_TOKEN(sym_identifier);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(349);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(378);
       END_STATE();
     default:
       return false;
@@ -4424,19 +4893,19 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
   [1] = {.lex_state = 105, .external_lex_state = 2},
   [2] = {.lex_state = 105, .external_lex_state = 2},
-  [3] = {.lex_state = 105, .external_lex_state = 2},
+  [3] = {.lex_state = 1, .external_lex_state = 3},
   [4] = {.lex_state = 105, .external_lex_state = 2},
-  [5] = {.lex_state = 105, .external_lex_state = 2},
-  [6] = {.lex_state = 1, .external_lex_state = 3},
-  [7] = {.lex_state = 1, .external_lex_state = 3},
+  [5] = {.lex_state = 1, .external_lex_state = 3},
+  [6] = {.lex_state = 105, .external_lex_state = 2},
+  [7] = {.lex_state = 105, .external_lex_state = 2},
   [8] = {.lex_state = 1, .external_lex_state = 3},
   [9] = {.lex_state = 1, .external_lex_state = 3},
   [10] = {.lex_state = 1, .external_lex_state = 3},
-  [11] = {.lex_state = 1, .external_lex_state = 4},
+  [11] = {.lex_state = 1, .external_lex_state = 3},
   [12] = {.lex_state = 1, .external_lex_state = 4},
   [13] = {.lex_state = 1, .external_lex_state = 4},
-  [14] = {.lex_state = 1, .external_lex_state = 3},
-  [15] = {.lex_state = 1, .external_lex_state = 3},
+  [14] = {.lex_state = 1, .external_lex_state = 4},
+  [15] = {.lex_state = 1, .external_lex_state = 4},
   [16] = {.lex_state = 1, .external_lex_state = 3},
   [17] = {.lex_state = 1, .external_lex_state = 3},
   [18] = {.lex_state = 1, .external_lex_state = 3},
@@ -4448,9 +4917,9 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [24] = {.lex_state = 1, .external_lex_state = 3},
   [25] = {.lex_state = 1, .external_lex_state = 3},
   [26] = {.lex_state = 1, .external_lex_state = 3},
-  [27] = {.lex_state = 105, .external_lex_state = 5},
-  [28] = {.lex_state = 105, .external_lex_state = 5},
-  [29] = {.lex_state = 105, .external_lex_state = 5},
+  [27] = {.lex_state = 1, .external_lex_state = 3},
+  [28] = {.lex_state = 1, .external_lex_state = 3},
+  [29] = {.lex_state = 1, .external_lex_state = 3},
   [30] = {.lex_state = 105, .external_lex_state = 5},
   [31] = {.lex_state = 105, .external_lex_state = 5},
   [32] = {.lex_state = 105, .external_lex_state = 5},
@@ -4477,96 +4946,129 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [53] = {.lex_state = 105, .external_lex_state = 5},
   [54] = {.lex_state = 105, .external_lex_state = 5},
   [55] = {.lex_state = 105, .external_lex_state = 5},
-  [56] = {.lex_state = 1, .external_lex_state = 4},
+  [56] = {.lex_state = 105, .external_lex_state = 5},
   [57] = {.lex_state = 105, .external_lex_state = 5},
   [58] = {.lex_state = 105, .external_lex_state = 5},
   [59] = {.lex_state = 105, .external_lex_state = 5},
-  [60] = {.lex_state = 105, .external_lex_state = 2},
-  [61] = {.lex_state = 105, .external_lex_state = 2},
-  [62] = {.lex_state = 105, .external_lex_state = 2},
-  [63] = {.lex_state = 105, .external_lex_state = 2},
-  [64] = {.lex_state = 105, .external_lex_state = 2},
-  [65] = {.lex_state = 105, .external_lex_state = 3},
-  [66] = {.lex_state = 14, .external_lex_state = 3},
-  [67] = {.lex_state = 14, .external_lex_state = 3},
-  [68] = {.lex_state = 14, .external_lex_state = 3},
-  [69] = {.lex_state = 14, .external_lex_state = 3},
-  [70] = {.lex_state = 105, .external_lex_state = 4},
-  [71] = {.lex_state = 105, .external_lex_state = 4},
-  [72] = {.lex_state = 105, .external_lex_state = 4},
-  [73] = {.lex_state = 105, .external_lex_state = 4},
-  [74] = {.lex_state = 105, .external_lex_state = 4},
-  [75] = {.lex_state = 105, .external_lex_state = 4},
-  [76] = {.lex_state = 105, .external_lex_state = 4},
-  [77] = {.lex_state = 105, .external_lex_state = 4},
-  [78] = {.lex_state = 14, .external_lex_state = 3},
-  [79] = {.lex_state = 14, .external_lex_state = 3},
-  [80] = {.lex_state = 10, .external_lex_state = 3},
-  [81] = {.lex_state = 10, .external_lex_state = 3},
-  [82] = {.lex_state = 105, .external_lex_state = 4},
-  [83] = {.lex_state = 3, .external_lex_state = 4},
-  [84] = {.lex_state = 3, .external_lex_state = 4},
-  [85] = {.lex_state = 3, .external_lex_state = 4},
-  [86] = {.lex_state = 105, .external_lex_state = 3},
-  [87] = {.lex_state = 105, .external_lex_state = 4},
+  [60] = {.lex_state = 105, .external_lex_state = 5},
+  [61] = {.lex_state = 105, .external_lex_state = 5},
+  [62] = {.lex_state = 105, .external_lex_state = 5},
+  [63] = {.lex_state = 105, .external_lex_state = 5},
+  [64] = {.lex_state = 105, .external_lex_state = 5},
+  [65] = {.lex_state = 105, .external_lex_state = 5},
+  [66] = {.lex_state = 105, .external_lex_state = 5},
+  [67] = {.lex_state = 1, .external_lex_state = 4},
+  [68] = {.lex_state = 105, .external_lex_state = 5},
+  [69] = {.lex_state = 105, .external_lex_state = 5},
+  [70] = {.lex_state = 105, .external_lex_state = 5},
+  [71] = {.lex_state = 105, .external_lex_state = 5},
+  [72] = {.lex_state = 105, .external_lex_state = 5},
+  [73] = {.lex_state = 105, .external_lex_state = 2},
+  [74] = {.lex_state = 105, .external_lex_state = 2},
+  [75] = {.lex_state = 105, .external_lex_state = 2},
+  [76] = {.lex_state = 105, .external_lex_state = 2},
+  [77] = {.lex_state = 105, .external_lex_state = 3},
+  [78] = {.lex_state = 105, .external_lex_state = 2},
+  [79] = {.lex_state = 105, .external_lex_state = 3},
+  [80] = {.lex_state = 13, .external_lex_state = 3},
+  [81] = {.lex_state = 15, .external_lex_state = 3},
+  [82] = {.lex_state = 13, .external_lex_state = 3},
+  [83] = {.lex_state = 15, .external_lex_state = 3},
+  [84] = {.lex_state = 105, .external_lex_state = 4},
+  [85] = {.lex_state = 105, .external_lex_state = 4},
+  [86] = {.lex_state = 15, .external_lex_state = 3},
+  [87] = {.lex_state = 13, .external_lex_state = 3},
   [88] = {.lex_state = 105, .external_lex_state = 4},
   [89] = {.lex_state = 105, .external_lex_state = 4},
-  [90] = {.lex_state = 0, .external_lex_state = 4},
-  [91] = {.lex_state = 105, .external_lex_state = 3},
-  [92] = {.lex_state = 105, .external_lex_state = 4},
-  [93] = {.lex_state = 105, .external_lex_state = 3},
-  [94] = {.lex_state = 0, .external_lex_state = 4},
-  [95] = {.lex_state = 105, .external_lex_state = 3},
-  [96] = {.lex_state = 14, .external_lex_state = 3},
-  [97] = {.lex_state = 105, .external_lex_state = 3},
-  [98] = {.lex_state = 105, .external_lex_state = 3},
-  [99] = {.lex_state = 105, .external_lex_state = 3},
+  [90] = {.lex_state = 15, .external_lex_state = 3},
+  [91] = {.lex_state = 15, .external_lex_state = 3},
+  [92] = {.lex_state = 4, .external_lex_state = 3},
+  [93] = {.lex_state = 105, .external_lex_state = 4},
+  [94] = {.lex_state = 105, .external_lex_state = 4},
+  [95] = {.lex_state = 15, .external_lex_state = 3},
+  [96] = {.lex_state = 13, .external_lex_state = 3},
+  [97] = {.lex_state = 4, .external_lex_state = 3},
+  [98] = {.lex_state = 105, .external_lex_state = 4},
+  [99] = {.lex_state = 105, .external_lex_state = 4},
   [100] = {.lex_state = 105, .external_lex_state = 3},
-  [101] = {.lex_state = 105, .external_lex_state = 4},
-  [102] = {.lex_state = 105, .external_lex_state = 4},
+  [101] = {.lex_state = 3, .external_lex_state = 4},
+  [102] = {.lex_state = 3, .external_lex_state = 4},
   [103] = {.lex_state = 105, .external_lex_state = 4},
-  [104] = {.lex_state = 105, .external_lex_state = 3},
-  [105] = {.lex_state = 105, .external_lex_state = 3},
-  [106] = {.lex_state = 0, .external_lex_state = 3},
-  [107] = {.lex_state = 105, .external_lex_state = 4},
-  [108] = {.lex_state = 10, .external_lex_state = 4},
-  [109] = {.lex_state = 10, .external_lex_state = 4},
-  [110] = {.lex_state = 0, .external_lex_state = 3},
-  [111] = {.lex_state = 0, .external_lex_state = 3},
-  [112] = {.lex_state = 105, .external_lex_state = 4},
-  [113] = {.lex_state = 0, .external_lex_state = 3},
-  [114] = {.lex_state = 101, .external_lex_state = 4},
-  [115] = {.lex_state = 53, .external_lex_state = 4},
-  [116] = {.lex_state = 0, .external_lex_state = 4},
-  [117] = {.lex_state = 53, .external_lex_state = 4},
-  [118] = {.lex_state = 10, .external_lex_state = 4},
-  [119] = {.lex_state = 105, .external_lex_state = 4},
-  [120] = {.lex_state = 0, .external_lex_state = 3},
-  [121] = {.lex_state = 10, .external_lex_state = 4},
-  [122] = {.lex_state = 0, .external_lex_state = 3},
-  [123] = {.lex_state = 101, .external_lex_state = 4},
-  [124] = {.lex_state = 0, .external_lex_state = 3},
+  [104] = {.lex_state = 3, .external_lex_state = 4},
+  [105] = {.lex_state = 3, .external_lex_state = 4},
+  [106] = {.lex_state = 105, .external_lex_state = 3},
+  [107] = {.lex_state = 3, .external_lex_state = 4},
+  [108] = {.lex_state = 105, .external_lex_state = 4},
+  [109] = {.lex_state = 0, .external_lex_state = 4},
+  [110] = {.lex_state = 105, .external_lex_state = 3},
+  [111] = {.lex_state = 105, .external_lex_state = 3},
+  [112] = {.lex_state = 0, .external_lex_state = 4},
+  [113] = {.lex_state = 105, .external_lex_state = 3},
+  [114] = {.lex_state = 105, .external_lex_state = 3},
+  [115] = {.lex_state = 105, .external_lex_state = 3},
+  [116] = {.lex_state = 15, .external_lex_state = 3},
+  [117] = {.lex_state = 105, .external_lex_state = 4},
+  [118] = {.lex_state = 105, .external_lex_state = 3},
+  [119] = {.lex_state = 105, .external_lex_state = 3},
+  [120] = {.lex_state = 105, .external_lex_state = 4},
+  [121] = {.lex_state = 105, .external_lex_state = 4},
+  [122] = {.lex_state = 105, .external_lex_state = 3},
+  [123] = {.lex_state = 105, .external_lex_state = 4},
+  [124] = {.lex_state = 105, .external_lex_state = 3},
   [125] = {.lex_state = 105, .external_lex_state = 4},
-  [126] = {.lex_state = 10, .external_lex_state = 4},
-  [127] = {.lex_state = 0, .external_lex_state = 3},
-  [128] = {.lex_state = 105, .external_lex_state = 4},
-  [129] = {.lex_state = 0, .external_lex_state = 4},
-  [130] = {.lex_state = 101, .external_lex_state = 4},
-  [131] = {.lex_state = 105, .external_lex_state = 4},
-  [132] = {.lex_state = 0, .external_lex_state = 3},
-  [133] = {.lex_state = 0, .external_lex_state = 3},
-  [134] = {.lex_state = 101, .external_lex_state = 4},
-  [135] = {.lex_state = 105, .external_lex_state = 4},
-  [136] = {.lex_state = 101, .external_lex_state = 4},
+  [126] = {.lex_state = 105, .external_lex_state = 3},
+  [127] = {.lex_state = 105, .external_lex_state = 3},
+  [128] = {.lex_state = 105, .external_lex_state = 3},
+  [129] = {.lex_state = 105, .external_lex_state = 3},
+  [130] = {.lex_state = 105, .external_lex_state = 3},
+  [131] = {.lex_state = 105, .external_lex_state = 3},
+  [132] = {.lex_state = 105, .external_lex_state = 3},
+  [133] = {.lex_state = 105, .external_lex_state = 3},
+  [134] = {.lex_state = 105, .external_lex_state = 4},
+  [135] = {.lex_state = 105, .external_lex_state = 3},
+  [136] = {.lex_state = 0, .external_lex_state = 3},
   [137] = {.lex_state = 0, .external_lex_state = 3},
-  [138] = {.lex_state = 101, .external_lex_state = 4},
-  [139] = {.lex_state = 0, .external_lex_state = 3},
+  [138] = {.lex_state = 4, .external_lex_state = 4},
+  [139] = {.lex_state = 105, .external_lex_state = 4},
+  [140] = {.lex_state = 0, .external_lex_state = 3},
+  [141] = {.lex_state = 0, .external_lex_state = 4},
+  [142] = {.lex_state = 0, .external_lex_state = 3},
+  [143] = {.lex_state = 0, .external_lex_state = 3},
+  [144] = {.lex_state = 0, .external_lex_state = 3},
+  [145] = {.lex_state = 0, .external_lex_state = 4},
+  [146] = {.lex_state = 0, .external_lex_state = 3},
+  [147] = {.lex_state = 4, .external_lex_state = 4},
+  [148] = {.lex_state = 4, .external_lex_state = 4},
+  [149] = {.lex_state = 0, .external_lex_state = 3},
+  [150] = {.lex_state = 54, .external_lex_state = 4},
+  [151] = {.lex_state = 0, .external_lex_state = 3},
+  [152] = {.lex_state = 0, .external_lex_state = 3},
+  [153] = {.lex_state = 100, .external_lex_state = 4},
+  [154] = {.lex_state = 100, .external_lex_state = 4},
+  [155] = {.lex_state = 54, .external_lex_state = 4},
+  [156] = {.lex_state = 4, .external_lex_state = 4},
+  [157] = {.lex_state = 0, .external_lex_state = 3},
+  [158] = {.lex_state = 100, .external_lex_state = 4},
+  [159] = {.lex_state = 105, .external_lex_state = 4},
+  [160] = {.lex_state = 0, .external_lex_state = 3},
+  [161] = {.lex_state = 0, .external_lex_state = 3},
+  [162] = {.lex_state = 100, .external_lex_state = 4},
+  [163] = {.lex_state = 0, .external_lex_state = 3},
+  [164] = {.lex_state = 54, .external_lex_state = 4},
+  [165] = {.lex_state = 0, .external_lex_state = 3},
+  [166] = {.lex_state = 100, .external_lex_state = 4},
+  [167] = {.lex_state = 105, .external_lex_state = 4},
+  [168] = {.lex_state = 100, .external_lex_state = 4},
+  [169] = {.lex_state = 100, .external_lex_state = 4},
+  [170] = {.lex_state = 105, .external_lex_state = 4},
+  [171] = {.lex_state = 4, .external_lex_state = 4},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   [STATE(0)] = {
     [ts_builtin_sym_end] = ACTIONS(1),
     [sym_heading_marker] = ACTIONS(1),
+    [sym__title_start] = ACTIONS(1),
     [sym__inline_text] = ACTIONS(1),
     [anon_sym_actor] = ACTIONS(1),
     [anon_sym_source] = ACTIONS(1),
@@ -4607,24 +5109,24 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__error_sentinel] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_document] = STATE(129),
+    [sym_document] = STATE(141),
     [sym__item] = STATE(2),
-    [sym_section] = STATE(76),
-    [sym_heading] = STATE(5),
+    [sym_section] = STATE(85),
+    [sym_heading] = STATE(6),
     [sym_prose] = STATE(2),
     [sym__entry] = STATE(2),
-    [sym_actor] = STATE(62),
-    [sym_source] = STATE(62),
-    [sym_topic] = STATE(62),
-    [sym_event] = STATE(62),
-    [sym_statement] = STATE(62),
-    [sym_claim] = STATE(62),
-    [sym__entry_date] = STATE(89),
-    [sym_reference] = STATE(75),
-    [sym__date] = STATE(92),
-    [sym_interval] = STATE(92),
+    [sym_actor] = STATE(73),
+    [sym_source] = STATE(73),
+    [sym_topic] = STATE(73),
+    [sym_event] = STATE(73),
+    [sym_statement] = STATE(73),
+    [sym_claim] = STATE(73),
+    [sym__entry_date] = STATE(121),
+    [sym_reference] = STATE(89),
+    [sym__date] = STATE(117),
+    [sym_interval] = STATE(117),
     [aux_sym_document_repeat1] = STATE(2),
-    [aux_sym_document_repeat2] = STATE(76),
+    [aux_sym_document_repeat2] = STATE(85),
     [ts_builtin_sym_end] = ACTIONS(5),
     [sym_heading_marker] = ACTIONS(7),
     [anon_sym_actor] = ACTIONS(9),
@@ -4669,31 +5171,76 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
     ACTIONS(31), 1,
       sym__newline,
-    STATE(5), 1,
+    STATE(6), 1,
       sym_heading,
-    STATE(75), 1,
-      sym_reference,
     STATE(89), 1,
+      sym_reference,
+    STATE(121), 1,
       sym__entry_date,
-    STATE(71), 2,
+    STATE(98), 2,
       sym_section,
       aux_sym_document_repeat2,
-    STATE(92), 2,
+    STATE(117), 2,
       sym__date,
       sym_interval,
-    STATE(4), 4,
+    STATE(7), 4,
       sym__item,
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(62), 6,
+    STATE(73), 6,
       sym_actor,
       sym_source,
       sym_topic,
       sym_event,
       sym_statement,
       sym_claim,
-  [71] = 17,
+  [71] = 16,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(33), 1,
+      anon_sym_COLON,
+    ACTIONS(35), 1,
+      anon_sym_AT,
+    ACTIONS(37), 1,
+      sym_date,
+    ACTIONS(39), 1,
+      anon_sym_SLASH,
+    ACTIONS(41), 1,
+      sym_open_end,
+    ACTIONS(45), 1,
+      sym_time,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(51), 1,
+      sym__newline,
+    STATE(9), 1,
+      sym__atom,
+    STATE(16), 1,
+      sym_reference,
+    STATE(110), 2,
+      sym__item_value,
+      sym_phrase,
+    STATE(152), 2,
+      sym__value,
+      sym_list,
+    ACTIONS(43), 4,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    ACTIONS(47), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    STATE(23), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [132] = 17,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -4716,74 +5263,72 @@ static const uint16_t ts_small_parse_table[] = {
       sym__prose_start,
     ACTIONS(31), 1,
       sym__newline,
-    STATE(75), 1,
-      sym_reference,
     STATE(89), 1,
+      sym_reference,
+    STATE(121), 1,
       sym__entry_date,
-    ACTIONS(33), 2,
+    ACTIONS(53), 2,
       ts_builtin_sym_end,
       sym_heading_marker,
-    STATE(92), 2,
+    STATE(117), 2,
       sym__date,
       sym_interval,
-    STATE(4), 4,
+    STATE(7), 4,
       sym__item,
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(62), 6,
+    STATE(73), 6,
       sym_actor,
       sym_source,
       sym_topic,
       sym_event,
       sym_statement,
       sym_claim,
-  [133] = 17,
+  [194] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 1,
-      anon_sym_actor,
-    ACTIONS(40), 1,
-      anon_sym_source,
-    ACTIONS(43), 1,
-      anon_sym_topic,
-    ACTIONS(46), 1,
-      anon_sym_event,
-    ACTIONS(49), 1,
+    ACTIONS(35), 1,
       anon_sym_AT,
-    ACTIONS(52), 1,
+    ACTIONS(37), 1,
       sym_date,
-    ACTIONS(55), 1,
+    ACTIONS(39), 1,
       anon_sym_SLASH,
-    ACTIONS(58), 1,
+    ACTIONS(41), 1,
       sym_open_end,
-    ACTIONS(61), 1,
+    ACTIONS(45), 1,
+      sym_time,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(55), 1,
       sym__newline,
-    ACTIONS(64), 1,
-      sym__prose_start,
-    STATE(75), 1,
+    STATE(9), 1,
+      sym__atom,
+    STATE(16), 1,
       sym_reference,
-    STATE(89), 1,
-      sym__entry_date,
-    ACTIONS(35), 2,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-    STATE(92), 2,
-      sym__date,
+    STATE(110), 2,
+      sym__item_value,
+      sym_phrase,
+    STATE(142), 2,
+      sym__value,
+      sym_list,
+    ACTIONS(43), 4,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    ACTIONS(47), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    STATE(23), 5,
+      sym_offset,
+      sym_assertion,
       sym_interval,
-    STATE(4), 4,
-      sym__item,
-      sym_prose,
-      sym__entry,
-      aux_sym_document_repeat1,
-    STATE(62), 6,
-      sym_actor,
-      sym_source,
-      sym_topic,
-      sym_event,
-      sym_statement,
-      sym_claim,
-  [195] = 17,
+      sym_boolean,
+      sym_string,
+  [252] = 17,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -4804,82 +5349,92 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
     ACTIONS(27), 1,
       sym__prose_start,
-    ACTIONS(69), 1,
+    ACTIONS(59), 1,
       sym__newline,
-    STATE(75), 1,
-      sym_reference,
     STATE(89), 1,
+      sym_reference,
+    STATE(121), 1,
       sym__entry_date,
-    ACTIONS(67), 2,
+    ACTIONS(57), 2,
       ts_builtin_sym_end,
       sym_heading_marker,
-    STATE(92), 2,
+    STATE(117), 2,
       sym__date,
       sym_interval,
-    STATE(3), 4,
+    STATE(4), 4,
       sym__item,
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(62), 6,
+    STATE(73), 6,
       sym_actor,
       sym_source,
       sym_topic,
       sym_event,
       sym_statement,
       sym_claim,
-  [257] = 15,
+  [314] = 17,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_AT,
-    ACTIONS(73), 1,
-      sym_date,
+    ACTIONS(63), 1,
+      anon_sym_actor,
+    ACTIONS(66), 1,
+      anon_sym_source,
+    ACTIONS(69), 1,
+      anon_sym_topic,
+    ACTIONS(72), 1,
+      anon_sym_event,
     ACTIONS(75), 1,
+      anon_sym_AT,
+    ACTIONS(78), 1,
+      sym_date,
+    ACTIONS(81), 1,
       anon_sym_SLASH,
-    ACTIONS(77), 1,
+    ACTIONS(84), 1,
       sym_open_end,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
     ACTIONS(87), 1,
       sym__newline,
-    STATE(8), 1,
-      sym__atom,
-    STATE(14), 1,
+    ACTIONS(90), 1,
+      sym__prose_start,
+    STATE(89), 1,
       sym_reference,
-    ACTIONS(79), 2,
-      sym_weekday,
-      sym_time,
-    STATE(91), 2,
-      sym__item_value,
-      sym_phrase,
-    STATE(133), 2,
-      sym__value,
-      sym_list,
-    ACTIONS(81), 3,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(83), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    STATE(19), 5,
-      sym_offset,
-      sym_assertion,
+    STATE(121), 1,
+      sym__entry_date,
+    ACTIONS(61), 2,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+    STATE(117), 2,
+      sym__date,
       sym_interval,
-      sym_boolean,
-      sym_string,
-  [315] = 6,
+    STATE(7), 4,
+      sym__item,
+      sym_prose,
+      sym__entry,
+      aux_sym_document_repeat1,
+    STATE(73), 6,
+      sym_actor,
+      sym_source,
+      sym_topic,
+      sym_event,
+      sym_statement,
+      sym_claim,
+  [376] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(13), 1,
+    STATE(15), 1,
       sym_operator,
-    ACTIONS(93), 2,
+    ACTIONS(97), 2,
       anon_sym_LT,
       anon_sym_GT,
-    ACTIONS(91), 7,
+    ACTIONS(93), 7,
+      sym__newline,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(95), 7,
       anon_sym_EQ,
       anon_sym_BANG_EQ,
       anon_sym_LT_EQ,
@@ -4887,17 +5442,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_u2260,
       anon_sym_u2264,
       anon_sym_u2265,
-    ACTIONS(89), 8,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_weekday,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(95), 8,
+    ACTIONS(99), 9,
       sym_date,
+      sym_weekday,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
@@ -4905,251 +5452,286 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [355] = 13,
+  [416] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
+    ACTIONS(35), 1,
       anon_sym_AT,
-    ACTIONS(73), 1,
+    ACTIONS(37), 1,
       sym_date,
-    ACTIONS(75), 1,
+    ACTIONS(39), 1,
       anon_sym_SLASH,
-    ACTIONS(77), 1,
+    ACTIONS(41), 1,
       sym_open_end,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    STATE(14), 1,
-      sym_reference,
-    ACTIONS(79), 2,
-      sym_weekday,
+    ACTIONS(45), 1,
       sym_time,
-    ACTIONS(97), 2,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    STATE(16), 1,
+      sym_reference,
+    ACTIONS(101), 2,
+      sym__newline,
+      anon_sym_COMMA,
+    STATE(11), 2,
+      sym__atom,
+      aux_sym_phrase_repeat1,
+    ACTIONS(43), 4,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    ACTIONS(47), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    STATE(23), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [468] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(105), 1,
+      anon_sym_AT,
+    ACTIONS(108), 1,
+      sym_date,
+    ACTIONS(111), 1,
+      anon_sym_SLASH,
+    ACTIONS(114), 1,
+      sym_open_end,
+    ACTIONS(120), 1,
+      sym_time,
+    ACTIONS(126), 1,
+      anon_sym_DQUOTE,
+    STATE(16), 1,
+      sym_reference,
+    ACTIONS(103), 2,
       sym__newline,
       anon_sym_COMMA,
     STATE(10), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
-    ACTIONS(81), 3,
+    ACTIONS(117), 4,
+      sym_weekday,
       sym_relative_date,
       sym_number,
       sym_text,
-    ACTIONS(83), 4,
+    ACTIONS(123), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(19), 5,
+    STATE(23), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [407] = 13,
+  [520] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(101), 1,
+    ACTIONS(35), 1,
       anon_sym_AT,
-    ACTIONS(104), 1,
+    ACTIONS(37), 1,
       sym_date,
-    ACTIONS(107), 1,
+    ACTIONS(39), 1,
       anon_sym_SLASH,
-    ACTIONS(110), 1,
+    ACTIONS(41), 1,
       sym_open_end,
-    ACTIONS(122), 1,
+    ACTIONS(45), 1,
+      sym_time,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    STATE(14), 1,
+    STATE(16), 1,
       sym_reference,
-    ACTIONS(99), 2,
+    ACTIONS(129), 2,
       sym__newline,
       anon_sym_COMMA,
-    ACTIONS(113), 2,
-      sym_weekday,
-      sym_time,
-    STATE(9), 2,
+    STATE(10), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
-    ACTIONS(116), 3,
+    ACTIONS(43), 4,
+      sym_weekday,
       sym_relative_date,
       sym_number,
       sym_text,
-    ACTIONS(119), 4,
+    ACTIONS(47), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(19), 5,
+    STATE(23), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [459] = 13,
+  [572] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
+    ACTIONS(35), 1,
       anon_sym_AT,
-    ACTIONS(73), 1,
+    ACTIONS(37), 1,
       sym_date,
-    ACTIONS(75), 1,
+    ACTIONS(39), 1,
       anon_sym_SLASH,
-    ACTIONS(77), 1,
+    ACTIONS(41), 1,
       sym_open_end,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    STATE(14), 1,
-      sym_reference,
-    ACTIONS(79), 2,
-      sym_weekday,
+    ACTIONS(45), 1,
       sym_time,
-    ACTIONS(125), 2,
-      sym__newline,
-      anon_sym_COMMA,
-    STATE(9), 2,
-      sym__atom,
-      aux_sym_phrase_repeat1,
-    ACTIONS(81), 3,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(83), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    STATE(19), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [511] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_AT,
-    ACTIONS(73), 1,
-      sym_date,
-    ACTIONS(75), 1,
-      anon_sym_SLASH,
-    ACTIONS(77), 1,
-      sym_open_end,
-    ACTIONS(85), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    STATE(8), 1,
+    STATE(9), 1,
       sym__atom,
-    STATE(14), 1,
+    STATE(16), 1,
       sym_reference,
-    ACTIONS(79), 2,
-      sym_weekday,
-      sym_time,
-    STATE(104), 2,
+    STATE(122), 2,
       sym__item_value,
       sym_phrase,
-    ACTIONS(81), 3,
+    ACTIONS(43), 4,
+      sym_weekday,
       sym_relative_date,
       sym_number,
       sym_text,
-    ACTIONS(83), 4,
+    ACTIONS(47), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(19), 5,
+    STATE(23), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [562] = 12,
+  [623] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(127), 1,
-      anon_sym_AT,
-    ACTIONS(129), 1,
-      sym_date,
     ACTIONS(131), 1,
-      anon_sym_SLASH,
+      anon_sym_AT,
     ACTIONS(133), 1,
-      sym_open_end,
-    STATE(22), 1,
-      sym__atom,
-    STATE(80), 1,
-      sym_reference,
-    ACTIONS(79), 2,
-      sym_weekday,
-      sym_time,
-    ACTIONS(81), 3,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(83), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    STATE(19), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [609] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_AT,
-    ACTIONS(73), 1,
       sym_date,
-    ACTIONS(75), 1,
+    ACTIONS(135), 1,
       anon_sym_SLASH,
-    ACTIONS(77), 1,
-      sym_open_end,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    STATE(14), 1,
-      sym_reference,
-    STATE(22), 1,
-      sym__atom,
-    ACTIONS(79), 2,
-      sym_weekday,
-      sym_time,
-    ACTIONS(81), 3,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(83), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    STATE(19), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [656] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(137), 1,
-      anon_sym_PLUS,
-    ACTIONS(139), 1,
-      anon_sym_DASH,
+      sym_open_end,
     ACTIONS(141), 1,
+      sym_time,
+    ACTIONS(145), 1,
+      anon_sym_DQUOTE,
+    STATE(92), 1,
+      sym_reference,
+    STATE(135), 1,
+      sym__atom,
+    ACTIONS(139), 4,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    ACTIONS(143), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    STATE(129), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [670] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(131), 1,
+      anon_sym_AT,
+    ACTIONS(133), 1,
+      sym_date,
+    ACTIONS(135), 1,
+      anon_sym_SLASH,
+    ACTIONS(137), 1,
+      sym_open_end,
+    ACTIONS(141), 1,
+      sym_time,
+    ACTIONS(145), 1,
+      anon_sym_DQUOTE,
+    STATE(92), 1,
+      sym_reference,
+    STATE(124), 1,
+      sym__atom,
+    ACTIONS(139), 4,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    ACTIONS(143), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    STATE(129), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [717] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(35), 1,
+      anon_sym_AT,
+    ACTIONS(37), 1,
+      sym_date,
+    ACTIONS(39), 1,
+      anon_sym_SLASH,
+    ACTIONS(41), 1,
+      sym_open_end,
+    ACTIONS(45), 1,
+      sym_time,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    STATE(16), 1,
+      sym_reference,
+    STATE(19), 1,
+      sym__atom,
+    ACTIONS(43), 4,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    ACTIONS(47), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    STATE(23), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [764] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(149), 1,
+      anon_sym_PLUS,
+    ACTIONS(151), 1,
+      anon_sym_DASH,
+    ACTIONS(153), 1,
       anon_sym_DOT,
-    ACTIONS(135), 8,
+    ACTIONS(147), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
       anon_sym_SLASH,
       sym_open_end,
-      sym_weekday,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(143), 8,
+    ACTIONS(155), 9,
       sym_date,
+      sym_weekday,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
@@ -5157,44 +5739,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [689] = 3,
+  [797] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(145), 9,
+    ACTIONS(157), 8,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
       anon_sym_PLUS,
       anon_sym_SLASH,
       sym_open_end,
-      sym_weekday,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(147), 10,
+    ACTIONS(159), 11,
       anon_sym_DASH,
       anon_sym_DOT,
       sym_date,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [716] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(149), 8,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
       sym_weekday,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(151), 8,
-      sym_date,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
@@ -5202,127 +5763,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [740] = 3,
+  [824] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 8,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_weekday,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(155), 8,
+    ACTIONS(163), 1,
       sym_date,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [764] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 1,
-      anon_sym_SLASH,
-    ACTIONS(135), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      sym_open_end,
-      sym_weekday,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(143), 8,
-      sym_date,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [790] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(135), 8,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_weekday,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(143), 8,
-      sym_date,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [814] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(159), 8,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_weekday,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(161), 8,
-      sym_date,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [838] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(165), 1,
-      sym_date,
-    ACTIONS(167), 1,
       sym_open_end,
-    ACTIONS(163), 7,
+    ACTIONS(161), 6,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
       anon_sym_SLASH,
-      sym_weekday,
       sym_time,
       anon_sym_DQUOTE,
+    ACTIONS(167), 8,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [852] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(173), 1,
+      sym_weekday,
     ACTIONS(169), 7,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [866] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
+      sym__newline,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_time,
+      anon_sym_DQUOTE,
     ACTIONS(171), 8,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_weekday,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(173), 8,
       sym_date,
       sym_relative_date,
       sym_number,
@@ -5331,20 +5808,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [890] = 3,
+  [878] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(175), 8,
+    ACTIONS(175), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
       anon_sym_SLASH,
       sym_open_end,
-      sym_weekday,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(177), 8,
+    ACTIONS(177), 9,
       sym_date,
+      sym_weekday,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
@@ -5352,20 +5829,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [914] = 3,
+  [902] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(179), 8,
+    ACTIONS(179), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
       anon_sym_SLASH,
       sym_open_end,
-      sym_weekday,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(181), 8,
+    ACTIONS(181), 9,
       sym_date,
+      sym_weekday,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
@@ -5373,43 +5850,84 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [938] = 5,
+  [926] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(185), 1,
-      sym_date,
-    ACTIONS(187), 1,
+    ACTIONS(183), 1,
+      anon_sym_SLASH,
+    ACTIONS(147), 6,
+      sym__newline,
+      anon_sym_COMMA,
+      anon_sym_AT,
       sym_open_end,
-    ACTIONS(183), 7,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(155), 9,
+      sym_date,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [952] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(147), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
       anon_sym_SLASH,
-      sym_weekday,
+      sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
+    ACTIONS(155), 9,
+      sym_date,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [976] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 7,
+      sym__newline,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(187), 9,
+      sym_date,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [1000] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(189), 7,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [966] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(191), 8,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
       anon_sym_SLASH,
       sym_open_end,
-      sym_weekday,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(193), 8,
+    ACTIONS(191), 9,
       sym_date,
+      sym_weekday,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
@@ -5417,190 +5935,100 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [990] = 5,
+  [1024] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(40), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(195), 12,
+    ACTIONS(193), 7,
       sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
+      anon_sym_COMMA,
       anon_sym_AT,
-      sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1017] = 5,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(195), 9,
+      sym_date,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [1048] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(40), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(199), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
+    ACTIONS(199), 1,
       sym_date,
+    ACTIONS(201), 1,
+      sym_open_end,
+    ACTIONS(197), 6,
+      sym__newline,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      anon_sym_SLASH,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(203), 8,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [1076] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(205), 7,
+      sym__newline,
+      anon_sym_COMMA,
+      anon_sym_AT,
       anon_sym_SLASH,
       sym_open_end,
-  [1044] = 5,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(207), 9,
+      sym_date,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [1100] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(32), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(201), 12,
+    ACTIONS(209), 7,
       sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
+      anon_sym_COMMA,
       anon_sym_AT,
-      sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1071] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(34), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(203), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(211), 9,
       sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1098] = 5,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [1124] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(27), 1,
+    STATE(31), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(205), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1125] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(40), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(207), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1152] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(55), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(209), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1179] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(40), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(211), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1206] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(41), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(213), 12,
       sym__newline,
@@ -5615,36 +6043,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1233] = 5,
+  [1151] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
     STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(215), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1260] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(43), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(217), 12,
       sym__newline,
@@ -5659,14 +6065,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1287] = 5,
+  [1178] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(48), 1,
+    STATE(43), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(219), 12,
       sym__newline,
@@ -5681,14 +6087,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1314] = 5,
+  [1205] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(49), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(221), 12,
       sym__newline,
@@ -5703,14 +6109,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1341] = 5,
+  [1232] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(225), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(223), 12,
       sym__newline,
@@ -5725,16 +6131,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1368] = 5,
+  [1259] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(45), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
-    ACTIONS(228), 12,
+    ACTIONS(225), 12,
       sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
@@ -5747,16 +6153,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1395] = 5,
+  [1286] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
-    ACTIONS(230), 12,
+    ACTIONS(227), 12,
       sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
@@ -5769,16 +6175,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1422] = 5,
+  [1313] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(46), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
-    ACTIONS(232), 12,
+    ACTIONS(229), 12,
       sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
@@ -5791,16 +6197,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1449] = 5,
+  [1340] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(50), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
-    ACTIONS(234), 12,
+    ACTIONS(231), 12,
       sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
@@ -5813,16 +6219,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1476] = 5,
+  [1367] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(51), 1,
+    STATE(49), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
-    ACTIONS(236), 12,
+    ACTIONS(233), 12,
       sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
@@ -5835,38 +6241,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1503] = 5,
+  [1394] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
-      sym__indent,
-    STATE(53), 1,
-      aux_sym_actor_repeat1,
-    STATE(58), 1,
-      sym_field,
-    ACTIONS(238), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1530] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
     STATE(54), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
-    ACTIONS(240), 12,
+    ACTIONS(235), 12,
       sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
@@ -5879,16 +6263,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1557] = 5,
+  [1421] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(55), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
-    ACTIONS(242), 12,
+    ACTIONS(237), 12,
       sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
@@ -5901,14 +6285,36 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1584] = 5,
+  [1448] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(241), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(239), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1475] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(244), 12,
       sym__newline,
@@ -5923,14 +6329,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1611] = 5,
+  [1502] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(246), 12,
       sym__newline,
@@ -5945,14 +6351,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1638] = 5,
+  [1529] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(248), 12,
       sym__newline,
@@ -5967,14 +6373,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1665] = 5,
+  [1556] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(28), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(250), 12,
       sym__newline,
@@ -5989,14 +6395,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1692] = 5,
+  [1583] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
-      aux_sym_actor_repeat1,
     STATE(58), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(252), 12,
       sym__newline,
@@ -6011,14 +6417,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1719] = 5,
+  [1610] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(254), 12,
       sym__newline,
@@ -6033,14 +6439,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1746] = 5,
+  [1637] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
+    ACTIONS(215), 1,
       sym__indent,
-    STATE(40), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(58), 1,
+    STATE(72), 1,
       sym_field,
     ACTIONS(256), 12,
       sym__newline,
@@ -6055,31 +6461,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1773] = 3,
+  [1664] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(258), 6,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_weekday,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(260), 8,
-      sym_date,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [1795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(262), 13,
-      sym__newline,
+    ACTIONS(215), 1,
       sym__indent,
+    STATE(59), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(258), 12,
+      sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
       sym_heading_marker,
@@ -6091,12 +6483,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1814] = 2,
+  [1691] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(264), 13,
-      sym__newline,
+    ACTIONS(215), 1,
       sym__indent,
+    STATE(61), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(260), 12,
+      sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
       sym_heading_marker,
@@ -6108,12 +6505,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1833] = 2,
+  [1718] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(266), 13,
-      sym__newline,
+    ACTIONS(215), 1,
       sym__indent,
+    STATE(62), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(262), 12,
+      sym__newline,
       sym__prose_start,
       ts_builtin_sym_end,
       sym_heading_marker,
@@ -6125,9 +6527,59 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1852] = 2,
+  [1745] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(63), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(264), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1772] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(266), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1799] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
     ACTIONS(268), 12,
       sym__newline,
       sym__prose_start,
@@ -6141,9 +6593,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1870] = 2,
+  [1826] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(33), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
     ACTIONS(270), 12,
       sym__newline,
       sym__prose_start,
@@ -6157,9 +6615,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1888] = 2,
+  [1853] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(34), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
     ACTIONS(272), 12,
       sym__newline,
       sym__prose_start,
@@ -6173,9 +6637,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1906] = 2,
+  [1880] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
     ACTIONS(274), 12,
       sym__newline,
       sym__prose_start,
@@ -6189,9 +6659,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1924] = 2,
+  [1907] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
     ACTIONS(276), 12,
       sym__newline,
       sym__prose_start,
@@ -6205,17 +6681,340 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1942] = 5,
+  [1934] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(64), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(278), 12,
       sym__newline,
-    STATE(12), 1,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1961] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(280), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1988] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(282), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2015] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(284), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2042] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(286), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2069] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(36), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(288), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2096] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(215), 1,
+      sym__indent,
+    STATE(44), 1,
+      aux_sym_actor_repeat1,
+    STATE(72), 1,
+      sym_field,
+    ACTIONS(290), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2123] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 5,
+      anon_sym_AT,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(294), 9,
+      sym_date,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [2145] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(296), 13,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2164] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(298), 13,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2183] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(300), 13,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2202] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(302), 13,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2221] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(304), 13,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2240] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2258] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(308), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2276] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(310), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2294] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 12,
+      sym__newline,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2312] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(13), 1,
       sym_operator,
     ACTIONS(93), 2,
+      sym__newline,
+      sym_weekday,
+    ACTIONS(97), 2,
       anon_sym_LT,
       anon_sym_GT,
-    ACTIONS(91), 7,
+    ACTIONS(95), 7,
       anon_sym_EQ,
       anon_sym_BANG_EQ,
       anon_sym_LT_EQ,
@@ -6223,701 +7022,916 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_u2260,
       anon_sym_u2264,
       anon_sym_u2265,
-  [1965] = 6,
+  [2336] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(278), 1,
-      sym__inline_text,
-    ACTIONS(280), 1,
-      anon_sym_AT,
-    ACTIONS(282), 1,
+    ACTIONS(314), 12,
       sym__newline,
-    STATE(120), 1,
-      sym_inline,
-    STATE(78), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [1985] = 6,
+      sym__prose_start,
+      ts_builtin_sym_end,
+      sym_heading_marker,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2354] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(278), 1,
-      sym__inline_text,
-    ACTIONS(280), 1,
-      anon_sym_AT,
-    ACTIONS(284), 1,
+    ACTIONS(93), 1,
       sym__newline,
-    STATE(124), 1,
-      sym_inline,
-    STATE(78), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [2005] = 6,
+    STATE(14), 1,
+      sym_operator,
+    ACTIONS(97), 2,
+      anon_sym_LT,
+      anon_sym_GT,
+    ACTIONS(95), 7,
+      anon_sym_EQ,
+      anon_sym_BANG_EQ,
+      anon_sym_LT_EQ,
+      anon_sym_GT_EQ,
+      anon_sym_u2260,
+      anon_sym_u2264,
+      anon_sym_u2265,
+  [2377] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(278), 1,
-      sym__inline_text,
-    ACTIONS(280), 1,
+    ACTIONS(316), 1,
+      sym__title_start,
+    ACTIONS(318), 1,
+      anon_sym_COLON,
+    ACTIONS(320), 1,
       anon_sym_AT,
-    ACTIONS(286), 1,
+    ACTIONS(322), 1,
+      sym__newline,
+    STATE(86), 1,
+      sym_reference,
+    STATE(149), 1,
+      sym_title,
+  [2399] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(320), 1,
+      anon_sym_AT,
+    ACTIONS(324), 1,
+      sym__inline_text,
+    ACTIONS(326), 1,
       sym__newline,
     STATE(137), 1,
       sym_inline,
-    STATE(78), 2,
+    STATE(90), 2,
       sym_reference,
       aux_sym_inline_repeat1,
-  [2025] = 6,
+  [2419] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(278), 1,
-      sym__inline_text,
-    ACTIONS(280), 1,
+    ACTIONS(316), 1,
+      sym__title_start,
+    ACTIONS(320), 1,
       anon_sym_AT,
-    ACTIONS(288), 1,
+    ACTIONS(328), 1,
+      anon_sym_COLON,
+    ACTIONS(330), 1,
       sym__newline,
-    STATE(132), 1,
+    STATE(86), 1,
+      sym_reference,
+    STATE(143), 1,
+      sym_title,
+  [2441] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(320), 1,
+      anon_sym_AT,
+    ACTIONS(324), 1,
+      sym__inline_text,
+    ACTIONS(332), 1,
+      sym__newline,
+    STATE(151), 1,
       sym_inline,
-    STATE(78), 2,
+    STATE(90), 2,
       sym_reference,
       aux_sym_inline_repeat1,
-  [2045] = 3,
+  [2461] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(290), 2,
-      sym_date,
-      sym_open_end,
-    ACTIONS(183), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2058] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      sym_heading_marker,
-    ACTIONS(292), 1,
-      ts_builtin_sym_end,
-    STATE(5), 1,
-      sym_heading,
-    STATE(72), 2,
-      sym_section,
-      aux_sym_document_repeat2,
-  [2075] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(294), 1,
-      ts_builtin_sym_end,
-    ACTIONS(296), 1,
-      sym_heading_marker,
-    STATE(5), 1,
-      sym_heading,
-    STATE(72), 2,
-      sym_section,
-      aux_sym_document_repeat2,
-  [2092] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(299), 2,
-      sym_date,
-      sym_open_end,
-    ACTIONS(163), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2105] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(145), 5,
+    ACTIONS(334), 1,
       anon_sym_said,
-      anon_sym_claims,
-      anon_sym_denies,
-      anon_sym_reports,
-      anon_sym_DOT,
-  [2116] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_said,
-    STATE(90), 1,
+    STATE(109), 1,
       sym_claim_verb,
-    ACTIONS(303), 3,
+    ACTIONS(336), 3,
       anon_sym_claims,
       anon_sym_denies,
       anon_sym_reports,
-  [2131] = 5,
+  [2476] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       sym_heading_marker,
     ACTIONS(29), 1,
       ts_builtin_sym_end,
-    STATE(5), 1,
+    STATE(6), 1,
       sym_heading,
-    STATE(72), 2,
+    STATE(99), 2,
       sym_section,
       aux_sym_document_repeat2,
-  [2148] = 4,
+  [2493] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(305), 1,
+    ACTIONS(320), 1,
+      anon_sym_AT,
+    ACTIONS(338), 1,
+      sym__inline_text,
+    ACTIONS(340), 1,
+      sym__newline,
+    STATE(91), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [2510] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      sym__title_start,
+    ACTIONS(320), 1,
+      anon_sym_AT,
+    ACTIONS(342), 1,
+      sym__newline,
+    STATE(86), 1,
+      sym_reference,
+    STATE(165), 1,
+      sym_title,
+  [2529] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(344), 2,
+      sym_date,
+      sym_open_end,
+    ACTIONS(161), 3,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_weekday,
+  [2542] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 1,
       anon_sym_said,
-    STATE(94), 1,
+    STATE(112), 1,
       sym_claim_verb,
-    ACTIONS(303), 3,
+    ACTIONS(336), 3,
       anon_sym_claims,
       anon_sym_denies,
       anon_sym_reports,
-  [2163] = 5,
+  [2557] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(280), 1,
+    ACTIONS(320), 1,
       anon_sym_AT,
-    ACTIONS(307), 1,
-      sym__inline_text,
-    ACTIONS(309), 1,
-      sym__newline,
-    STATE(79), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [2180] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(311), 1,
-      sym__inline_text,
-    ACTIONS(314), 1,
-      anon_sym_AT,
-    ACTIONS(317), 1,
-      sym__newline,
-    STATE(79), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [2197] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(135), 1,
-      sym__newline,
-    ACTIONS(319), 1,
-      anon_sym_DOT,
-    ACTIONS(137), 2,
-      anon_sym_PLUS,
-      anon_sym_DASH,
-  [2211] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(145), 4,
-      sym__newline,
-      anon_sym_PLUS,
-      anon_sym_DASH,
-      anon_sym_DOT,
-  [2221] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(323), 1,
-      anon_sym_SLASH,
-    ACTIONS(321), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2233] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(325), 1,
-      anon_sym_DQUOTE2,
-    STATE(85), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(327), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2247] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(329), 1,
-      anon_sym_DQUOTE2,
-    STATE(83), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(331), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2261] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(333), 1,
-      anon_sym_DQUOTE2,
-    STATE(85), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(335), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2275] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(338), 1,
-      sym__newline,
-    STATE(139), 1,
-      sym_string,
-  [2288] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(179), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2297] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(191), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2306] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(17), 1,
-      anon_sym_AT,
-    ACTIONS(340), 1,
-      anon_sym_event,
-    STATE(77), 1,
-      sym_reference,
-  [2319] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(17), 1,
-      anon_sym_AT,
-    STATE(107), 1,
-      sym_reference,
-    STATE(113), 1,
-      sym_assertion,
-  [2332] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 1,
-      anon_sym_COMMA,
-    ACTIONS(344), 1,
-      sym__newline,
-    STATE(93), 1,
-      aux_sym_list_repeat1,
-  [2345] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(348), 1,
-      sym_weekday,
-    ACTIONS(346), 2,
-      anon_sym_event,
-      anon_sym_AT,
-  [2356] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 1,
-      anon_sym_COMMA,
+      sym__inline_text,
     ACTIONS(350), 1,
       sym__newline,
-    STATE(95), 1,
-      aux_sym_list_repeat1,
-  [2369] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(17), 1,
-      anon_sym_AT,
-    STATE(107), 1,
+    STATE(95), 2,
       sym_reference,
-    STATE(110), 1,
-      sym_assertion,
-  [2382] = 4,
+      aux_sym_inline_repeat1,
+  [2574] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_COMMA,
-    ACTIONS(355), 1,
-      sym__newline,
-    STATE(95), 1,
-      aux_sym_list_repeat1,
-  [2395] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 1,
-      sym__inline_text,
-    ACTIONS(145), 2,
-      sym__newline,
+    ACTIONS(320), 1,
       anon_sym_AT,
-  [2406] = 3,
+    ACTIONS(348), 1,
+      sym__inline_text,
+    ACTIONS(352), 1,
+      sym__newline,
+    STATE(95), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [2591] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(163), 1,
+    ACTIONS(356), 1,
+      anon_sym_DOT,
+    ACTIONS(147), 2,
       sym__newline,
-    ACTIONS(167), 2,
+      sym_weekday,
+    ACTIONS(354), 2,
+      anon_sym_PLUS,
+      anon_sym_DASH,
+  [2606] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 2,
       sym_date,
       sym_open_end,
-  [2417] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(357), 1,
-      sym__newline,
-    STATE(127), 1,
-      sym_string,
-  [2430] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(183), 1,
-      sym__newline,
-    ACTIONS(187), 2,
-      sym_date,
-      sym_open_end,
-  [2441] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(359), 1,
-      sym__newline,
-    STATE(111), 1,
-      sym_string,
-  [2454] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    STATE(106), 1,
-      sym_string,
-  [2464] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(361), 2,
+    ACTIONS(197), 3,
       anon_sym_event,
       anon_sym_AT,
-  [2472] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_DQUOTE,
-    STATE(122), 1,
-      sym_string,
-  [2482] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(363), 2,
-      sym__newline,
-      anon_sym_COMMA,
-  [2490] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(135), 1,
-      sym__newline,
-    ACTIONS(365), 1,
-      anon_sym_SLASH,
-  [2500] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      sym__newline,
-  [2507] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(319), 1,
-      anon_sym_DOT,
-  [2514] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(369), 1,
-      sym_identifier,
-  [2521] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      sym_identifier,
-  [2528] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(373), 1,
-      sym__newline,
-  [2535] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 1,
-      sym__newline,
-  [2542] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(377), 1,
-      anon_sym_COLON,
-  [2549] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(379), 1,
-      sym__newline,
-  [2556] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(381), 1,
-      aux_sym_reference_token1,
-  [2563] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
-      sym_duration,
-  [2570] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(385), 1,
-      anon_sym_AT,
-  [2577] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(387), 1,
-      sym_key,
-  [2584] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(389), 1,
-      sym_identifier,
-  [2591] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COLON,
-  [2598] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(393), 1,
-      sym__newline,
-  [2605] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(395), 1,
-      sym_identifier,
-  [2612] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(397), 1,
-      sym__newline,
+      sym_weekday,
   [2619] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(399), 1,
-      aux_sym_reference_token1,
-  [2626] = 2,
+    ACTIONS(157), 5,
+      anon_sym_said,
+      anon_sym_claims,
+      anon_sym_denies,
+      anon_sym_reports,
+      anon_sym_DOT,
+  [2630] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(401), 1,
+    ACTIONS(360), 1,
+      sym__inline_text,
+    ACTIONS(363), 1,
+      anon_sym_AT,
+    ACTIONS(366), 1,
       sym__newline,
-  [2633] = 2,
+    STATE(95), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [2647] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(403), 1,
-      anon_sym_COLON,
-  [2640] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(405), 1,
-      sym_identifier,
-  [2647] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(407), 1,
+    ACTIONS(316), 1,
+      sym__title_start,
+    ACTIONS(320), 1,
+      anon_sym_AT,
+    ACTIONS(368), 1,
       sym__newline,
-  [2654] = 2,
+    STATE(86), 1,
+      sym_reference,
+    STATE(157), 1,
+      sym_title,
+  [2666] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(323), 1,
-      anon_sym_SLASH,
-  [2661] = 2,
+    ACTIONS(157), 5,
+      sym__newline,
+      anon_sym_PLUS,
+      anon_sym_DASH,
+      anon_sym_DOT,
+      sym_weekday,
+  [2677] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(409), 1,
+    ACTIONS(7), 1,
+      sym_heading_marker,
+    ACTIONS(370), 1,
       ts_builtin_sym_end,
-  [2668] = 2,
+    STATE(6), 1,
+      sym_heading,
+    STATE(99), 2,
+      sym_section,
+      aux_sym_document_repeat2,
+  [2694] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(411), 1,
-      aux_sym_reference_token1,
-  [2675] = 2,
+    ACTIONS(372), 1,
+      ts_builtin_sym_end,
+    ACTIONS(374), 1,
+      sym_heading_marker,
+    STATE(6), 1,
+      sym_heading,
+    STATE(99), 2,
+      sym_section,
+      aux_sym_document_repeat2,
+  [2711] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(157), 1,
+    ACTIONS(161), 2,
+      sym__newline,
+      sym_weekday,
+    ACTIONS(377), 2,
+      sym_date,
+      sym_open_end,
+  [2723] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 1,
+      anon_sym_DQUOTE2,
+    STATE(105), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(381), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2737] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(383), 1,
+      anon_sym_DQUOTE2,
+    STATE(105), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(381), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2751] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 1,
       anon_sym_SLASH,
-  [2682] = 2,
+    ACTIONS(385), 3,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_weekday,
+  [2763] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(413), 1,
+    ACTIONS(389), 1,
+      anon_sym_DQUOTE2,
+    STATE(102), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(391), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2777] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(393), 1,
+      anon_sym_DQUOTE2,
+    STATE(105), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(395), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2791] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(197), 2,
       sym__newline,
-  [2689] = 2,
+      sym_weekday,
+    ACTIONS(398), 2,
+      sym_date,
+      sym_open_end,
+  [2803] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(415), 1,
+    ACTIONS(400), 1,
+      anon_sym_DQUOTE2,
+    STATE(101), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(402), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2817] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(205), 3,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_weekday,
+  [2826] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(17), 1,
+      anon_sym_AT,
+    STATE(146), 1,
+      sym_assertion,
+    STATE(170), 1,
+      sym_reference,
+  [2839] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(404), 1,
+      anon_sym_COMMA,
+    ACTIONS(406), 1,
       sym__newline,
-  [2696] = 2,
+    STATE(114), 1,
+      aux_sym_list_repeat1,
+  [2852] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(408), 1,
+      sym__newline,
+    STATE(163), 1,
+      sym_string,
+  [2865] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(17), 1,
+      anon_sym_AT,
+    STATE(160), 1,
+      sym_assertion,
+    STATE(170), 1,
+      sym_reference,
+  [2878] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(410), 1,
+      sym__newline,
+    STATE(136), 1,
+      sym_string,
+  [2891] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(404), 1,
+      anon_sym_COMMA,
+    ACTIONS(412), 1,
+      sym__newline,
+    STATE(115), 1,
+      aux_sym_list_repeat1,
+  [2904] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(414), 1,
+      anon_sym_COMMA,
     ACTIONS(417), 1,
-      aux_sym_reference_token1,
-  [2703] = 2,
+      sym__newline,
+    STATE(115), 1,
+      aux_sym_list_repeat1,
+  [2917] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(365), 1,
-      anon_sym_SLASH,
-  [2710] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(419), 1,
-      aux_sym_reference_token1,
-  [2717] = 2,
+    ACTIONS(159), 1,
+      sym__inline_text,
+    ACTIONS(157), 2,
+      sym__newline,
+      anon_sym_AT,
+  [2928] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(421), 1,
-      sym__newline,
-  [2724] = 2,
+      sym_weekday,
+    ACTIONS(419), 2,
+      anon_sym_event,
+      anon_sym_AT,
+  [2939] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(423), 1,
-      aux_sym_reference_token1,
-  [2731] = 2,
+      sym__newline,
+    STATE(140), 1,
+      sym_string,
+  [2952] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(425), 1,
+      anon_sym_SLASH,
+    ACTIONS(147), 2,
       sym__newline,
+      sym_weekday,
+  [2963] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(209), 3,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_weekday,
+  [2972] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(17), 1,
+      anon_sym_AT,
+    ACTIONS(427), 1,
+      anon_sym_event,
+    STATE(84), 1,
+      sym_reference,
+  [2985] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 2,
+      sym__newline,
+      anon_sym_COMMA,
+  [2993] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    STATE(161), 1,
+      sym_string,
+  [3003] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 1,
+      sym__newline,
+    ACTIONS(431), 1,
+      sym_weekday,
+  [3013] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(433), 2,
+      anon_sym_event,
+      anon_sym_AT,
+  [3021] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(175), 2,
+      sym__newline,
+      sym_weekday,
+  [3029] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(179), 2,
+      sym__newline,
+      sym_weekday,
+  [3037] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 2,
+      sym__newline,
+      sym_weekday,
+  [3045] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(147), 2,
+      sym__newline,
+      sym_weekday,
+  [3053] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(193), 2,
+      sym__newline,
+      sym_weekday,
+  [3061] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(205), 2,
+      sym__newline,
+      sym_weekday,
+  [3069] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(209), 2,
+      sym__newline,
+      sym_weekday,
+  [3077] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(189), 2,
+      sym__newline,
+      sym_weekday,
+  [3085] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    STATE(144), 1,
+      sym_string,
+  [3095] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 1,
+      sym__newline,
+    ACTIONS(435), 1,
+      sym_weekday,
+  [3105] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(437), 1,
+      sym__newline,
+  [3112] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 1,
+      sym__newline,
+  [3119] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(441), 1,
+      sym_identifier,
+  [3126] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 1,
+      anon_sym_SLASH,
+  [3133] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(443), 1,
+      sym__newline,
+  [3140] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(445), 1,
+      ts_builtin_sym_end,
+  [3147] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(447), 1,
+      sym__newline,
+  [3154] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(449), 1,
+      sym__newline,
+  [3161] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(451), 1,
+      sym__newline,
+  [3168] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(453), 1,
+      anon_sym_AT,
+  [3175] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(455), 1,
+      sym__newline,
+  [3182] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(457), 1,
+      sym_identifier,
+  [3189] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(459), 1,
+      sym_identifier,
+  [3196] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(461), 1,
+      sym__newline,
+  [3203] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(463), 1,
+      sym_duration,
+  [3210] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(465), 1,
+      sym__newline,
+  [3217] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      sym__newline,
+  [3224] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(469), 1,
+      aux_sym_reference_token1,
+  [3231] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(471), 1,
+      aux_sym_reference_token1,
+  [3238] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(473), 1,
+      sym_key,
+  [3245] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(475), 1,
+      sym_identifier,
+  [3252] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(477), 1,
+      sym__newline,
+  [3259] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(479), 1,
+      aux_sym_reference_token1,
+  [3266] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(183), 1,
+      anon_sym_SLASH,
+  [3273] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(481), 1,
+      sym__newline,
+  [3280] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(483), 1,
+      sym__newline,
+  [3287] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(485), 1,
+      aux_sym_reference_token1,
+  [3294] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(487), 1,
+      sym__newline,
+  [3301] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(489), 1,
+      sym_duration,
+  [3308] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(491), 1,
+      sym__newline,
+  [3315] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(493), 1,
+      aux_sym_reference_token1,
+  [3322] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(425), 1,
+      anon_sym_SLASH,
+  [3329] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(495), 1,
+      aux_sym_reference_token1,
+  [3336] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(497), 1,
+      aux_sym_reference_token1,
+  [3343] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(499), 1,
+      anon_sym_DOT,
+  [3350] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(501), 1,
+      sym_identifier,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
   [SMALL_STATE(3)] = 71,
-  [SMALL_STATE(4)] = 133,
-  [SMALL_STATE(5)] = 195,
-  [SMALL_STATE(6)] = 257,
-  [SMALL_STATE(7)] = 315,
-  [SMALL_STATE(8)] = 355,
-  [SMALL_STATE(9)] = 407,
-  [SMALL_STATE(10)] = 459,
-  [SMALL_STATE(11)] = 511,
-  [SMALL_STATE(12)] = 562,
-  [SMALL_STATE(13)] = 609,
-  [SMALL_STATE(14)] = 656,
-  [SMALL_STATE(15)] = 689,
-  [SMALL_STATE(16)] = 716,
-  [SMALL_STATE(17)] = 740,
-  [SMALL_STATE(18)] = 764,
-  [SMALL_STATE(19)] = 790,
-  [SMALL_STATE(20)] = 814,
-  [SMALL_STATE(21)] = 838,
-  [SMALL_STATE(22)] = 866,
-  [SMALL_STATE(23)] = 890,
-  [SMALL_STATE(24)] = 914,
-  [SMALL_STATE(25)] = 938,
-  [SMALL_STATE(26)] = 966,
-  [SMALL_STATE(27)] = 990,
-  [SMALL_STATE(28)] = 1017,
-  [SMALL_STATE(29)] = 1044,
-  [SMALL_STATE(30)] = 1071,
-  [SMALL_STATE(31)] = 1098,
-  [SMALL_STATE(32)] = 1125,
-  [SMALL_STATE(33)] = 1152,
-  [SMALL_STATE(34)] = 1179,
-  [SMALL_STATE(35)] = 1206,
-  [SMALL_STATE(36)] = 1233,
-  [SMALL_STATE(37)] = 1260,
-  [SMALL_STATE(38)] = 1287,
-  [SMALL_STATE(39)] = 1314,
-  [SMALL_STATE(40)] = 1341,
-  [SMALL_STATE(41)] = 1368,
-  [SMALL_STATE(42)] = 1395,
-  [SMALL_STATE(43)] = 1422,
-  [SMALL_STATE(44)] = 1449,
-  [SMALL_STATE(45)] = 1476,
-  [SMALL_STATE(46)] = 1503,
-  [SMALL_STATE(47)] = 1530,
-  [SMALL_STATE(48)] = 1557,
-  [SMALL_STATE(49)] = 1584,
-  [SMALL_STATE(50)] = 1611,
-  [SMALL_STATE(51)] = 1638,
-  [SMALL_STATE(52)] = 1665,
-  [SMALL_STATE(53)] = 1692,
-  [SMALL_STATE(54)] = 1719,
-  [SMALL_STATE(55)] = 1746,
-  [SMALL_STATE(56)] = 1773,
-  [SMALL_STATE(57)] = 1795,
-  [SMALL_STATE(58)] = 1814,
-  [SMALL_STATE(59)] = 1833,
-  [SMALL_STATE(60)] = 1852,
-  [SMALL_STATE(61)] = 1870,
-  [SMALL_STATE(62)] = 1888,
-  [SMALL_STATE(63)] = 1906,
-  [SMALL_STATE(64)] = 1924,
-  [SMALL_STATE(65)] = 1942,
-  [SMALL_STATE(66)] = 1965,
-  [SMALL_STATE(67)] = 1985,
-  [SMALL_STATE(68)] = 2005,
-  [SMALL_STATE(69)] = 2025,
-  [SMALL_STATE(70)] = 2045,
-  [SMALL_STATE(71)] = 2058,
-  [SMALL_STATE(72)] = 2075,
-  [SMALL_STATE(73)] = 2092,
-  [SMALL_STATE(74)] = 2105,
-  [SMALL_STATE(75)] = 2116,
-  [SMALL_STATE(76)] = 2131,
-  [SMALL_STATE(77)] = 2148,
-  [SMALL_STATE(78)] = 2163,
-  [SMALL_STATE(79)] = 2180,
-  [SMALL_STATE(80)] = 2197,
-  [SMALL_STATE(81)] = 2211,
-  [SMALL_STATE(82)] = 2221,
-  [SMALL_STATE(83)] = 2233,
-  [SMALL_STATE(84)] = 2247,
-  [SMALL_STATE(85)] = 2261,
-  [SMALL_STATE(86)] = 2275,
-  [SMALL_STATE(87)] = 2288,
-  [SMALL_STATE(88)] = 2297,
-  [SMALL_STATE(89)] = 2306,
-  [SMALL_STATE(90)] = 2319,
-  [SMALL_STATE(91)] = 2332,
-  [SMALL_STATE(92)] = 2345,
-  [SMALL_STATE(93)] = 2356,
-  [SMALL_STATE(94)] = 2369,
-  [SMALL_STATE(95)] = 2382,
-  [SMALL_STATE(96)] = 2395,
-  [SMALL_STATE(97)] = 2406,
-  [SMALL_STATE(98)] = 2417,
-  [SMALL_STATE(99)] = 2430,
-  [SMALL_STATE(100)] = 2441,
-  [SMALL_STATE(101)] = 2454,
-  [SMALL_STATE(102)] = 2464,
-  [SMALL_STATE(103)] = 2472,
-  [SMALL_STATE(104)] = 2482,
-  [SMALL_STATE(105)] = 2490,
-  [SMALL_STATE(106)] = 2500,
-  [SMALL_STATE(107)] = 2507,
-  [SMALL_STATE(108)] = 2514,
-  [SMALL_STATE(109)] = 2521,
-  [SMALL_STATE(110)] = 2528,
-  [SMALL_STATE(111)] = 2535,
-  [SMALL_STATE(112)] = 2542,
-  [SMALL_STATE(113)] = 2549,
-  [SMALL_STATE(114)] = 2556,
-  [SMALL_STATE(115)] = 2563,
-  [SMALL_STATE(116)] = 2570,
-  [SMALL_STATE(117)] = 2577,
-  [SMALL_STATE(118)] = 2584,
-  [SMALL_STATE(119)] = 2591,
-  [SMALL_STATE(120)] = 2598,
-  [SMALL_STATE(121)] = 2605,
-  [SMALL_STATE(122)] = 2612,
-  [SMALL_STATE(123)] = 2619,
-  [SMALL_STATE(124)] = 2626,
-  [SMALL_STATE(125)] = 2633,
-  [SMALL_STATE(126)] = 2640,
-  [SMALL_STATE(127)] = 2647,
-  [SMALL_STATE(128)] = 2654,
-  [SMALL_STATE(129)] = 2661,
-  [SMALL_STATE(130)] = 2668,
-  [SMALL_STATE(131)] = 2675,
-  [SMALL_STATE(132)] = 2682,
-  [SMALL_STATE(133)] = 2689,
-  [SMALL_STATE(134)] = 2696,
-  [SMALL_STATE(135)] = 2703,
-  [SMALL_STATE(136)] = 2710,
-  [SMALL_STATE(137)] = 2717,
-  [SMALL_STATE(138)] = 2724,
-  [SMALL_STATE(139)] = 2731,
+  [SMALL_STATE(4)] = 132,
+  [SMALL_STATE(5)] = 194,
+  [SMALL_STATE(6)] = 252,
+  [SMALL_STATE(7)] = 314,
+  [SMALL_STATE(8)] = 376,
+  [SMALL_STATE(9)] = 416,
+  [SMALL_STATE(10)] = 468,
+  [SMALL_STATE(11)] = 520,
+  [SMALL_STATE(12)] = 572,
+  [SMALL_STATE(13)] = 623,
+  [SMALL_STATE(14)] = 670,
+  [SMALL_STATE(15)] = 717,
+  [SMALL_STATE(16)] = 764,
+  [SMALL_STATE(17)] = 797,
+  [SMALL_STATE(18)] = 824,
+  [SMALL_STATE(19)] = 852,
+  [SMALL_STATE(20)] = 878,
+  [SMALL_STATE(21)] = 902,
+  [SMALL_STATE(22)] = 926,
+  [SMALL_STATE(23)] = 952,
+  [SMALL_STATE(24)] = 976,
+  [SMALL_STATE(25)] = 1000,
+  [SMALL_STATE(26)] = 1024,
+  [SMALL_STATE(27)] = 1048,
+  [SMALL_STATE(28)] = 1076,
+  [SMALL_STATE(29)] = 1100,
+  [SMALL_STATE(30)] = 1124,
+  [SMALL_STATE(31)] = 1151,
+  [SMALL_STATE(32)] = 1178,
+  [SMALL_STATE(33)] = 1205,
+  [SMALL_STATE(34)] = 1232,
+  [SMALL_STATE(35)] = 1259,
+  [SMALL_STATE(36)] = 1286,
+  [SMALL_STATE(37)] = 1313,
+  [SMALL_STATE(38)] = 1340,
+  [SMALL_STATE(39)] = 1367,
+  [SMALL_STATE(40)] = 1394,
+  [SMALL_STATE(41)] = 1421,
+  [SMALL_STATE(42)] = 1448,
+  [SMALL_STATE(43)] = 1475,
+  [SMALL_STATE(44)] = 1502,
+  [SMALL_STATE(45)] = 1529,
+  [SMALL_STATE(46)] = 1556,
+  [SMALL_STATE(47)] = 1583,
+  [SMALL_STATE(48)] = 1610,
+  [SMALL_STATE(49)] = 1637,
+  [SMALL_STATE(50)] = 1664,
+  [SMALL_STATE(51)] = 1691,
+  [SMALL_STATE(52)] = 1718,
+  [SMALL_STATE(53)] = 1745,
+  [SMALL_STATE(54)] = 1772,
+  [SMALL_STATE(55)] = 1799,
+  [SMALL_STATE(56)] = 1826,
+  [SMALL_STATE(57)] = 1853,
+  [SMALL_STATE(58)] = 1880,
+  [SMALL_STATE(59)] = 1907,
+  [SMALL_STATE(60)] = 1934,
+  [SMALL_STATE(61)] = 1961,
+  [SMALL_STATE(62)] = 1988,
+  [SMALL_STATE(63)] = 2015,
+  [SMALL_STATE(64)] = 2042,
+  [SMALL_STATE(65)] = 2069,
+  [SMALL_STATE(66)] = 2096,
+  [SMALL_STATE(67)] = 2123,
+  [SMALL_STATE(68)] = 2145,
+  [SMALL_STATE(69)] = 2164,
+  [SMALL_STATE(70)] = 2183,
+  [SMALL_STATE(71)] = 2202,
+  [SMALL_STATE(72)] = 2221,
+  [SMALL_STATE(73)] = 2240,
+  [SMALL_STATE(74)] = 2258,
+  [SMALL_STATE(75)] = 2276,
+  [SMALL_STATE(76)] = 2294,
+  [SMALL_STATE(77)] = 2312,
+  [SMALL_STATE(78)] = 2336,
+  [SMALL_STATE(79)] = 2354,
+  [SMALL_STATE(80)] = 2377,
+  [SMALL_STATE(81)] = 2399,
+  [SMALL_STATE(82)] = 2419,
+  [SMALL_STATE(83)] = 2441,
+  [SMALL_STATE(84)] = 2461,
+  [SMALL_STATE(85)] = 2476,
+  [SMALL_STATE(86)] = 2493,
+  [SMALL_STATE(87)] = 2510,
+  [SMALL_STATE(88)] = 2529,
+  [SMALL_STATE(89)] = 2542,
+  [SMALL_STATE(90)] = 2557,
+  [SMALL_STATE(91)] = 2574,
+  [SMALL_STATE(92)] = 2591,
+  [SMALL_STATE(93)] = 2606,
+  [SMALL_STATE(94)] = 2619,
+  [SMALL_STATE(95)] = 2630,
+  [SMALL_STATE(96)] = 2647,
+  [SMALL_STATE(97)] = 2666,
+  [SMALL_STATE(98)] = 2677,
+  [SMALL_STATE(99)] = 2694,
+  [SMALL_STATE(100)] = 2711,
+  [SMALL_STATE(101)] = 2723,
+  [SMALL_STATE(102)] = 2737,
+  [SMALL_STATE(103)] = 2751,
+  [SMALL_STATE(104)] = 2763,
+  [SMALL_STATE(105)] = 2777,
+  [SMALL_STATE(106)] = 2791,
+  [SMALL_STATE(107)] = 2803,
+  [SMALL_STATE(108)] = 2817,
+  [SMALL_STATE(109)] = 2826,
+  [SMALL_STATE(110)] = 2839,
+  [SMALL_STATE(111)] = 2852,
+  [SMALL_STATE(112)] = 2865,
+  [SMALL_STATE(113)] = 2878,
+  [SMALL_STATE(114)] = 2891,
+  [SMALL_STATE(115)] = 2904,
+  [SMALL_STATE(116)] = 2917,
+  [SMALL_STATE(117)] = 2928,
+  [SMALL_STATE(118)] = 2939,
+  [SMALL_STATE(119)] = 2952,
+  [SMALL_STATE(120)] = 2963,
+  [SMALL_STATE(121)] = 2972,
+  [SMALL_STATE(122)] = 2985,
+  [SMALL_STATE(123)] = 2993,
+  [SMALL_STATE(124)] = 3003,
+  [SMALL_STATE(125)] = 3013,
+  [SMALL_STATE(126)] = 3021,
+  [SMALL_STATE(127)] = 3029,
+  [SMALL_STATE(128)] = 3037,
+  [SMALL_STATE(129)] = 3045,
+  [SMALL_STATE(130)] = 3053,
+  [SMALL_STATE(131)] = 3061,
+  [SMALL_STATE(132)] = 3069,
+  [SMALL_STATE(133)] = 3077,
+  [SMALL_STATE(134)] = 3085,
+  [SMALL_STATE(135)] = 3095,
+  [SMALL_STATE(136)] = 3105,
+  [SMALL_STATE(137)] = 3112,
+  [SMALL_STATE(138)] = 3119,
+  [SMALL_STATE(139)] = 3126,
+  [SMALL_STATE(140)] = 3133,
+  [SMALL_STATE(141)] = 3140,
+  [SMALL_STATE(142)] = 3147,
+  [SMALL_STATE(143)] = 3154,
+  [SMALL_STATE(144)] = 3161,
+  [SMALL_STATE(145)] = 3168,
+  [SMALL_STATE(146)] = 3175,
+  [SMALL_STATE(147)] = 3182,
+  [SMALL_STATE(148)] = 3189,
+  [SMALL_STATE(149)] = 3196,
+  [SMALL_STATE(150)] = 3203,
+  [SMALL_STATE(151)] = 3210,
+  [SMALL_STATE(152)] = 3217,
+  [SMALL_STATE(153)] = 3224,
+  [SMALL_STATE(154)] = 3231,
+  [SMALL_STATE(155)] = 3238,
+  [SMALL_STATE(156)] = 3245,
+  [SMALL_STATE(157)] = 3252,
+  [SMALL_STATE(158)] = 3259,
+  [SMALL_STATE(159)] = 3266,
+  [SMALL_STATE(160)] = 3273,
+  [SMALL_STATE(161)] = 3280,
+  [SMALL_STATE(162)] = 3287,
+  [SMALL_STATE(163)] = 3294,
+  [SMALL_STATE(164)] = 3301,
+  [SMALL_STATE(165)] = 3308,
+  [SMALL_STATE(166)] = 3315,
+  [SMALL_STATE(167)] = 3322,
+  [SMALL_STATE(168)] = 3329,
+  [SMALL_STATE(169)] = 3336,
+  [SMALL_STATE(170)] = 3343,
+  [SMALL_STATE(171)] = 3350,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -6925,204 +7939,242 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
   [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 1, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 2, 0, 1),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
-  [37] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(109),
-  [40] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(118),
-  [43] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(108),
-  [46] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(121),
-  [49] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(123),
-  [52] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(82),
-  [55] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(73),
-  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(128),
-  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(4),
-  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(66),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 1, 0, 1),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [73] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [81] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
-  [83] = {.entry = {.count = 1, .reusable = false}}, SHIFT(20),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 3, 0, 25),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [93] = {.entry = {.count = 1, .reusable = false}}, SHIFT(56),
-  [95] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 3, 0, 25),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_value, 1, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
-  [101] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(134),
-  [104] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(18),
-  [107] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
-  [110] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(131),
-  [113] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(19),
-  [116] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(19),
-  [119] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
-  [122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(84),
-  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 2, 0, 0),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [129] = {.entry = {.count = 1, .reusable = false}}, SHIFT(105),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__atom, 1, 0, 0),
-  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [139] = {.entry = {.count = 1, .reusable = false}}, SHIFT(115),
-  [141] = {.entry = {.count = 1, .reusable = false}}, SHIFT(138),
-  [143] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__atom, 1, 0, 0),
-  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 2, 0, 4),
-  [147] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 2, 0, 4),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [155] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_boolean, 1, 0, 0),
-  [161] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_boolean, 1, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 1, 0, 0),
-  [165] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
-  [167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [169] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 1, 0, 0),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 5, 0, 34),
-  [173] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 5, 0, 34),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_offset, 3, 0, 39),
-  [177] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_offset, 3, 0, 39),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 6),
-  [181] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 6),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 5),
-  [185] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
-  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [189] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 5),
-  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 3, 0, 11),
-  [193] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 3, 0, 11),
-  [195] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 13),
-  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 7, 0, 33),
-  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 10),
-  [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 10),
-  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 10),
-  [207] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 13),
-  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 14),
-  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 13),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 14),
-  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 14),
-  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 10),
-  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 15),
-  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 16),
-  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 17),
-  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 17), SHIFT_REPEAT(117),
-  [228] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 5, 0, 18),
-  [230] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 5, 0, 18),
-  [232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 19),
-  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 20),
-  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 21),
-  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 22),
-  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 23),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 24),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 26),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 27),
-  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 28),
-  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 29),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 6, 0, 30),
-  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 6, 0, 31),
-  [256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 5, 0, 18),
-  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_operator, 1, 0, 0),
-  [260] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_operator, 1, 0, 0),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 35),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 1, 0, 12),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 32),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 3, 0, 9),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 2, 0, 3),
-  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry, 1, 0, 0),
-  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 3, 0, 8),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 2, 0, 0),
-  [278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(78),
-  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 2, 0, 0),
-  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0),
-  [296] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0), SHIFT_REPEAT(67),
-  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [307] = {.entry = {.count = 1, .reusable = false}}, SHIFT(79),
-  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inline, 1, 0, 0),
-  [311] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(79),
-  [314] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(130),
-  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0),
-  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__date, 1, 0, 0),
-  [323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [325] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [327] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [335] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(85),
-  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 1, 0, 2),
-  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 36),
-  [352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 38), SHIFT_REPEAT(11),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 38),
-  [357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 2, 0, 7),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 37),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_verb, 1, 0, 0),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [409] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [37] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 2, 0, 1),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 1, 0, 1),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
+  [63] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(156),
+  [66] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(147),
+  [69] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(148),
+  [72] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(138),
+  [75] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(153),
+  [78] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(103),
+  [81] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(93),
+  [84] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(139),
+  [87] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(7),
+  [90] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(81),
+  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 3, 0, 29),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [97] = {.entry = {.count = 1, .reusable = false}}, SHIFT(67),
+  [99] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 3, 0, 29),
+  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_value, 1, 0, 0),
+  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
+  [105] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(166),
+  [108] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(22),
+  [111] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(27),
+  [114] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(159),
+  [117] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
+  [120] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
+  [123] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
+  [126] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(104),
+  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 2, 0, 0),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(119),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [139] = {.entry = {.count = 1, .reusable = false}}, SHIFT(129),
+  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [143] = {.entry = {.count = 1, .reusable = false}}, SHIFT(128),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__atom, 1, 0, 0),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [151] = {.entry = {.count = 1, .reusable = false}}, SHIFT(150),
+  [153] = {.entry = {.count = 1, .reusable = false}}, SHIFT(169),
+  [155] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__atom, 1, 0, 0),
+  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 2, 0, 4),
+  [159] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 2, 0, 4),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 5),
+  [163] = {.entry = {.count = 1, .reusable = false}}, SHIFT(29),
+  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [167] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 5),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 5, 0, 42),
+  [171] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 5, 0, 42),
+  [173] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [177] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [181] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_boolean, 1, 0, 0),
+  [187] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_boolean, 1, 0, 0),
+  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_offset, 3, 0, 46),
+  [191] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_offset, 3, 0, 46),
+  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 6, 0, 47),
+  [195] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 6, 0, 47),
+  [197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 1, 0, 0),
+  [199] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
+  [201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [203] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 1, 0, 0),
+  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 6),
+  [207] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 6),
+  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 3, 0, 11),
+  [211] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 3, 0, 11),
+  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 10),
+  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 13),
+  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 14),
+  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 13),
+  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 13),
+  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 14),
+  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 13),
+  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 15),
+  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 14),
+  [233] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 16),
+  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 17),
+  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 18),
+  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 19),
+  [241] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 19), SHIFT_REPEAT(155),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 5, 0, 20),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 5, 0, 20),
+  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 5, 0, 20),
+  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 21),
+  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 22),
+  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 20),
+  [256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 23),
+  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 24),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 25),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 26),
+  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 27),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 28),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 30),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 10),
+  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 10),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 32),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 33),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 34),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 35),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 6, 0, 36),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 6, 0, 37),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 7, 0, 41),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 10),
+  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 14),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_operator, 1, 0, 0),
+  [294] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_operator, 1, 0, 0),
+  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 38),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 39),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 43),
+  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 31),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 1, 0, 12),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry, 1, 0, 0),
+  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 2, 0, 0),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 2, 0, 3),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 3, 0, 8),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 3, 0, 9),
+  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(86),
+  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [324] = {.entry = {.count = 1, .reusable = false}}, SHIFT(90),
+  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [338] = {.entry = {.count = 1, .reusable = false}}, SHIFT(91),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 1, 0, 0),
+  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [348] = {.entry = {.count = 1, .reusable = false}}, SHIFT(95),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inline, 1, 0, 0),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 2, 0, 0),
+  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [360] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(95),
+  [363] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(158),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0),
+  [368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 2, 0, 0),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0),
+  [374] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0), SHIFT_REPEAT(83),
+  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__date, 1, 0, 0),
+  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(105),
+  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 40),
+  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 45), SHIFT_REPEAT(12),
+  [417] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 45),
+  [419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 1, 0, 2),
+  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 44),
+  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 2, 0, 7),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [437] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [445] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_verb, 1, 0, 0),
+  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
 };
 
 enum ts_external_scanner_symbol_identifiers {
