@@ -6,4 +6,7 @@
 //! over immutable snapshots) → [`server`] (LSP). The CLI ([`cli`]) uses the
 //! analysis directly.
 
+pub mod analysis;
+pub mod cli;
+pub mod server;
 pub mod syntax;

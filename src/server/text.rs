@@ -670,7 +670,11 @@ mod tests {
     fn check_against(doc: &Document, s: &str) {
         assert_eq!(doc.text(), s);
         assert_eq!(doc.len_bytes(), s.len());
-        assert_eq!(doc.line_starts, naive_line_starts(s), "line starts of {s:?}");
+        assert_eq!(
+            doc.line_starts,
+            naive_line_starts(s),
+            "line starts of {s:?}"
+        );
         let lines = naive_lines(s);
         assert_eq!(doc.line_count(), lines.len());
         for (i, &(start, end)) in lines.iter().enumerate() {
@@ -860,7 +864,10 @@ mod tests {
         assert!(doc.is_empty());
         assert_eq!(doc.line_count(), 1);
         assert_eq!(doc.line_range(0), 0..0);
-        assert_eq!(doc.offset_to_pos(0, Utf16), Converted::new(pos(0, 0), false));
+        assert_eq!(
+            doc.offset_to_pos(0, Utf16),
+            Converted::new(pos(0, 0), false)
+        );
         assert_eq!(doc.pos_to_offset(pos(0, 0), Utf8), Converted::new(0, false));
         assert_eq!(doc.pos_to_offset(pos(0, 1), Utf8), Converted::new(0, true));
         assert_eq!(doc.pos_to_offset(pos(1, 0), Utf8), Converted::new(0, true));
@@ -944,9 +951,23 @@ mod tests {
             ("abc", Utf16, ((0, 1), (0, 2)), "X", "aXc", (1, 2, 2)),
             ("a😀b", Utf16, ((0, 1), (0, 3)), "", "ab", (1, 5, 1)),
             ("a😀b", Utf8, ((0, 1), (0, 5)), "é", "aéb", (1, 5, 3)),
-            ("a😀b", Utf16, ((0, 3), (0, 3)), "\r\n", "a😀\r\nb", (5, 5, 7)),
+            (
+                "a😀b",
+                Utf16,
+                ((0, 3), (0, 3)),
+                "\r\n",
+                "a😀\r\nb",
+                (5, 5, 7),
+            ),
             ("Жж\n中", Utf16, ((0, 1), (1, 1)), "", "Ж", (2, 8, 2)),
-            ("l1\r\nl2\rl3\nl4", Utf16, ((1, 1), (3, 1)), "", "l1\r\nl4", (5, 11, 5)),
+            (
+                "l1\r\nl2\rl3\nl4",
+                Utf16,
+                ((1, 1), (3, 1)),
+                "",
+                "l1\r\nl4",
+                (5, 11, 5),
+            ),
             ("abc", Utf16, ((0, 1), (5, 0)), "", "a", (1, 3, 1)),
             ("abc", Utf16, ((0, 2), (0, 1)), "", "ac", (1, 2, 1)), // reversed
             ("", Utf8, ((0, 0), (0, 0)), "😀\r", "😀\r", (0, 0, 5)),
@@ -1029,31 +1050,43 @@ mod tests {
             Utf16,
         );
         check_against(&doc, "new\rtext\n!");
-        assert_eq!(edits[1], edit((0, 14, 9), (0, 0), (1, 9), (2, 0)));
+        assert_eq!(edits[1], edit((0, 14, 9), (0, 0), (1, 8), (2, 0)));
         assert_eq!(edits[2], edit((9, 9, 10), (2, 0), (2, 0), (2, 1)));
     }
 
     #[test]
+    // Reversed ranges are deliberate here: they must be clamped.
+    #[allow(clippy::reversed_empty_ranges)]
     fn replace_bytes_clamps() {
         let mut doc = Document::new("a😀b", 0);
         let got = doc.replace_bytes(3..100, "");
         assert!(got.clamped);
         check_against(&doc, "a");
+        // A reversed range is normalised (and reported).
         let got = doc.replace_bytes(1..0, "z");
         assert!(got.clamped);
-        check_against(&doc, "za");
+        check_against(&doc, "z");
+        let got = doc.replace_bytes(0..0, "é");
+        assert!(!got.clamped);
+        let got = doc.replace_bytes(1..1, "y"); // inside 'é'
+        assert!(got.clamped);
+        check_against(&doc, "yéz");
     }
 
     #[test]
+    // Reversed ranges are deliberate here: they must be clamped.
+    #[allow(clippy::reversed_empty_ranges)]
     fn slice_and_chunks() {
         let doc = Document::new("a😀b\r\nc", 0);
         assert_eq!(doc.slice(1..5), "😀");
-        assert_eq!(doc.slice(2..6), "😀"); // start inside the emoji
+        assert_eq!(doc.slice(2..5), "😀"); // start inside the emoji
+        assert_eq!(doc.slice(2..6), "😀b");
         assert_eq!(doc.slice(0..3), "a"); // end inside the emoji
         assert_eq!(doc.slice(5..1), "");
         assert_eq!(doc.slice(7..99), "\nc");
         assert_eq!(doc.chunk_at(6), b"\r\nc");
-        assert!(doc.chunk_at(8).is_empty());
+        assert_eq!(doc.chunk_at(8), b"c");
+        assert!(doc.chunk_at(9).is_empty());
         assert!(doc.chunk_at(usize::MAX).is_empty());
     }
 
@@ -1061,7 +1094,13 @@ mod tests {
     fn large_document_chunks_and_keystrokes() {
         let line = "2024-01-01 event Привет 😀 world\r\n";
         let mut text: String = (0..20_000)
-            .map(|i| if i % 3 == 0 { line.replace("\r\n", "\n") } else { line.to_owned() })
+            .map(|i| {
+                if i % 3 == 0 {
+                    line.replace("\r\n", "\n")
+                } else {
+                    line.to_owned()
+                }
+            })
             .collect();
         let mut doc = Document::new(&text, 0);
         assert!(doc.rope().chunks().count() > 1, "need a multi-chunk rope");

@@ -1,7 +1,17 @@
-//! The syntax layer: the Chronicle tree-sitter language, parsing, and typed
-//! zero-copy accessors over the tree. Knows nothing of LSP or of analysis.
+//! The syntax layer: the Chronicle tree-sitter language, parsing, typed
+//! zero-copy accessors over the tree, and the syntax problems of a file.
+//!
+//! It knows nothing of LSP, of the workspace or of what the notes mean:
+//! parsing never fails — every input yields a tree and a list of problems.
 
-use tree_sitter::Language;
+mod ast;
+pub mod lines;
+mod problems;
+
+pub use ast::*;
+pub use problems::{problems, Problem, ProblemKind};
+
+use tree_sitter::{Language, Parser, Tree};
 
 unsafe extern "C" {
     fn tree_sitter_chronicle() -> *const ();
@@ -13,4 +23,56 @@ pub fn language() -> Language {
     // pointer to a static TSLanguage that lives as long as the program.
     let lang_fn = unsafe { tree_sitter_language::LanguageFn::from_raw(tree_sitter_chronicle) };
     Language::new(lang_fn)
+}
+
+/// A parser for the Chronicle language. Parsers are cheap to create but not
+/// `Sync`; keep one per thread.
+pub fn parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&language())
+        .expect("the generated parser's ABI is supported by the tree-sitter crate");
+    parser
+}
+
+/// Parses a whole text. Never fails: tree-sitter always yields a tree, with
+/// ERROR and MISSING nodes where the text does not fit the grammar.
+pub fn parse(text: &str) -> Tree {
+    parse_with(&mut parser(), text, None)
+}
+
+/// Parses `text` with an existing parser, reusing `old` (already edited with
+/// [`Tree::edit`]) for an incremental reparse.
+pub fn parse_with(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Tree {
+    parser
+        .parse(lines::for_parser(text).as_bytes(), old)
+        .expect("parsing without a timeout or cancellation flag always yields a tree")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_loads_and_abi_is_14() {
+        let lang = language();
+        assert_eq!(lang.abi_version(), 14);
+        assert!(lang.node_kind_count() > 10);
+    }
+
+    #[test]
+    fn lone_cr_ends_a_line_like_lf() {
+        let lf = parse("actor a \"A\"\n  kind: person\nProse.\n");
+        let cr = parse("actor a \"A\"\r  kind: person\rProse.\r");
+        assert_eq!(lf.root_node().to_sexp(), cr.root_node().to_sexp());
+        assert!(!cr.root_node().has_error());
+    }
+
+    #[test]
+    fn parses_everything_including_garbage() {
+        for text in ["", "\n", "\0\u{1}\u{2}", "actor", "@", "\"", "  :", "2025-"] {
+            let tree = parse(text);
+            assert_eq!(tree.root_node().kind(), "document", "{text:?}");
+        }
+    }
 }

@@ -1,0 +1,90 @@
+//! The line model of the notation: a line ends at `\n`, `\r\n` or a lone
+//! `\r` — nothing else (not U+2028, NEL, VT or FF).
+
+use std::borrow::Cow;
+
+/// The byte offset at which every line starts; the first is always 0.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// The 0-based line of a byte offset, given the text's [`line_starts`].
+pub fn line_of(starts: &[usize], byte: usize) -> usize {
+    starts.partition_point(|&s| s <= byte).saturating_sub(1)
+}
+
+/// 0-based line and 0-based column in Unicode scalar values of a byte offset
+/// (clamped into the text and back to a char boundary).
+pub fn line_col(text: &str, starts: &[usize], byte: usize) -> (usize, usize) {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let line = line_of(starts, byte);
+    let col = text[starts[line]..byte].chars().count();
+    (line, col)
+}
+
+/// The text of a 0-based line, without its line break.
+pub fn line_text<'s>(text: &'s str, starts: &[usize], line: usize) -> &'s str {
+    let Some(&start) = starts.get(line) else {
+        return "";
+    };
+    let end = starts.get(line + 1).copied().unwrap_or(text.len());
+    text[start..end].trim_end_matches(['\n', '\r'])
+}
+
+/// tree-sitter counts rows at `\n` only. A lone `\r` is replaced by `\n` in
+/// what the parser reads — the same length, so every byte offset is kept —
+/// so that the external scanner sees a line start after it too.
+pub fn for_parser(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone_cr) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for (i, b) in out.iter_mut().enumerate() {
+        if *b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            *b = b'\n';
+        }
+    }
+    // Only ASCII bytes were swapped for ASCII bytes.
+    Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_line_breaks_and_no_others() {
+        let text = "a\nb\r\nc\rd\u{2028}e\u{85}f";
+        assert_eq!(line_starts(text), [0, 2, 5, 7]);
+        let starts = line_starts(text);
+        assert_eq!(line_text(text, &starts, 1), "b");
+        assert_eq!(line_text(text, &starts, 3), "d\u{2028}e\u{85}f");
+        assert_eq!(line_col(text, &starts, 3), (1, 1));
+        assert_eq!(line_col(text, &starts, 8), (3, 1));
+        // Inside the 3-byte U+2028: clamped back to its start.
+        assert_eq!(line_col(text, &starts, 9), (3, 1));
+        assert_eq!(line_col(text, &starts, 999), (3, 5));
+    }
+
+    #[test]
+    fn lone_cr_becomes_lf_for_the_parser_only() {
+        assert!(matches!(for_parser("a\r\nb\n"), Cow::Borrowed(_)));
+        assert_eq!(for_parser("a\rb\r\nc\r"), "a\nb\r\nc\n");
+    }
+}

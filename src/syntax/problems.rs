@@ -1,0 +1,328 @@
+//! The syntax problems of a file: every ERROR and MISSING node of the tree,
+//! plus the slips the grammar accepts on purpose so that damage stays local
+//! (a field or event without its `:`, a field line cut off from its entry).
+
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use super::ast::text;
+
+/// What is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Text the grammar could not place (an ERROR node).
+    Unexpected {
+        /// What the parser would have accepted at that point, in words.
+        expected: Vec<String>,
+    },
+    /// A token the parser had to assume (a MISSING node), e.g. a closing quote.
+    Missing { token: String },
+    /// A field (`kind person`) or event header (`event x title`) without `:`.
+    MissingColon { key: String },
+    /// An indented `key: value` line that is not under an entry.
+    StrayField { key: String },
+}
+
+/// One syntax problem with its byte range in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+/// Lists the syntax problems of `tree`, in document order.
+pub fn problems(tree: &Tree, src: &str) -> Vec<Problem> {
+    let mut out = Vec::new();
+    visit(tree.root_node(), src, &mut out);
+    out.sort_by_key(|p| (p.range.start, p.range.end));
+    out
+}
+
+fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
+    if node.is_error() {
+        out.push(unexpected(node, src));
+        // Report MISSING nodes inside an ERROR too, but nothing else: the
+        // ERROR already covers its content.
+        return;
+    }
+    if node.is_missing() {
+        let token = node.kind().to_string();
+        out.push(Problem {
+            message: format!("missing {}", describe_symbol(&token)),
+            range: node.start_byte()..node.start_byte(),
+            kind: ProblemKind::Missing { token },
+        });
+        return;
+    }
+    match node.kind() {
+        "field" if node.child_by_field_name("colon").is_none() => {
+            if let Some(key) = node.child_by_field_name("key") {
+                let key_text = text(key, src).to_string();
+                out.push(Problem {
+                    message: format!("missing `:` after the field name `{key_text}`"),
+                    range: key.end_byte()..key.end_byte(),
+                    kind: ProblemKind::MissingColon { key: key_text },
+                });
+            }
+        }
+        "event" if node.child_by_field_name("colon").is_none() => {
+            if let Some(name) = node.child_by_field_name("name") {
+                let id = text(name, src).to_string();
+                out.push(Problem {
+                    message: format!("missing `:` between the event ID `{id}` and its title"),
+                    range: name.end_byte()..name.end_byte(),
+                    kind: ProblemKind::MissingColon { key: id },
+                });
+            }
+        }
+        "prose" => {
+            if let Some(p) = stray_field(node, src) {
+                out.push(p);
+            }
+            return;
+        }
+        _ => {}
+    }
+    // Lines (entries, fields, prose) are always visited for the slips above;
+    // below them only subtrees that contain an ERROR or MISSING node.
+    let structural = matches!(
+        node.kind(),
+        "document" | "section" | "actor" | "source" | "topic" | "event" | "statement" | "claim"
+    );
+    if !structural && !node.has_error() {
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        visit(child, src, out);
+    }
+}
+
+/// An indented prose line that reads `key: value` is a field that lost its
+/// entry, almost always to a blank line left inside the field block.
+fn stray_field(prose: Node<'_>, src: &str) -> Option<Problem> {
+    let line_start = src[..prose.start_byte()]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    if line_start == prose.start_byte() {
+        return None;
+    }
+    let line = text(prose, src);
+    let colon = line.find(':')?;
+    let key = &line[..colon];
+    let mut chars = key.chars();
+    let first = chars.next()?;
+    let is_key = (first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if !is_key {
+        return None;
+    }
+    let start = prose.start_byte();
+    Some(Problem {
+        message: format!(
+            "indented field `{key}:` is not under an entry; fields follow their entry's line with no blank line between"
+        ),
+        range: start..start + colon,
+        kind: ProblemKind::StrayField {
+            key: key.to_string(),
+        },
+    })
+}
+
+fn unexpected(node: Node<'_>, src: &str) -> Problem {
+    let expected = expected_at(node);
+    let snippet = text(node, src).trim();
+    let shown: String = snippet.chars().take(40).collect();
+    let ellipsis = if snippet.chars().count() > 40 {
+        "…"
+    } else {
+        ""
+    };
+    let first_line = snippet.lines().next().unwrap_or("");
+    let mut message = if first_line.starts_with('"') && !closes_string(first_line) {
+        return Problem {
+            kind: ProblemKind::Missing {
+                token: "\"".to_string(),
+            },
+            range: node.start_byte()..node.start_byte() + first_line.len(),
+            message: "this quoted text has no closing `\"` on its line".to_string(),
+        };
+    } else if shown.is_empty() {
+        "unexpected text".to_string()
+    } else {
+        format!("unexpected `{shown}{ellipsis}`")
+    };
+    if !expected.is_empty() {
+        message.push_str("; expected ");
+        message.push_str(&join_or(&expected));
+    }
+    // `actor`, `source`, `topic` and `event` at the start of a line make it
+    // an entry; a writer who meant prose needs to know the escape.
+    let in_header = node.parent().is_some_and(|p| {
+        matches!(p.kind(), "actor" | "source" | "topic" | "event")
+            && p.start_position().row == node.start_position().row
+    });
+    if in_header {
+        message.push_str(" (if this line is prose, start it with `\\`)");
+    }
+    // Point at the first line of the ERROR only: a diagnostic's range
+    // should cover the bad text, not the lines tree-sitter skipped over.
+    let start = node.start_byte();
+    let mut end = node.end_byte();
+    if let Some(nl) = src[start..end].find(['\n', '\r']) {
+        end = start + nl;
+    }
+    while end > start && src.as_bytes()[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    if end == start {
+        end = src[start..]
+            .char_indices()
+            .nth(1)
+            .map_or(src.len(), |(i, _)| start + i);
+    }
+    Problem {
+        kind: ProblemKind::Unexpected { expected },
+        range: start..end,
+        message,
+    }
+}
+
+/// Whether a line starting with `"` closes its string (escapes honoured).
+fn closes_string(line: &str) -> bool {
+    let mut chars = line.chars().skip(1);
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// What the parser would have accepted right before `error`, in words.
+fn expected_at(error: Node<'_>) -> Vec<String> {
+    let state = match error.prev_sibling() {
+        Some(prev) => prev.next_parse_state(),
+        None => match error.parent() {
+            Some(parent) => parent.parse_state(),
+            None => return Vec::new(),
+        },
+    };
+    let lang = error.language();
+    let Some(mut lookahead) = lang.lookahead_iterator(state) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for symbol in lookahead.iter_names() {
+        let Some(name) = friendly(symbol) else {
+            continue;
+        };
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    if names.len() > 6 {
+        return Vec::new();
+    }
+    names
+}
+
+/// Words for the grammar's tokens; `None` for those a person should not see.
+fn friendly(symbol: &str) -> Option<&'static str> {
+    Some(match symbol {
+        "_newline" => "the end of the line",
+        ":" => "`:`",
+        "\"" => "a quoted name",
+        "@" => "an `@` reference",
+        "identifier" => "an ID",
+        "key" => "a field name",
+        "date" => "a date",
+        "said" => "`said`",
+        "claims" | "denies" | "reports" => "`claims`, `denies` or `reports`",
+        "event" => "`event`",
+        "." => "`.` and a property",
+        "=" | "!=" | "<" | "<=" | ">" | ">=" | "≠" | "≤" | "≥" => "an operator",
+        "number" => "a number",
+        _ => return None,
+    })
+}
+
+fn describe_symbol(kind: &str) -> String {
+    match kind {
+        "\"" => "closing `\"`".to_string(),
+        "_newline" => "line break".to_string(),
+        "identifier" => "ID".to_string(),
+        "property" => "property name after `.`".to_string(),
+        k if k.chars().all(|c| c.is_ascii_punctuation()) => format!("`{k}`"),
+        k => k.replace('_', " "),
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn kinds(src: &str) -> Vec<(String, String)> {
+        let tree = parse(src);
+        problems(&tree, src)
+            .into_iter()
+            .map(|p| (src[p.range.clone()].to_string(), p.message))
+            .collect()
+    }
+
+    #[test]
+    fn clean_file_has_no_problems() {
+        let src = "actor a \"A\"\n  kind: person\n\nProse @a.\n";
+        assert!(kinds(src).is_empty());
+    }
+
+    #[test]
+    fn unterminated_quote_is_missing_token() {
+        let src = "actor a \"A\n  kind: person\n";
+        let p = kinds(src);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].1.contains("closing `\"`"), "{p:?}");
+    }
+
+    #[test]
+    fn missing_colons_are_reported_at_the_key() {
+        let src = "event x US and Ukraine\n  kind meeting\n  who: @us\n";
+        let p = kinds(src);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].1.contains("event ID `x`"));
+        assert!(p[1].1.contains("field name `kind`"));
+    }
+
+    #[test]
+    fn stray_field_after_blank_line() {
+        let src = "actor a \"A\"\n  kind: person\n\n  aka: \"Ay\"\n";
+        let p = kinds(src);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "aka");
+        assert!(p[0].1.contains("not under an entry"));
+    }
+
+    #[test]
+    fn keyword_used_as_prose_is_one_small_error() {
+        let src = "actor Tom Hanks appeared in a film\nactor b \"B\"\n  kind: person\n";
+        let p = kinds(src);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "Hanks appeared in a film");
+        assert!(p[0].1.starts_with("unexpected `Hanks appeared in a film`"));
+    }
+}
