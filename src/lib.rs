@@ -10,3 +10,4 @@ pub mod analysis;
 pub mod cli;
 pub mod server;
 pub mod syntax;
+pub mod workload;

@@ -3,6 +3,77 @@
 //! LSP types and no async code here.
 
 mod diagnostic;
+pub mod names;
+pub mod references;
+pub mod summary;
 pub mod syntax_check;
+pub mod workspace;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 pub use diagnostic::{Code, Diagnostic, FileId, Related, Severity};
+pub use summary::FileSummary;
+pub use workspace::{ChangeSet, DefLoc, FileData, Snapshot, Workspace};
+
+use crate::syntax;
+
+/// A file parsed and summarised, ready to enter a [`Workspace`].
+pub struct Prepared {
+    pub key: String,
+    pub text: Arc<str>,
+    pub tree: tree_sitter::Tree,
+    pub summary: Arc<FileSummary>,
+}
+
+/// Parses and summarises one file.
+pub fn prepare(key: String, text: Arc<str>) -> Prepared {
+    let tree = syntax::parse(&text);
+    let summary = Arc::new(FileSummary::new(&tree, &text));
+    Prepared {
+        key,
+        text,
+        tree,
+        summary,
+    }
+}
+
+/// Parses and summarises files in parallel.
+pub fn prepare_all(files: Vec<(String, Arc<str>)>) -> Vec<Prepared> {
+    files
+        .into_par_iter()
+        .map_init(syntax::parser, |parser, (key, text)| {
+            let tree = syntax::parse_with(parser, &text, None);
+            let summary = Arc::new(FileSummary::new(&tree, &text));
+            Prepared {
+                key,
+                text,
+                tree,
+                summary,
+            }
+        })
+        .collect()
+}
+
+/// A workspace of the given files (keys must be unique).
+pub fn workspace_of(prepared: Vec<Prepared>) -> Workspace {
+    let mut ws = Workspace::new();
+    for p in prepared {
+        ws.set_file(&p.key, p.text, p.tree, p.summary, None);
+    }
+    ws
+}
+
+/// Every diagnostic of one file, sorted by position.
+pub fn file_diagnostics(snap: &Snapshot, file: FileId) -> Vec<Diagnostic> {
+    let Some(data) = snap.file(file) else {
+        return Vec::new();
+    };
+    let mut out = data.summary.syntax.clone();
+    out.extend(references::reference_diagnostics(snap, data));
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    out
+}

@@ -4,27 +4,45 @@
 pub mod check;
 pub mod files;
 
-use crate::analysis::{syntax_check::syntax_diagnostics, Diagnostic};
-use crate::syntax;
+use std::sync::Arc;
+
+use crate::analysis::{self, Diagnostic};
 use files::LoadedFile;
 
 /// The diagnostics of every loaded file, by index into `files`, each list
-/// sorted by position.
+/// sorted by position. All files form one workspace: references resolve
+/// across them.
 pub fn analyse(files: &[LoadedFile]) -> Vec<(usize, Vec<Diagnostic>)> {
-    let mut parser = syntax::parser();
+    let inputs = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.problem.is_none())
+        .map(|(i, f)| (i.to_string(), Arc::<str>::from(f.text.as_str())))
+        .collect();
+    let ws = analysis::workspace_of(analysis::prepare_all(inputs));
+    let snap = ws.snapshot();
+    // The CLI keys files by their index; map FileIds back to indices.
+    let index_of = |id: analysis::FileId| -> usize {
+        snap.file(id)
+            .and_then(|f| f.key.parse().ok())
+            .unwrap_or(usize::MAX)
+    };
     files
         .iter()
         .enumerate()
-        .map(|(index, file)| {
+        .map(|(i, file)| {
             let mut diagnostics = Vec::new();
             if let Some(problem) = &file.problem {
                 diagnostics.push(problem.clone());
-            } else {
-                let tree = syntax::parse_with(&mut parser, &file.text, None);
-                diagnostics.extend(syntax_diagnostics(&tree, &file.text));
+            } else if let Some(id) = snap.file_id(&i.to_string()) {
+                for mut d in analysis::file_diagnostics(&snap, id) {
+                    for r in &mut d.related {
+                        r.file = index_of(r.file) as analysis::FileId;
+                    }
+                    diagnostics.push(d);
+                }
             }
-            diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-            (index, diagnostics)
+            (i, diagnostics)
         })
         .collect()
 }

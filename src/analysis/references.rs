@@ -1,0 +1,231 @@
+//! Reference diagnostics: undefined references (with "did you mean"),
+//! references of the wrong kind, duplicate IDs, unused definitions and
+//! unlinked mentions.
+
+use super::summary::{RefRole, Reference};
+use super::workspace::{FileData, Snapshot};
+use super::{Code, Diagnostic, Related};
+use crate::syntax::EntryKind;
+
+/// "an actor", "an event" …
+pub fn kind_phrase(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Actor => "an actor",
+        EntryKind::Source => "a source",
+        EntryKind::Topic => "a topic",
+        EntryKind::Event => "an event",
+        EntryKind::Statement => "a statement",
+        EntryKind::Claim => "a claim",
+    }
+}
+
+/// The kinds of entity a reference in this place may name; `None` for any.
+pub fn expected_kinds(role: &RefRole, entry: Option<EntryKind>) -> Option<&'static [EntryKind]> {
+    use EntryKind::*;
+    match role {
+        RefRole::Author => Some(match entry {
+            Some(Claim) => &[Actor, Source],
+            _ => &[Actor],
+        }),
+        RefRole::Anchor => Some(&[Event]),
+        RefRole::RoleOrganisation => Some(&[Actor]),
+        RefRole::Field(key) => match &**key {
+            "after" | "before" | "during" | "at" => Some(&[Event]),
+            "who" | "led-by" | "members" | "member-of" | "with" => Some(&[Actor]),
+            "source" | "sources" | "cites" => Some(&[Source]),
+            "contradicts" => Some(&[Statement, Claim]),
+            _ => None,
+        },
+        RefRole::Subject | RefRole::Title | RefRole::Heading | RefRole::Prose => None,
+    }
+}
+
+fn expected_phrase(kinds: &[EntryKind]) -> String {
+    let words: Vec<_> = kinds.iter().map(|k| kind_phrase(*k)).collect();
+    match words.as_slice() {
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [] => String::new(),
+    }
+}
+
+fn place(role: &RefRole) -> String {
+    match role {
+        RefRole::Author => "the speaker or holder".to_string(),
+        RefRole::Anchor => "a date offset".to_string(),
+        RefRole::RoleOrganisation => "a role's `of`".to_string(),
+        RefRole::Field(key) => format!("`{key}:`"),
+        _ => "this place".to_string(),
+    }
+}
+
+/// The reference diagnostics of one file.
+pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let summary = &file.summary;
+    for r in &summary.references {
+        let defs = snap.definitions(&r.id);
+        if defs.is_empty() {
+            out.push(undefined(snap, r));
+            continue;
+        }
+        let entry_kind = r
+            .entry
+            .and_then(|e| summary.entries.get(e as usize))
+            .map(|e| e.kind);
+        if let Some(kinds) = expected_kinds(&r.role, entry_kind) {
+            if let Some((def_file, def)) = snap.definition(defs[0]) {
+                if !kinds.contains(&def.kind) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::WrongKind,
+                            r.range.clone(),
+                            format!(
+                                "{} expects {}, but `@{}` is {}",
+                                place(&r.role),
+                                expected_phrase(kinds),
+                                r.id,
+                                kind_phrase(def.kind)
+                            ),
+                        )
+                        .with_related(vec![Related {
+                            file: def_file.id,
+                            range: def.range.clone(),
+                            message: format!("`{}` is defined here as {}", def.id, kind_phrase(def.kind)),
+                        }]),
+                    );
+                }
+            }
+        }
+    }
+    for (index, def) in summary.definitions.iter().enumerate() {
+        let locs = snap.definitions(&def.id);
+        if locs.len() > 1 {
+            let related = locs
+                .iter()
+                .filter(|l| !(l.file == file.id && l.index as usize == index))
+                .filter_map(|l| snap.definition(*l))
+                .map(|(f, d)| Related {
+                    file: f.id,
+                    range: d.range.clone(),
+                    message: format!("`{}` is also defined here, as {}", d.id, kind_phrase(d.kind)),
+                })
+                .collect::<Vec<_>>();
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    def.range.clone(),
+                    format!(
+                        "`{}` is defined {} times; IDs must be unique across the workspace",
+                        def.id,
+                        locs.len()
+                    ),
+                )
+                .with_related(related),
+            );
+        }
+        let may_be_unused = matches!(def.kind, EntryKind::Actor | EntryKind::Source | EntryKind::Topic);
+        if may_be_unused && snap.reference_count(&def.id) == 0 {
+            out.push(Diagnostic::new(
+                Code::UnusedDefinition,
+                def.range.clone(),
+                format!(
+                    "{} `{}` is defined but nothing refers to it",
+                    capitalised(kind_phrase(def.kind)),
+                    def.id
+                ),
+            ));
+        }
+    }
+    for prose in &summary.prose {
+        let Some(text) = file.text.get(prose.clone()) else {
+            continue;
+        };
+        let refs = &summary.references;
+        let mentions = snap.names().find(text, prose.start, |range| {
+            refs.iter()
+                .any(|r| r.at < range.end && range.start < r.range.end)
+        });
+        for m in mentions {
+            let related = snap
+                .definitions(&m.actor)
+                .first()
+                .and_then(|l| snap.definition(*l))
+                .map(|(f, d)| Related {
+                    file: f.id,
+                    range: d.range.clone(),
+                    message: format!("`{}` is defined here", d.id),
+                })
+                .into_iter()
+                .collect();
+            out.push(
+                Diagnostic::new(
+                    Code::UnlinkedMention,
+                    m.range,
+                    format!("`{}` names the actor `@{}`; write `@{}` to link it", m.name, m.actor, m.actor),
+                )
+                .with_related(related),
+            );
+        }
+    }
+    out
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The closest defined IDs to `id`: an actor whose name or alias reads like
+/// it, then IDs within a small edit distance, best first.
+pub fn suggestions(snap: &Snapshot, id: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(actor) = snap.names().actor_for_id_like(id) {
+        out.push(actor.to_string());
+    }
+    let limit = (id.chars().count() / 3).clamp(1, 3);
+    let lower = id.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = snap
+        .all_definitions()
+        .filter_map(|(candidate, _)| {
+            let d = strsim::levenshtein(&lower, &candidate.to_lowercase());
+            let prefix = candidate.starts_with(id) || id.starts_with(&**candidate);
+            (d <= limit || (prefix && id.len() >= 3)).then_some((d, &**candidate))
+        })
+        .collect();
+    scored.sort();
+    for (_, c) in scored {
+        if !out.iter().any(|o| o == c) {
+            out.push(c.to_string());
+        }
+        if out.len() >= 3 {
+            break;
+        }
+    }
+    out
+}
+
+fn undefined(snap: &Snapshot, r: &Reference) -> Diagnostic {
+    let suggestions = suggestions(snap, &r.id);
+    let mut message = format!("`@{}` is not defined", r.id);
+    let mut related = Vec::new();
+    if let Some(best) = suggestions.first() {
+        message.push_str(&format!("; did you mean `@{best}`?"));
+        for s in &suggestions {
+            if let Some((f, d)) = snap.definitions(s).first().and_then(|l| snap.definition(*l)) {
+                related.push(Related {
+                    file: f.id,
+                    range: d.range.clone(),
+                    message: match &d.title {
+                        Some(t) => format!("`{}` ({}) is defined here", d.id, t),
+                        None => format!("`{}` is defined here", d.id),
+                    },
+                });
+            }
+        }
+    }
+    Diagnostic::new(Code::UndefinedReference, r.range.clone(), message).with_related(related)
+}

@@ -1,0 +1,492 @@
+//! The summary of one file: what it defines, its entries, every reference
+//! and its sections, read from the tree once per version. Everything the
+//! workspace index and the features need from a file, without the tree.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use tree_sitter::{Node, Tree};
+
+use crate::analysis::syntax_check::syntax_diagnostics;
+use crate::analysis::Diagnostic;
+use crate::syntax::{self, text, Document, Entry as SyntaxEntry, EntryKind, Item};
+
+/// Where a reference stands, which decides what kind of entity it may name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefRole {
+    /// The speaker of a statement or the holder of a claim.
+    Author,
+    /// The subject of an assertion: `@peace-plan.points`.
+    Subject,
+    /// The anchor of an offset: `@coalition-call + 1d`.
+    Anchor,
+    /// In the value of a field, by key (`after`, `who`, …).
+    Field(Arc<str>),
+    /// The organisation of a role (`role:` / `as:` … `of @us`).
+    RoleOrganisation,
+    /// In an event title.
+    Title,
+    /// In a heading.
+    Heading,
+    /// In a prose line.
+    Prose,
+}
+
+/// One `@id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    pub id: Arc<str>,
+    /// The ID only, after the `@`: what rename replaces.
+    pub range: Range<usize>,
+    /// The byte of the `@`.
+    pub at: usize,
+    /// The entry it belongs to (index into [`FileSummary::entries`]).
+    pub entry: Option<u32>,
+    pub role: RefRole,
+}
+
+impl Reference {
+    /// The whole `@id`.
+    pub fn full_range(&self) -> Range<usize> {
+        self.at..self.range.end
+    }
+}
+
+/// A field of an entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldInfo {
+    pub key: Arc<str>,
+    pub key_range: Range<usize>,
+    pub value_range: Option<Range<usize>>,
+    /// The value's text, trimmed.
+    pub value: String,
+    /// The whole line, indentation excluded, line break excluded.
+    pub range: Range<usize>,
+}
+
+/// An entry: a definition, a statement or a claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryInfo {
+    pub kind: EntryKind,
+    /// From the first byte of the header to the end of the last field line.
+    pub range: Range<usize>,
+    /// The header line, line break excluded.
+    pub header: Range<usize>,
+    /// The defined ID, for definitions and statements/claims with `id:`.
+    pub def: Option<u32>,
+    /// The date of a dated entry (a `date` or `interval`).
+    pub date: Option<(Range<usize>, String)>,
+    pub weekday: Option<(Range<usize>, String)>,
+    /// Speaker or holder (index into references).
+    pub author: Option<u32>,
+    /// `said`, `claims`, `denies`, `reports`.
+    pub verb: Option<Arc<str>>,
+    /// `@subject.property` of a claim, and the assertion's text.
+    pub assertion: Option<AssertionInfo>,
+    pub fields: Vec<FieldInfo>,
+    /// The quote of a statement, without quotes.
+    pub quote: Option<String>,
+    /// The section it is in (index into sections).
+    pub section: Option<u32>,
+}
+
+/// `@subject.property OP value`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssertionInfo {
+    pub range: Range<usize>,
+    pub subject: Option<u32>,
+    pub property: Option<(Range<usize>, Arc<str>)>,
+    pub operator: Option<Arc<str>>,
+    pub value: Option<(Range<usize>, String)>,
+}
+
+/// A definition of an ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    pub id: Arc<str>,
+    pub kind: EntryKind,
+    /// The ID in the header (or in the `id:` field).
+    pub range: Range<usize>,
+    /// Index into [`FileSummary::entries`].
+    pub entry: u32,
+    /// Display name of an actor/source/topic, title of an event, quote of a
+    /// statement.
+    pub title: Option<String>,
+    /// `aka:` names.
+    pub aliases: Vec<String>,
+    /// The `kind:` field (`person`, `state`, `outlet`, `meeting` …).
+    pub subkind: Option<String>,
+}
+
+/// A heading and the section it opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub level: usize,
+    pub title: String,
+    /// The heading line.
+    pub heading: Range<usize>,
+    /// From the heading to the end of the section (the next heading).
+    pub range: Range<usize>,
+}
+
+/// Everything about one file that outlives its tree.
+#[derive(Clone, Debug, Default)]
+pub struct FileSummary {
+    pub definitions: Vec<Definition>,
+    pub entries: Vec<EntryInfo>,
+    pub references: Vec<Reference>,
+    pub sections: Vec<Section>,
+    /// Prose lines (content only): where unlinked mentions are looked for.
+    pub prose: Vec<Range<usize>>,
+    /// Syntax diagnostics.
+    pub syntax: Vec<Diagnostic>,
+}
+
+impl FileSummary {
+    /// Reads a file's summary from its tree.
+    pub fn new(tree: &Tree, src: &str) -> Self {
+        let mut s = FileSummary {
+            syntax: syntax_diagnostics(tree, src),
+            ..Default::default()
+        };
+        let doc = Document::new(tree);
+        let mut cursor = doc.node.walk();
+        for child in doc.node.named_children(&mut cursor) {
+            if child.kind() == "section" {
+                let mut c2 = child.walk();
+                for item in child.named_children(&mut c2) {
+                    s.item(item, src, child.byte_range());
+                }
+            } else {
+                s.item(child, src, 0..0);
+            }
+        }
+        s
+    }
+
+    fn item(&mut self, node: Node<'_>, src: &str, section_range: Range<usize>) {
+        match Item::cast(node) {
+            Some(Item::Heading(h)) => {
+                self.sections.push(Section {
+                    level: h.level(),
+                    title: h.title_text(src).to_string(),
+                    heading: trim_line(node.byte_range(), src),
+                    range: section_range.start..trim_end(section_range.end, src),
+                });
+                if let Some(title) = h.title() {
+                    self.collect_refs(title, src, None, RefRole::Heading);
+                }
+            }
+            Some(Item::Prose(p)) => {
+                if let Some(content) = p.content() {
+                    self.prose.push(content.byte_range());
+                    self.collect_refs(content, src, None, RefRole::Prose);
+                }
+            }
+            Some(Item::Entry(e)) => self.entry(e, src),
+            None => {}
+        }
+    }
+
+    fn entry(&mut self, e: SyntaxEntry<'_>, src: &str) {
+        let index = self.entries.len() as u32;
+        let header = trim_line(e.header_range(), src);
+        let fields: Vec<_> = e.fields().collect();
+        let end = fields
+            .last()
+            .map(|f| trim_end(f.node.end_byte(), src))
+            .unwrap_or(header.end);
+        let mut info = EntryInfo {
+            kind: e.kind,
+            range: e.node.start_byte()..end.max(header.end),
+            header,
+            def: None,
+            date: e.date().map(|d| (d.byte_range(), text(d, src).to_string())),
+            weekday: e
+                .weekday()
+                .map(|d| (d.byte_range(), text(d, src).to_string())),
+            author: None,
+            verb: e.verb(src).map(Arc::from),
+            assertion: None,
+            fields: Vec::new(),
+            quote: e.quote().map(|q| syntax::string_value(q, src)),
+            section: self.sections.len().checked_sub(1).map(|i| i as u32),
+        };
+        if let Some(author) = e.author() {
+            info.author = self.push_ref(author.node, src, Some(index), RefRole::Author);
+        }
+        if let Some(a) = e.assertion() {
+            info.assertion = Some(self.assertion(a.node, src, index));
+        }
+        if e.kind == EntryKind::Event {
+            if let Some(title) = e.title() {
+                self.collect_refs(title, src, Some(index), RefRole::Title);
+            }
+        }
+        let mut id_field = None;
+        for f in &fields {
+            let key: Arc<str> = Arc::from(f.key_text(src));
+            let value = f.value();
+            info.fields.push(FieldInfo {
+                key: key.clone(),
+                key_range: f.key().map(|k| k.byte_range()).unwrap_or(f.node.start_byte()..f.node.start_byte()),
+                value_range: value.map(|v| v.byte_range()),
+                value: value.map(|v| text(v, src).trim().to_string()).unwrap_or_default(),
+                range: trim_line(f.node.byte_range(), src),
+            });
+            if let Some(v) = value {
+                if &*key == "id" && id_field.is_none() {
+                    id_field = Some(v);
+                }
+                let is_role = matches!(&*key, "role" | "as");
+                self.collect_field_refs(v, src, index, &key, is_role);
+            }
+        }
+        // Definitions: the header ID, or an `id:` field of a statement/claim.
+        let def_node = e.name().or(match e.kind {
+            EntryKind::Statement | EntryKind::Claim => id_field,
+            _ => None,
+        });
+        if let Some(name) = def_node.filter(|n| !n.is_missing() && n.byte_range().len() > 0) {
+            let title = match e.kind {
+                EntryKind::Statement => info.quote.clone(),
+                EntryKind::Claim => info.assertion.as_ref().map(|a| src[a.range.clone()].to_string()),
+                _ => e.title_text(src),
+            };
+            let aliases = e
+                .field("aka", src)
+                .map(|f| {
+                    f.items()
+                        .into_iter()
+                        .map(|n| match n.kind() {
+                            "string" => syntax::string_value(n, src),
+                            _ => text(n, src).trim().to_string(),
+                        })
+                        .filter(|a| !a.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let subkind = e
+                .field("kind", src)
+                .and_then(|f| f.value())
+                .map(|v| text(v, src).trim().to_string());
+            info.def = Some(self.definitions.len() as u32);
+            self.definitions.push(Definition {
+                id: Arc::from(text(name, src).trim()),
+                kind: e.kind,
+                range: trim_range(name.byte_range(), src),
+                entry: index,
+                title,
+                aliases,
+                subkind,
+            });
+        }
+        self.entries.push(info);
+    }
+
+    fn assertion(&mut self, node: Node<'_>, src: &str, entry: u32) -> AssertionInfo {
+        let a = syntax::Assertion { node };
+        let subject = a
+            .subject()
+            .and_then(|r| self.push_ref(r.node, src, Some(entry), RefRole::Subject));
+        let value = a.value();
+        if let Some(v) = value {
+            self.collect_refs(v, src, Some(entry), RefRole::Field(Arc::from("value")));
+        }
+        AssertionInfo {
+            range: node.byte_range(),
+            subject,
+            property: a
+                .property()
+                .map(|p| (p.byte_range(), Arc::from(text(p, src)))),
+            operator: a.operator(src).map(Arc::from),
+            value: value.map(|v| (v.byte_range(), text(v, src).to_string())),
+        }
+    }
+
+    fn collect_field_refs(&mut self, value: Node<'_>, src: &str, entry: u32, key: &Arc<str>, is_role: bool) {
+        let mut after_of = false;
+        let mut stack = vec![value];
+        // Walk the value in document order, recognising assertions, offsets
+        // and the `of @org` of a role.
+        let mut ordered = Vec::new();
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "reference" | "assertion" | "offset" | "text" => ordered.push(n),
+                _ => {
+                    let mut c = n.walk();
+                    let children: Vec<_> = n.named_children(&mut c).collect();
+                    stack.extend(children.into_iter().rev());
+                }
+            }
+        }
+        for n in ordered {
+            match n.kind() {
+                "text" => {
+                    after_of = is_role && text(n, src).split_whitespace().last() == Some("of");
+                }
+                "assertion" => {
+                    self.assertion(n, src, entry);
+                    after_of = false;
+                }
+                "offset" => {
+                    if let Some(anchor) = n.child_by_field_name("anchor") {
+                        self.push_ref(anchor, src, Some(entry), RefRole::Anchor);
+                    }
+                    after_of = false;
+                }
+                _ => {
+                    let role = if after_of {
+                        RefRole::RoleOrganisation
+                    } else {
+                        RefRole::Field(key.clone())
+                    };
+                    self.push_ref(n, src, Some(entry), role);
+                    after_of = false;
+                }
+            }
+        }
+    }
+
+    fn collect_refs(&mut self, node: Node<'_>, src: &str, entry: Option<u32>, role: RefRole) {
+        syntax::for_each_reference(node, &mut |r| {
+            self.push_ref(r.node, src, entry, role.clone());
+        });
+    }
+
+    fn push_ref(&mut self, node: Node<'_>, src: &str, entry: Option<u32>, role: RefRole) -> Option<u32> {
+        let r = syntax::Reference::cast(node)?;
+        let id = r.id()?;
+        if id.is_missing() || id.byte_range().is_empty() {
+            return None;
+        }
+        self.references.push(Reference {
+            id: Arc::from(text(id, src)),
+            range: id.byte_range(),
+            at: node.start_byte(),
+            entry,
+            role,
+        });
+        Some(self.references.len() as u32 - 1)
+    }
+
+    /// The entry whose range contains `offset` (its header or fields).
+    pub fn entry_at(&self, offset: usize) -> Option<(u32, &EntryInfo)> {
+        let i = self.entries.partition_point(|e| e.range.start <= offset);
+        let i = i.checked_sub(1)?;
+        let e = &self.entries[i];
+        (offset <= e.range.end).then_some((i as u32, e))
+    }
+
+    /// The reference whose `@id` contains `offset` (either edge counts).
+    pub fn reference_at(&self, offset: usize) -> Option<&Reference> {
+        self.references
+            .iter()
+            .find(|r| r.at <= offset && offset <= r.range.end)
+    }
+
+    /// The definition whose ID contains `offset` (either edge counts).
+    pub fn definition_at(&self, offset: usize) -> Option<&Definition> {
+        self.definitions
+            .iter()
+            .find(|d| d.range.start <= offset && offset <= d.range.end)
+    }
+}
+
+/// A line's range without its trailing line break.
+fn trim_line(range: Range<usize>, src: &str) -> Range<usize> {
+    range.start..trim_end(range.end, src).max(range.start)
+}
+
+fn trim_end(mut end: usize, src: &str) -> usize {
+    let bytes = src.as_bytes();
+    while end > 0 && matches!(bytes.get(end - 1), Some(b'\n' | b'\r' | b' ' | b'\t')) {
+        end -= 1;
+    }
+    end
+}
+
+fn trim_range(range: Range<usize>, src: &str) -> Range<usize> {
+    let s = &src[range.clone()];
+    let start = range.start + (s.len() - s.trim_start().len());
+    let end = range.end - (s.len() - s.trim_end().len());
+    start..end.max(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    const SRC: &str = "\
+# Coalition
+actor macron \"Emmanuel Macron\"
+  kind: person
+  aka: \"Macron\", \"President Macron\"
+  role: president of @france since 2017-05-14
+
+## Events
+2025-11-25 event call: Meeting with @macron
+  who: @coalition
+  after: @talks + 1d
+2025-11-25 @macron said \"We decided.\"
+  at: @call
+  claims: @wg.date = tomorrow
+  id: macron-wg
+Prose mentions @uk.
+";
+
+    #[test]
+    fn summary_reads_definitions_entries_references_sections() {
+        let tree = parse(SRC);
+        let s = FileSummary::new(&tree, SRC);
+        assert!(s.syntax.is_empty(), "{:?}", s.syntax);
+        let defs: Vec<_> = s.definitions.iter().map(|d| (&*d.id, d.kind)).collect();
+        assert_eq!(
+            defs,
+            [
+                ("macron", EntryKind::Actor),
+                ("call", EntryKind::Event),
+                ("macron-wg", EntryKind::Statement)
+            ]
+        );
+        let macron = &s.definitions[0];
+        assert_eq!(&SRC[macron.range.clone()], "macron");
+        assert_eq!(macron.aliases, ["Macron", "President Macron"]);
+        assert_eq!(macron.subkind.as_deref(), Some("person"));
+        assert_eq!(macron.title.as_deref(), Some("Emmanuel Macron"));
+
+        let refs: Vec<_> = s
+            .references
+            .iter()
+            .map(|r| (&*r.id, r.role.clone()))
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                ("france", RefRole::RoleOrganisation),
+                ("macron", RefRole::Title),
+                ("coalition", RefRole::Field("who".into())),
+                ("talks", RefRole::Anchor),
+                ("macron", RefRole::Author),
+                ("call", RefRole::Field("at".into())),
+                ("wg", RefRole::Subject),
+                ("uk", RefRole::Prose),
+            ]
+        );
+        for r in &s.references {
+            assert_eq!(&SRC[r.range.clone()], &*r.id);
+            assert_eq!(&SRC[r.at..r.at + 1], "@");
+        }
+
+        assert_eq!(s.sections.len(), 2);
+        assert_eq!(s.sections[1].title, "Events");
+        assert_eq!(s.entries[1].section, Some(1));
+        assert_eq!(&SRC[s.entries[1].header.clone()], "2025-11-25 event call: Meeting with @macron");
+        assert!(SRC[s.entries[1].range.clone()].ends_with("after: @talks + 1d"));
+        assert_eq!(s.entries[2].quote.as_deref(), Some("We decided."));
+        assert_eq!(s.prose.len(), 1);
+        let (i, e) = s.entry_at(SRC.find("at: @call").unwrap()).unwrap();
+        assert_eq!((i, e.kind), (2, EntryKind::Statement));
+    }
+}

@@ -1,0 +1,3225 @@
+//! A deterministic, seeded generator of realistic Chronicle notes, for
+//! benchmarks and load tests.
+//!
+//! The generator works in two steps. [`build`] makes a [`Workspace`]: plain
+//! structs for the actors, sources, topics, events, statements and claims of
+//! an invented story, each assigned to a file, plus the list of [`Conflict`]s
+//! planted on purpose. [`render`] turns that model into `*.chron` text, adding
+//! what only exists on the page: headings, prose paragraphs with `@mentions`,
+//! comments and blank lines. [`generate`] does both. Everything is driven by
+//! one seed through a small splitmix64 generator ([`Rng`]), so the same
+//! [`Spec`] always gives byte-identical files.
+//!
+//! # Layout
+//!
+//! A workspace with more than one file has `actors/actors-NNN.chron` files
+//! (actors, then sources and topics, in `##` sections) apart from note files
+//! `notes/YYYY/MM/YYYY-MM-DD-<event>.chron`. Note files cover consecutive
+//! stretches of the timeline (events are sorted by date and cut into files of
+//! varying size), so `after:`/`before:` constraints between neighbouring
+//! events cross file boundaries. With `files == 1` the single file holds
+//! everything, actors first.
+//!
+//! # What the notes contain, and which checks they pass
+//!
+//! Apart from the planted conflicts, the generated notes are meant to be
+//! clean for every check of the design (notation §4):
+//!
+//! * Events are dated with EDTF: full days (some with a time, some uncertain
+//!   `?` or approximate `~`), months (`2025-11`), intervals
+//!   (`2025-11-25/2025-11-27`), or undated. A weekday annotation such as
+//!   `(Tue)` is always the weekday of its date.
+//! * Undated events are placed only by `after:`/`before:`, chained to
+//!   neighbouring events (dated or undated, often in another file). Every
+//!   constraint `X after: @Y` satisfies `latest(Y) < earliest(X)` with each
+//!   undated event at its hidden true day, so the network is consistent
+//!   under any reading of `after` (strict or not, on bounds or on points).
+//! * Statements `at:` an event are dated inside that event's dates; claims
+//!   `about:` an event are dated on or after the event's last day; an entry
+//!   citing a report (`published:`) is dated on or before the publication.
+//! * Roles start (`since`) and people are born / organisations founded
+//!   before the timeline begins (2024-01-01), so `as:` fields always hold.
+//! * Claims follow a hidden truth: every topic property is a step function
+//!   of time, and every claim (`=`, `!=`, `<`, `<=`, `>`, `>=`, `≠`, `≤`, `≥`,
+//!   bare boolean assertions, `denies`) is true of it on its day, so no two
+//!   claims conflict. A claim with `valid:` covers only a stretch where the
+//!   value is constant. Properties of events (`participants`, `date`) are
+//!   timeless and always claimed with their one value; a statement's
+//!   `claims: @e.date = tomorrow` (or `today`, `yesterday`) resolves to the
+//!   event's date.
+//! * A holder claims a given `subject.property` at most once (no "changed
+//!   position").
+//! * Prose mentions actors, events, topics and sources only as `@id`; names
+//!   and aliases appear in quotes, titles and definitions only.
+//!
+//! # Planted conflicts
+//!
+//! Exactly [`Spec::conflicts`] conflicts are planted, cycling through the
+//! kinds of [`ConflictKind`], each on entities that nothing else touches, so
+//! that each one yields exactly one conflict diagnostic group:
+//!
+//! * [`ConflictKind::ClaimValues`]: two holders claim the same
+//!   `@topic.property` with different `=` values on the same day (often from
+//!   two different files);
+//! * [`ConflictKind::ClaimDenied`]: one holder claims an assertion and another
+//!   denies the very same assertion on the same day;
+//! * [`ConflictKind::OrderingCycle`]: either two to four fresh undated events
+//!   whose `before:` constraints form a cycle, or a dated event that is
+//!   `after:` another event dated later than itself.
+//!
+//! The conflicting entries are listed in [`Workspace::conflicts`] with a
+//! description, for checkers and benchmark drivers to compare against.
+//! Planted events and claims are extra: they are not counted in
+//! [`Spec::events`] and [`Spec::claims`].
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+// ───────────────────────────── Spec ─────────────────────────────
+
+/// What to generate. Sources and topics are derived from the counts (about
+/// one outlet per 30 actors, one report per 40 events, one topic per 12
+/// actors).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    /// Seed of the whole generation.
+    pub seed: u64,
+    /// Number of files (actor files plus note files).
+    pub files: usize,
+    /// People, states, organisations and groups.
+    pub actors: usize,
+    /// Events, dated or placed by constraints (not counting planted ones).
+    pub events: usize,
+    /// `@x said "…"` entries.
+    pub statements: usize,
+    /// Stand-alone claims (not counting planted ones).
+    pub claims: usize,
+    /// Planted conflicts (see the module documentation).
+    pub conflicts: usize,
+}
+
+impl Spec {
+    /// 100 files, about 200 KB.
+    pub fn small() -> Spec {
+        Spec {
+            seed: 1,
+            files: 100,
+            actors: 150,
+            events: 370,
+            statements: 220,
+            claims: 240,
+            conflicts: 9,
+        }
+    }
+
+    /// 2,000 files, about 4 MB.
+    pub fn medium() -> Spec {
+        Spec {
+            seed: 2,
+            files: 2_000,
+            actors: 1_500,
+            events: 7_400,
+            statements: 4_400,
+            claims: 4_800,
+            conflicts: 60,
+        }
+    }
+
+    /// 10,000 files, about 20 MB.
+    pub fn large() -> Spec {
+        Spec {
+            seed: 3,
+            files: 10_000,
+            actors: 6_000,
+            events: 37_000,
+            statements: 22_000,
+            claims: 24_000,
+            conflicts: 300,
+        }
+    }
+
+    /// The same spec with another seed.
+    pub fn with_seed(mut self, seed: u64) -> Spec {
+        self.seed = seed;
+        self
+    }
+
+    /// A one-file spec whose rendering is roughly `units` events long.
+    fn one_file(units: usize, seed: u64) -> Spec {
+        let events = units.max(10);
+        Spec {
+            seed,
+            files: 1,
+            actors: (events / 8).max(20),
+            events,
+            statements: events * 3 / 5,
+            claims: events * 13 / 20,
+            conflicts: events / 400,
+        }
+    }
+}
+
+// ───────────────────────────── PRNG ─────────────────────────────
+
+/// splitmix64: tiny, fast, and good enough for test data.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed`.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x6a09_e667_f3bc_c908)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        debug_assert!(n > 0);
+        ((self.next_u64() >> 11) % n as u64) as usize
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        debug_assert!(lo <= hi);
+        lo + ((self.next_u64() >> 11) % ((hi - lo + 1) as u64)) as i64
+    }
+
+    /// Uniform in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// A random element of a non-empty slice.
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+
+    /// An independent generator derived from this one and `salt`.
+    pub fn fork(&self, salt: u64) -> Rng {
+        let mut r = Rng(self.0 ^ salt.wrapping_mul(0xd1b5_4a32_d192_ed03));
+        r.next_u64();
+        r
+    }
+}
+
+// ───────────────────────────── Dates ─────────────────────────────
+
+/// A calendar day, as days since 1970-01-01 (proleptic Gregorian).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(pub i32);
+
+const WEEKDAY_ABBR: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Day {
+    /// The day of a calendar date (no validation).
+    pub fn from_ymd(y: i32, m: u32, d: u32) -> Day {
+        // Howard Hinnant's days_from_civil.
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = m as i32;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Day(era * 146_097 + doe - 719_468)
+    }
+
+    /// Year, month (1–12), day (1–31).
+    pub fn ymd(self) -> (i32, u32, u32) {
+        let z = self.0 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let y = yoe + era * 400 + i32::from(m <= 2);
+        (y, m, d)
+    }
+
+    /// 0 = Monday … 6 = Sunday.
+    pub fn weekday(self) -> usize {
+        // 1970-01-01 was a Thursday.
+        (self.0 + 3).rem_euclid(7) as usize
+    }
+
+    /// `Mon` … `Sun`.
+    pub fn weekday_abbr(self) -> &'static str {
+        WEEKDAY_ABBR[self.weekday()]
+    }
+
+    /// The day `n` days later.
+    pub fn plus(self, n: i32) -> Day {
+        Day(self.0 + n)
+    }
+
+    /// First day of this day's month.
+    pub fn month_start(self) -> Day {
+        let (y, m, _) = self.ymd();
+        Day::from_ymd(y, m, 1)
+    }
+
+    /// Last day of this day's month.
+    pub fn month_end(self) -> Day {
+        let (y, m, _) = self.ymd();
+        let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        Day::from_ymd(ny, nm, 1).plus(-1)
+    }
+
+    /// `24 November 2025`.
+    pub fn long(self) -> String {
+        let (y, m, d) = self.ymd();
+        format!("{d} {} {y}", MONTH_NAMES[m as usize - 1])
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// An EDTF qualifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Qualifier {
+    /// No qualifier.
+    None,
+    /// `?`
+    Uncertain,
+    /// `~`
+    Approximate,
+}
+
+impl Qualifier {
+    fn suffix(self) -> &'static str {
+        match self {
+            Qualifier::None => "",
+            Qualifier::Uncertain => "?",
+            Qualifier::Approximate => "~",
+        }
+    }
+}
+
+/// How an event's date is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateForm {
+    /// No date: placed by `after:`/`before:` only.
+    Undated,
+    /// `2025-11-25`, `2025-11-25T14:00Z`, `2025-11-25?`, `2025-11-25 (Tue)`.
+    Day {
+        /// Append the (correct) weekday.
+        weekday: bool,
+        /// Hour and minute, UTC.
+        time: Option<(u8, u8)>,
+        /// `?` or `~`.
+        qualifier: Qualifier,
+    },
+    /// `2025-11` (the whole month).
+    Month {
+        /// `?` or `~`.
+        qualifier: Qualifier,
+    },
+    /// `2025-11-25/2025-11-27`.
+    Range {
+        /// Last day (inclusive).
+        end: Day,
+    },
+}
+
+// ───────────────────────────── Model ─────────────────────────────
+
+/// What an actor is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActorKind {
+    /// A person.
+    Person,
+    /// A state.
+    State,
+    /// An organisation.
+    Organisation,
+    /// A group of states or organisations.
+    Group,
+}
+
+impl ActorKind {
+    fn word(self) -> &'static str {
+        match self {
+            ActorKind::Person => "person",
+            ActorKind::State => "state",
+            ActorKind::Organisation => "organisation",
+            ActorKind::Group => "group",
+        }
+    }
+}
+
+/// `role: president of @france since 2017-05-14`.
+#[derive(Clone, Debug)]
+pub struct Role {
+    /// `president of`
+    pub title: &'static str,
+    /// Index of the actor the role is of.
+    pub of: usize,
+    /// Start of the tenure.
+    pub since: Option<Day>,
+}
+
+/// An actor definition.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// Workspace-unique ID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Person, state, …
+    pub kind: ActorKind,
+    /// Aliases.
+    pub aka: Vec<String>,
+    /// Roles (people only).
+    pub roles: Vec<Role>,
+    /// Birth date (people).
+    pub born: Option<Day>,
+    /// Foundation date (organisations).
+    pub founded: Option<Day>,
+    /// Members (groups): actor indices.
+    pub members: Vec<usize>,
+    /// File index.
+    pub file: usize,
+}
+
+/// What a source is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A news outlet; no publication date.
+    Outlet,
+    /// A report with a `published:` date.
+    Report,
+}
+
+/// A source definition.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Workspace-unique ID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Outlet or report.
+    pub kind: SourceKind,
+    /// Publication date (reports).
+    pub published: Option<Day>,
+    /// Home page (outlets).
+    pub url: Option<String>,
+    /// Author organisation (reports): actor index.
+    pub by: Option<usize>,
+    /// File index.
+    pub file: usize,
+}
+
+/// A topic definition.
+#[derive(Clone, Debug)]
+pub struct Topic {
+    /// Workspace-unique ID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `agreement`, `plan`, …
+    pub kind: &'static str,
+    /// File index.
+    pub file: usize,
+}
+
+/// An event.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// Workspace-unique ID.
+    pub id: String,
+    /// The true (first) day: for undated events it is hidden and only
+    /// constrains the choice of `after:`/`before:`.
+    pub day: Day,
+    /// How the date is written.
+    pub form: DateForm,
+    /// `meeting`, `negotiation`, …
+    pub kind: &'static str,
+    /// Title, with `@id` mentions.
+    pub title: String,
+    /// Participants: actor indices.
+    pub who: Vec<usize>,
+    /// `led-by:` actor indices.
+    pub led_by: Vec<usize>,
+    /// `where:` city, optionally with its state.
+    pub place: Option<(&'static str, Option<usize>)>,
+    /// `about:` topic index.
+    pub about: Option<usize>,
+    /// `after:` event indices.
+    pub after: Vec<usize>,
+    /// `before:` event indices.
+    pub before: Vec<usize>,
+    /// `source:` index.
+    pub source: usize,
+    /// The number of participants (a timeless property of the event).
+    pub participants: i64,
+    /// File index.
+    pub file: usize,
+    /// Part of a planted conflict.
+    pub planted: bool,
+}
+
+impl Event {
+    /// Earliest and latest day the written date allows (the true day for an
+    /// undated event).
+    pub fn bounds(&self) -> (Day, Day) {
+        match self.form {
+            DateForm::Undated | DateForm::Day { .. } => (self.day, self.day),
+            DateForm::Month { .. } => (self.day.month_start(), self.day.month_end()),
+            DateForm::Range { end } => (self.day, end),
+        }
+    }
+
+    /// Dated with a single day and no qualifier.
+    fn exact_day(&self) -> bool {
+        matches!(
+            self.form,
+            DateForm::Day {
+                qualifier: Qualifier::None,
+                ..
+            }
+        )
+    }
+
+    fn dated(&self) -> bool {
+        !matches!(self.form, DateForm::Undated)
+    }
+}
+
+/// A claim or statement verb.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    /// `claims`
+    Claims,
+    /// `denies`
+    Denies,
+    /// `reports`
+    Reports,
+}
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `=`
+    Eq,
+    /// `!=` / `≠`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=` / `≤`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=` / `≥`
+    Ge,
+}
+
+/// A claim value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// `28`
+    Int(i64),
+    /// `4.5` (stored in tenths)
+    Tenths(i64),
+    /// `3.5%` (stored in tenths of a percent)
+    Percent(i64),
+    /// `2025-11-26`, optionally `(Wed)`
+    Date(Day, bool),
+    /// `yes` / `no`
+    Bool(bool),
+    /// `today`, `tomorrow`, `yesterday`
+    Relative(&'static str),
+}
+
+/// The subject of an assertion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// A topic (properties hold as of a date).
+    Topic(usize),
+    /// An event (properties are timeless).
+    Event(usize),
+}
+
+/// `@peace-plan.points = 19`, `@deal.signed`.
+#[derive(Clone, Debug)]
+pub struct Assertion {
+    /// What the assertion is about.
+    pub subject: Subject,
+    /// Property name.
+    pub property: &'static str,
+    /// Operator and value; `None` for a bare (boolean) assertion.
+    pub cmp: Option<(Op, Value)>,
+    /// Write `≠ ≤ ≥` instead of `!= <= >=`.
+    pub unicode: bool,
+}
+
+/// Who holds a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Holder {
+    /// An actor index.
+    Actor(usize),
+    /// A source index (outlets that `report`).
+    Source(usize),
+}
+
+/// `DATE @actor said "quote"` with fields.
+#[derive(Clone, Debug)]
+pub struct Statement {
+    /// Date.
+    pub day: Day,
+    /// Written as the month only.
+    pub month_only: bool,
+    /// Append the weekday.
+    pub weekday: bool,
+    /// Speaker: actor index.
+    pub speaker: usize,
+    /// Verbatim words.
+    pub quote: String,
+    /// `at:` event index.
+    pub at: Option<usize>,
+    /// `source:` index.
+    pub source: usize,
+    /// `as:` index into the speaker's roles.
+    pub role: Option<usize>,
+    /// `claims:` assertion.
+    pub claims: Option<Assertion>,
+    /// File index.
+    pub file: usize,
+}
+
+/// `DATE @holder claims|denies|reports ASSERTION` with fields.
+#[derive(Clone, Debug)]
+pub struct Claim {
+    /// Date.
+    pub day: Day,
+    /// Append the weekday.
+    pub weekday: bool,
+    /// Holder.
+    pub holder: Holder,
+    /// Verb.
+    pub verb: Verb,
+    /// The assertion.
+    pub assertion: Assertion,
+    /// `source:` index.
+    pub source: Option<usize>,
+    /// `as:` index into the holder's roles.
+    pub role: Option<usize>,
+    /// `about:` event index.
+    pub about: Option<usize>,
+    /// `valid:` interval.
+    pub valid: Option<(Day, Day)>,
+    /// `id:` so that others can point at it.
+    pub id: Option<String>,
+    /// File index.
+    pub file: usize,
+    /// Part of a planted conflict.
+    pub planted: bool,
+}
+
+/// The kinds of planted conflicts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// Same `@topic.property`, same day, different `=` values.
+    ClaimValues,
+    /// `claims X` and `denies X` on the same day.
+    ClaimDenied,
+    /// `after:`/`before:` constraints that cannot all hold.
+    OrderingCycle,
+}
+
+/// An entry taking part in a conflict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryRef {
+    /// Index into [`Workspace::events`].
+    Event(usize),
+    /// Index into [`Workspace::claims`].
+    Claim(usize),
+}
+
+/// A planted conflict.
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    /// Kind.
+    pub kind: ConflictKind,
+    /// The entries in conflict.
+    pub entries: Vec<EntryRef>,
+    /// A one-line description.
+    pub description: String,
+}
+
+/// What a file holds.
+#[derive(Clone, Debug)]
+pub struct FileInfo {
+    /// Relative path, `/`-separated.
+    pub path: String,
+    /// Holds actor, source and topic definitions.
+    pub definitions: bool,
+    /// Holds events, statements and claims.
+    pub notes: bool,
+}
+
+/// The value of one topic property over time: a step function.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// Topic index.
+    pub topic: usize,
+    /// Property name.
+    pub property: &'static str,
+    /// `(from, value)`, sorted; the first step has no lower bound.
+    pub steps: Vec<(Day, Value)>,
+}
+
+impl Series {
+    /// The value on day `d`.
+    pub fn at(&self, d: Day) -> Value {
+        let i = self.steps.partition_point(|(from, _)| *from <= d);
+        self.steps[i.saturating_sub(1)].1
+    }
+
+    /// Whether the value does not change in `lo..=hi`.
+    pub fn constant_over(&self, lo: Day, hi: Day) -> bool {
+        !self.steps[1..].iter().any(|(from, _)| lo < *from && *from <= hi)
+    }
+}
+
+/// The generated story.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    /// What was asked for.
+    pub spec: Spec,
+    /// Files.
+    pub files: Vec<FileInfo>,
+    /// Actors.
+    pub actors: Vec<Actor>,
+    /// Sources.
+    pub sources: Vec<Source>,
+    /// Topics.
+    pub topics: Vec<Topic>,
+    /// Events, sorted by true day except the planted ones at the end.
+    pub events: Vec<Event>,
+    /// Statements.
+    pub statements: Vec<Statement>,
+    /// Claims; the planted ones at the end.
+    pub claims: Vec<Claim>,
+    /// The hidden truth of topic properties.
+    pub series: Vec<Series>,
+    /// Planted conflicts.
+    pub conflicts: Vec<Conflict>,
+}
+
+// ───────────────────────────── Vocabulary ─────────────────────────────
+
+const FIRST_NAMES: &[&str] = &[
+    "Anna", "Oleksandr", "Marta", "Pierre", "Sofia", "Jonas", "Elena", "Tomasz", "Ingrid", "Mehmet",
+    "Aylin", "Karim", "Leila", "Hiroshi", "Mei", "David", "Sarah", "Miguel", "Lucia", "Andrzej",
+    "Katarzyna", "Olena", "Dmytro", "Ivan", "Nadia", "Hans", "Greta", "Lars", "Astrid", "Paolo",
+    "Giulia", "Carlos", "Ana", "Rui", "Nikos", "Eleni", "Jan", "Petra", "Viktor", "Irina", "Farid",
+    "Amara", "Kwame", "Chidi", "Rania", "Omar", "Yusuf", "Emma", "James", "Robert", "Helen",
+    "Claire", "Thomas", "Julien", "Camille", "Mateo", "Valentina", "Arjun", "Priya", "Tariq",
+    "Zeynep", "Bogdan", "Milena", "Sven", "Freya", "Liam", "Ewa", "Rasa", "Tiit", "Kadri", "Agnes",
+    "Łukasz", "Søren", "Zoë", "Çağla", "Jürgen", "Émilie", "Ilze", "Mihai", "Dragan",
+];
+
+const LAST_NAMES: &[&str] = &[
+    "Kovalenko", "Dubois", "Novak", "Schneider", "Lindqvist", "Yilmaz", "Haddad", "Tanaka", "Chen",
+    "Okafor", "Mensah", "Rossi", "Bianchi", "Ferreira", "Papadopoulos", "Horvath", "Kowalski",
+    "Nowak", "Petrenko", "Shevchenko", "Moreau", "Laurent", "Fischer", "Weber", "Jensen", "Hansen",
+    "Nielsen", "Virtanen", "Korhonen", "Tamm", "Kask", "Ozols", "Kazlauskas", "Popescu", "Ionescu",
+    "Dimitrov", "Georgiev", "Markovic", "Kovac", "Silva", "Santos", "Garcia", "Martinez", "Lopez",
+    "Rahman", "Khan", "Hussein", "Mwangi", "Odhiambo", "Nakamura", "Sato", "Nguyen", "Tran",
+    "Walsh", "Murphy", "Byrne", "Clarke", "Hughes", "Morgan", "Bennett", "Keller", "Brandt",
+    "Vogel", "Lund", "Aalto", "Rantala", "Müller", "Sørensen", "Şahin", "Žukauskas", "Ødegaard",
+    "Wiśniewska", "Dvořák", "Öztürk", "Fontaine", "Castellanos", "Abdullahi", "Varga",
+];
+
+/// (name, aliases)
+const STATES: &[(&str, &[&str])] = &[
+    ("France", &[]),
+    ("Britain", &["United Kingdom", "UK"]),
+    ("United States", &["United States of America", "US"]),
+    ("Ukraine", &[]),
+    ("Russia", &[]),
+    ("Türkiye", &["Turkey"]),
+    ("Germany", &[]),
+    ("Poland", &[]),
+    ("Italy", &[]),
+    ("Spain", &[]),
+    ("Portugal", &[]),
+    ("Netherlands", &["Holland"]),
+    ("Belgium", &[]),
+    ("Norway", &[]),
+    ("Sweden", &[]),
+    ("Finland", &[]),
+    ("Denmark", &[]),
+    ("Estonia", &[]),
+    ("Latvia", &[]),
+    ("Lithuania", &[]),
+    ("Romania", &[]),
+    ("Moldova", &[]),
+    ("Bulgaria", &[]),
+    ("Greece", &[]),
+    ("Hungary", &[]),
+    ("Czechia", &["Czech Republic"]),
+    ("Slovakia", &[]),
+    ("Austria", &[]),
+    ("Switzerland", &[]),
+    ("Ireland", &[]),
+    ("Canada", &[]),
+    ("Japan", &[]),
+    ("South Korea", &["Republic of Korea"]),
+    ("China", &["PRC"]),
+    ("India", &[]),
+    ("Brazil", &[]),
+    ("Mexico", &[]),
+    ("Qatar", &[]),
+    ("Saudi Arabia", &[]),
+    ("United Arab Emirates", &["UAE"]),
+    ("Egypt", &[]),
+    ("Kenya", &[]),
+    ("Nigeria", &[]),
+    ("South Africa", &[]),
+    ("Georgia", &[]),
+    ("Armenia", &[]),
+    ("Azerbaijan", &[]),
+    ("Kazakhstan", &[]),
+    ("Israel", &[]),
+    ("Jordan", &[]),
+];
+
+const CITIES: &[&str] = &[
+    "Geneva",
+    "Vienna",
+    "Brussels",
+    "Warsaw",
+    "Kyiv",
+    "Istanbul",
+    "Abu Dhabi",
+    "Riyadh",
+    "Paris",
+    "London",
+    "Berlin",
+    "Rome",
+    "Madrid",
+    "Oslo",
+    "Helsinki",
+    "Tallinn",
+    "Riga",
+    "Vilnius",
+    "Bucharest",
+    "Chișinău",
+    "Ankara",
+    "Doha",
+    "Cairo",
+    "Nairobi",
+    "Tokyo",
+    "Seoul",
+    "Washington",
+    "New York",
+    "Ottawa",
+    "Lisbon",
+    "Athens",
+    "Budapest",
+    "Prague",
+    "Bratislava",
+    "Zagreb",
+    "Copenhagen",
+    "Stockholm",
+    "The Hague",
+    "Munich",
+    "Jeddah",
+];
+
+const REGIONS: &[&str] = &[
+    "Nordic",
+    "Baltic",
+    "Atlantic",
+    "Danube",
+    "Black Sea",
+    "Alpine",
+    "Central European",
+    "Mediterranean",
+    "Caspian",
+    "Pacific",
+    "Arctic",
+    "Adriatic",
+];
+const FIELDS: &[&str] = &[
+    "Energy",
+    "Grain",
+    "Security",
+    "Maritime",
+    "Rail",
+    "Health",
+    "Water",
+    "Trade",
+    "Defence",
+    "Migration",
+    "Climate",
+    "Cyber",
+];
+const BODIES: &[&str] = &[
+    "Council",
+    "Agency",
+    "Authority",
+    "Commission",
+    "Forum",
+    "Fund",
+    "Alliance",
+    "Institute",
+    "Observatory",
+    "Secretariat",
+];
+
+const OUTLET_WORDS: &[&str] = &[
+    "Wire", "Herald", "Post", "Times", "Observer", "Monitor", "Gazette", "Review", "Courier",
+    "Dispatch",
+];
+
+/// (noun phrase, kind)
+const TOPIC_THINGS: &[(&str, &str)] = &[
+    ("grain corridor", "agreement"),
+    ("ceasefire", "agreement"),
+    ("peace plan", "plan"),
+    ("reconstruction fund", "fund"),
+    ("energy price cap", "measure"),
+    ("sanctions package", "measure"),
+    ("prisoner exchange", "process"),
+    ("air defence pledge", "pledge"),
+    ("border agreement", "agreement"),
+    ("trade deal", "agreement"),
+    ("security guarantees", "plan"),
+    ("monitoring mission", "mission"),
+    ("loan programme", "fund"),
+    ("gas transit deal", "agreement"),
+    ("demining plan", "plan"),
+    ("frozen assets", "figure"),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PropKind {
+    Int(i64, i64),
+    Tenths(i64, i64),
+    Percent(i64, i64),
+    Date,
+    Bool,
+}
+
+const TOPIC_PROPS: &[(&str, PropKind)] = &[
+    ("points", PropKind::Int(12, 40)),
+    ("signatories", PropKind::Int(3, 40)),
+    ("budget-bn", PropKind::Tenths(5, 900)),
+    ("tranches", PropKind::Int(1, 12)),
+    ("monitors", PropKind::Int(50, 900)),
+    ("price-cap", PropKind::Int(30, 90)),
+    ("rate", PropKind::Percent(5, 120)),
+    ("deadline", PropKind::Date),
+    ("signed", PropKind::Bool),
+    ("in-force", PropKind::Bool),
+];
+
+const PERSON_ROLES: &[(&str, ActorKind)] = &[
+    ("president of", ActorKind::State),
+    ("prime minister of", ActorKind::State),
+    ("foreign minister of", ActorKind::State),
+    ("defence minister of", ActorKind::State),
+    ("ambassador of", ActorKind::State),
+    ("special envoy of", ActorKind::State),
+    ("press secretary of", ActorKind::State),
+    ("secretary general of", ActorKind::Organisation),
+    ("chair of", ActorKind::Organisation),
+    ("spokesperson of", ActorKind::Organisation),
+    ("director of", ActorKind::Organisation),
+];
+
+const PERSON_TITLES: &[&str] = &["Minister", "Ambassador", "Envoy", "President", "Dr"];
+
+const GROUP_NAMES: &[&str] = &[
+    "Coalition of the resolute",
+    "Contact group",
+    "Friends of the process",
+    "Core group",
+    "Donor platform",
+    "Quint",
+    "Working format",
+];
+
+// ───────────────────────────── Helpers ─────────────────────────────
+
+fn fold_ascii(c: char) -> Option<char> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ä' | 'å' | 'ă' => 'a',
+        'ç' | 'č' | 'ć' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ę' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ı' => 'i',
+        'ł' => 'l',
+        'ñ' | 'ń' => 'n',
+        'ò' | 'ó' | 'ô' | 'ö' | 'ø' => 'o',
+        'ř' => 'r',
+        'ş' | 'ș' | 'š' | 'ś' => 's',
+        'ț' => 't',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ž' | 'ź' | 'ż' => 'z',
+        'ğ' => 'g',
+        c if c.is_ascii_alphanumeric() => c,
+        _ => return None,
+    })
+}
+
+/// `Türkiye` → `turkiye`, `Abu Dhabi` → `abu-dhabi`.
+fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        match fold_ascii(c) {
+            Some(c) => out.push(c),
+            None => {
+                if !out.is_empty() && !out.ends_with('-') {
+                    out.push('-');
+                }
+            }
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[derive(Default)]
+struct Ids(HashSet<String>);
+
+impl Ids {
+    fn take(&mut self, stem: &str) -> String {
+        if self.0.insert(stem.to_string()) {
+            return stem.to_string();
+        }
+        let mut n = 2;
+        loop {
+            let id = format!("{stem}-{n}");
+            if self.0.insert(id.clone()) {
+                return id;
+            }
+            n += 1;
+        }
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+// ───────────────────────────── Build ─────────────────────────────
+
+struct Builder {
+    rng: Rng,
+    ids: Ids,
+    ws: Workspace,
+    persons: Vec<usize>,
+    states: Vec<usize>,
+    orgs: Vec<usize>,
+    groups: Vec<usize>,
+    outlets: Vec<usize>,
+    /// Reports sorted by publication date.
+    reports: Vec<usize>,
+    note_files: Vec<usize>,
+    /// Number of files with definitions.
+    n_defs: usize,
+    /// First day of each note file's stretch (parallel to `note_files`).
+    note_first_day: Vec<Day>,
+    start: Day,
+    span: i32,
+    /// (holder, subject, property) already claimed.
+    held: HashSet<(Holder, Subject, &'static str)>,
+    /// Events by exact day (index of first event with day >= d is found by
+    /// binary search over the sorted events).
+    dated_exact: Vec<usize>,
+}
+
+/// Builds the model of a workspace.
+pub fn build(spec: &Spec) -> Workspace {
+    let spec = Spec {
+        files: spec.files.max(1),
+        actors: spec.actors.max(8),
+        ..spec.clone()
+    };
+    let span = ((spec.events / 5) as i32).clamp(60, 3 * 365);
+    let mut b = Builder {
+        rng: Rng::new(spec.seed),
+        ids: Ids::default(),
+        ws: Workspace {
+            spec: spec.clone(),
+            files: Vec::new(),
+            actors: Vec::new(),
+            sources: Vec::new(),
+            topics: Vec::new(),
+            events: Vec::new(),
+            statements: Vec::new(),
+            claims: Vec::new(),
+            series: Vec::new(),
+            conflicts: Vec::new(),
+        },
+        persons: Vec::new(),
+        states: Vec::new(),
+        orgs: Vec::new(),
+        groups: Vec::new(),
+        outlets: Vec::new(),
+        reports: Vec::new(),
+        note_files: Vec::new(),
+        n_defs: 0,
+        note_first_day: Vec::new(),
+        start: Day::from_ymd(2024, 1, 1),
+        span,
+        held: HashSet::new(),
+        dated_exact: Vec::new(),
+    };
+    b.files();
+    b.actors();
+    b.sources_and_topics();
+    b.events();
+    b.assign_event_files();
+    b.statements();
+    b.claims();
+    b.conflicts();
+    b.name_note_files();
+    b.ws
+}
+
+impl Builder {
+    fn files(&mut self) {
+        let n = self.ws.spec.files;
+        let defs = if n == 1 { 0 } else { (n / 20).max(1) };
+        for i in 0..defs {
+            self.ws.files.push(FileInfo {
+                path: format!("actors/actors-{:03}.chron", i + 1),
+                definitions: true,
+                notes: false,
+            });
+        }
+        for _ in defs..n {
+            self.note_files.push(self.ws.files.len());
+            self.ws.files.push(FileInfo {
+                path: String::new(),
+                definitions: n == 1,
+                notes: true,
+            });
+        }
+        self.n_defs = defs.max(1);
+    }
+
+    /// The definitions file of the `i`-th of `total` definitions (they are
+    /// the first files).
+    fn def_file(&self, i: usize, total: usize) -> usize {
+        i * self.n_defs / total.max(1)
+    }
+
+    fn date_between(&mut self, lo: Day, hi: Day) -> Day {
+        Day(self.rng.range(lo.0 as i64, hi.0 as i64) as i32)
+    }
+
+    fn actors(&mut self) {
+        let n = self.ws.spec.actors;
+        let n_states = (n / 10).clamp(3, STATES.len());
+        let n_groups = (n / 25).max(1);
+        let n_orgs = (n * 15 / 100).max(2);
+        let n_persons = n.saturating_sub(n_states + n_groups + n_orgs).max(2);
+        let total = n_states + n_orgs + n_groups + n_persons;
+        let mut k = 0;
+        // States: a shuffled prefix of the list.
+        let mut order: Vec<usize> = (0..STATES.len()).collect();
+        for i in (1..order.len()).rev() {
+            let j = self.rng.below(i + 1);
+            order.swap(i, j);
+        }
+        for &s in order.iter().take(n_states) {
+            let (name, aka) = STATES[s];
+            let id = self.ids.take(&slug(name));
+            let file = self.def_file(k, total);
+            k += 1;
+            self.states.push(self.ws.actors.len());
+            self.ws.actors.push(Actor {
+                id,
+                name: name.to_string(),
+                kind: ActorKind::State,
+                aka: aka.iter().map(|s| s.to_string()).collect(),
+                roles: Vec::new(),
+                born: None,
+                founded: None,
+                members: Vec::new(),
+                file,
+            });
+        }
+        for _ in 0..n_orgs {
+            let name = format!(
+                "{} {} {}",
+                self.rng.pick(REGIONS),
+                self.rng.pick(FIELDS),
+                self.rng.pick(BODIES)
+            );
+            let initials: String = name
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .collect();
+            let id = self.ids.take(&slug(&name));
+            let founded = Some(self.date_between(
+                Day::from_ymd(1949, 1, 1),
+                Day::from_ymd(2019, 12, 31),
+            ));
+            let aka = if self.rng.chance(0.4) {
+                vec![initials]
+            } else {
+                Vec::new()
+            };
+            let file = self.def_file(k, total);
+            k += 1;
+            self.orgs.push(self.ws.actors.len());
+            self.ws.actors.push(Actor {
+                id,
+                name,
+                kind: ActorKind::Organisation,
+                aka,
+                roles: Vec::new(),
+                born: None,
+                founded,
+                members: Vec::new(),
+                file,
+            });
+        }
+        for _ in 0..n_groups {
+            let base = *self.rng.pick(GROUP_NAMES);
+            let name = if base == "Coalition of the resolute" || base == "Quint" {
+                base.to_string()
+            } else {
+                format!("{} {} {}", self.rng.pick(REGIONS), lower_first(base), "")
+                    .trim_end()
+                    .to_string()
+            };
+            let id = self.ids.take(&slug(&name));
+            let m = self.rng.range(2, 5) as usize;
+            let mut members = Vec::new();
+            for _ in 0..m {
+                let pool = if self.rng.chance(0.8) || self.orgs.is_empty() {
+                    &self.states
+                } else {
+                    &self.orgs
+                };
+                let a = pool[self.rng.below(pool.len())];
+                if !members.contains(&a) {
+                    members.push(a);
+                }
+            }
+            let aka = if self.rng.chance(0.3) {
+                vec![lower_first(&name)]
+            } else {
+                Vec::new()
+            };
+            let file = self.def_file(k, total);
+            k += 1;
+            self.groups.push(self.ws.actors.len());
+            self.ws.actors.push(Actor {
+                id,
+                name,
+                kind: ActorKind::Group,
+                aka,
+                roles: Vec::new(),
+                born: None,
+                founded: None,
+                members,
+                file,
+            });
+        }
+        for _ in 0..n_persons {
+            let first = *self.rng.pick(FIRST_NAMES);
+            let last = *self.rng.pick(LAST_NAMES);
+            let name = format!("{first} {last}");
+            let id = self.ids.take(&slug(last));
+            let mut roles = Vec::new();
+            let n_roles = if self.rng.chance(0.15) {
+                0
+            } else if self.rng.chance(0.12) {
+                2
+            } else {
+                1
+            };
+            let mut title_word = None;
+            for _ in 0..n_roles {
+                let (title, of_kind) = *self.rng.pick(PERSON_ROLES);
+                let pool = match of_kind {
+                    ActorKind::Organisation if !self.orgs.is_empty() => &self.orgs,
+                    _ => &self.states,
+                };
+                let of = pool[self.rng.below(pool.len())];
+                let since = if self.rng.chance(0.8) {
+                    Some(self.date_between(Day::from_ymd(2012, 1, 1), Day::from_ymd(2023, 12, 1)))
+                } else {
+                    None
+                };
+                if title_word.is_none() {
+                    title_word = Some(match title {
+                        "president of" => "President",
+                        "prime minister of" => "Prime Minister",
+                        "foreign minister of" | "defence minister of" => "Minister",
+                        "ambassador of" => "Ambassador",
+                        "special envoy of" => "Envoy",
+                        _ => *self.rng.pick(PERSON_TITLES),
+                    });
+                }
+                roles.push(Role { title, of, since });
+            }
+            let mut aka = vec![last.to_string()];
+            if let Some(t) = title_word {
+                if self.rng.chance(0.5) {
+                    aka.push(format!("{t} {last}"));
+                }
+            }
+            let born = if self.rng.chance(0.6) {
+                Some(self.date_between(Day::from_ymd(1945, 1, 1), Day::from_ymd(1992, 12, 31)))
+            } else {
+                None
+            };
+            let file = self.def_file(k, total);
+            k += 1;
+            self.persons.push(self.ws.actors.len());
+            self.ws.actors.push(Actor {
+                id,
+                name,
+                kind: ActorKind::Person,
+                aka,
+                roles,
+                born,
+                founded: None,
+                members: Vec::new(),
+                file,
+            });
+        }
+    }
+
+    fn sources_and_topics(&mut self) {
+        let spec = self.ws.spec.clone();
+        let n_outlets = (spec.actors / 30).clamp(3, 80);
+        let n_reports = (spec.events / 40).max(2);
+        let n_topics = (spec.actors / 12).max(3);
+        let total = n_outlets + n_reports + n_topics;
+        let mut k = 0;
+        for _ in 0..n_outlets {
+            let name = if self.rng.chance(0.5) {
+                format!("{} {}", self.rng.pick(REGIONS), self.rng.pick(OUTLET_WORDS))
+            } else {
+                format!("{} {}", self.rng.pick(CITIES), self.rng.pick(OUTLET_WORDS))
+            };
+            let id = self.ids.take(&slug(&name));
+            let url = if self.rng.chance(0.6) {
+                Some(format!("https://www.{id}.com/en/"))
+            } else {
+                None
+            };
+            let file = self.def_file(k, total);
+            k += 1;
+            self.outlets.push(self.ws.sources.len());
+            self.ws.sources.push(Source {
+                id,
+                name,
+                kind: SourceKind::Outlet,
+                published: None,
+                url,
+                by: None,
+                file,
+            });
+        }
+        for t in 0..n_topics {
+            let (thing, kind) = *self.rng.pick(TOPIC_THINGS);
+            let region = *self.rng.pick(REGIONS);
+            let name = format!("{region} {thing}");
+            let id = self.ids.take(&slug(&name));
+            let file = self.def_file(k, total);
+            k += 1;
+            self.ws.topics.push(Topic {
+                id,
+                name,
+                kind,
+                file,
+            });
+            // The hidden truth: 2–4 properties, each a step function.
+            let n_props = self.rng.range(2, 4) as usize;
+            let mut props: Vec<usize> = Vec::new();
+            while props.len() < n_props {
+                let p = self.rng.below(TOPIC_PROPS.len());
+                if !props.contains(&p) {
+                    props.push(p);
+                }
+            }
+            for p in props {
+                let (property, kind) = TOPIC_PROPS[p];
+                let mut steps = vec![(Day(i32::MIN), self.value_of(kind, None))];
+                let mut d = self.start.plus(self.rng.range(10, 90) as i32);
+                while d < self.start.plus(self.span) {
+                    let prev = steps.last().map(|s| s.1);
+                    steps.push((d, self.value_of(kind, prev)));
+                    d = d.plus(self.rng.range(15, 120) as i32);
+                }
+                self.ws.series.push(Series {
+                    topic: t,
+                    property,
+                    steps,
+                });
+            }
+        }
+        let mut published: Vec<Day> = (0..n_reports)
+            .map(|_| self.start.plus(self.rng.range(5, self.span as i64 + 20) as i32))
+            .collect();
+        published.sort();
+        for p in published {
+            let by = if self.orgs.is_empty() {
+                None
+            } else {
+                Some(*self.rng.pick(&self.orgs))
+            };
+            let topic = self.rng.below(self.ws.topics.len());
+            let name = match by {
+                Some(o) => format!(
+                    "{}: report on the {}",
+                    self.ws.actors[o].name,
+                    lower_first(&self.ws.topics[topic].name)
+                ),
+                None => format!("Report on the {}", lower_first(&self.ws.topics[topic].name)),
+            };
+            let (y, m, _) = p.ymd();
+            let id = self.ids.take(&format!(
+                "{}-report-{y}-{m:02}",
+                slug(TOPIC_THINGS
+                    .iter()
+                    .find(|(t, _)| self.ws.topics[topic].name.ends_with(t))
+                    .map_or("topic", |(t, _)| t))
+            ));
+            let file = self.def_file(k, total);
+            k += 1;
+            self.reports.push(self.ws.sources.len());
+            self.ws.sources.push(Source {
+                id,
+                name,
+                kind: SourceKind::Report,
+                published: Some(p),
+                url: None,
+                by,
+                file,
+            });
+        }
+    }
+
+    /// A value of a property kind, different from `prev` when given.
+    fn value_of(&mut self, kind: PropKind, prev: Option<Value>) -> Value {
+        for _ in 0..20 {
+            let v = match kind {
+                PropKind::Int(lo, hi) => Value::Int(self.rng.range(lo, hi)),
+                PropKind::Tenths(lo, hi) => Value::Tenths(self.rng.range(lo, hi)),
+                PropKind::Percent(lo, hi) => Value::Percent(self.rng.range(lo, hi)),
+                PropKind::Date => Value::Date(
+                    self.start.plus(self.rng.range(30, self.span as i64 + 200) as i32),
+                    false,
+                ),
+                PropKind::Bool => Value::Bool(match prev {
+                    Some(Value::Bool(b)) => !b,
+                    _ => self.rng.chance(0.5),
+                }),
+            };
+            if Some(v) != prev {
+                return v;
+            }
+        }
+        prev.unwrap_or(Value::Int(0))
+    }
+
+    /// An outlet, or (sometimes) a report published on or after `latest`.
+    fn source_for(&mut self, latest: Day) -> usize {
+        if self.rng.chance(0.25) {
+            let i = self
+                .reports
+                .partition_point(|&r| self.ws.sources[r].published.unwrap() < latest);
+            if i < self.reports.len() {
+                let j = i + self.rng.below((self.reports.len() - i).min(3));
+                return self.reports[j];
+            }
+        }
+        *self.rng.pick(&self.outlets)
+    }
+
+    fn some_actor(&mut self) -> usize {
+        let r = self.rng.unit();
+        let pool = if r < 0.55 {
+            &self.persons
+        } else if r < 0.8 {
+            &self.states
+        } else if r < 0.93 && !self.orgs.is_empty() {
+            &self.orgs
+        } else {
+            &self.groups
+        };
+        pool[self.rng.below(pool.len())]
+    }
+
+    fn person(&mut self) -> usize {
+        self.persons[self.rng.below(self.persons.len())]
+    }
+
+    fn topic_ref(&mut self, t: usize) -> String {
+        if self.rng.chance(0.5) {
+            format!("@{}", self.ws.topics[t].id)
+        } else {
+            format!("the {}", lower_first(&self.ws.topics[t].name))
+        }
+    }
+
+    /// A new event (not yet constrained) on `day`.
+    fn new_event(&mut self, day: Day, form: DateForm, planted: bool) -> Event {
+        let n_who = self.rng.range(1, 4) as usize;
+        let mut who = Vec::new();
+        for _ in 0..n_who {
+            let a = self.some_actor();
+            if !who.contains(&a) {
+                who.push(a);
+            }
+        }
+        let topic = self.rng.below(self.ws.topics.len());
+        let city = *self.rng.pick(CITIES);
+        let a = format!("@{}", self.ws.actors[who[0]].id);
+        let b = who.get(1).map(|&x| format!("@{}", self.ws.actors[x].id));
+        let t = self.topic_ref(topic);
+        let tstem = slug(
+            self.ws.topics[topic]
+                .name
+                .split_whitespace()
+                .last()
+                .unwrap_or("topic"),
+        );
+        let aid = self.ws.actors[who[0]].id.clone();
+        let cs = slug(city);
+        let is_group = self.ws.actors[who[0]].kind == ActorKind::Group;
+        let choice = if is_group && self.rng.chance(0.6) {
+            99
+        } else {
+            self.rng.below(12)
+        };
+        let (kind, title, stem) = match (choice, b) {
+            (99, _) => (
+                "meeting",
+                format!("Online meeting of {a}"),
+                format!("{aid}-call"),
+            ),
+            (0, Some(b)) => (
+                "negotiation",
+                format!("{a} and {b} negotiate {t} in {city}"),
+                format!("{cs}-talks"),
+            ),
+            (1, Some(b)) => (
+                "meeting",
+                format!("{a} meets {b} in {city}"),
+                format!("{aid}-{cs}-meeting"),
+            ),
+            (2, Some(b)) => (
+                "call",
+                format!("Phone call between {a} and {b}"),
+                format!("{aid}-call"),
+            ),
+            (3, _) => (
+                "visit",
+                format!("{a} visits {city}"),
+                format!("{aid}-{cs}-visit"),
+            ),
+            (4, _) => (
+                "announcement",
+                format!("{a} announces a new position on {t}"),
+                format!("{tstem}-announcement"),
+            ),
+            (5, _) => (
+                "vote",
+                format!("Vote on {t} in {city}"),
+                format!("{tstem}-vote"),
+            ),
+            (6, Some(b)) => (
+                "signing",
+                format!("{a} and {b} sign a memorandum on {t}"),
+                format!("{tstem}-memorandum"),
+            ),
+            (7, _) => (
+                "press-conference",
+                format!("Press conference of {a} in {city}"),
+                format!("{aid}-press-conference"),
+            ),
+            (8, _) => (
+                "summit",
+                format!("{a} hosts a summit on {t} in {city}"),
+                format!("{cs}-summit"),
+            ),
+            (9, _) => (
+                "hearing",
+                format!("Hearing on {t} with {a}"),
+                format!("{tstem}-hearing"),
+            ),
+            (10, _) => (
+                "publication",
+                format!("{a} publishes an assessment of {t}"),
+                format!("{tstem}-assessment"),
+            ),
+            (_, Some(b)) => (
+                "launch",
+                format!("{a} and {b} launch a working group on {t}"),
+                format!("{tstem}-working-group"),
+            ),
+            (_, None) => (
+                "statement",
+                format!("{a} comments on {t} in {city}"),
+                format!("{aid}-{tstem}-comment"),
+            ),
+        };
+        let id = self.ids.take(&stem);
+        let place = if kind == "call" || choice == 99 {
+            None
+        } else if self.rng.chance(0.2) {
+            Some((city, Some(*self.rng.pick(&self.states))))
+        } else {
+            Some((city, None))
+        };
+        let led_by = if self.rng.chance(0.05) && who.len() >= 2 {
+            who[..2].to_vec()
+        } else {
+            Vec::new()
+        };
+        let about = if self.rng.chance(0.4) {
+            Some(topic)
+        } else {
+            None
+        };
+        Event {
+            id,
+            day,
+            form,
+            kind,
+            title,
+            who,
+            led_by,
+            place,
+            about,
+            after: Vec::new(),
+            before: Vec::new(),
+            source: 0,
+            participants: self.rng.range(2, 60),
+            file: 0,
+            planted,
+        }
+    }
+
+    fn events(&mut self) {
+        let n = self.ws.spec.events;
+        let mut days: Vec<Day> = (0..n)
+            .map(|_| self.start.plus(self.rng.below(self.span as usize) as i32))
+            .collect();
+        days.sort();
+        for day in days {
+            let r = self.rng.unit();
+            let form = if r < 0.12 {
+                DateForm::Undated
+            } else if r < 0.15 {
+                DateForm::Range {
+                    end: day.plus(self.rng.range(1, 3) as i32),
+                }
+            } else if r < 0.21 {
+                DateForm::Month {
+                    qualifier: if self.rng.chance(0.2) {
+                        Qualifier::Uncertain
+                    } else {
+                        Qualifier::None
+                    },
+                }
+            } else {
+                let q = self.rng.unit();
+                let qualifier = if q < 0.06 {
+                    Qualifier::Uncertain
+                } else if q < 0.08 {
+                    Qualifier::Approximate
+                } else {
+                    Qualifier::None
+                };
+                DateForm::Day {
+                    weekday: qualifier == Qualifier::None && self.rng.chance(0.3),
+                    time: if self.rng.chance(0.05) {
+                        Some((self.rng.range(7, 20) as u8, *self.rng.pick(&[0u8, 15, 30, 45])))
+                    } else {
+                        None
+                    },
+                    qualifier,
+                }
+            };
+            let e = self.new_event(day, form, false);
+            self.ws.events.push(e);
+        }
+        // Constraints, consistent with the hidden true days.
+        for i in 0..n {
+            let (lo, hi) = self.ws.events[i].bounds();
+            let undated = !self.ws.events[i].dated();
+            let want_after = if undated {
+                self.rng.chance(0.9)
+            } else {
+                self.rng.chance(0.15)
+            };
+            let want_before = if undated {
+                !want_after || self.rng.chance(0.5)
+            } else {
+                self.rng.chance(0.04)
+            };
+            if want_after && i > 0 {
+                let reach = if self.rng.chance(0.1) { 400 } else { 30 };
+                let from = i.saturating_sub(reach);
+                for _ in 0..6 {
+                    let j = from + self.rng.below(i - from);
+                    if self.ws.events[j].bounds().1 < lo {
+                        self.ws.events[i].after.push(j);
+                        break;
+                    }
+                }
+                if undated && self.rng.chance(0.15) {
+                    // A second, independent anchor.
+                    let j = from + self.rng.below(i - from);
+                    if self.ws.events[j].bounds().1 < lo && !self.ws.events[i].after.contains(&j) {
+                        self.ws.events[i].after.push(j);
+                    }
+                }
+            }
+            if want_before && i + 1 < n {
+                let to = (i + 30).min(n - 1);
+                for _ in 0..6 {
+                    let k = i + 1 + self.rng.below(to - i);
+                    if self.ws.events[k].bounds().0 > hi {
+                        self.ws.events[i].before.push(k);
+                        break;
+                    }
+                }
+            }
+            let src = self.source_for(hi);
+            self.ws.events[i].source = src;
+        }
+        self.dated_exact = (0..n).filter(|&i| self.ws.events[i].exact_day()).collect();
+    }
+
+    fn assign_event_files(&mut self) {
+        let n = self.ws.events.len();
+        let m = self.note_files.len();
+        let weights: Vec<f64> = (0..m).map(|_| 0.35 + self.rng.unit() * 1.3).collect();
+        let sum: f64 = weights.iter().sum();
+        let mut acc = 0.0;
+        let mut first = 0;
+        for (f, w) in weights.iter().enumerate() {
+            acc += w;
+            let end = if f + 1 == m {
+                n
+            } else {
+                ((acc / sum) * n as f64).round() as usize
+            };
+            let day = if first < n {
+                self.ws.events[first].day
+            } else {
+                self.start.plus(self.span)
+            };
+            self.note_first_day.push(day);
+            for e in first..end.max(first) {
+                self.ws.events[e].file = self.note_files[f];
+            }
+            first = end.max(first);
+        }
+    }
+
+    fn file_of_day(&self, d: Day) -> usize {
+        let i = self.note_first_day.partition_point(|&f| f <= d);
+        self.note_files[i.saturating_sub(1)]
+    }
+
+    fn some_note_file(&mut self) -> usize {
+        self.note_files[self.rng.below(self.note_files.len())]
+    }
+
+    fn quote(&mut self, event: Option<usize>, topic: usize) -> String {
+        let city = *self.rng.pick(CITIES);
+        let t = lower_first(&self.ws.topics[topic].name);
+        let s = match self.rng.below(16) {
+            0 => format!("We decided to launch a working group on the {t}, with close participation from our partners."),
+            1 => format!("Discussions in {city} showed that there should be no restrictions on the {t}."),
+            2 => "We are already very close to a deal.".to_string(),
+            3 => format!("Nothing is agreed until everything is agreed, and that includes the {t}."),
+            4 => format!("The figures circulating in the press are not the figures on the table in {city}."),
+            5 => "We will not accept any arrangement negotiated over the heads of the people concerned.".to_string(),
+            6 => format!("Our delegation will stay in {city} for as long as it takes."),
+            7 => format!("This is a difficult process, but I see real movement on the {t} compared with last month."),
+            8 => "We expect the first results of the working group by the end of the month.".to_string(),
+            9 => "I have spoken with my counterparts this morning, and our position is unchanged.".to_string(),
+            10 => "significant progress".to_string(),
+            11 => "No comment at this stage.".to_string(),
+            12 => format!("He called the {t} \\\"a historic step\\\", and we agree with that assessment."),
+            13 => format!("There will be no decision on the {t} before the experts have finished their work in {city}."),
+            14 => "We need guarantees that are concrete, that can be verified, and that last longer than one electoral cycle.".to_string(),
+            _ => format!("Today’s meeting was constructive; we will meet again next week to go through the {t} point by point."),
+        };
+        match event {
+            Some(_) if self.rng.chance(0.1) => {
+                format!("{s} The meeting in {city} was the right format for this.")
+            }
+            _ => s,
+        }
+    }
+
+    fn statements(&mut self) {
+        let n = self.ws.spec.statements;
+        let n_events = self.ws.spec.events;
+        for _ in 0..n {
+            let at = if self.rng.chance(0.65) && n_events > 0 {
+                // An event with dates: a statement made at it.
+                let mut found = None;
+                for _ in 0..5 {
+                    let e = self.rng.below(n_events);
+                    let ev = &self.ws.events[e];
+                    if matches!(ev.form, DateForm::Day { .. } | DateForm::Range { .. }) {
+                        found = Some(e);
+                        break;
+                    }
+                }
+                found
+            } else {
+                None
+            };
+            let (day, speaker, file) = match at {
+                Some(e) => {
+                    let (lo, hi) = self.ws.events[e].bounds();
+                    let day = self.date_between(lo, hi);
+                    let persons_at: Vec<usize> = self.ws.events[e]
+                        .who
+                        .iter()
+                        .copied()
+                        .filter(|&a| self.ws.actors[a].kind == ActorKind::Person)
+                        .collect();
+                    let speaker = if persons_at.is_empty() {
+                        self.person()
+                    } else {
+                        *self.rng.pick(&persons_at)
+                    };
+                    (day, speaker, self.ws.events[e].file)
+                }
+                None => {
+                    let day = self.start.plus(self.rng.below(self.span as usize) as i32);
+                    let speaker = self.person();
+                    (day, speaker, self.file_of_day(day))
+                }
+            };
+            let month_only = at.is_none() && self.rng.chance(0.04);
+            let latest = if month_only { day.month_end() } else { day };
+            let source = self.source_for(latest);
+            let role = if !self.ws.actors[speaker].roles.is_empty() && self.rng.chance(0.3) {
+                Some(self.rng.below(self.ws.actors[speaker].roles.len()))
+            } else {
+                None
+            };
+            let topic = match at.and_then(|e| self.ws.events[e].about) {
+                Some(t) => t,
+                None => self.rng.below(self.ws.topics.len()),
+            };
+            let quote = self.quote(at, topic);
+            let claims = if !month_only && self.rng.chance(0.15) {
+                self.relative_date_claim(day)
+                    .or_else(|| self.true_assertion(Holder::Actor(speaker), day, None))
+            } else {
+                None
+            };
+            self.ws.statements.push(Statement {
+                day,
+                month_only,
+                weekday: !month_only && self.rng.chance(0.1),
+                speaker,
+                quote,
+                at,
+                source,
+                role,
+                claims,
+                file,
+            });
+        }
+    }
+
+    /// `@e.date = tomorrow` for an exactly dated event on the next day (or
+    /// today / yesterday).
+    fn relative_date_claim(&mut self, day: Day) -> Option<Assertion> {
+        if !self.rng.chance(0.4) {
+            return None;
+        }
+        let (word, target) = *self.rng.pick(&[("tomorrow", 1), ("today", 0), ("yesterday", -1)]);
+        let target = day.plus(target);
+        let i = self
+            .dated_exact
+            .partition_point(|&e| self.ws.events[e].day < target);
+        let e = *self.dated_exact.get(i)?;
+        if self.ws.events[e].day != target {
+            return None;
+        }
+        Some(Assertion {
+            subject: Subject::Event(e),
+            property: "date",
+            cmp: Some((Op::Eq, Value::Relative(word))),
+            unicode: false,
+        })
+    }
+
+    /// A true assertion for `holder` on `day` (and `valid` stretch), on a
+    /// key the holder has not claimed before.
+    fn true_assertion(
+        &mut self,
+        holder: Holder,
+        day: Day,
+        valid: Option<(Day, Day)>,
+    ) -> Option<Assertion> {
+        for _ in 0..4 {
+            if self.rng.chance(0.15) && !self.dated_exact.is_empty() {
+                // A timeless property of an event that has already happened.
+                let i = self
+                    .dated_exact
+                    .partition_point(|&e| self.ws.events[e].day <= day);
+                if i == 0 {
+                    continue;
+                }
+                let e = self.dated_exact[i - 1 - self.rng.below(i.min(20))];
+                let prop = if self.rng.chance(0.6) {
+                    "participants"
+                } else {
+                    "date"
+                };
+                if !self.held.insert((holder, Subject::Event(e), prop)) {
+                    continue;
+                }
+                let ev = &self.ws.events[e];
+                let value = if prop == "date" {
+                    Value::Date(ev.day, self.rng.chance(0.3))
+                } else {
+                    Value::Int(ev.participants)
+                };
+                return Some(Assertion {
+                    subject: Subject::Event(e),
+                    property: prop,
+                    cmp: Some((Op::Eq, value)),
+                    unicode: false,
+                });
+            }
+            let s = self.rng.below(self.ws.series.len());
+            let series = &self.ws.series[s];
+            if let Some((lo, hi)) = valid {
+                if !series.constant_over(lo, hi) {
+                    continue;
+                }
+            }
+            let (topic, property) = (series.topic, series.property);
+            let truth = series.at(day);
+            if !self.held.insert((holder, Subject::Topic(topic), property)) {
+                continue;
+            }
+            let cmp = self.true_comparison(truth);
+            return Some(Assertion {
+                subject: Subject::Topic(topic),
+                property,
+                cmp,
+                unicode: self.rng.chance(0.1),
+            });
+        }
+        None
+    }
+
+    /// A comparison true of `truth`.
+    fn true_comparison(&mut self, truth: Value) -> Option<(Op, Value)> {
+        let r = self.rng.unit();
+        let delta = self.rng.range(1, 5);
+        let shift = |v: Value, k: i64| match v {
+            Value::Int(x) => Value::Int(x + k),
+            Value::Tenths(x) => Value::Tenths((x + k * 5).max(1)),
+            Value::Percent(x) => Value::Percent((x + k * 5).max(1)),
+            Value::Date(d, w) => Value::Date(d.plus(k as i32 * 7), w),
+            v => v,
+        };
+        match truth {
+            Value::Bool(b) => {
+                if b && r < 0.6 {
+                    None
+                } else {
+                    Some((Op::Eq, Value::Bool(b)))
+                }
+            }
+            Value::Date(d, _) => {
+                let w = self.rng.chance(0.3);
+                if r < 0.8 {
+                    Some((Op::Eq, Value::Date(d, w)))
+                } else {
+                    Some((Op::Lt, shift(Value::Date(d, w), delta)))
+                }
+            }
+            v => {
+                if r < 0.7 {
+                    Some((Op::Eq, v))
+                } else if r < 0.76 {
+                    Some((Op::Gt, shift(v, -delta)))
+                } else if r < 0.82 {
+                    Some((Op::Ge, shift(v, -delta + 1)))
+                } else if r < 0.88 {
+                    Some((Op::Lt, shift(v, delta)))
+                } else if r < 0.94 {
+                    Some((Op::Le, shift(v, delta - 1)))
+                } else {
+                    Some((Op::Ne, shift(v, delta)))
+                }
+            }
+        }
+    }
+
+    fn role_of(&mut self, holder: Holder) -> Option<usize> {
+        match holder {
+            Holder::Actor(a) if !self.ws.actors[a].roles.is_empty() && self.rng.chance(0.35) => {
+                Some(self.rng.below(self.ws.actors[a].roles.len()))
+            }
+            _ => None,
+        }
+    }
+
+    fn claims(&mut self) {
+        let n = self.ws.spec.claims;
+        for _ in 0..n {
+            let r = self.rng.unit();
+            let verb = if r < 0.6 {
+                Verb::Claims
+            } else if r < 0.9 {
+                Verb::Reports
+            } else {
+                Verb::Denies
+            };
+            let holder = if verb == Verb::Reports && self.rng.chance(0.6) {
+                Holder::Source(*self.rng.pick(&self.outlets))
+            } else {
+                let a = if self.rng.chance(0.7) {
+                    self.person()
+                } else {
+                    self.some_actor()
+                };
+                Holder::Actor(a)
+            };
+            let day = self.start.plus(self.rng.below(self.span as usize) as i32);
+            let valid = if verb != Verb::Denies && self.rng.chance(0.05) {
+                Some((day, day.plus(self.rng.range(3, 30) as i32)))
+            } else {
+                None
+            };
+            let assertion = if verb == Verb::Denies {
+                self.false_assertion(holder, day)
+            } else {
+                self.true_assertion(holder, day, valid)
+            };
+            let Some(assertion) = assertion else { continue };
+            let source = match holder {
+                Holder::Source(_) => None,
+                Holder::Actor(_) => Some(self.source_for(day)),
+            };
+            let role = self.role_of(holder);
+            // `about:` an event that is over by the claim's day.
+            let about = if self.rng.chance(0.3) {
+                match assertion.subject {
+                    Subject::Event(e) => Some(e),
+                    Subject::Topic(_) => {
+                        let i = self
+                            .dated_exact
+                            .partition_point(|&e| self.ws.events[e].day <= day);
+                        (i > 0).then(|| self.dated_exact[i - 1 - self.rng.below(i.min(10))])
+                    }
+                }
+            } else {
+                None
+            };
+            let id = if self.rng.chance(0.05) {
+                let stem = match holder {
+                    Holder::Actor(a) => self.ws.actors[a].id.clone(),
+                    Holder::Source(s) => self.ws.sources[s].id.clone(),
+                };
+                Some(self.ids.take(&format!("{stem}-{}", assertion.property)))
+            } else {
+                None
+            };
+            let file = if self.rng.chance(0.08) {
+                self.some_note_file()
+            } else {
+                self.file_of_day(day)
+            };
+            self.ws.claims.push(Claim {
+                day,
+                weekday: self.rng.chance(0.1),
+                holder,
+                verb,
+                assertion,
+                source,
+                role,
+                about,
+                valid,
+                id,
+                file,
+                planted: false,
+            });
+        }
+    }
+
+    /// An assertion that is false on `day`, for `denies`.
+    fn false_assertion(&mut self, holder: Holder, day: Day) -> Option<Assertion> {
+        for _ in 0..4 {
+            let s = self.rng.below(self.ws.series.len());
+            let (topic, property) = (self.ws.series[s].topic, self.ws.series[s].property);
+            let truth = self.ws.series[s].at(day);
+            if !self.held.insert((holder, Subject::Topic(topic), property)) {
+                continue;
+            }
+            let k = self.rng.range(1, 6);
+            let cmp = match truth {
+                Value::Bool(true) => Some((Op::Eq, Value::Bool(false))),
+                Value::Bool(false) => None,
+                Value::Int(x) => Some((Op::Eq, Value::Int(x + k))),
+                Value::Tenths(x) => Some((Op::Eq, Value::Tenths(x + k * 5))),
+                Value::Percent(x) => Some((Op::Eq, Value::Percent(x + k * 5))),
+                Value::Date(d, _) => Some((Op::Eq, Value::Date(d.plus(k as i32), false))),
+                Value::Relative(_) => continue,
+            };
+            return Some(Assertion {
+                subject: Subject::Topic(topic),
+                property,
+                cmp,
+                unicode: false,
+            });
+        }
+        None
+    }
+
+    /// A topic property that no claim has touched.
+    fn fresh_key(&mut self) -> (usize, &'static str, PropKind) {
+        for _ in 0..100 {
+            let t = self.rng.below(self.ws.topics.len());
+            let (p, kind) = *self.rng.pick(TOPIC_PROPS);
+            // Every claim on a topic property follows a series, so a
+            // property without one is untouched.
+            let used = self
+                .ws
+                .series
+                .iter()
+                .any(|s| s.topic == t && s.property == p);
+            if !used {
+                // Reserve it.
+                self.ws.series.push(Series {
+                    topic: t,
+                    property: p,
+                    steps: vec![(Day(i32::MIN), Value::Int(0))],
+                });
+                return (t, p, kind);
+            }
+        }
+        // Every topic is saturated: add one.
+        let t = self.ws.topics.len();
+        let id = self.ids.take("disputed-figure");
+        self.ws.topics.push(Topic {
+            id,
+            name: "Disputed figure".to_string(),
+            kind: "figure",
+            file: self.ws.files.iter().position(|f| f.definitions).unwrap_or(0),
+        });
+        (t, "points", PropKind::Int(12, 40))
+    }
+
+    fn planted_claim(
+        &mut self,
+        holder: Holder,
+        verb: Verb,
+        day: Day,
+        assertion: Assertion,
+        file: usize,
+    ) -> usize {
+        let source = match holder {
+            Holder::Source(_) => None,
+            Holder::Actor(_) => Some(*self.rng.pick(&self.outlets)),
+        };
+        self.ws.claims.push(Claim {
+            day,
+            weekday: false,
+            holder,
+            verb,
+            assertion,
+            source,
+            role: None,
+            about: None,
+            valid: None,
+            id: None,
+            file,
+            planted: true,
+        });
+        self.ws.claims.len() - 1
+    }
+
+    fn two_holders(&mut self) -> (Holder, Holder) {
+        let a = Holder::Actor(self.person());
+        loop {
+            let b = if self.rng.chance(0.5) {
+                Holder::Source(*self.rng.pick(&self.outlets))
+            } else {
+                Holder::Actor(self.person())
+            };
+            if b != a {
+                return (a, b);
+            }
+        }
+    }
+
+    fn conflicts(&mut self) {
+        let kinds = [
+            ConflictKind::ClaimValues,
+            ConflictKind::OrderingCycle,
+            ConflictKind::ClaimDenied,
+        ];
+        for c in 0..self.ws.spec.conflicts {
+            let kind = kinds[c % kinds.len()];
+            let day = self.start.plus(self.rng.below(self.span as usize) as i32);
+            let f1 = self.file_of_day(day);
+            let f2 = if self.rng.chance(0.5) {
+                self.some_note_file()
+            } else {
+                f1
+            };
+            match kind {
+                ConflictKind::ClaimValues | ConflictKind::ClaimDenied => {
+                    let (t, p, pk) = self.fresh_key();
+                    let (h1, h2) = self.two_holders();
+                    let v1 = self.value_of(pk, None);
+                    let v2 = self.value_of(pk, Some(v1));
+                    let (a1, a2, verb2) = if kind == ConflictKind::ClaimValues {
+                        let a = |v| Assertion {
+                            subject: Subject::Topic(t),
+                            property: p,
+                            cmp: Some((Op::Eq, v)),
+                            unicode: false,
+                        };
+                        let verb2 = if matches!(h2, Holder::Source(_)) {
+                            Verb::Reports
+                        } else {
+                            Verb::Claims
+                        };
+                        (a(v1), a(v2), verb2)
+                    } else {
+                        let cmp = match v1 {
+                            Value::Bool(_) => None,
+                            v => Some((Op::Eq, v)),
+                        };
+                        let a = Assertion {
+                            subject: Subject::Topic(t),
+                            property: p,
+                            cmp,
+                            unicode: false,
+                        };
+                        (a.clone(), a, Verb::Denies)
+                    };
+                    let c1 = self.planted_claim(h1, Verb::Claims, day, a1, f1);
+                    let c2 = self.planted_claim(h2, verb2, day, a2, f2);
+                    let what = if kind == ConflictKind::ClaimValues {
+                        "different values for"
+                    } else {
+                        "claims and denies"
+                    };
+                    let description = format!("{what} @{}.{p} on {day}", self.ws.topics[t].id);
+                    self.ws.conflicts.push(Conflict {
+                        kind,
+                        entries: vec![EntryRef::Claim(c1), EntryRef::Claim(c2)],
+                        description,
+                    });
+                }
+                ConflictKind::OrderingCycle => {
+                    let first = self.ws.events.len();
+                    if self.rng.chance(0.5) {
+                        // Undated events whose `before:` go round in a circle.
+                        let k = self.rng.range(2, 4) as usize;
+                        for j in 0..k {
+                            let mut e = self.new_event(day, DateForm::Undated, true);
+                            e.before.push(first + (j + 1) % k);
+                            e.source = *self.rng.pick(&self.outlets);
+                            e.file = if j == 0 { f1 } else { f2 };
+                            self.ws.events.push(e);
+                        }
+                    } else {
+                        // A dated event after another dated later.
+                        let form = DateForm::Day {
+                            weekday: false,
+                            time: None,
+                            qualifier: Qualifier::None,
+                        };
+                        let mut a = self.new_event(day, form, true);
+                        let later = day.plus(self.rng.range(1, 5) as i32);
+                        let mut b = self.new_event(later, form, true);
+                        a.after.push(first + 1);
+                        a.source = *self.rng.pick(&self.outlets);
+                        b.source = *self.rng.pick(&self.outlets);
+                        a.file = f1;
+                        b.file = f2;
+                        self.ws.events.push(a);
+                        self.ws.events.push(b);
+                    }
+                    let ids: Vec<String> = self.ws.events[first..]
+                        .iter()
+                        .map(|e| format!("@{}", e.id))
+                        .collect();
+                    let description = if self.ws.events[first].dated() {
+                        format!(
+                            "{} ({}) is after {} ({})",
+                            ids[0],
+                            self.ws.events[first].day,
+                            ids[1],
+                            self.ws.events[first + 1].day
+                        )
+                    } else {
+                        format!("ordering cycle: {} before {}", ids.join(" before "), ids[0])
+                    };
+                    self.ws.conflicts.push(Conflict {
+                        kind,
+                        entries: (first..self.ws.events.len()).map(EntryRef::Event).collect(),
+                        description,
+                    });
+                }
+            }
+        }
+    }
+
+    fn name_note_files(&mut self) {
+        let mut names = Ids::default();
+        for (k, &f) in self.note_files.iter().enumerate() {
+            let day = self.note_first_day[k];
+            let (y, m, _) = day.ymd();
+            let first_event = self
+                .ws
+                .events
+                .iter()
+                .find(|e| e.file == f && !e.planted)
+                .map_or("notes".to_string(), |e| e.id.clone());
+            let stem = format!("notes/{y}/{m:02}/{day}-{first_event}");
+            self.ws.files[f].path = format!("{}.chron", names.take(&stem));
+        }
+        if self.ws.spec.files == 1 {
+            self.ws.files[0].path = "notes.chron".to_string();
+        }
+        // Descriptions name the files, known only now.
+        for c in &mut self.ws.conflicts {
+            let mut paths: Vec<&str> = Vec::new();
+            for e in &c.entries {
+                let f = match *e {
+                    EntryRef::Event(i) => self.ws.events[i].file,
+                    EntryRef::Claim(i) => self.ws.claims[i].file,
+                };
+                let p = self.ws.files[f].path.as_str();
+                if !paths.contains(&p) {
+                    paths.push(p);
+                }
+            }
+            let _ = write!(c.description, " (in {})", paths.join(", "));
+        }
+    }
+}
+
+// ───────────────────────────── Render ─────────────────────────────
+
+/// Builds and renders a workspace: `(relative path, contents)` per file.
+pub fn generate(spec: &Spec) -> Vec<(String, String)> {
+    render(&build(spec))
+}
+
+/// One file of about `lines` lines (exactly `lines` when the story is long
+/// enough, which it is made to be): definitions first, then notes. Cut at a
+/// line boundary, so some references near the end may point past the cut.
+pub fn single_file(lines: usize, seed: u64) -> String {
+    let mut units = lines / 9 + 10;
+    loop {
+        let text = one_file(units, seed);
+        let n = text.lines().count();
+        if n >= lines {
+            let cut = text
+                .match_indices('\n')
+                .nth(lines.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i + 1);
+            let mut text = text;
+            text.truncate(cut);
+            return text;
+        }
+        units = units * lines / n.max(1) * 11 / 10 + 10;
+    }
+}
+
+/// One file of at most `bytes` bytes and within about one line of it,
+/// definitions first, then notes; cut at a line boundary like
+/// [`single_file`].
+pub fn notes_of_size(bytes: usize, seed: u64) -> String {
+    let mut units = bytes / 330 + 10;
+    loop {
+        let mut text = one_file(units, seed);
+        if text.len() >= bytes {
+            let cut = text[..bytes].rfind('\n').map_or(0, |i| i + 1);
+            text.truncate(cut);
+            return text;
+        }
+        units = units * bytes / text.len().max(1) * 11 / 10 + 10;
+    }
+}
+
+fn one_file(units: usize, seed: u64) -> String {
+    generate(&Spec::one_file(units, seed))
+        .pop()
+        .map(|(_, text)| text)
+        .unwrap_or_default()
+}
+
+/// Renders every file of a workspace, in the order of [`Workspace::files`].
+pub fn render(ws: &Workspace) -> Vec<(String, String)> {
+    let n = ws.files.len();
+    let mut actors = vec![Vec::new(); n];
+    let mut sources = vec![Vec::new(); n];
+    let mut topics = vec![Vec::new(); n];
+    let mut items: Vec<Vec<Item>> = vec![Vec::new(); n];
+    for (i, a) in ws.actors.iter().enumerate() {
+        actors[a.file].push(i);
+    }
+    for (i, s) in ws.sources.iter().enumerate() {
+        sources[s.file].push(i);
+    }
+    for (i, t) in ws.topics.iter().enumerate() {
+        topics[t.file].push(i);
+    }
+    for (i, e) in ws.events.iter().enumerate() {
+        items[e.file].push(Item::Event(i));
+    }
+    for (i, s) in ws.statements.iter().enumerate() {
+        items[s.file].push(Item::Statement(i));
+    }
+    for (i, c) in ws.claims.iter().enumerate() {
+        items[c.file].push(Item::Claim(i));
+    }
+    let base = Rng::new(ws.spec.seed ^ 0x5eed_0f_7e87);
+    let mut out = Vec::with_capacity(n);
+    for (f, info) in ws.files.iter().enumerate() {
+        let mut r = Renderer {
+            ws,
+            rng: base.fork(f as u64 + 1),
+            out: String::with_capacity(4096),
+            ctx: Ctx::default(),
+        };
+        if info.definitions {
+            r.definitions(f, &actors[f], &sources[f], &topics[f]);
+        }
+        if info.notes {
+            if info.definitions {
+                r.out.push('\n');
+            }
+            let mut its = std::mem::take(&mut items[f]);
+            its.sort_by_key(|it| (it.day(ws), it.rank(), it.index()));
+            r.notes(&its);
+        }
+        out.push((info.path.clone(), r.out));
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Item {
+    Event(usize),
+    Statement(usize),
+    Claim(usize),
+}
+
+impl Item {
+    fn day(self, ws: &Workspace) -> Day {
+        match self {
+            Item::Event(i) => ws.events[i].day,
+            Item::Statement(i) => ws.statements[i].day,
+            Item::Claim(i) => ws.claims[i].day,
+        }
+    }
+    fn rank(self) -> u8 {
+        match self {
+            Item::Event(_) => 0,
+            Item::Statement(_) => 1,
+            Item::Claim(_) => 2,
+        }
+    }
+    fn index(self) -> usize {
+        match self {
+            Item::Event(i) | Item::Statement(i) | Item::Claim(i) => i,
+        }
+    }
+}
+
+/// IDs available for prose mentions in the current file.
+#[derive(Default)]
+struct Ctx {
+    persons: Vec<usize>,
+    others: Vec<usize>,
+    events: Vec<usize>,
+    topics: Vec<usize>,
+    sources: Vec<usize>,
+}
+
+const PROSE: &[&str] = &[
+    "{P} stressed that {T} would not be reopened before the next round in {C}.",
+    "Officials in {C} described the talks as difficult but constructive; a second round is expected within days.",
+    "According to {S}, the draft was circulated to delegations late on the evening before {E}.",
+    "{P} added that {A} would contribute once the legal questions around {T} are settled.",
+    "The figures differ between outlets, and none of them cites a primary document.",
+    "It is not clear whether {P} attended {E} in person or joined by video link.",
+    "The timing relative to {E} is inferred from the order of the wire reports, not stated anywhere.",
+    "Several delegations, including {A} and {A}, asked for more time to study the text.",
+    "{P} met {P} on the margins of {E}; no readout was published.",
+    "The meeting agreed to move, in the coming days, on {T}; {P} stressed that nothing is final.",
+    "Reporting on {T} remains thin, and most of it traces back to a single briefing in {C}.",
+    "A joint statement was expected after {E} but had not appeared by the evening.",
+    "The wording on {T} changed twice between the draft and the published text.",
+    "{A} has not commented publicly; a spokesperson said only that consultations continue.",
+    "Background: {T} has been on the agenda since the spring, with little visible progress.",
+    "Earlier coverage by {S} put the number of participants higher, without giving a source.",
+    "Local media in {C} reported protests outside the venue on the first day of {E}.",
+    "Compare with the position {P} took before {E}, which was noticeably more cautious.",
+    "Nobody would confirm on the record that {T} was discussed at all.",
+    "Two versions of the readout circulate; the shorter one leaves out the passage on {T}.",
+    "{P} is expected to brief {A} next week.",
+    "Worth checking: {S} dates this a day later than everyone else.",
+];
+
+const COMMENTS: &[&str] = &[
+    "Figures below are as reported, not verified.",
+    "Times are UTC unless noted.",
+    "See also the notes of the previous week.",
+    "Unclear whether this was the same meeting as the one reported the day before.",
+    "TODO: confirm the dates against the official readouts.",
+    "Quotes are verbatim from the wire copy; translations are marked.",
+];
+
+const SECTION_TITLES: &[&str] = &[
+    "Reactions",
+    "Statements",
+    "Figures",
+    "Other reports",
+    "Follow-up",
+    "Background",
+    "Open questions",
+    "Elsewhere",
+];
+
+struct Renderer<'a> {
+    ws: &'a Workspace,
+    rng: Rng,
+    out: String,
+    ctx: Ctx,
+}
+
+impl Renderer<'_> {
+    fn line(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.out.push('\n');
+    }
+
+    fn comment(&mut self, s: &str) {
+        self.out.push_str("// ");
+        self.line(s);
+    }
+
+    fn definitions(&mut self, f: usize, actors: &[usize], sources: &[usize], topics: &[usize]) {
+        let ws = self.ws;
+        let defs = ws.files.iter().filter(|f| f.definitions).count();
+        let part = ws.files[..f].iter().filter(|f| f.definitions).count() + 1;
+        if defs > 1 {
+            let _ = writeln!(self.out, "# Actors and sources — part {part} of {defs}");
+        } else {
+            self.line("# Actors and sources");
+        }
+        self.out.push('\n');
+        self.comment("People, states, organisations and groups that appear in the notes.");
+        if !ws.files[f].notes {
+            self.comment("Events and statements live under notes/, one file per stretch of days.");
+        }
+        self.out.push('\n');
+        if self.rng.chance(0.3) {
+            self.line("Roles are as of the start of 2024; later changes are noted where they happen.");
+            self.out.push('\n');
+        }
+        let groups: [(&str, &[ActorKind]); 3] = [
+            ("People", &[ActorKind::Person]),
+            (
+                "States and organisations",
+                &[ActorKind::State, ActorKind::Organisation],
+            ),
+            ("Groups", &[ActorKind::Group]),
+        ];
+        for (title, kinds) in groups {
+            let these: Vec<usize> = actors
+                .iter()
+                .copied()
+                .filter(|&a| kinds.contains(&ws.actors[a].kind))
+                .collect();
+            if these.is_empty() {
+                continue;
+            }
+            let _ = writeln!(self.out, "## {title}\n");
+            for a in these {
+                self.actor(a);
+                self.out.push('\n');
+            }
+        }
+        if !sources.is_empty() || !topics.is_empty() {
+            self.line("## Sources and topics\n");
+            for &s in sources {
+                self.source(s);
+                self.out.push('\n');
+            }
+            for &t in topics {
+                let topic = &ws.topics[t];
+                let _ = writeln!(self.out, "topic {} \"{}\"", topic.id, topic.name);
+                if self.rng.chance(0.7) {
+                    let _ = writeln!(self.out, "  kind: {}", topic.kind);
+                }
+                self.out.push('\n');
+            }
+        }
+        // No trailing blank line.
+        while self.out.ends_with("\n\n") {
+            self.out.pop();
+        }
+    }
+
+    fn actor(&mut self, a: usize) {
+        let ws = self.ws;
+        let actor = &ws.actors[a];
+        let _ = writeln!(self.out, "actor {} \"{}\"", actor.id, actor.name);
+        let _ = writeln!(self.out, "  kind: {}", actor.kind.word());
+        if !actor.aka.is_empty() {
+            let aka: Vec<String> = actor.aka.iter().map(|s| format!("\"{s}\"")).collect();
+            let _ = writeln!(self.out, "  aka: {}", aka.join(", "));
+        }
+        for role in &actor.roles {
+            let _ = write!(self.out, "  role: {} @{}", role.title, ws.actors[role.of].id);
+            if let Some(since) = role.since {
+                let _ = write!(self.out, " since {since}");
+            }
+            self.out.push('\n');
+        }
+        if let Some(d) = actor.born {
+            let _ = writeln!(self.out, "  born: {d}");
+        }
+        if let Some(d) = actor.founded {
+            let _ = writeln!(self.out, "  founded: {d}");
+        }
+        if !actor.members.is_empty() {
+            let m: Vec<String> = actor
+                .members
+                .iter()
+                .map(|&m| format!("@{}", ws.actors[m].id))
+                .collect();
+            let _ = writeln!(self.out, "  members: {}", m.join(", "));
+        }
+    }
+
+    fn source(&mut self, s: usize) {
+        let ws = self.ws;
+        let src = &ws.sources[s];
+        let _ = writeln!(self.out, "source {} \"{}\"", src.id, src.name);
+        let kind = match src.kind {
+            SourceKind::Outlet => "outlet",
+            SourceKind::Report => "report",
+        };
+        let _ = writeln!(self.out, "  kind: {kind}");
+        if let Some(by) = src.by {
+            let _ = writeln!(self.out, "  by: @{}", ws.actors[by].id);
+        }
+        if let Some(d) = src.published {
+            let _ = writeln!(self.out, "  published: {d}");
+        }
+        if let Some(url) = &src.url {
+            let _ = writeln!(self.out, "  url: {url}");
+        }
+    }
+
+    fn collect_ctx(&mut self, items: &[Item]) {
+        let ws = self.ws;
+        let mut ctx = Ctx::default();
+        let add_actor = |ctx: &mut Ctx, a: usize| {
+            let list = if ws.actors[a].kind == ActorKind::Person {
+                &mut ctx.persons
+            } else {
+                &mut ctx.others
+            };
+            if !list.contains(&a) {
+                list.push(a);
+            }
+        };
+        for &it in items {
+            match it {
+                Item::Event(i) => {
+                    let e = &ws.events[i];
+                    ctx.events.push(i);
+                    for &a in &e.who {
+                        add_actor(&mut ctx, a);
+                    }
+                    if let Some(t) = e.about {
+                        ctx.topics.push(t);
+                    }
+                    ctx.sources.push(e.source);
+                }
+                Item::Statement(i) => {
+                    add_actor(&mut ctx, ws.statements[i].speaker);
+                    ctx.sources.push(ws.statements[i].source);
+                }
+                Item::Claim(i) => {
+                    if let Subject::Topic(t) = ws.claims[i].assertion.subject {
+                        ctx.topics.push(t);
+                    }
+                }
+            }
+        }
+        self.ctx = ctx;
+    }
+
+    fn pick_id(&mut self, key: char) -> String {
+        let ws = self.ws;
+        let (local, global): (&[usize], usize) = match key {
+            'P' => (&self.ctx.persons, ws.actors.len()),
+            'A' => (&self.ctx.others, ws.actors.len()),
+            'E' => (&self.ctx.events, ws.events.len()),
+            'T' => (&self.ctx.topics, ws.topics.len()),
+            _ => (&self.ctx.sources, ws.sources.len()),
+        };
+        let i = if local.is_empty() || self.rng.chance(0.1) {
+            self.rng.below(global.max(1))
+        } else {
+            local[self.rng.below(local.len())]
+        };
+        let id = match key {
+            'P' | 'A' => ws.actors.get(i).map(|a| a.id.as_str()),
+            'E' => ws.events.get(i).map(|e| e.id.as_str()),
+            'T' => ws.topics.get(i).map(|t| t.id.as_str()),
+            _ => ws.sources.get(i).map(|s| s.id.as_str()),
+        };
+        match id {
+            Some(id) => format!("@{id}"),
+            None => "the other side".to_string(),
+        }
+    }
+
+    fn sentence(&mut self) -> String {
+        let t = *self.rng.pick(PROSE);
+        let mut s = String::with_capacity(t.len() + 40);
+        let mut chars = t.chars();
+        while let Some(c) = chars.next() {
+            if c == '{' {
+                let key = chars.next().unwrap_or('S');
+                chars.next(); // }
+                if key == 'C' {
+                    let city = *self.rng.pick(CITIES);
+                    s.push_str(city);
+                } else {
+                    let id = self.pick_id(key);
+                    s.push_str(&id);
+                }
+            } else {
+                s.push(c);
+            }
+        }
+        s
+    }
+
+    /// One prose line of 60–200 characters (most of the time).
+    fn prose_line(&mut self) -> String {
+        let mut s = self.sentence();
+        if s.chars().count() < 60 || self.rng.chance(0.15) {
+            let t = self.sentence();
+            if s.chars().count() + t.chars().count() < 200 {
+                s.push(' ');
+                s.push_str(&t);
+            }
+        }
+        s
+    }
+
+    fn paragraph(&mut self) {
+        let n = 1 + usize::from(self.rng.chance(0.35)) + usize::from(self.rng.chance(0.1));
+        for _ in 0..n {
+            let l = self.prose_line();
+            self.line(&l);
+        }
+    }
+
+    fn notes(&mut self, items: &[Item]) {
+        let ws = self.ws;
+        self.collect_ctx(items);
+        let first = items.first().map(|it| it.day(ws));
+        let title = items
+            .iter()
+            .find_map(|&it| match it {
+                Item::Event(i) => ws.events[i].about,
+                _ => None,
+            })
+            .map_or("Notes", |t| ws.topics[t].name.as_str());
+        match first {
+            Some(d) => {
+                let monday = d.plus(-(d.weekday() as i32));
+                let _ = writeln!(self.out, "# {title} — week of {}", monday.long());
+            }
+            None => {
+                let _ = writeln!(self.out, "# {title}");
+            }
+        }
+        self.out.push('\n');
+        if self.rng.chance(0.5) {
+            if let Some(&s) = self.ctx.sources.first() {
+                let src = &ws.sources[s];
+                let when = first.map_or(String::new(), |d| format!(", {}", d.long()));
+                let _ = writeln!(self.out, "// Source: {}{when}.", src.name);
+            } else {
+                let c = *self.rng.pick(COMMENTS);
+                self.comment(c);
+            }
+            self.out.push('\n');
+        }
+        if items.is_empty() || self.rng.chance(0.3) {
+            self.paragraph();
+            self.out.push('\n');
+        }
+        let mut until_section = 0;
+        for &it in items {
+            if until_section == 0 {
+                let t = self.section_title(it);
+                let _ = writeln!(self.out, "## {t}\n");
+                until_section = self.rng.range(4, 10);
+            }
+            until_section -= 1;
+            match it {
+                Item::Event(i) => self.event(i),
+                Item::Statement(i) => self.statement(i),
+                Item::Claim(i) => self.claim(i),
+            }
+            if self.rng.chance(0.88) {
+                self.out.push('\n');
+            }
+            if self.rng.chance(0.25) {
+                self.paragraph();
+                self.out.push('\n');
+            }
+        }
+        while self.out.ends_with("\n\n") {
+            self.out.pop();
+        }
+    }
+
+    fn section_title(&mut self, it: Item) -> String {
+        let ws = self.ws;
+        if let Item::Event(i) = it {
+            let e = &ws.events[i];
+            let r = self.rng.unit();
+            if let (Some((city, _)), true) = (e.place, r < 0.4) {
+                return city.to_string();
+            }
+            if let (Some(t), true) = (e.about, r < 0.75) {
+                return ws.topics[t].name.clone();
+            }
+            if r < 0.85 {
+                return format!("@{} and after", e.id);
+            }
+        }
+        self.rng.pick(SECTION_TITLES).to_string()
+    }
+
+    fn fields_comment(&mut self) {
+        if self.rng.chance(0.02) {
+            self.line("  // the readout gives no time of day");
+        }
+    }
+
+    fn event(&mut self, i: usize) {
+        let ws = self.ws;
+        let e = &ws.events[i];
+        match e.form {
+            DateForm::Undated => {}
+            DateForm::Day {
+                weekday,
+                time,
+                qualifier,
+            } => {
+                let _ = write!(self.out, "{}", e.day);
+                if let Some((h, m)) = time {
+                    let _ = write!(self.out, "T{h:02}:{m:02}Z");
+                }
+                self.out.push_str(qualifier.suffix());
+                if weekday {
+                    let _ = write!(self.out, " ({})", e.day.weekday_abbr());
+                }
+                self.out.push(' ');
+            }
+            DateForm::Month { qualifier } => {
+                let (y, m, _) = e.day.ymd();
+                let _ = write!(self.out, "{y}-{m:02}{} ", qualifier.suffix());
+            }
+            DateForm::Range { end } => {
+                let _ = write!(self.out, "{}/{end} ", e.day);
+            }
+        }
+        let _ = writeln!(self.out, "event {}: {}", e.id, e.title);
+        let _ = writeln!(self.out, "  kind: {}", e.kind);
+        let refs = |xs: &[usize]| -> String {
+            xs.iter()
+                .map(|&a| format!("@{}", ws.actors[a].id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !e.led_by.is_empty() {
+            let _ = writeln!(self.out, "  led-by: {}", refs(&e.led_by));
+            if e.who.len() > 2 {
+                let _ = writeln!(self.out, "  who: {}", refs(&e.who[2..]));
+            }
+        } else {
+            let _ = writeln!(self.out, "  who: {}", refs(&e.who));
+        }
+        match e.place {
+            Some((city, Some(state))) => {
+                let _ = writeln!(self.out, "  where: {city}, @{}", ws.actors[state].id);
+            }
+            Some((city, None)) => {
+                let _ = writeln!(self.out, "  where: {city}");
+            }
+            None if e.kind == "meeting" || e.kind == "call" => {
+                self.line("  where: online");
+            }
+            None => {}
+        }
+        self.fields_comment();
+        if let Some(t) = e.about {
+            let _ = writeln!(self.out, "  about: @{}", ws.topics[t].id);
+        }
+        let evs = |xs: &[usize]| -> String {
+            xs.iter()
+                .map(|&x| format!("@{}", ws.events[x].id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !e.after.is_empty() {
+            let _ = writeln!(self.out, "  after: {}", evs(&e.after));
+        }
+        if !e.before.is_empty() {
+            let _ = writeln!(self.out, "  before: {}", evs(&e.before));
+        }
+        let _ = writeln!(self.out, "  source: @{}", ws.sources[e.source].id);
+    }
+
+    fn assertion(&mut self, a: &Assertion) {
+        let ws = self.ws;
+        let subject = match a.subject {
+            Subject::Topic(t) => &ws.topics[t].id,
+            Subject::Event(e) => &ws.events[e].id,
+        };
+        let _ = write!(self.out, "@{subject}.{}", a.property);
+        let Some((op, value)) = a.cmp else { return };
+        let op = match (op, a.unicode) {
+            (Op::Eq, _) => "=",
+            (Op::Ne, false) => "!=",
+            (Op::Ne, true) => "≠",
+            (Op::Lt, _) => "<",
+            (Op::Le, false) => "<=",
+            (Op::Le, true) => "≤",
+            (Op::Gt, _) => ">",
+            (Op::Ge, false) => ">=",
+            (Op::Ge, true) => "≥",
+        };
+        let _ = write!(self.out, " {op} ");
+        let _ = match value {
+            Value::Int(x) => write!(self.out, "{x}"),
+            Value::Tenths(x) => write!(self.out, "{}.{}", x / 10, x % 10),
+            Value::Percent(x) if x % 10 == 0 => write!(self.out, "{}%", x / 10),
+            Value::Percent(x) => write!(self.out, "{}.{}%", x / 10, x % 10),
+            Value::Date(d, false) => write!(self.out, "{d}"),
+            Value::Date(d, true) => write!(self.out, "{d} ({})", d.weekday_abbr()),
+            Value::Bool(b) => write!(self.out, "{}", if b { "yes" } else { "no" }),
+            Value::Relative(w) => write!(self.out, "{w}"),
+        };
+    }
+
+    fn entry_date(&mut self, day: Day, weekday: bool) {
+        let _ = write!(self.out, "{day}");
+        if weekday {
+            let _ = write!(self.out, " ({})", day.weekday_abbr());
+        }
+        self.out.push(' ');
+    }
+
+    fn role(&mut self, actor: usize, role: Option<usize>) {
+        if let Some(r) = role {
+            let ws = self.ws;
+            let role = &ws.actors[actor].roles[r];
+            let _ = writeln!(self.out, "  as: {} @{}", role.title, ws.actors[role.of].id);
+        }
+    }
+
+    fn statement(&mut self, i: usize) {
+        let ws = self.ws;
+        let s = &ws.statements[i];
+        if s.month_only {
+            let (y, m, _) = s.day.ymd();
+            let _ = write!(self.out, "{y}-{m:02} ");
+        } else {
+            self.entry_date(s.day, s.weekday);
+        }
+        let _ = writeln!(
+            self.out,
+            "@{} said \"{}\"",
+            ws.actors[s.speaker].id, s.quote
+        );
+        self.role(s.speaker, s.role);
+        if let Some(e) = s.at {
+            let _ = writeln!(self.out, "  at: @{}", ws.events[e].id);
+        }
+        let _ = writeln!(self.out, "  source: @{}", ws.sources[s.source].id);
+        if let Some(a) = &s.claims {
+            self.out.push_str("  claims: ");
+            self.assertion(a);
+            self.out.push('\n');
+        }
+    }
+
+    fn claim(&mut self, i: usize) {
+        let ws = self.ws;
+        let c = &ws.claims[i];
+        self.entry_date(c.day, c.weekday);
+        let verb = match c.verb {
+            Verb::Claims => "claims",
+            Verb::Denies => "denies",
+            Verb::Reports => "reports",
+        };
+        let holder = match c.holder {
+            Holder::Actor(a) => &ws.actors[a].id,
+            Holder::Source(s) => &ws.sources[s].id,
+        };
+        let _ = write!(self.out, "@{holder} {verb} ");
+        self.assertion(&c.assertion);
+        self.out.push('\n');
+        if let Holder::Actor(a) = c.holder {
+            self.role(a, c.role);
+        }
+        if let Some(s) = c.source {
+            let _ = writeln!(self.out, "  source: @{}", ws.sources[s].id);
+        }
+        if let Some(e) = c.about {
+            let _ = writeln!(self.out, "  about: @{}", ws.events[e].id);
+        }
+        if let Some((lo, hi)) = c.valid {
+            let _ = writeln!(self.out, "  valid: {lo}/{hi}");
+        }
+        if let Some(id) = &c.id {
+            let _ = writeln!(self.out, "  id: {id}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> tree_sitter::Tree {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&crate::syntax::language())
+            .expect("language");
+        parser.parse(text, None).expect("parse")
+    }
+
+    /// The first ERROR or MISSING node, as `line:column kind` with the line.
+    fn first_error(text: &str, tree: &tree_sitter::Tree) -> Option<String> {
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            if node.is_error() || node.is_missing() {
+                let p = node.start_position();
+                let line = text.lines().nth(p.row).unwrap_or("");
+                return Some(format!("{}:{} {} in {line:?}", p.row + 1, p.column, node.kind()));
+            }
+            if node.has_error() && cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn assert_parses(name: &str, text: &str) {
+        let tree = parse(text);
+        if tree.root_node().has_error() {
+            panic!(
+                "{name}: {}",
+                first_error(text, &tree).unwrap_or_else(|| "has_error".into())
+            );
+        }
+    }
+
+    #[test]
+    fn weekdays_and_calendar() {
+        let d = Day::from_ymd(2025, 11, 25);
+        assert_eq!(d.weekday_abbr(), "Tue");
+        assert_eq!(d.ymd(), (2025, 11, 25));
+        assert_eq!(d.to_string(), "2025-11-25");
+        assert_eq!(Day::from_ymd(1970, 1, 1), Day(0));
+        assert_eq!(Day::from_ymd(2024, 2, 10).month_end().to_string(), "2024-02-29");
+        assert_eq!(Day::from_ymd(2025, 12, 10).month_end().to_string(), "2025-12-31");
+        for n in -1000..30_000 {
+            let (y, m, dd) = Day(n).ymd();
+            assert_eq!(Day::from_ymd(y, m, dd), Day(n));
+        }
+    }
+
+    #[test]
+    fn small_workspace_parses_without_errors() {
+        let files = generate(&Spec::small());
+        assert_eq!(files.len(), Spec::small().files);
+        for (path, text) in &files {
+            assert!(path.ends_with(".chron"), "{path}");
+            assert_parses(path, text);
+        }
+    }
+
+    #[test]
+    fn single_files_parse_without_errors() {
+        let text = single_file(2000, 7);
+        assert_eq!(text.lines().count(), 2000);
+        assert_parses("single_file(2000)", &text);
+        let text = notes_of_size(200_000, 7);
+        assert!(text.len() <= 200_000 && text.len() > 199_000, "{}", text.len());
+        assert_parses("notes_of_size(200_000)", &text);
+    }
+
+    #[test]
+    fn same_seed_same_output_other_seed_differs() {
+        let a = generate(&Spec::small());
+        let b = generate(&Spec::small());
+        assert_eq!(a, b);
+        let c = generate(&Spec::small().with_seed(99));
+        assert_ne!(a, c);
+        assert_eq!(single_file(500, 1), single_file(500, 1));
+        assert_ne!(single_file(500, 1), single_file(500, 2));
+    }
+
+    #[test]
+    fn planted_conflicts_and_consistency() {
+        let spec = Spec::small();
+        let ws = build(&spec);
+        assert_eq!(ws.conflicts.len(), spec.conflicts);
+        for kind in [
+            ConflictKind::ClaimValues,
+            ConflictKind::ClaimDenied,
+            ConflictKind::OrderingCycle,
+        ] {
+            assert!(ws.conflicts.iter().any(|c| c.kind == kind), "{kind:?}");
+        }
+        // Unplanted constraints respect the bounds.
+        for e in ws.events.iter().filter(|e| !e.planted) {
+            let (lo, hi) = e.bounds();
+            for &a in &e.after {
+                assert!(ws.events[a].bounds().1 < lo, "{} after {}", e.id, ws.events[a].id);
+                assert!(!ws.events[a].planted);
+            }
+            for &b in &e.before {
+                assert!(ws.events[b].bounds().0 > hi, "{} before {}", e.id, ws.events[b].id);
+                assert!(!ws.events[b].planted);
+            }
+            if let DateForm::Day { weekday: true, .. } = e.form {
+                assert!(e.exact_day());
+            }
+        }
+        // Statements at an event fall inside its dates; cited reports are
+        // published on or after the entry.
+        for s in &ws.statements {
+            if let Some(e) = s.at {
+                let (lo, hi) = ws.events[e].bounds();
+                assert!(lo <= s.day && s.day <= hi);
+            }
+            if let Some(p) = ws.sources[s.source].published {
+                let latest = if s.month_only { s.day.month_end() } else { s.day };
+                assert!(latest <= p);
+            }
+        }
+        // Unplanted claims are true of the hidden series.
+        for c in ws.claims.iter().filter(|c| !c.planted) {
+            if let (Subject::Topic(t), Some((Op::Eq, v))) = (c.assertion.subject, c.assertion.cmp) {
+                let s = ws
+                    .series
+                    .iter()
+                    .find(|s| s.topic == t && s.property == c.assertion.property)
+                    .unwrap();
+                let truth = s.at(c.day);
+                let same = match (truth, v) {
+                    (Value::Date(a, _), Value::Date(b, _)) => a == b,
+                    (a, b) => a == b,
+                };
+                assert_eq!(same, c.verb != Verb::Denies, "{c:?}");
+            }
+            if let Some(e) = c.about {
+                assert!(ws.events[e].bounds().1 <= c.day);
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let ws = build(&Spec::small());
+        let mut seen = HashSet::new();
+        let ids = ws
+            .actors
+            .iter()
+            .map(|a| &a.id)
+            .chain(ws.sources.iter().map(|s| &s.id))
+            .chain(ws.topics.iter().map(|t| &t.id))
+            .chain(ws.events.iter().map(|e| &e.id))
+            .chain(ws.claims.iter().filter_map(|c| c.id.as_ref()));
+        for id in ids {
+            assert!(seen.insert(id.clone()), "duplicate {id}");
+        }
+        let mut paths = HashSet::new();
+        for f in &ws.files {
+            assert!(paths.insert(f.path.clone()), "duplicate {}", f.path);
+        }
+    }
+}
