@@ -14,6 +14,21 @@
  * The external scanner (src/scanner.c) decides, at the start of each line,
  * whether the line is prose or structure, emits the indentation token that
  * opens a field, the line ends, and whole-line comments.
+ *
+ * Error recovery is line local. Tree-sitter recovers from a bad token by
+ * going back to an earlier state in which the token that follows is valid;
+ * here that token is the line break. So every line rule accepts its line
+ * break early:
+ *   - a header accepts it right after its keyword or verb: the parts after
+ *     it are optional in the tree. The syntax layer reports an entry without
+ *     its `name` (actor, source, topic, event), a statement without its
+ *     `quote` and a claim without its `assertion`, as it reports a missing
+ *     colon. Junk after a header keyword becomes an ERROR inside the entry,
+ *     and the entry keeps its fields;
+ *   - a field accepts it right after its indentation. The scanner never
+ *     emits an indentation token for a blank line, so a field without a key
+ *     exists only around an ERROR (`  : value`), and the entry keeps its
+ *     other fields.
  */
 
 /// <reference types="tree-sitter-cli/dsl" />
@@ -43,6 +58,8 @@ module.exports = grammar({
     $._indent,
     $._prose_start,
     $.comment,
+    $._lone_at,
+    $.heading_marker,
     $._error_sentinel,
   ],
 
@@ -76,7 +93,8 @@ module.exports = grammar({
       $._newline,
     ),
 
-    heading_marker: _ => /#{1,6}/,
+    // `heading_marker` (`#` to `######`) is read by the scanner, only at
+    // the start of a line.
 
     // ── Prose ───────────────────────────────────────────────────────────
     prose: $ => seq(
@@ -85,14 +103,15 @@ module.exports = grammar({
       $._newline,
     ),
 
-    // Free text with `@id` mentions as real references.
-    inline: $ => repeat1(choice($._inline_text, $.reference)),
+    // Free text with `@id` mentions as real references. An `@` that no ID
+    // follows is text (the scanner's `_lone_at`).
+    inline: $ => repeat1(choice($._inline_text, $.reference, $._lone_at)),
 
     // An event's title: like inline text, but never starting with the colon
     // that may separate it from the event's ID.
     title: $ => seq(
-      choice($._title_start, $.reference),
-      repeat(choice($._inline_text, $.reference)),
+      choice($._title_start, $.reference, $._lone_at),
+      repeat(choice($._inline_text, $.reference, $._lone_at)),
     ),
 
     _title_start: _ => token(prec(-1,
@@ -119,7 +138,7 @@ module.exports = grammar({
 
     actor: $ => seq(
       'actor',
-      field('name', $.identifier),
+      optional(field('name', $.identifier)),
       optional(field('title', $.string)),
       $._newline,
       repeat(field('field', $.field)),
@@ -127,7 +146,7 @@ module.exports = grammar({
 
     source: $ => seq(
       'source',
-      field('name', $.identifier),
+      optional(field('name', $.identifier)),
       optional(field('title', $.string)),
       $._newline,
       repeat(field('field', $.field)),
@@ -135,20 +154,28 @@ module.exports = grammar({
 
     topic: $ => seq(
       'topic',
-      field('name', $.identifier),
+      optional(field('name', $.identifier)),
       optional(field('title', $.string)),
       $._newline,
       repeat(field('field', $.field)),
     ),
 
     event: $ => seq(
-      optional($._entry_date),
-      'event',
-      field('name', $.identifier),
-      // A missing colon is reported by the syntax layer, not by an ERROR
-      // that would also cut the fields below away from the entry.
-      optional(field('colon', ':')),
-      optional(field('title', $.title)),
+      choice(
+        seq(
+          optional($._entry_date),
+          'event',
+          optional(field('name', $.identifier)),
+          // A missing colon is reported by the syntax layer, not by an ERROR
+          // that would also cut the fields below away from the entry.
+          optional(field('colon', ':')),
+          optional(field('title', $.title)),
+        ),
+        // A date alone is never an entry line (the scanner makes it prose);
+        // this path only serves error recovery, when junk glued to the date
+        // (`2025-1x-03 event y:`) hides the rest of the header in an ERROR.
+        $._entry_date,
+      ),
       $._newline,
       repeat(field('field', $.field)),
     ),
@@ -157,7 +184,7 @@ module.exports = grammar({
       optional($._entry_date),
       field('speaker', $.reference),
       'said',
-      field('quote', $.string),
+      optional(field('quote', $.string)),
       $._newline,
       repeat(field('field', $.field)),
     ),
@@ -166,24 +193,32 @@ module.exports = grammar({
       optional($._entry_date),
       field('holder', $.reference),
       field('verb', $.claim_verb),
-      field('assertion', $.assertion),
+      optional(field('assertion', $.assertion)),
       $._newline,
       repeat(field('field', $.field)),
     ),
 
     claim_verb: _ => choice('claims', 'denies', 'reports'),
 
+    // The weekday of an entry's date is any word in parentheses, so that a
+    // slip such as `(Wendesday)` is one node the analysis names precisely
+    // rather than an ERROR that swallows the header. (In field values and
+    // after a claim's value only real weekday names form a weekday.)
     _entry_date: $ => seq(
       field('date', $._date),
-      optional(field('weekday', $.weekday)),
+      optional(field('weekday', alias($._entry_weekday, $.weekday))),
     ),
+
+    _entry_weekday: _ => token(/\([^()\r\n]*\)/),
 
     // ── Fields ──────────────────────────────────────────────────────────
     field: $ => seq(
       $._indent,
-      field('key', $.key),
-      optional(field('colon', ':')),
-      optional(field('value', $._value)),
+      optional(seq(
+        field('key', $.key),
+        optional(field('colon', ':')),
+        optional(field('value', $._value)),
+      )),
       $._newline,
     ),
 
@@ -252,10 +287,14 @@ module.exports = grammar({
     date: _ => DATE,
 
     // `2025-11-25/2025-11-27`, `2025-11-25/..`, `../2025`, `2025-11/`
-    interval: $ => prec.right(1, seq(
-      optional(field('start', choice($.date, $.open_end))),
-      '/',
-      optional(field('end', choice($.date, $.open_end))),
+    // (unknown end), `/2025-11` (unknown start); a `/` alone is no interval.
+    interval: $ => prec.right(1, choice(
+      seq(
+        field('start', choice($.date, $.open_end)),
+        '/',
+        optional(field('end', choice($.date, $.open_end))),
+      ),
+      seq('/', field('end', choice($.date, $.open_end))),
     )),
 
     open_end: _ => '..',

@@ -15,31 +15,31 @@
 #endif
 
 #define LANGUAGE_VERSION 14
-#define STATE_COUNT 172
+#define STATE_COUNT 220
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 89
+#define SYMBOL_COUNT 91
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 52
-#define EXTERNAL_TOKEN_COUNT 5
+#define TOKEN_COUNT 54
+#define EXTERNAL_TOKEN_COUNT 7
 #define FIELD_COUNT 26
 #define MAX_ALIAS_SEQUENCE_LENGTH 7
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 48
+#define PRODUCTION_ID_COUNT 72
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
-  sym_heading_marker = 1,
-  sym__title_start = 2,
-  sym__inline_text = 3,
-  anon_sym_actor = 4,
-  anon_sym_source = 5,
-  anon_sym_topic = 6,
-  anon_sym_event = 7,
-  anon_sym_COLON = 8,
-  anon_sym_said = 9,
-  anon_sym_claims = 10,
-  anon_sym_denies = 11,
-  anon_sym_reports = 12,
+  sym__title_start = 1,
+  sym__inline_text = 2,
+  anon_sym_actor = 3,
+  anon_sym_source = 4,
+  anon_sym_topic = 5,
+  anon_sym_event = 6,
+  anon_sym_COLON = 7,
+  anon_sym_said = 8,
+  anon_sym_claims = 9,
+  anon_sym_denies = 10,
+  anon_sym_reports = 11,
+  sym__entry_weekday = 12,
   sym_key = 13,
   anon_sym_COMMA = 14,
   anon_sym_AT = 15,
@@ -78,49 +78,50 @@ enum ts_symbol_identifiers {
   sym__indent = 48,
   sym__prose_start = 49,
   sym_comment = 50,
-  sym__error_sentinel = 51,
-  sym_document = 52,
-  sym__item = 53,
-  sym_section = 54,
-  sym_heading = 55,
-  sym_prose = 56,
-  sym_inline = 57,
-  sym_title = 58,
-  sym__entry = 59,
-  sym_actor = 60,
-  sym_source = 61,
-  sym_topic = 62,
-  sym_event = 63,
-  sym_statement = 64,
-  sym_claim = 65,
-  sym_claim_verb = 66,
-  sym__entry_date = 67,
-  sym_field = 68,
-  sym__value = 69,
-  sym_list = 70,
-  sym__item_value = 71,
-  sym_phrase = 72,
-  sym__atom = 73,
-  sym_reference = 74,
-  sym_offset = 75,
-  sym_assertion = 76,
-  sym_operator = 77,
-  sym__date = 78,
-  sym_interval = 79,
-  sym_boolean = 80,
-  sym_string = 81,
-  aux_sym_document_repeat1 = 82,
-  aux_sym_document_repeat2 = 83,
-  aux_sym_inline_repeat1 = 84,
-  aux_sym_actor_repeat1 = 85,
-  aux_sym_list_repeat1 = 86,
-  aux_sym_phrase_repeat1 = 87,
-  aux_sym_string_repeat1 = 88,
+  sym__lone_at = 51,
+  sym_heading_marker = 52,
+  sym__error_sentinel = 53,
+  sym_document = 54,
+  sym__item = 55,
+  sym_section = 56,
+  sym_heading = 57,
+  sym_prose = 58,
+  sym_inline = 59,
+  sym_title = 60,
+  sym__entry = 61,
+  sym_actor = 62,
+  sym_source = 63,
+  sym_topic = 64,
+  sym_event = 65,
+  sym_statement = 66,
+  sym_claim = 67,
+  sym_claim_verb = 68,
+  sym__entry_date = 69,
+  sym_field = 70,
+  sym__value = 71,
+  sym_list = 72,
+  sym__item_value = 73,
+  sym_phrase = 74,
+  sym__atom = 75,
+  sym_reference = 76,
+  sym_offset = 77,
+  sym_assertion = 78,
+  sym_operator = 79,
+  sym__date = 80,
+  sym_interval = 81,
+  sym_boolean = 82,
+  sym_string = 83,
+  aux_sym_document_repeat1 = 84,
+  aux_sym_document_repeat2 = 85,
+  aux_sym_inline_repeat1 = 86,
+  aux_sym_actor_repeat1 = 87,
+  aux_sym_list_repeat1 = 88,
+  aux_sym_phrase_repeat1 = 89,
+  aux_sym_string_repeat1 = 90,
 };
 
 static const char * const ts_symbol_names[] = {
   [ts_builtin_sym_end] = "end",
-  [sym_heading_marker] = "heading_marker",
   [sym__title_start] = "_title_start",
   [sym__inline_text] = "_inline_text",
   [anon_sym_actor] = "actor",
@@ -132,6 +133,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_claims] = "claims",
   [anon_sym_denies] = "denies",
   [anon_sym_reports] = "reports",
+  [sym__entry_weekday] = "weekday",
   [sym_key] = "key",
   [anon_sym_COMMA] = ",",
   [anon_sym_AT] = "@",
@@ -170,6 +172,8 @@ static const char * const ts_symbol_names[] = {
   [sym__indent] = "_indent",
   [sym__prose_start] = "_prose_start",
   [sym_comment] = "comment",
+  [sym__lone_at] = "_lone_at",
+  [sym_heading_marker] = "heading_marker",
   [sym__error_sentinel] = "_error_sentinel",
   [sym_document] = "document",
   [sym__item] = "_item",
@@ -212,7 +216,6 @@ static const char * const ts_symbol_names[] = {
 
 static const TSSymbol ts_symbol_map[] = {
   [ts_builtin_sym_end] = ts_builtin_sym_end,
-  [sym_heading_marker] = sym_heading_marker,
   [sym__title_start] = sym__title_start,
   [sym__inline_text] = sym__inline_text,
   [anon_sym_actor] = anon_sym_actor,
@@ -224,6 +227,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_claims] = anon_sym_claims,
   [anon_sym_denies] = anon_sym_denies,
   [anon_sym_reports] = anon_sym_reports,
+  [sym__entry_weekday] = sym_weekday,
   [sym_key] = sym_key,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [anon_sym_AT] = anon_sym_AT,
@@ -262,6 +266,8 @@ static const TSSymbol ts_symbol_map[] = {
   [sym__indent] = sym__indent,
   [sym__prose_start] = sym__prose_start,
   [sym_comment] = sym_comment,
+  [sym__lone_at] = sym__lone_at,
+  [sym_heading_marker] = sym_heading_marker,
   [sym__error_sentinel] = sym__error_sentinel,
   [sym_document] = sym_document,
   [sym__item] = sym__item,
@@ -307,10 +313,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = true,
   },
-  [sym_heading_marker] = {
-    .visible = true,
-    .named = true,
-  },
   [sym__title_start] = {
     .visible = false,
     .named = true,
@@ -354,6 +356,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [anon_sym_reports] = {
     .visible = true,
     .named = false,
+  },
+  [sym__entry_weekday] = {
+    .visible = true,
+    .named = true,
   },
   [sym_key] = {
     .visible = true,
@@ -504,6 +510,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_comment] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__lone_at] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym_heading_marker] = {
     .visible = true,
     .named = true,
   },
@@ -730,46 +744,70 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [5] = {.index = 4, .length = 1},
   [6] = {.index = 5, .length = 1},
   [7] = {.index = 6, .length = 2},
-  [8] = {.index = 8, .length = 1},
-  [9] = {.index = 9, .length = 2},
-  [10] = {.index = 11, .length = 1},
-  [11] = {.index = 12, .length = 2},
+  [8] = {.index = 8, .length = 2},
+  [9] = {.index = 10, .length = 1},
+  [10] = {.index = 11, .length = 2},
+  [11] = {.index = 13, .length = 1},
   [12] = {.index = 14, .length = 1},
-  [13] = {.index = 15, .length = 2},
-  [14] = {.index = 17, .length = 2},
-  [15] = {.index = 19, .length = 2},
-  [16] = {.index = 21, .length = 3},
-  [17] = {.index = 24, .length = 2},
-  [18] = {.index = 26, .length = 3},
-  [19] = {.index = 29, .length = 2},
-  [20] = {.index = 31, .length = 3},
-  [21] = {.index = 34, .length = 3},
-  [22] = {.index = 37, .length = 3},
-  [23] = {.index = 40, .length = 4},
-  [24] = {.index = 44, .length = 4},
-  [25] = {.index = 48, .length = 4},
-  [26] = {.index = 52, .length = 4},
-  [27] = {.index = 56, .length = 5},
-  [28] = {.index = 61, .length = 3},
-  [29] = {.index = 64, .length = 2},
-  [30] = {.index = 66, .length = 4},
-  [31] = {.index = 70, .length = 1},
-  [32] = {.index = 71, .length = 4},
-  [33] = {.index = 75, .length = 5},
-  [34] = {.index = 80, .length = 5},
-  [35] = {.index = 85, .length = 5},
-  [36] = {.index = 90, .length = 5},
-  [37] = {.index = 95, .length = 6},
-  [38] = {.index = 101, .length = 2},
-  [39] = {.index = 103, .length = 2},
-  [40] = {.index = 105, .length = 2},
-  [41] = {.index = 107, .length = 6},
-  [42] = {.index = 113, .length = 4},
-  [43] = {.index = 117, .length = 3},
-  [44] = {.index = 120, .length = 1},
-  [45] = {.index = 121, .length = 2},
-  [46] = {.index = 123, .length = 3},
-  [47] = {.index = 126, .length = 5},
+  [13] = {.index = 15, .length = 1},
+  [14] = {.index = 16, .length = 1},
+  [15] = {.index = 17, .length = 1},
+  [16] = {.index = 18, .length = 2},
+  [17] = {.index = 20, .length = 3},
+  [18] = {.index = 23, .length = 1},
+  [19] = {.index = 24, .length = 2},
+  [20] = {.index = 26, .length = 2},
+  [21] = {.index = 28, .length = 2},
+  [22] = {.index = 30, .length = 2},
+  [23] = {.index = 32, .length = 2},
+  [24] = {.index = 34, .length = 2},
+  [25] = {.index = 36, .length = 2},
+  [26] = {.index = 38, .length = 2},
+  [27] = {.index = 40, .length = 3},
+  [28] = {.index = 43, .length = 3},
+  [29] = {.index = 46, .length = 3},
+  [30] = {.index = 49, .length = 3},
+  [31] = {.index = 52, .length = 3},
+  [32] = {.index = 55, .length = 4},
+  [33] = {.index = 59, .length = 2},
+  [34] = {.index = 61, .length = 2},
+  [35] = {.index = 63, .length = 3},
+  [36] = {.index = 66, .length = 3},
+  [37] = {.index = 69, .length = 1},
+  [38] = {.index = 70, .length = 3},
+  [39] = {.index = 73, .length = 3},
+  [40] = {.index = 76, .length = 3},
+  [41] = {.index = 79, .length = 3},
+  [42] = {.index = 82, .length = 4},
+  [43] = {.index = 86, .length = 4},
+  [44] = {.index = 90, .length = 4},
+  [45] = {.index = 94, .length = 4},
+  [46] = {.index = 98, .length = 4},
+  [47] = {.index = 102, .length = 4},
+  [48] = {.index = 106, .length = 4},
+  [49] = {.index = 110, .length = 4},
+  [50] = {.index = 114, .length = 5},
+  [51] = {.index = 119, .length = 5},
+  [52] = {.index = 124, .length = 3},
+  [53] = {.index = 127, .length = 2},
+  [54] = {.index = 129, .length = 4},
+  [55] = {.index = 133, .length = 2},
+  [56] = {.index = 135, .length = 2},
+  [57] = {.index = 137, .length = 2},
+  [58] = {.index = 139, .length = 4},
+  [59] = {.index = 143, .length = 5},
+  [60] = {.index = 148, .length = 5},
+  [61] = {.index = 153, .length = 5},
+  [62] = {.index = 158, .length = 5},
+  [63] = {.index = 163, .length = 5},
+  [64] = {.index = 168, .length = 6},
+  [65] = {.index = 174, .length = 3},
+  [66] = {.index = 177, .length = 1},
+  [67] = {.index = 178, .length = 2},
+  [68] = {.index = 180, .length = 3},
+  [69] = {.index = 183, .length = 6},
+  [70] = {.index = 189, .length = 4},
+  [71] = {.index = 193, .length = 5},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -786,166 +824,257 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [5] =
     {field_end, 1},
   [6] =
+    {field_date, 0, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [8] =
     {field_date, 0},
     {field_weekday, 1},
-  [8] =
+  [10] =
     {field_content, 1},
-  [9] =
+  [11] =
     {field_marker, 0},
     {field_title, 1},
-  [11] =
+  [13] =
+    {field_field, 0},
+  [14] =
+    {field_field, 2, .inherited = true},
+  [15] =
     {field_name, 1},
-  [12] =
+  [16] =
+    {field_title, 1},
+  [17] =
+    {field_colon, 1},
+  [18] =
     {field_end, 2},
     {field_start, 0},
-  [14] =
-    {field_field, 0},
-  [15] =
+  [20] =
+    {field_date, 0, .inherited = true},
+    {field_field, 2, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [23] =
+    {field_speaker, 0},
+  [24] =
+    {field_holder, 0},
+    {field_verb, 1},
+  [26] =
+    {field_field, 0, .inherited = true},
+    {field_field, 1, .inherited = true},
+  [28] =
     {field_field, 3, .inherited = true},
     {field_name, 1},
-  [17] =
+  [30] =
     {field_name, 1},
     {field_title, 2},
-  [19] =
+  [32] =
+    {field_field, 3, .inherited = true},
+    {field_title, 1},
+  [34] =
+    {field_colon, 1},
+    {field_field, 3, .inherited = true},
+  [36] =
+    {field_colon, 1},
+    {field_title, 2},
+  [38] =
     {field_colon, 2},
     {field_name, 1},
-  [21] =
+  [40] =
+    {field_date, 0, .inherited = true},
+    {field_field, 3, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [43] =
+    {field_colon, 2},
+    {field_date, 0, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [46] =
     {field_date, 0, .inherited = true},
     {field_name, 2},
     {field_weekday, 0, .inherited = true},
-  [24] =
+  [49] =
+    {field_date, 0, .inherited = true},
+    {field_title, 2},
+    {field_weekday, 0, .inherited = true},
+  [52] =
+    {field_date, 0, .inherited = true},
+    {field_speaker, 1},
+    {field_weekday, 0, .inherited = true},
+  [55] =
+    {field_date, 0, .inherited = true},
+    {field_holder, 1},
+    {field_verb, 2},
+    {field_weekday, 0, .inherited = true},
+  [59] =
+    {field_field, 3, .inherited = true},
+    {field_speaker, 0},
+  [61] =
     {field_quote, 2},
     {field_speaker, 0},
-  [26] =
+  [63] =
+    {field_field, 3, .inherited = true},
+    {field_holder, 0},
+    {field_verb, 1},
+  [66] =
     {field_assertion, 2},
     {field_holder, 0},
     {field_verb, 1},
-  [29] =
-    {field_field, 0, .inherited = true},
-    {field_field, 1, .inherited = true},
-  [31] =
+  [69] =
+    {field_key, 1},
+  [70] =
     {field_field, 4, .inherited = true},
     {field_name, 1},
     {field_title, 2},
-  [34] =
+  [73] =
+    {field_colon, 1},
+    {field_field, 4, .inherited = true},
+    {field_title, 2},
+  [76] =
     {field_colon, 2},
     {field_field, 4, .inherited = true},
     {field_name, 1},
-  [37] =
+  [79] =
     {field_colon, 2},
     {field_name, 1},
     {field_title, 3},
-  [40] =
+  [82] =
+    {field_colon, 2},
+    {field_date, 0, .inherited = true},
+    {field_field, 4, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [86] =
+    {field_colon, 2},
+    {field_date, 0, .inherited = true},
+    {field_title, 3},
+    {field_weekday, 0, .inherited = true},
+  [90] =
     {field_date, 0, .inherited = true},
     {field_field, 4, .inherited = true},
     {field_name, 2},
     {field_weekday, 0, .inherited = true},
-  [44] =
+  [94] =
     {field_colon, 3},
     {field_date, 0, .inherited = true},
     {field_name, 2},
     {field_weekday, 0, .inherited = true},
-  [48] =
+  [98] =
     {field_date, 0, .inherited = true},
     {field_name, 2},
     {field_title, 3},
     {field_weekday, 0, .inherited = true},
-  [52] =
+  [102] =
+    {field_date, 0, .inherited = true},
+    {field_field, 4, .inherited = true},
+    {field_title, 2},
+    {field_weekday, 0, .inherited = true},
+  [106] =
+    {field_date, 0, .inherited = true},
+    {field_field, 4, .inherited = true},
+    {field_speaker, 1},
+    {field_weekday, 0, .inherited = true},
+  [110] =
     {field_date, 0, .inherited = true},
     {field_quote, 3},
     {field_speaker, 1},
     {field_weekday, 0, .inherited = true},
-  [56] =
+  [114] =
+    {field_date, 0, .inherited = true},
+    {field_field, 4, .inherited = true},
+    {field_holder, 1},
+    {field_verb, 2},
+    {field_weekday, 0, .inherited = true},
+  [119] =
     {field_assertion, 3},
     {field_date, 0, .inherited = true},
     {field_holder, 1},
     {field_verb, 2},
     {field_weekday, 0, .inherited = true},
-  [61] =
+  [124] =
     {field_field, 4, .inherited = true},
     {field_quote, 2},
     {field_speaker, 0},
-  [64] =
+  [127] =
     {field_property, 2},
     {field_subject, 0},
-  [66] =
+  [129] =
     {field_assertion, 2},
     {field_field, 4, .inherited = true},
     {field_holder, 0},
     {field_verb, 1},
-  [70] =
+  [133] =
+    {field_colon, 2},
     {field_key, 1},
-  [71] =
+  [135] =
+    {field_key, 1},
+    {field_value, 2},
+  [137] =
+    {field_item, 0},
+    {field_item, 1, .inherited = true},
+  [139] =
     {field_colon, 2},
     {field_field, 5, .inherited = true},
     {field_name, 1},
     {field_title, 3},
-  [75] =
+  [143] =
+    {field_colon, 2},
+    {field_date, 0, .inherited = true},
+    {field_field, 5, .inherited = true},
+    {field_title, 3},
+    {field_weekday, 0, .inherited = true},
+  [148] =
     {field_colon, 3},
     {field_date, 0, .inherited = true},
     {field_field, 5, .inherited = true},
     {field_name, 2},
     {field_weekday, 0, .inherited = true},
-  [80] =
+  [153] =
     {field_colon, 3},
     {field_date, 0, .inherited = true},
     {field_name, 2},
     {field_title, 4},
     {field_weekday, 0, .inherited = true},
-  [85] =
+  [158] =
     {field_date, 0, .inherited = true},
     {field_field, 5, .inherited = true},
     {field_name, 2},
     {field_title, 3},
     {field_weekday, 0, .inherited = true},
-  [90] =
+  [163] =
     {field_date, 0, .inherited = true},
     {field_field, 5, .inherited = true},
     {field_quote, 3},
     {field_speaker, 1},
     {field_weekday, 0, .inherited = true},
-  [95] =
+  [168] =
     {field_assertion, 3},
     {field_date, 0, .inherited = true},
     {field_field, 5, .inherited = true},
     {field_holder, 1},
     {field_verb, 2},
     {field_weekday, 0, .inherited = true},
-  [101] =
+  [174] =
     {field_colon, 2},
     {field_key, 1},
-  [103] =
-    {field_key, 1},
-    {field_value, 2},
-  [105] =
-    {field_item, 0},
+    {field_value, 3},
+  [177] =
+    {field_item, 1},
+  [178] =
+    {field_item, 0, .inherited = true},
     {field_item, 1, .inherited = true},
-  [107] =
+  [180] =
+    {field_amount, 2},
+    {field_anchor, 0},
+    {field_sign, 1},
+  [183] =
     {field_colon, 3},
     {field_date, 0, .inherited = true},
     {field_field, 6, .inherited = true},
     {field_name, 2},
     {field_title, 4},
     {field_weekday, 0, .inherited = true},
-  [113] =
+  [189] =
     {field_operator, 3},
     {field_property, 2},
     {field_subject, 0},
     {field_value, 4},
-  [117] =
-    {field_colon, 2},
-    {field_key, 1},
-    {field_value, 3},
-  [120] =
-    {field_item, 1},
-  [121] =
-    {field_item, 0, .inherited = true},
-    {field_item, 1, .inherited = true},
-  [123] =
-    {field_amount, 2},
-    {field_anchor, 0},
-    {field_sign, 1},
-  [126] =
+  [193] =
     {field_operator, 3},
     {field_property, 2},
     {field_subject, 0},
@@ -1042,9 +1171,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [74] = 74,
   [75] = 75,
   [76] = 76,
-  [77] = 8,
+  [77] = 77,
   [78] = 78,
-  [79] = 8,
+  [79] = 79,
   [80] = 80,
   [81] = 81,
   [82] = 82,
@@ -1053,27 +1182,27 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [85] = 85,
   [86] = 86,
   [87] = 87,
-  [88] = 18,
+  [88] = 88,
   [89] = 89,
   [90] = 90,
   [91] = 91,
-  [92] = 16,
-  [93] = 27,
-  [94] = 17,
+  [92] = 92,
+  [93] = 93,
+  [94] = 94,
   [95] = 95,
   [96] = 96,
-  [97] = 17,
+  [97] = 97,
   [98] = 98,
   [99] = 99,
-  [100] = 18,
+  [100] = 100,
   [101] = 101,
-  [102] = 101,
+  [102] = 102,
   [103] = 103,
   [104] = 104,
   [105] = 105,
-  [106] = 27,
-  [107] = 104,
-  [108] = 28,
+  [106] = 106,
+  [107] = 107,
+  [108] = 108,
   [109] = 109,
   [110] = 110,
   [111] = 111,
@@ -1081,62 +1210,110 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [113] = 113,
   [114] = 114,
   [115] = 115,
-  [116] = 17,
-  [117] = 117,
+  [116] = 8,
+  [117] = 8,
   [118] = 118,
-  [119] = 22,
-  [120] = 29,
+  [119] = 119,
+  [120] = 120,
   [121] = 121,
   [122] = 122,
   [123] = 123,
-  [124] = 19,
+  [124] = 27,
   [125] = 125,
-  [126] = 20,
-  [127] = 21,
-  [128] = 24,
-  [129] = 23,
-  [130] = 26,
-  [131] = 28,
-  [132] = 29,
-  [133] = 25,
+  [126] = 126,
+  [127] = 127,
+  [128] = 128,
+  [129] = 129,
+  [130] = 130,
+  [131] = 131,
+  [132] = 132,
+  [133] = 133,
   [134] = 134,
-  [135] = 19,
+  [135] = 135,
   [136] = 136,
   [137] = 137,
   [138] = 138,
-  [139] = 139,
-  [140] = 140,
-  [141] = 141,
-  [142] = 142,
+  [139] = 17,
+  [140] = 16,
+  [141] = 17,
+  [142] = 27,
   [143] = 143,
   [144] = 144,
   [145] = 145,
   [146] = 146,
-  [147] = 147,
+  [147] = 17,
   [148] = 148,
-  [149] = 149,
+  [149] = 26,
   [150] = 150,
   [151] = 151,
-  [152] = 152,
+  [152] = 25,
   [153] = 153,
   [154] = 154,
-  [155] = 155,
-  [156] = 156,
+  [155] = 144,
+  [156] = 150,
   [157] = 157,
-  [158] = 153,
-  [159] = 139,
+  [158] = 158,
+  [159] = 159,
   [160] = 160,
-  [161] = 161,
-  [162] = 154,
+  [161] = 20,
+  [162] = 162,
   [163] = 163,
-  [164] = 150,
+  [164] = 164,
   [165] = 165,
-  [166] = 153,
-  [167] = 139,
-  [168] = 153,
-  [169] = 154,
-  [170] = 170,
-  [171] = 171,
+  [166] = 166,
+  [167] = 167,
+  [168] = 19,
+  [169] = 169,
+  [170] = 21,
+  [171] = 22,
+  [172] = 18,
+  [173] = 173,
+  [174] = 23,
+  [175] = 25,
+  [176] = 28,
+  [177] = 177,
+  [178] = 26,
+  [179] = 177,
+  [180] = 180,
+  [181] = 28,
+  [182] = 177,
+  [183] = 24,
+  [184] = 184,
+  [185] = 185,
+  [186] = 186,
+  [187] = 187,
+  [188] = 188,
+  [189] = 189,
+  [190] = 190,
+  [191] = 191,
+  [192] = 192,
+  [193] = 193,
+  [194] = 194,
+  [195] = 195,
+  [196] = 196,
+  [197] = 197,
+  [198] = 198,
+  [199] = 199,
+  [200] = 200,
+  [201] = 201,
+  [202] = 202,
+  [203] = 203,
+  [204] = 191,
+  [205] = 205,
+  [206] = 201,
+  [207] = 207,
+  [208] = 208,
+  [209] = 184,
+  [210] = 210,
+  [211] = 193,
+  [212] = 212,
+  [213] = 191,
+  [214] = 214,
+  [215] = 201,
+  [216] = 191,
+  [217] = 184,
+  [218] = 218,
+  [219] = 219,
 };
 
 static const TSCharacterRange sym__title_start_character_set_2[] = {
@@ -1537,3352 +1714,3364 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(107);
+      if (eof) ADVANCE(110);
       ADVANCE_MAP(
-        '!', 121,
-        '"', 273,
-        '#', 113,
-        '(', 184,
-        '+', 201,
-        ',', 198,
-        '-', 202,
-        '.', 206,
-        '/', 241,
-        ':', 192,
-        '<', 209,
-        '=', 207,
-        '>', 211,
-        '@', 199,
-        'a', 176,
-        'c', 180,
-        'd', 177,
-        'e', 183,
-        'f', 175,
-        'n', 181,
-        'r', 178,
-        's', 174,
-        't', 182,
-        'y', 179,
-        0x2260, 213,
-        0x2264, 214,
-        0x2265, 215,
+        '!', 118,
+        '"', 271,
+        '(', 181,
+        '+', 199,
+        ',', 196,
+        '-', 200,
+        '.', 204,
+        '/', 239,
+        ':', 189,
+        '<', 207,
+        '=', 205,
+        '>', 209,
+        '@', 197,
+        'a', 173,
+        'c', 177,
+        'd', 174,
+        'e', 180,
+        'f', 172,
+        'n', 178,
+        'r', 175,
+        's', 171,
+        't', 179,
+        'y', 176,
+        0x2260, 211,
+        0x2264, 212,
+        0x2265, 213,
       );
       if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(104);
+          lookahead == ' ') SKIP(107);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(185);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(182);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        '!', 14,
-        '"', 272,
-        '(', 315,
-        '+', 201,
-        ',', 198,
-        '-', 203,
-        '.', 206,
-        '/', 241,
-        ':', 192,
-        '<', 209,
-        '=', 207,
-        '>', 211,
-        '@', 199,
-        'F', 336,
-        'N', 304,
-        'T', 317,
-        'X', 374,
-        'Y', 305,
-        'f', 284,
-        'n', 288,
-        't', 289,
-        'y', 282,
-        0x2260, 213,
-        0x2264, 214,
-        0x2265, 215,
+        '!', 17,
+        '"', 270,
+        '(', 313,
+        '+', 199,
+        ',', 196,
+        '-', 201,
+        '.', 204,
+        '/', 239,
+        ':', 189,
+        '<', 207,
+        '=', 205,
+        '>', 209,
+        '@', 197,
+        'F', 334,
+        'N', 302,
+        'T', 315,
+        'X', 372,
+        'Y', 303,
+        'f', 282,
+        'n', 286,
+        't', 287,
+        'y', 280,
+        0x2260, 211,
+        0x2264, 212,
+        0x2265, 213,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(2);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(297);
+          lookahead == 'l') ADVANCE(295);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(333);
+          lookahead == 'm') ADVANCE(331);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(330);
+          lookahead == 'o') ADVANCE(328);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(292);
+          lookahead == 's') ADVANCE(290);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(306);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(258);
+          lookahead == 'w') ADVANCE(304);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(375);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(373);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 14,
-        '"', 272,
-        '(', 315,
-        '+', 201,
-        ',', 198,
-        '-', 203,
-        '.', 12,
-        '/', 241,
-        ':', 192,
-        '<', 209,
-        '=', 207,
-        '>', 211,
-        '@', 199,
-        'F', 336,
-        'N', 304,
-        'T', 317,
-        'X', 374,
-        'Y', 305,
-        'f', 284,
-        'n', 288,
-        't', 289,
-        'y', 282,
-        0x2260, 213,
-        0x2264, 214,
-        0x2265, 215,
+        '!', 17,
+        '"', 270,
+        '(', 313,
+        '+', 199,
+        ',', 196,
+        '-', 201,
+        '.', 14,
+        '/', 239,
+        ':', 189,
+        '<', 207,
+        '=', 205,
+        '>', 209,
+        '@', 197,
+        'F', 334,
+        'N', 302,
+        'T', 315,
+        'X', 372,
+        'Y', 303,
+        'f', 282,
+        'n', 286,
+        't', 287,
+        'y', 280,
+        0x2260, 211,
+        0x2264, 212,
+        0x2265, 213,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(2);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(297);
+          lookahead == 'l') ADVANCE(295);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(333);
+          lookahead == 'm') ADVANCE(331);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(330);
+          lookahead == 'o') ADVANCE(328);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(292);
+          lookahead == 's') ADVANCE(290);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(306);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(258);
+          lookahead == 'w') ADVANCE(304);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(375);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(373);
       END_STATE();
     case 3:
-      if (lookahead == '"') ADVANCE(273);
-      if (lookahead == '\\') ADVANCE(103);
+      if (lookahead == '"') ADVANCE(271);
+      if (lookahead == '\\') ADVANCE(106);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(274);
+          lookahead != '\r') ADVANCE(272);
       END_STATE();
     case 4:
-      if (lookahead == '(') ADVANCE(62);
-      if (lookahead == '+') ADVANCE(201);
-      if (lookahead == '-') ADVANCE(202);
-      if (lookahead == '.') ADVANCE(205);
+      if (lookahead == '"') ADVANCE(270);
+      if (lookahead == '(') ADVANCE(65);
+      if (lookahead == '+') ADVANCE(199);
+      if (lookahead == '-') ADVANCE(200);
+      if (lookahead == '.') ADVANCE(203);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(5);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(378);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(377);
       END_STATE();
     case 5:
-      if (lookahead == '(') ADVANCE(62);
-      if (lookahead == '+') ADVANCE(201);
-      if (lookahead == '-') ADVANCE(202);
+      if (lookahead == '"') ADVANCE(270);
+      if (lookahead == '(') ADVANCE(65);
+      if (lookahead == '+') ADVANCE(199);
+      if (lookahead == '-') ADVANCE(200);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(5);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(378);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(377);
       END_STATE();
     case 6:
-      if (lookahead == ')') ADVANCE(243);
+      if (lookahead == '(') ADVANCE(13);
+      if (lookahead == '-') ADVANCE(102);
+      if (lookahead == '.') ADVANCE(14);
+      if (lookahead == '/') ADVANCE(239);
+      if (lookahead == '@') ADVANCE(197);
+      if (lookahead == 'e') ADVANCE(53);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(6);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(101);
       END_STATE();
     case 7:
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(56);
+      if (lookahead == ')') ADVANCE(241);
       END_STATE();
     case 8:
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(61);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(59);
       END_STATE();
     case 9:
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(69);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(64);
       END_STATE();
     case 10:
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(58);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(72);
       END_STATE();
     case 11:
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(68);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(61);
       END_STATE();
     case 12:
-      if (lookahead == '.') ADVANCE(242);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(71);
       END_STATE();
     case 13:
-      if (lookahead == ':') ADVANCE(192);
-      if (lookahead == '@') ADVANCE(199);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(13);
+      if (lookahead == ')') ADVANCE(194);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(185);
+          lookahead != '\n' &&
+          lookahead != '\r' &&
+          lookahead != '(' &&
+          lookahead != ')') ADVANCE(13);
       END_STATE();
     case 14:
-      if (lookahead == '=') ADVANCE(208);
+      if (lookahead == '.') ADVANCE(240);
       END_STATE();
     case 15:
-      if (lookahead == '@') ADVANCE(199);
+      if (lookahead == ':') ADVANCE(189);
+      if (lookahead == '@') ADVANCE(197);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(15);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(376);
       if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(187);
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(182);
       END_STATE();
     case 16:
-      if (lookahead == 'a') ADVANCE(27);
-      if (lookahead == 'o') ADVANCE(49);
+      if (lookahead == ':') ADVANCE(189);
+      if (lookahead == '@') ADVANCE(197);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(16);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(182);
       END_STATE();
     case 17:
-      if (lookahead == 'a') ADVANCE(28);
+      if (lookahead == '=') ADVANCE(206);
       END_STATE();
     case 18:
-      if (lookahead == 'c') ADVANCE(190);
+      if (lookahead == '@') ADVANCE(197);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(18);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(184);
       END_STATE();
     case 19:
-      if (lookahead == 'c') ADVANCE(47);
+      if (lookahead == 'a') ADVANCE(30);
+      if (lookahead == 'o') ADVANCE(52);
       END_STATE();
     case 20:
-      if (lookahead == 'c') ADVANCE(22);
+      if (lookahead == 'a') ADVANCE(31);
       END_STATE();
     case 21:
-      if (lookahead == 'd') ADVANCE(193);
+      if (lookahead == 'c') ADVANCE(187);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(189);
+      if (lookahead == 'c') ADVANCE(50);
       END_STATE();
     case 23:
-      if (lookahead == 'e') ADVANCE(34);
+      if (lookahead == 'c') ADVANCE(25);
       END_STATE();
     case 24:
-      if (lookahead == 'e') ADVANCE(39);
+      if (lookahead == 'd') ADVANCE(190);
       END_STATE();
     case 25:
-      if (lookahead == 'e') ADVANCE(33);
+      if (lookahead == 'e') ADVANCE(186);
       END_STATE();
     case 26:
-      if (lookahead == 'e') ADVANCE(44);
+      if (lookahead == 'e') ADVANCE(37);
       END_STATE();
     case 27:
-      if (lookahead == 'i') ADVANCE(21);
+      if (lookahead == 'e') ADVANCE(42);
       END_STATE();
     case 28:
-      if (lookahead == 'i') ADVANCE(32);
+      if (lookahead == 'e') ADVANCE(36);
       END_STATE();
     case 29:
-      if (lookahead == 'i') ADVANCE(18);
+      if (lookahead == 'e') ADVANCE(47);
       END_STATE();
     case 30:
-      if (lookahead == 'i') ADVANCE(26);
+      if (lookahead == 'i') ADVANCE(24);
       END_STATE();
     case 31:
-      if (lookahead == 'l') ADVANCE(17);
+      if (lookahead == 'i') ADVANCE(35);
       END_STATE();
     case 32:
-      if (lookahead == 'm') ADVANCE(43);
+      if (lookahead == 'i') ADVANCE(21);
       END_STATE();
     case 33:
-      if (lookahead == 'n') ADVANCE(46);
+      if (lookahead == 'i') ADVANCE(29);
       END_STATE();
     case 34:
-      if (lookahead == 'n') ADVANCE(30);
+      if (lookahead == 'l') ADVANCE(20);
       END_STATE();
     case 35:
-      if (lookahead == 'o') ADVANCE(38);
+      if (lookahead == 'm') ADVANCE(46);
       END_STATE();
     case 36:
-      if (lookahead == 'o') ADVANCE(40);
+      if (lookahead == 'n') ADVANCE(49);
       END_STATE();
     case 37:
-      if (lookahead == 'o') ADVANCE(42);
+      if (lookahead == 'n') ADVANCE(33);
       END_STATE();
     case 38:
-      if (lookahead == 'p') ADVANCE(29);
+      if (lookahead == 'o') ADVANCE(41);
       END_STATE();
     case 39:
-      if (lookahead == 'p') ADVANCE(37);
+      if (lookahead == 'o') ADVANCE(43);
       END_STATE();
     case 40:
-      if (lookahead == 'r') ADVANCE(188);
+      if (lookahead == 'o') ADVANCE(45);
       END_STATE();
     case 41:
-      if (lookahead == 'r') ADVANCE(20);
+      if (lookahead == 'p') ADVANCE(32);
       END_STATE();
     case 42:
-      if (lookahead == 'r') ADVANCE(48);
+      if (lookahead == 'p') ADVANCE(40);
       END_STATE();
     case 43:
-      if (lookahead == 's') ADVANCE(194);
+      if (lookahead == 'r') ADVANCE(185);
       END_STATE();
     case 44:
-      if (lookahead == 's') ADVANCE(195);
+      if (lookahead == 'r') ADVANCE(23);
       END_STATE();
     case 45:
-      if (lookahead == 's') ADVANCE(196);
+      if (lookahead == 'r') ADVANCE(51);
       END_STATE();
     case 46:
-      if (lookahead == 't') ADVANCE(191);
+      if (lookahead == 's') ADVANCE(191);
       END_STATE();
     case 47:
-      if (lookahead == 't') ADVANCE(36);
+      if (lookahead == 's') ADVANCE(192);
       END_STATE();
     case 48:
-      if (lookahead == 't') ADVANCE(45);
+      if (lookahead == 's') ADVANCE(193);
       END_STATE();
     case 49:
-      if (lookahead == 'u') ADVANCE(41);
+      if (lookahead == 't') ADVANCE(188);
       END_STATE();
     case 50:
-      if (lookahead == 'v') ADVANCE(25);
+      if (lookahead == 't') ADVANCE(39);
       END_STATE();
     case 51:
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(375);
+      if (lookahead == 't') ADVANCE(48);
       END_STATE();
     case 52:
-      ADVANCE_MAP(
-        '\t', 52,
-        ' ', 52,
-        'F', 336,
-        'f', 336,
-        'M', 333,
-        'm', 333,
-        'S', 292,
-        's', 292,
-        'T', 320,
-        't', 320,
-        'W', 306,
-        'w', 306,
-      );
-      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(375);
+      if (lookahead == 'u') ADVANCE(44);
       END_STATE();
     case 53:
-      ADVANCE_MAP(
-        '\t', 53,
-        ' ', 53,
-        'F', 336,
-        'f', 336,
-        'M', 335,
-        'm', 335,
-        'S', 292,
-        's', 292,
-        'T', 320,
-        't', 320,
-        'W', 309,
-        'w', 309,
-        'Y', 313,
-        'y', 313,
-      );
-      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(375);
+      if (lookahead == 'v') ADVANCE(28);
       END_STATE();
     case 54:
       if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
-      if (set_contains(sym_key_character_set_1, 678, lookahead)) ADVANCE(197);
+          lookahead == ' ') ADVANCE(54);
+      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(373);
       END_STATE();
     case 55:
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(70);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(65);
+      ADVANCE_MAP(
+        '\t', 55,
+        ' ', 55,
+        'F', 334,
+        'f', 334,
+        'M', 331,
+        'm', 331,
+        'S', 290,
+        's', 290,
+        'T', 318,
+        't', 318,
+        'W', 304,
+        'w', 304,
+      );
+      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(373);
       END_STATE();
     case 56:
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(72);
+      ADVANCE_MAP(
+        '\t', 56,
+        ' ', 56,
+        'F', 334,
+        'f', 334,
+        'M', 333,
+        'm', 333,
+        'S', 290,
+        's', 290,
+        'T', 318,
+        't', 318,
+        'W', 307,
+        'w', 307,
+        'Y', 311,
+        'y', 311,
+      );
+      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(373);
       END_STATE();
     case 57:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(8);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(57);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (set_contains(sym_key_character_set_1, 678, lookahead)) ADVANCE(195);
       END_STATE();
     case 58:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(56);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(73);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(68);
       END_STATE();
     case 59:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(57);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(75);
       END_STATE();
     case 60:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(10);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(9);
       END_STATE();
     case 61:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(69);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(59);
       END_STATE();
     case 62:
-      ADVANCE_MAP(
-        'F', 67,
-        'f', 67,
-        'M', 66,
-        'm', 66,
-        'S', 55,
-        's', 55,
-        'T', 63,
-        't', 63,
-        'W', 59,
-        'w', 59,
-      );
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(60);
       END_STATE();
     case 63:
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(71);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(60);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(11);
       END_STATE();
     case 64:
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(7);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(72);
       END_STATE();
     case 65:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(7);
+      ADVANCE_MAP(
+        'F', 70,
+        'f', 70,
+        'M', 69,
+        'm', 69,
+        'S', 58,
+        's', 58,
+        'T', 66,
+        't', 66,
+        'W', 62,
+        'w', 62,
+      );
       END_STATE();
     case 66:
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(65);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(74);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(63);
       END_STATE();
     case 67:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(64);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(8);
       END_STATE();
     case 68:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(58);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(8);
       END_STATE();
     case 69:
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(58);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(68);
       END_STATE();
     case 70:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(11);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(67);
       END_STATE();
     case 71:
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(9);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(61);
       END_STATE();
     case 72:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(6);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(61);
       END_STATE();
     case 73:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(12);
+      END_STATE();
+    case 74:
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(10);
+      END_STATE();
+    case 75:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(7);
+      END_STATE();
+    case 76:
       if (lookahead == 'd' ||
           lookahead == 'h' ||
           lookahead == 'm' ||
           lookahead == 'w' ||
-          lookahead == 'y') ADVANCE(204);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
-      END_STATE();
-    case 74:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(230);
-      END_STATE();
-    case 75:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(240);
-      END_STATE();
-    case 76:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(228);
-      END_STATE();
-    case 77:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(224);
-      END_STATE();
-    case 78:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(236);
-      END_STATE();
-    case 79:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
-      END_STATE();
-    case 80:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(246);
-      END_STATE();
-    case 81:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(245);
-      END_STATE();
-    case 82:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(248);
-      END_STATE();
-    case 83:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(247);
-      END_STATE();
-    case 84:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
-      END_STATE();
-    case 85:
+          lookahead == 'y') ADVANCE(202);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
       END_STATE();
+    case 77:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(228);
+      END_STATE();
+    case 78:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(238);
+      END_STATE();
+    case 79:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(226);
+      END_STATE();
+    case 80:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(222);
+      END_STATE();
+    case 81:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(234);
+      END_STATE();
+    case 82:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(261);
+      END_STATE();
+    case 83:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(244);
+      END_STATE();
+    case 84:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(243);
+      END_STATE();
+    case 85:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(246);
+      END_STATE();
     case 86:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(245);
       END_STATE();
     case 87:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
       END_STATE();
     case 88:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(79);
       END_STATE();
     case 89:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(82);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
       END_STATE();
     case 90:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
       END_STATE();
     case 91:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(81);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
       END_STATE();
     case 92:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(226);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(85);
       END_STATE();
     case 93:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(92);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(86);
       END_STATE();
     case 94:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(218);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(84);
       END_STATE();
     case 95:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(221);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(224);
       END_STATE();
     case 96:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(233);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(95);
       END_STATE();
     case 97:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(94);
+          lookahead == 'X') ADVANCE(216);
       END_STATE();
     case 98:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(97);
+          lookahead == 'X') ADVANCE(219);
       END_STATE();
     case 99:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(98);
+          lookahead == 'X') ADVANCE(231);
       END_STATE();
     case 100:
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(200);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(97);
       END_STATE();
     case 101:
-      if ((!eof && set_contains(sym__title_start_character_set_2, 774, lookahead))) ADVANCE(185);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(100);
       END_STATE();
     case 102:
-      if ((!eof && set_contains(sym__title_start_character_set_2, 774, lookahead))) ADVANCE(187);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(101);
       END_STATE();
     case 103:
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(275);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(198);
       END_STATE();
     case 104:
-      if (eof) ADVANCE(107);
-      ADVANCE_MAP(
-        '!', 121,
-        '"', 272,
-        '#', 113,
-        '(', 184,
-        '+', 201,
-        ',', 198,
-        '-', 202,
-        '.', 120,
-        '/', 241,
-        ':', 192,
-        '<', 209,
-        '=', 207,
-        '>', 211,
-        '@', 199,
-        'a', 176,
-        'c', 180,
-        'd', 177,
-        'e', 183,
-        'f', 175,
-        'n', 181,
-        'r', 178,
-        's', 174,
-        't', 182,
-        'y', 179,
-        0x2260, 213,
-        0x2264, 214,
-        0x2265, 215,
-      );
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(104);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(185);
+      if ((!eof && set_contains(sym__title_start_character_set_2, 774, lookahead))) ADVANCE(182);
       END_STATE();
     case 105:
-      if (eof) ADVANCE(107);
-      ADVANCE_MAP(
-        '!', 14,
-        '"', 272,
-        '#', 113,
-        '(', 62,
-        ',', 198,
-        '-', 99,
-        '.', 206,
-        '/', 241,
-        '<', 209,
-        '=', 207,
-        '>', 211,
-        '@', 199,
-        'a', 19,
-        'c', 31,
-        'd', 23,
-        'e', 50,
-        'r', 24,
-        's', 16,
-        't', 35,
-        0x2260, 213,
-        0x2264, 214,
-        0x2265, 215,
-      );
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(106);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(98);
+      if ((!eof && set_contains(sym__title_start_character_set_2, 774, lookahead))) ADVANCE(184);
       END_STATE();
     case 106:
-      if (eof) ADVANCE(107);
-      ADVANCE_MAP(
-        '!', 14,
-        '"', 272,
-        '#', 113,
-        '(', 62,
-        ',', 198,
-        '-', 99,
-        '.', 12,
-        '/', 241,
-        '<', 209,
-        '=', 207,
-        '>', 211,
-        '@', 199,
-        'a', 19,
-        'c', 31,
-        'd', 23,
-        'e', 50,
-        'r', 24,
-        's', 16,
-        't', 35,
-        0x2260, 213,
-        0x2264, 214,
-        0x2265, 215,
-      );
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(106);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(98);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(273);
       END_STATE();
     case 107:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(110);
+      ADVANCE_MAP(
+        '!', 118,
+        '"', 270,
+        '(', 181,
+        '+', 199,
+        ',', 196,
+        '-', 200,
+        '.', 117,
+        '/', 239,
+        ':', 189,
+        '<', 207,
+        '=', 205,
+        '>', 209,
+        '@', 197,
+        'a', 173,
+        'c', 177,
+        'd', 174,
+        'e', 180,
+        'f', 172,
+        'n', 178,
+        'r', 175,
+        's', 171,
+        't', 179,
+        'y', 176,
+        0x2260, 211,
+        0x2264, 212,
+        0x2265, 213,
+      );
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(107);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(182);
       END_STATE();
     case 108:
-      ACCEPT_TOKEN(sym_heading_marker);
+      if (eof) ADVANCE(110);
+      ADVANCE_MAP(
+        '!', 17,
+        '"', 270,
+        '(', 65,
+        ',', 196,
+        '-', 102,
+        '.', 204,
+        '/', 239,
+        '<', 207,
+        '=', 205,
+        '>', 209,
+        '@', 197,
+        'a', 22,
+        'c', 34,
+        'd', 26,
+        'e', 53,
+        'r', 27,
+        's', 19,
+        't', 38,
+        0x2260, 211,
+        0x2264, 212,
+        0x2265, 213,
+      );
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(109);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(101);
       END_STATE();
     case 109:
-      ACCEPT_TOKEN(sym_heading_marker);
-      if (lookahead == '#') ADVANCE(108);
+      if (eof) ADVANCE(110);
+      ADVANCE_MAP(
+        '!', 17,
+        '"', 270,
+        '(', 65,
+        ',', 196,
+        '-', 102,
+        '.', 14,
+        '/', 239,
+        '<', 207,
+        '=', 205,
+        '>', 209,
+        '@', 197,
+        'a', 22,
+        'c', 34,
+        'd', 26,
+        'e', 53,
+        'r', 27,
+        's', 19,
+        't', 38,
+        0x2260, 211,
+        0x2264, 212,
+        0x2265, 213,
+      );
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(109);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(101);
       END_STATE();
     case 110:
-      ACCEPT_TOKEN(sym_heading_marker);
-      if (lookahead == '#') ADVANCE(109);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 111:
-      ACCEPT_TOKEN(sym_heading_marker);
-      if (lookahead == '#') ADVANCE(110);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(154);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 112:
-      ACCEPT_TOKEN(sym_heading_marker);
-      if (lookahead == '#') ADVANCE(111);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(159);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 113:
-      ACCEPT_TOKEN(sym_heading_marker);
-      if (lookahead == '#') ADVANCE(112);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(166);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 114:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(157);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(156);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 115:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(162);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 116:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(169);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 117:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(159);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 118:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(168);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 119:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(243);
-      if (lookahead == '@') ADVANCE(185);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 120:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '.') ADVANCE(242);
-      if (lookahead == '@') ADVANCE(101);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 121:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '=') ADVANCE(208);
-      if (lookahead == '@') ADVANCE(101);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 122:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'a') ADVANCE(132);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 123:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'c') ADVANCE(190);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 124:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'c') ADVANCE(128);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 125:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'd') ADVANCE(193);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 126:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'e') ADVANCE(268);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 127:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'e') ADVANCE(270);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 128:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'e') ADVANCE(189);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 129:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'e') ADVANCE(137);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 130:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'e') ADVANCE(148);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 131:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'i') ADVANCE(125);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 132:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'i') ADVANCE(136);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 133:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'i') ADVANCE(123);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 134:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'i') ADVANCE(130);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 135:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'l') ADVANCE(150);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 136:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'm') ADVANCE(147);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 137:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'n') ADVANCE(151);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 138:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'n') ADVANCE(134);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 139:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'o') ADVANCE(143);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 140:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'o') ADVANCE(145);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 141:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'p') ADVANCE(133);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 142:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'p') ADVANCE(140);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 143:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'r') ADVANCE(188);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 144:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'r') ADVANCE(124);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 145:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'r') ADVANCE(153);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 146:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(264);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 147:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(194);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 148:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(195);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 149:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(196);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 150:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 's') ADVANCE(127);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 151:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 't') ADVANCE(191);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 152:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 't') ADVANCE(139);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 153:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 't') ADVANCE(149);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 154:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'u') ADVANCE(144);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 155:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'u') ADVANCE(126);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 156:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(170);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == '@') ADVANCE(182);
       if (lookahead == 'U' ||
           lookahead == 'u') ADVANCE(165);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 116:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ')') ADVANCE(241);
+      if (lookahead == '@') ADVANCE(182);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 117:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '.') ADVANCE(240);
+      if (lookahead == '@') ADVANCE(104);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 118:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '=') ADVANCE(206);
+      if (lookahead == '@') ADVANCE(104);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 119:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'a') ADVANCE(129);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 120:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'c') ADVANCE(187);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 121:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'c') ADVANCE(125);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 122:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'd') ADVANCE(190);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 123:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'e') ADVANCE(266);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 124:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'e') ADVANCE(268);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 125:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'e') ADVANCE(186);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 126:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'e') ADVANCE(134);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 127:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'e') ADVANCE(145);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 128:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'i') ADVANCE(122);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 129:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'i') ADVANCE(133);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 130:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'i') ADVANCE(120);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 131:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'i') ADVANCE(127);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 132:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'l') ADVANCE(147);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 133:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'm') ADVANCE(144);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 134:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'n') ADVANCE(148);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 135:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'n') ADVANCE(131);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 136:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(140);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 137:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(142);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 138:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'p') ADVANCE(130);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 139:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'p') ADVANCE(137);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 140:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'r') ADVANCE(185);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 141:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'r') ADVANCE(121);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 142:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'r') ADVANCE(150);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 143:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 's') ADVANCE(262);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 144:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 's') ADVANCE(191);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 145:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 's') ADVANCE(192);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 146:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 's') ADVANCE(193);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 147:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 's') ADVANCE(124);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 148:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 't') ADVANCE(188);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 149:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 't') ADVANCE(136);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 150:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 't') ADVANCE(146);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 151:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'u') ADVANCE(141);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 152:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'u') ADVANCE(123);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 153:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(167);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(162);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 154:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(169);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 155:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(112);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
+      END_STATE();
+    case 156:
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(154);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(170);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 157:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(172);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(155);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 158:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(115);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(114);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 159:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(157);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(166);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 160:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(158);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(168);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(158);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 161:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(117);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(111);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 162:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(169);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(111);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 163:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(171);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(161);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(162);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 164:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(114);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(161);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 165:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(114);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(156);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 166:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(165);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(156);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 167:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(164);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(115);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 168:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(159);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(113);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 169:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(159);
+      if (lookahead == '@') ADVANCE(182);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(116);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 170:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(118);
+      if (lookahead == '@') ADVANCE(182);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 171:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(116);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(128);
+      if (lookahead == 'o') ADVANCE(151);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 172:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(119);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(132);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 173:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(185);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'c') ADVANCE(149);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 174:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'a') ADVANCE(131);
-      if (lookahead == 'o') ADVANCE(154);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'e') ADVANCE(135);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 175:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'a') ADVANCE(135);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'e') ADVANCE(139);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 176:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'c') ADVANCE(152);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'e') ADVANCE(143);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 177:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'e') ADVANCE(138);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'l') ADVANCE(119);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 178:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'e') ADVANCE(142);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'o') ADVANCE(264);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 179:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'e') ADVANCE(146);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'o') ADVANCE(138);
+      if (lookahead == 'r') ADVANCE(152);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 180:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == '@') ADVANCE(104);
+      if (lookahead == 'v') ADVANCE(126);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 181:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'o') ADVANCE(266);
+      ADVANCE_MAP(
+        '@', 104,
+        'F', 164,
+        'f', 164,
+        'M', 163,
+        'm', 163,
+        'S', 153,
+        's', 153,
+        'T', 160,
+        't', 160,
+        'W', 157,
+        'w', 157,
+      );
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 182:
       ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'o') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(155);
+      if (lookahead == '@') ADVANCE(104);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(170);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(182);
       END_STATE();
     case 183:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (lookahead == 'v') ADVANCE(129);
+      ACCEPT_TOKEN(sym__inline_text);
+      if (lookahead == '@') ADVANCE(184);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(183);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(184);
       END_STATE();
     case 184:
-      ACCEPT_TOKEN(sym__title_start);
-      ADVANCE_MAP(
-        '@', 101,
-        'F', 167,
-        'f', 167,
-        'M', 166,
-        'm', 166,
-        'S', 156,
-        's', 156,
-        'T', 163,
-        't', 163,
-        'W', 160,
-        'w', 160,
-      );
+      ACCEPT_TOKEN(sym__inline_text);
+      if (lookahead == '@') ADVANCE(105);
       if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
+          lookahead == '.') ADVANCE(183);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
+          lookahead != '\r') ADVANCE(184);
       END_STATE();
     case 185:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(101);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(173);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(185);
-      END_STATE();
-    case 186:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(187);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(186);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(187);
-      END_STATE();
-    case 187:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(102);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(186);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(187);
-      END_STATE();
-    case 188:
       ACCEPT_TOKEN(anon_sym_actor);
       END_STATE();
-    case 189:
+    case 186:
       ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
-    case 190:
+    case 187:
       ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
-    case 191:
+    case 188:
       ACCEPT_TOKEN(anon_sym_event);
       END_STATE();
-    case 192:
+    case 189:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 193:
+    case 190:
       ACCEPT_TOKEN(anon_sym_said);
       END_STATE();
-    case 194:
+    case 191:
       ACCEPT_TOKEN(anon_sym_claims);
       END_STATE();
-    case 195:
+    case 192:
       ACCEPT_TOKEN(anon_sym_denies);
       END_STATE();
-    case 196:
+    case 193:
       ACCEPT_TOKEN(anon_sym_reports);
       END_STATE();
-    case 197:
-      ACCEPT_TOKEN(sym_key);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(197);
+    case 194:
+      ACCEPT_TOKEN(sym__entry_weekday);
       END_STATE();
-    case 198:
+    case 195:
+      ACCEPT_TOKEN(sym_key);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(195);
+      END_STATE();
+    case 196:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 199:
+    case 197:
       ACCEPT_TOKEN(anon_sym_AT);
       END_STATE();
-    case 200:
+    case 198:
       ACCEPT_TOKEN(aux_sym_reference_token1);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(200);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(198);
       END_STATE();
-    case 201:
+    case 199:
       ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
+    case 200:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      END_STATE();
+    case 201:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == 'X') ADVANCE(101);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(259);
+      END_STATE();
     case 202:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 203:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == 'X') ADVANCE(98);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(261);
-      END_STATE();
-    case 204:
       ACCEPT_TOKEN(sym_duration);
       END_STATE();
+    case 203:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      END_STATE();
+    case 204:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(240);
+      END_STATE();
     case 205:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      END_STATE();
-    case 206:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(242);
-      END_STATE();
-    case 207:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 208:
+    case 206:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 209:
+    case 207:
       ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(208);
+      END_STATE();
+    case 208:
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
+      END_STATE();
+    case 209:
+      ACCEPT_TOKEN(anon_sym_GT);
       if (lookahead == '=') ADVANCE(210);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
-      END_STATE();
-    case 211:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(212);
-      END_STATE();
-    case 212:
       ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
-    case 213:
+    case 211:
       ACCEPT_TOKEN(anon_sym_u2260);
       END_STATE();
-    case 214:
+    case 212:
       ACCEPT_TOKEN(anon_sym_u2264);
       END_STATE();
-    case 215:
+    case 213:
       ACCEPT_TOKEN(anon_sym_u2265);
+      END_STATE();
+    case 214:
+      ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 215:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%') ADVANCE(214);
+      if (lookahead == '-') ADVANCE(98);
+      if (lookahead == '.') ADVANCE(82);
+      if (lookahead == '?' ||
+          lookahead == '~') ADVANCE(214);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(260);
       END_STATE();
     case 216:
       ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(98);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(214);
       END_STATE();
     case 217:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%') ADVANCE(216);
-      if (lookahead == '-') ADVANCE(95);
-      if (lookahead == '.') ADVANCE(79);
-      if (lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(262);
+      if (lookahead == '-') ADVANCE(369);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(237);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 218:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(95);
+      if (lookahead == '-') ADVANCE(99);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
+          lookahead == '~') ADVANCE(214);
       END_STATE();
     case 219:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(371);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+      if (lookahead == '-') ADVANCE(99);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(239);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead == '~') ADVANCE(214);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(218);
       END_STATE();
     case 220:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(96);
+      if (lookahead == '-') ADVANCE(370);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
+          lookahead == '~') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(221);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 221:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(96);
+      if (lookahead == '-') ADVANCE(370);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(220);
+          lookahead == '~') ADVANCE(237);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 222:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(372);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+      if (lookahead == '.') ADVANCE(81);
+      if (lookahead == 'Z') ADVANCE(238);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(88);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(239);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(223);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead == '~') ADVANCE(214);
       END_STATE();
     case 223:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(372);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(239);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 224:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '.') ADVANCE(78);
-      if (lookahead == 'Z') ADVANCE(240);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(85);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
-      END_STATE();
-    case 225:
-      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '.', 363,
-        'Z', 238,
-        '\t', 51,
-        ' ', 51,
-        '+', 365,
-        '-', 365,
-        '%', 239,
-        '?', 239,
-        '~', 239,
+        '.', 361,
+        'Z', 236,
+        '\t', 54,
+        ' ', 54,
+        '+', 363,
+        '-', 363,
+        '%', 237,
+        '?', 237,
+        '~', 237,
       );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           (lookahead < '+' || '.' < lookahead) &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 224:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(90);
+      if (lookahead == 'Z') ADVANCE(238);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(88);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(214);
+      END_STATE();
+    case 225:
+      ACCEPT_TOKEN(sym_date);
+      ADVANCE_MAP(
+        ':', 365,
+        'Z', 236,
+        '\t', 54,
+        ' ', 54,
+        '+', 363,
+        '-', 363,
+        '%', 237,
+        '?', 237,
+        '~', 237,
+      );
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 226:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(87);
-      if (lookahead == 'Z') ADVANCE(240);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(85);
+      if (lookahead == ':') ADVANCE(89);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
+          lookahead == '~') ADVANCE(214);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
       END_STATE();
     case 227:
       ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 367,
-        'Z', 238,
-        '\t', 51,
-        ' ', 51,
-        '+', 365,
-        '-', 365,
-        '%', 239,
-        '?', 239,
-        '~', 239,
-      );
+      if (lookahead == ':') ADVANCE(364);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(358);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != ',' &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 228:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(86);
+      if (lookahead == ':') ADVANCE(96);
+      if (lookahead == 'Z') ADVANCE(238);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(88);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+          lookahead == '~') ADVANCE(214);
       END_STATE();
     case 229:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(366);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(239);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(360);
+      ADVANCE_MAP(
+        ':', 367,
+        'Z', 236,
+        '\t', 54,
+        ' ', 54,
+        '+', 363,
+        '-', 363,
+        '%', 237,
+        '?', 237,
+        '~', 237,
+      );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
-          lookahead != ',' &&
+          (lookahead < '+' || '-' < lookahead) &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 230:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(93);
-      if (lookahead == 'Z') ADVANCE(240);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(85);
+      if (lookahead == 'T') ADVANCE(87);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
+          lookahead == '~') ADVANCE(214);
       END_STATE();
     case 231:
       ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 369,
-        'Z', 238,
-        '\t', 51,
-        ' ', 51,
-        '+', 365,
-        '-', 365,
-        '%', 239,
-        '?', 239,
-        '~', 239,
-      );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+      if (lookahead == 'T') ADVANCE(87);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(214);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(230);
       END_STATE();
     case 232:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(84);
+      if (lookahead == 'T') ADVANCE(362);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
+          lookahead == '~') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(233);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 233:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(84);
+      if (lookahead == 'T') ADVANCE(362);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(232);
+          lookahead == '~') ADVANCE(237);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 234:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(364);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+      if (lookahead == 'Z') ADVANCE(238);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(88);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(239);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(235);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead == '~') ADVANCE(214);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(234);
       END_STATE();
     case 235:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(364);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(239);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 236:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'Z') ADVANCE(240);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(85);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(236);
-      END_STATE();
-    case 237:
-      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        'Z', 238,
-        '\t', 51,
-        ' ', 51,
-        '+', 365,
-        '-', 365,
-        '%', 239,
-        '?', 239,
-        '~', 239,
+        'Z', 236,
+        '\t', 54,
+        ' ', 54,
+        '+', 363,
+        '-', 363,
+        '%', 237,
+        '?', 237,
+        '~', 237,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(235);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           (lookahead < '+' || '-' < lookahead) &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 238:
+    case 236:
       ACCEPT_TOKEN(sym_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(239);
+          lookahead == '~') ADVANCE(237);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 239:
+    case 237:
       ACCEPT_TOKEN(sym_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 240:
+    case 238:
       ACCEPT_TOKEN(sym_date);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(216);
+          lookahead == '~') ADVANCE(214);
       END_STATE();
-    case 241:
+    case 239:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 242:
+    case 240:
       ACCEPT_TOKEN(sym_open_end);
       END_STATE();
-    case 243:
+    case 241:
       ACCEPT_TOKEN(sym_weekday);
       END_STATE();
-    case 244:
+    case 242:
       ACCEPT_TOKEN(sym_weekday);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 243:
+      ACCEPT_TOKEN(sym_time);
+      END_STATE();
+    case 244:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(92);
+      if (lookahead == 'Z') ADVANCE(243);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(93);
       END_STATE();
     case 245:
       ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(94);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(84);
       END_STATE();
     case 246:
       ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(89);
-      if (lookahead == 'Z') ADVANCE(245);
+      if (lookahead == 'Z') ADVANCE(243);
       if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(90);
+          lookahead == '-') ADVANCE(93);
       END_STATE();
     case 247:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(91);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(81);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(291);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(317);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == 'Z') ADVANCE(245);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(90);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(291);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 249:
       ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(293);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(319);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(310);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 250:
       ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(343);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 251:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(300);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 252:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(338);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 253:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 254:
+      ACCEPT_TOKEN(sym_number);
+      END_STATE();
+    case 255:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(254);
+      if (lookahead == '.') ADVANCE(82);
+      if (lookahead == ':') ADVANCE(91);
+      if (lookahead == 'X') ADVANCE(97);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(257);
+      END_STATE();
+    case 256:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(254);
+      if (lookahead == '.') ADVANCE(82);
+      if (lookahead == ':') ADVANCE(91);
+      if (lookahead == 'X') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
+      END_STATE();
+    case 257:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(254);
+      if (lookahead == '.') ADVANCE(82);
+      if (lookahead == 'X') ADVANCE(216);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(215);
+      END_STATE();
+    case 258:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(254);
+      if (lookahead == '.') ADVANCE(82);
+      if (lookahead == 'X') ADVANCE(97);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(257);
+      END_STATE();
+    case 259:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(254);
+      if (lookahead == '.') ADVANCE(82);
+      if (lookahead == 'X') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(258);
+      END_STATE();
+    case 260:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(254);
+      if (lookahead == '.') ADVANCE(82);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(260);
+      END_STATE();
+    case 261:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(254);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(261);
+      END_STATE();
+    case 262:
+      ACCEPT_TOKEN(anon_sym_yes);
+      END_STATE();
+    case 263:
+      ACCEPT_TOKEN(anon_sym_yes);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(309);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 264:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 265:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 266:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 267:
+      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 268:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 269:
+      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 270:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 271:
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+      END_STATE();
+    case 272:
+      ACCEPT_TOKEN(sym__string_content);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r' &&
+          lookahead != '"' &&
+          lookahead != '\\') ADVANCE(272);
+      END_STATE();
+    case 273:
+      ACCEPT_TOKEN(sym_escape_sequence);
+      END_STATE();
+    case 274:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(242);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(293);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 251:
-      ACCEPT_TOKEN(sym_relative_date);
+    case 275:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(242);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'N' ||
           lookahead == 'n') ADVANCE(312);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 252:
-      ACCEPT_TOKEN(sym_relative_date);
+    case 276:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(242);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'R' ||
           lookahead == 'r') ADVANCE(345);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 253:
-      ACCEPT_TOKEN(sym_relative_date);
+    case 277:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(242);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(302);
+          lookahead == 's') ADVANCE(301);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 254:
-      ACCEPT_TOKEN(sym_relative_date);
+    case 278:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(242);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'U' ||
           lookahead == 'u') ADVANCE(340);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 255:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 256:
-      ACCEPT_TOKEN(sym_number);
-      END_STATE();
-    case 257:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(256);
-      if (lookahead == '.') ADVANCE(79);
-      if (lookahead == ':') ADVANCE(88);
-      if (lookahead == 'X') ADVANCE(94);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(259);
-      END_STATE();
-    case 258:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(256);
-      if (lookahead == '.') ADVANCE(79);
-      if (lookahead == ':') ADVANCE(88);
-      if (lookahead == 'X') ADVANCE(97);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(257);
-      END_STATE();
-    case 259:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(256);
-      if (lookahead == '.') ADVANCE(79);
-      if (lookahead == 'X') ADVANCE(218);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(217);
-      END_STATE();
-    case 260:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(256);
-      if (lookahead == '.') ADVANCE(79);
-      if (lookahead == 'X') ADVANCE(94);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(259);
-      END_STATE();
-    case 261:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(256);
-      if (lookahead == '.') ADVANCE(79);
-      if (lookahead == 'X') ADVANCE(97);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(260);
-      END_STATE();
-    case 262:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(256);
-      if (lookahead == '.') ADVANCE(79);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(262);
-      END_STATE();
-    case 263:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(256);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
-      END_STATE();
-    case 264:
-      ACCEPT_TOKEN(anon_sym_yes);
-      END_STATE();
-    case 265:
-      ACCEPT_TOKEN(anon_sym_yes);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(311);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 266:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 267:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 268:
-      ACCEPT_TOKEN(anon_sym_true);
-      END_STATE();
-    case 269:
-      ACCEPT_TOKEN(anon_sym_true);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 270:
-      ACCEPT_TOKEN(anon_sym_false);
-      END_STATE();
-    case 271:
-      ACCEPT_TOKEN(anon_sym_false);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 272:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
-      END_STATE();
-    case 273:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
-      END_STATE();
-    case 274:
-      ACCEPT_TOKEN(sym__string_content);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r' &&
-          lookahead != '"' &&
-          lookahead != '\\') ADVANCE(274);
-      END_STATE();
-    case 275:
-      ACCEPT_TOKEN(sym_escape_sequence);
-      END_STATE();
-    case 276:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(244);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(295);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(244);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(314);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 278:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(244);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(347);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 279:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(244);
+      if (lookahead == ')') ADVANCE(242);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(303);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 280:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(244);
+      if (lookahead == 'E') ADVANCE(344);
+      if (lookahead == 'e') ADVANCE(281);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(342);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 281:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(244);
+      if (lookahead == 'S') ADVANCE(350);
+      if (lookahead == 's') ADVANCE(263);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 282:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'E') ADVANCE(346);
-      if (lookahead == 'e') ADVANCE(283);
+      if (lookahead == 'a') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(320);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 283:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'S') ADVANCE(352);
-      if (lookahead == 's') ADVANCE(265);
+      if (lookahead == 'e') ADVANCE(267);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 284:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'a') ADVANCE(287);
+      if (lookahead == 'e') ADVANCE(269);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(322);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 285:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(269);
+      if (lookahead == 'l') ADVANCE(288);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 286:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(271);
+      if (lookahead == 'o') ADVANCE(265);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(354);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 287:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'l') ADVANCE(290);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'o') ADVANCE(267);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(356);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 289:
-      ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
-        'r', 291,
-        '\t', 51,
-        ' ', 51,
-        'H', 325,
-        'h', 325,
-        'O', 301,
-        'o', 301,
-        'U', 307,
-        'u', 307,
+        'r', 289,
+        '\t', 54,
+        ' ', 54,
+        'H', 323,
+        'h', 323,
+        'O', 299,
+        'o', 299,
+        'U', 305,
+        'u', 305,
       );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 's') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'u') ADVANCE(283);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 290:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 's') ADVANCE(286);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(346);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(325);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@' &&
+          lookahead != 'A') ADVANCE(373);
       END_STATE();
     case 291:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'u') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(355);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@' &&
+          lookahead != 'A') ADVANCE(373);
       END_STATE();
     case 292:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(348);
+          lookahead == 'a') ADVANCE(347);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(327);
+          lookahead == 'u') ADVANCE(326);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A') ADVANCE(375);
+          lookahead != 'A') ADVANCE(373);
       END_STATE();
     case 293:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(357);
+          lookahead == 'a') ADVANCE(356);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A') ADVANCE(375);
+          lookahead != 'A') ADVANCE(373);
       END_STATE();
     case 294:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(349);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(328);
+          lookahead == 'a') ADVANCE(335);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A') ADVANCE(375);
+          lookahead != 'A') ADVANCE(373);
       END_STATE();
     case 295:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(358);
+          lookahead == 'a') ADVANCE(342);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A') ADVANCE(375);
+          lookahead != 'A') ADVANCE(373);
       END_STATE();
     case 296:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(337);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(249);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(324);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 297:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(344);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(249);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 298:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(251);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(326);
+          lookahead == 'd') ADVANCE(275);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 299:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(251);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(277);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
-        '\t', 51,
-        ' ', 51,
-        'D', 293,
-        'd', 293,
-        'M', 332,
-        'm', 332,
-        'N', 324,
-        'n', 324,
+        '\t', 54,
+        ' ', 54,
+        'D', 291,
+        'd', 291,
+        'M', 330,
+        'm', 330,
+        'N', 322,
+        'n', 322,
       );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 302:
+    case 300:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(291);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 301:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(293);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 302:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(354);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 303:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(295);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(344);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 304:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(356);
+          lookahead == 'e') ADVANCE(297);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 305:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(346);
+          lookahead == 'e') ADVANCE(251);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 306:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(299);
+          lookahead == 'e') ADVANCE(277);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 307:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(253);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(279);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(298);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(300);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(340);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(345);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(296);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 308:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(298);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 309:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(338);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(343);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(294);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(345);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 313:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '\t', 54,
+        ' ', 54,
+        'F', 336,
+        'f', 336,
+        'M', 332,
+        'm', 332,
+        'S', 292,
+        's', 292,
+        'T', 316,
+        't', 316,
+        'W', 308,
+        'w', 308,
+      );
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 314:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(347);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(319);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 315:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
-        '\t', 51,
-        ' ', 51,
-        'F', 338,
-        'f', 338,
-        'M', 334,
-        'm', 334,
-        'S', 294,
-        's', 294,
-        'T', 318,
-        't', 318,
-        'W', 310,
-        'w', 310,
+        '\t', 54,
+        ' ', 54,
+        'H', 323,
+        'h', 323,
+        'O', 299,
+        'o', 299,
+        'U', 305,
+        'u', 305,
       );
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 316:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(321);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(352);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(306);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 317:
       ACCEPT_TOKEN(sym_text);
-      ADVANCE_MAP(
-        '\t', 51,
-        ' ', 51,
-        'H', 325,
-        'h', 325,
-        'O', 301,
-        'o', 301,
-        'U', 307,
-        'u', 307,
-      );
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(253);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 318:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(354);
+          lookahead == 'h') ADVANCE(351);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(308);
+          lookahead == 'u') ADVANCE(305);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 319:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(255);
+          lookahead == 'h') ADVANCE(348);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 320:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(353);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(307);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(248);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 321:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(350);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(274);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 322:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(250);
+          lookahead == 'i') ADVANCE(314);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 323:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(276);
+          lookahead == 'i') ADVANCE(341);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(250);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 324:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(316);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'K' ||
+          lookahead == 'k') ADVANCE(253);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 325:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(343);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(252);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(248);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 326:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(255);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(274);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 327:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(250);
+          lookahead == 'n') ADVANCE(247);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 328:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(276);
+          lookahead == 'n') ADVANCE(374);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 329:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(249);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(353);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 330:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(376);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(339);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 331:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(355);
+          lookahead == 'o') ADVANCE(325);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 332:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(341);
+          lookahead == 'o') ADVANCE(326);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 333:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'O' ||
           lookahead == 'o') ADVANCE(327);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 334:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(328);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(320);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 335:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(329);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(253);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 336:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(322);
+          lookahead == 'r') ADVANCE(321);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 337:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(255);
+          lookahead == 'r') ADVANCE(329);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 338:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(323);
+          lookahead == 'r') ADVANCE(300);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 339:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(331);
+          lookahead == 'r') ADVANCE(337);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 340:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(302);
+          lookahead == 'r') ADVANCE(301);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 341:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(339);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(375);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 342:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(303);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(349);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 343:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(377);
+          lookahead == 's') ADVANCE(300);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 344:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(351);
+          lookahead == 's') ADVANCE(350);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 345:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(302);
+          lookahead == 's') ADVANCE(301);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 346:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(352);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(252);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 347:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(303);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(278);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 348:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(254);
+          lookahead == 't') ADVANCE(253);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 349:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(280);
+          lookahead == 't') ADVANCE(375);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 350:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(255);
+          lookahead == 't') ADVANCE(309);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 351:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(377);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(250);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 352:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(311);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(276);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 353:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(252);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(253);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 354:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(278);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(349);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 355:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(255);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(253);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 356:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(351);
+          lookahead == ' ') ADVANCE(54);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(279);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 357:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(255);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(281);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(238);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(229);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 362:
+    case 358:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(225);
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(236);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
-    case 363:
+    case 359:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(237);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(361);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(360);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(362);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(227);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(223);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(235);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(357);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(358);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(360);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(225);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(366);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(217);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 369:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(368);
+          lookahead == ' ') ADVANCE(54);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(220);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 370:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(219);
+          lookahead == 'X') ADVANCE(232);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 371:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(222);
+          lookahead == 'X') ADVANCE(368);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 372:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(54);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(234);
+          lookahead == 'X') ADVANCE(371);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 373:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(370);
+          lookahead == ' ') ADVANCE(54);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 374:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(373);
+          lookahead == ' ') ADVANCE(55);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 375:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(51);
+          lookahead == ' ') ADVANCE(56);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+          lookahead != '@') ADVANCE(373);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(52);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '-') ADVANCE(376);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(376);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(53);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(375);
-      END_STATE();
-    case 378:
       ACCEPT_TOKEN(sym_identifier);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(378);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(377);
       END_STATE();
     default:
       return false;
@@ -4891,13 +5080,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
-  [1] = {.lex_state = 105, .external_lex_state = 2},
-  [2] = {.lex_state = 105, .external_lex_state = 2},
+  [1] = {.lex_state = 108, .external_lex_state = 2},
+  [2] = {.lex_state = 108, .external_lex_state = 2},
   [3] = {.lex_state = 1, .external_lex_state = 3},
-  [4] = {.lex_state = 105, .external_lex_state = 2},
+  [4] = {.lex_state = 108, .external_lex_state = 2},
   [5] = {.lex_state = 1, .external_lex_state = 3},
-  [6] = {.lex_state = 105, .external_lex_state = 2},
-  [7] = {.lex_state = 105, .external_lex_state = 2},
+  [6] = {.lex_state = 108, .external_lex_state = 2},
+  [7] = {.lex_state = 108, .external_lex_state = 2},
   [8] = {.lex_state = 1, .external_lex_state = 3},
   [9] = {.lex_state = 1, .external_lex_state = 3},
   [10] = {.lex_state = 1, .external_lex_state = 3},
@@ -4919,155 +5108,202 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [26] = {.lex_state = 1, .external_lex_state = 3},
   [27] = {.lex_state = 1, .external_lex_state = 3},
   [28] = {.lex_state = 1, .external_lex_state = 3},
-  [29] = {.lex_state = 1, .external_lex_state = 3},
-  [30] = {.lex_state = 105, .external_lex_state = 5},
-  [31] = {.lex_state = 105, .external_lex_state = 5},
-  [32] = {.lex_state = 105, .external_lex_state = 5},
-  [33] = {.lex_state = 105, .external_lex_state = 5},
-  [34] = {.lex_state = 105, .external_lex_state = 5},
-  [35] = {.lex_state = 105, .external_lex_state = 5},
-  [36] = {.lex_state = 105, .external_lex_state = 5},
-  [37] = {.lex_state = 105, .external_lex_state = 5},
-  [38] = {.lex_state = 105, .external_lex_state = 5},
-  [39] = {.lex_state = 105, .external_lex_state = 5},
-  [40] = {.lex_state = 105, .external_lex_state = 5},
-  [41] = {.lex_state = 105, .external_lex_state = 5},
-  [42] = {.lex_state = 105, .external_lex_state = 5},
-  [43] = {.lex_state = 105, .external_lex_state = 5},
-  [44] = {.lex_state = 105, .external_lex_state = 5},
-  [45] = {.lex_state = 105, .external_lex_state = 5},
-  [46] = {.lex_state = 105, .external_lex_state = 5},
-  [47] = {.lex_state = 105, .external_lex_state = 5},
-  [48] = {.lex_state = 105, .external_lex_state = 5},
-  [49] = {.lex_state = 105, .external_lex_state = 5},
-  [50] = {.lex_state = 105, .external_lex_state = 5},
-  [51] = {.lex_state = 105, .external_lex_state = 5},
-  [52] = {.lex_state = 105, .external_lex_state = 5},
-  [53] = {.lex_state = 105, .external_lex_state = 5},
-  [54] = {.lex_state = 105, .external_lex_state = 5},
-  [55] = {.lex_state = 105, .external_lex_state = 5},
-  [56] = {.lex_state = 105, .external_lex_state = 5},
-  [57] = {.lex_state = 105, .external_lex_state = 5},
-  [58] = {.lex_state = 105, .external_lex_state = 5},
-  [59] = {.lex_state = 105, .external_lex_state = 5},
-  [60] = {.lex_state = 105, .external_lex_state = 5},
-  [61] = {.lex_state = 105, .external_lex_state = 5},
-  [62] = {.lex_state = 105, .external_lex_state = 5},
-  [63] = {.lex_state = 105, .external_lex_state = 5},
-  [64] = {.lex_state = 105, .external_lex_state = 5},
-  [65] = {.lex_state = 105, .external_lex_state = 5},
-  [66] = {.lex_state = 105, .external_lex_state = 5},
-  [67] = {.lex_state = 1, .external_lex_state = 4},
-  [68] = {.lex_state = 105, .external_lex_state = 5},
-  [69] = {.lex_state = 105, .external_lex_state = 5},
-  [70] = {.lex_state = 105, .external_lex_state = 5},
-  [71] = {.lex_state = 105, .external_lex_state = 5},
-  [72] = {.lex_state = 105, .external_lex_state = 5},
-  [73] = {.lex_state = 105, .external_lex_state = 2},
-  [74] = {.lex_state = 105, .external_lex_state = 2},
-  [75] = {.lex_state = 105, .external_lex_state = 2},
-  [76] = {.lex_state = 105, .external_lex_state = 2},
-  [77] = {.lex_state = 105, .external_lex_state = 3},
-  [78] = {.lex_state = 105, .external_lex_state = 2},
-  [79] = {.lex_state = 105, .external_lex_state = 3},
-  [80] = {.lex_state = 13, .external_lex_state = 3},
-  [81] = {.lex_state = 15, .external_lex_state = 3},
-  [82] = {.lex_state = 13, .external_lex_state = 3},
-  [83] = {.lex_state = 15, .external_lex_state = 3},
-  [84] = {.lex_state = 105, .external_lex_state = 4},
-  [85] = {.lex_state = 105, .external_lex_state = 4},
-  [86] = {.lex_state = 15, .external_lex_state = 3},
-  [87] = {.lex_state = 13, .external_lex_state = 3},
-  [88] = {.lex_state = 105, .external_lex_state = 4},
-  [89] = {.lex_state = 105, .external_lex_state = 4},
-  [90] = {.lex_state = 15, .external_lex_state = 3},
-  [91] = {.lex_state = 15, .external_lex_state = 3},
-  [92] = {.lex_state = 4, .external_lex_state = 3},
-  [93] = {.lex_state = 105, .external_lex_state = 4},
-  [94] = {.lex_state = 105, .external_lex_state = 4},
-  [95] = {.lex_state = 15, .external_lex_state = 3},
-  [96] = {.lex_state = 13, .external_lex_state = 3},
-  [97] = {.lex_state = 4, .external_lex_state = 3},
-  [98] = {.lex_state = 105, .external_lex_state = 4},
-  [99] = {.lex_state = 105, .external_lex_state = 4},
-  [100] = {.lex_state = 105, .external_lex_state = 3},
-  [101] = {.lex_state = 3, .external_lex_state = 4},
-  [102] = {.lex_state = 3, .external_lex_state = 4},
-  [103] = {.lex_state = 105, .external_lex_state = 4},
-  [104] = {.lex_state = 3, .external_lex_state = 4},
-  [105] = {.lex_state = 3, .external_lex_state = 4},
-  [106] = {.lex_state = 105, .external_lex_state = 3},
-  [107] = {.lex_state = 3, .external_lex_state = 4},
-  [108] = {.lex_state = 105, .external_lex_state = 4},
-  [109] = {.lex_state = 0, .external_lex_state = 4},
-  [110] = {.lex_state = 105, .external_lex_state = 3},
-  [111] = {.lex_state = 105, .external_lex_state = 3},
-  [112] = {.lex_state = 0, .external_lex_state = 4},
-  [113] = {.lex_state = 105, .external_lex_state = 3},
-  [114] = {.lex_state = 105, .external_lex_state = 3},
-  [115] = {.lex_state = 105, .external_lex_state = 3},
-  [116] = {.lex_state = 15, .external_lex_state = 3},
-  [117] = {.lex_state = 105, .external_lex_state = 4},
-  [118] = {.lex_state = 105, .external_lex_state = 3},
-  [119] = {.lex_state = 105, .external_lex_state = 3},
-  [120] = {.lex_state = 105, .external_lex_state = 4},
-  [121] = {.lex_state = 105, .external_lex_state = 4},
-  [122] = {.lex_state = 105, .external_lex_state = 3},
-  [123] = {.lex_state = 105, .external_lex_state = 4},
-  [124] = {.lex_state = 105, .external_lex_state = 3},
-  [125] = {.lex_state = 105, .external_lex_state = 4},
-  [126] = {.lex_state = 105, .external_lex_state = 3},
-  [127] = {.lex_state = 105, .external_lex_state = 3},
-  [128] = {.lex_state = 105, .external_lex_state = 3},
-  [129] = {.lex_state = 105, .external_lex_state = 3},
-  [130] = {.lex_state = 105, .external_lex_state = 3},
-  [131] = {.lex_state = 105, .external_lex_state = 3},
-  [132] = {.lex_state = 105, .external_lex_state = 3},
-  [133] = {.lex_state = 105, .external_lex_state = 3},
-  [134] = {.lex_state = 105, .external_lex_state = 4},
-  [135] = {.lex_state = 105, .external_lex_state = 3},
-  [136] = {.lex_state = 0, .external_lex_state = 3},
-  [137] = {.lex_state = 0, .external_lex_state = 3},
-  [138] = {.lex_state = 4, .external_lex_state = 4},
-  [139] = {.lex_state = 105, .external_lex_state = 4},
-  [140] = {.lex_state = 0, .external_lex_state = 3},
-  [141] = {.lex_state = 0, .external_lex_state = 4},
-  [142] = {.lex_state = 0, .external_lex_state = 3},
-  [143] = {.lex_state = 0, .external_lex_state = 3},
-  [144] = {.lex_state = 0, .external_lex_state = 3},
-  [145] = {.lex_state = 0, .external_lex_state = 4},
-  [146] = {.lex_state = 0, .external_lex_state = 3},
-  [147] = {.lex_state = 4, .external_lex_state = 4},
-  [148] = {.lex_state = 4, .external_lex_state = 4},
-  [149] = {.lex_state = 0, .external_lex_state = 3},
-  [150] = {.lex_state = 54, .external_lex_state = 4},
-  [151] = {.lex_state = 0, .external_lex_state = 3},
-  [152] = {.lex_state = 0, .external_lex_state = 3},
-  [153] = {.lex_state = 100, .external_lex_state = 4},
-  [154] = {.lex_state = 100, .external_lex_state = 4},
-  [155] = {.lex_state = 54, .external_lex_state = 4},
-  [156] = {.lex_state = 4, .external_lex_state = 4},
-  [157] = {.lex_state = 0, .external_lex_state = 3},
-  [158] = {.lex_state = 100, .external_lex_state = 4},
-  [159] = {.lex_state = 105, .external_lex_state = 4},
-  [160] = {.lex_state = 0, .external_lex_state = 3},
-  [161] = {.lex_state = 0, .external_lex_state = 3},
-  [162] = {.lex_state = 100, .external_lex_state = 4},
-  [163] = {.lex_state = 0, .external_lex_state = 3},
-  [164] = {.lex_state = 54, .external_lex_state = 4},
-  [165] = {.lex_state = 0, .external_lex_state = 3},
-  [166] = {.lex_state = 100, .external_lex_state = 4},
-  [167] = {.lex_state = 105, .external_lex_state = 4},
-  [168] = {.lex_state = 100, .external_lex_state = 4},
-  [169] = {.lex_state = 100, .external_lex_state = 4},
-  [170] = {.lex_state = 105, .external_lex_state = 4},
-  [171] = {.lex_state = 4, .external_lex_state = 4},
+  [29] = {.lex_state = 108, .external_lex_state = 5},
+  [30] = {.lex_state = 108, .external_lex_state = 5},
+  [31] = {.lex_state = 108, .external_lex_state = 5},
+  [32] = {.lex_state = 108, .external_lex_state = 5},
+  [33] = {.lex_state = 108, .external_lex_state = 5},
+  [34] = {.lex_state = 108, .external_lex_state = 5},
+  [35] = {.lex_state = 108, .external_lex_state = 5},
+  [36] = {.lex_state = 108, .external_lex_state = 5},
+  [37] = {.lex_state = 108, .external_lex_state = 5},
+  [38] = {.lex_state = 108, .external_lex_state = 5},
+  [39] = {.lex_state = 108, .external_lex_state = 5},
+  [40] = {.lex_state = 108, .external_lex_state = 5},
+  [41] = {.lex_state = 108, .external_lex_state = 5},
+  [42] = {.lex_state = 108, .external_lex_state = 5},
+  [43] = {.lex_state = 108, .external_lex_state = 5},
+  [44] = {.lex_state = 108, .external_lex_state = 5},
+  [45] = {.lex_state = 108, .external_lex_state = 5},
+  [46] = {.lex_state = 108, .external_lex_state = 5},
+  [47] = {.lex_state = 108, .external_lex_state = 5},
+  [48] = {.lex_state = 108, .external_lex_state = 5},
+  [49] = {.lex_state = 108, .external_lex_state = 5},
+  [50] = {.lex_state = 108, .external_lex_state = 5},
+  [51] = {.lex_state = 108, .external_lex_state = 5},
+  [52] = {.lex_state = 108, .external_lex_state = 5},
+  [53] = {.lex_state = 108, .external_lex_state = 5},
+  [54] = {.lex_state = 108, .external_lex_state = 5},
+  [55] = {.lex_state = 108, .external_lex_state = 5},
+  [56] = {.lex_state = 108, .external_lex_state = 5},
+  [57] = {.lex_state = 108, .external_lex_state = 5},
+  [58] = {.lex_state = 108, .external_lex_state = 5},
+  [59] = {.lex_state = 108, .external_lex_state = 5},
+  [60] = {.lex_state = 108, .external_lex_state = 5},
+  [61] = {.lex_state = 108, .external_lex_state = 5},
+  [62] = {.lex_state = 108, .external_lex_state = 5},
+  [63] = {.lex_state = 108, .external_lex_state = 5},
+  [64] = {.lex_state = 108, .external_lex_state = 5},
+  [65] = {.lex_state = 108, .external_lex_state = 5},
+  [66] = {.lex_state = 108, .external_lex_state = 5},
+  [67] = {.lex_state = 108, .external_lex_state = 5},
+  [68] = {.lex_state = 108, .external_lex_state = 5},
+  [69] = {.lex_state = 108, .external_lex_state = 5},
+  [70] = {.lex_state = 108, .external_lex_state = 5},
+  [71] = {.lex_state = 108, .external_lex_state = 5},
+  [72] = {.lex_state = 108, .external_lex_state = 5},
+  [73] = {.lex_state = 108, .external_lex_state = 5},
+  [74] = {.lex_state = 108, .external_lex_state = 5},
+  [75] = {.lex_state = 108, .external_lex_state = 5},
+  [76] = {.lex_state = 108, .external_lex_state = 5},
+  [77] = {.lex_state = 108, .external_lex_state = 5},
+  [78] = {.lex_state = 108, .external_lex_state = 5},
+  [79] = {.lex_state = 108, .external_lex_state = 5},
+  [80] = {.lex_state = 108, .external_lex_state = 5},
+  [81] = {.lex_state = 108, .external_lex_state = 5},
+  [82] = {.lex_state = 108, .external_lex_state = 5},
+  [83] = {.lex_state = 108, .external_lex_state = 5},
+  [84] = {.lex_state = 108, .external_lex_state = 5},
+  [85] = {.lex_state = 108, .external_lex_state = 5},
+  [86] = {.lex_state = 108, .external_lex_state = 5},
+  [87] = {.lex_state = 108, .external_lex_state = 5},
+  [88] = {.lex_state = 108, .external_lex_state = 5},
+  [89] = {.lex_state = 108, .external_lex_state = 5},
+  [90] = {.lex_state = 108, .external_lex_state = 5},
+  [91] = {.lex_state = 108, .external_lex_state = 5},
+  [92] = {.lex_state = 108, .external_lex_state = 5},
+  [93] = {.lex_state = 108, .external_lex_state = 5},
+  [94] = {.lex_state = 108, .external_lex_state = 5},
+  [95] = {.lex_state = 108, .external_lex_state = 5},
+  [96] = {.lex_state = 108, .external_lex_state = 5},
+  [97] = {.lex_state = 108, .external_lex_state = 5},
+  [98] = {.lex_state = 108, .external_lex_state = 5},
+  [99] = {.lex_state = 108, .external_lex_state = 5},
+  [100] = {.lex_state = 108, .external_lex_state = 5},
+  [101] = {.lex_state = 108, .external_lex_state = 5},
+  [102] = {.lex_state = 108, .external_lex_state = 5},
+  [103] = {.lex_state = 108, .external_lex_state = 5},
+  [104] = {.lex_state = 1, .external_lex_state = 4},
+  [105] = {.lex_state = 108, .external_lex_state = 5},
+  [106] = {.lex_state = 108, .external_lex_state = 5},
+  [107] = {.lex_state = 108, .external_lex_state = 5},
+  [108] = {.lex_state = 108, .external_lex_state = 5},
+  [109] = {.lex_state = 108, .external_lex_state = 5},
+  [110] = {.lex_state = 108, .external_lex_state = 5},
+  [111] = {.lex_state = 108, .external_lex_state = 2},
+  [112] = {.lex_state = 108, .external_lex_state = 2},
+  [113] = {.lex_state = 108, .external_lex_state = 2},
+  [114] = {.lex_state = 108, .external_lex_state = 2},
+  [115] = {.lex_state = 108, .external_lex_state = 2},
+  [116] = {.lex_state = 108, .external_lex_state = 3},
+  [117] = {.lex_state = 108, .external_lex_state = 3},
+  [118] = {.lex_state = 15, .external_lex_state = 6},
+  [119] = {.lex_state = 15, .external_lex_state = 6},
+  [120] = {.lex_state = 18, .external_lex_state = 6},
+  [121] = {.lex_state = 16, .external_lex_state = 6},
+  [122] = {.lex_state = 16, .external_lex_state = 6},
+  [123] = {.lex_state = 18, .external_lex_state = 6},
+  [124] = {.lex_state = 6, .external_lex_state = 3},
+  [125] = {.lex_state = 16, .external_lex_state = 6},
+  [126] = {.lex_state = 16, .external_lex_state = 6},
+  [127] = {.lex_state = 16, .external_lex_state = 6},
+  [128] = {.lex_state = 18, .external_lex_state = 6},
+  [129] = {.lex_state = 18, .external_lex_state = 6},
+  [130] = {.lex_state = 18, .external_lex_state = 6},
+  [131] = {.lex_state = 18, .external_lex_state = 6},
+  [132] = {.lex_state = 16, .external_lex_state = 6},
+  [133] = {.lex_state = 0, .external_lex_state = 7},
+  [134] = {.lex_state = 0, .external_lex_state = 7},
+  [135] = {.lex_state = 6, .external_lex_state = 3},
+  [136] = {.lex_state = 0, .external_lex_state = 7},
+  [137] = {.lex_state = 108, .external_lex_state = 4},
+  [138] = {.lex_state = 108, .external_lex_state = 4},
+  [139] = {.lex_state = 108, .external_lex_state = 4},
+  [140] = {.lex_state = 4, .external_lex_state = 3},
+  [141] = {.lex_state = 4, .external_lex_state = 3},
+  [142] = {.lex_state = 108, .external_lex_state = 3},
+  [143] = {.lex_state = 4, .external_lex_state = 3},
+  [144] = {.lex_state = 3, .external_lex_state = 4},
+  [145] = {.lex_state = 0, .external_lex_state = 3},
+  [146] = {.lex_state = 3, .external_lex_state = 4},
+  [147] = {.lex_state = 18, .external_lex_state = 6},
+  [148] = {.lex_state = 6, .external_lex_state = 3},
+  [149] = {.lex_state = 6, .external_lex_state = 3},
+  [150] = {.lex_state = 3, .external_lex_state = 4},
+  [151] = {.lex_state = 4, .external_lex_state = 3},
+  [152] = {.lex_state = 6, .external_lex_state = 3},
+  [153] = {.lex_state = 0, .external_lex_state = 3},
+  [154] = {.lex_state = 4, .external_lex_state = 3},
+  [155] = {.lex_state = 3, .external_lex_state = 4},
+  [156] = {.lex_state = 3, .external_lex_state = 4},
+  [157] = {.lex_state = 108, .external_lex_state = 3},
+  [158] = {.lex_state = 108, .external_lex_state = 3},
+  [159] = {.lex_state = 108, .external_lex_state = 3},
+  [160] = {.lex_state = 108, .external_lex_state = 3},
+  [161] = {.lex_state = 108, .external_lex_state = 3},
+  [162] = {.lex_state = 108, .external_lex_state = 3},
+  [163] = {.lex_state = 108, .external_lex_state = 3},
+  [164] = {.lex_state = 108, .external_lex_state = 3},
+  [165] = {.lex_state = 108, .external_lex_state = 3},
+  [166] = {.lex_state = 108, .external_lex_state = 3},
+  [167] = {.lex_state = 108, .external_lex_state = 3},
+  [168] = {.lex_state = 108, .external_lex_state = 3},
+  [169] = {.lex_state = 0, .external_lex_state = 3},
+  [170] = {.lex_state = 108, .external_lex_state = 3},
+  [171] = {.lex_state = 108, .external_lex_state = 3},
+  [172] = {.lex_state = 108, .external_lex_state = 3},
+  [173] = {.lex_state = 108, .external_lex_state = 3},
+  [174] = {.lex_state = 108, .external_lex_state = 3},
+  [175] = {.lex_state = 108, .external_lex_state = 3},
+  [176] = {.lex_state = 108, .external_lex_state = 3},
+  [177] = {.lex_state = 108, .external_lex_state = 4},
+  [178] = {.lex_state = 108, .external_lex_state = 3},
+  [179] = {.lex_state = 108, .external_lex_state = 4},
+  [180] = {.lex_state = 57, .external_lex_state = 3},
+  [181] = {.lex_state = 108, .external_lex_state = 3},
+  [182] = {.lex_state = 108, .external_lex_state = 4},
+  [183] = {.lex_state = 108, .external_lex_state = 3},
+  [184] = {.lex_state = 103, .external_lex_state = 4},
+  [185] = {.lex_state = 0, .external_lex_state = 3},
+  [186] = {.lex_state = 0, .external_lex_state = 3},
+  [187] = {.lex_state = 0, .external_lex_state = 3},
+  [188] = {.lex_state = 0, .external_lex_state = 3},
+  [189] = {.lex_state = 0, .external_lex_state = 3},
+  [190] = {.lex_state = 0, .external_lex_state = 3},
+  [191] = {.lex_state = 103, .external_lex_state = 4},
+  [192] = {.lex_state = 0, .external_lex_state = 3},
+  [193] = {.lex_state = 57, .external_lex_state = 4},
+  [194] = {.lex_state = 0, .external_lex_state = 3},
+  [195] = {.lex_state = 0, .external_lex_state = 3},
+  [196] = {.lex_state = 0, .external_lex_state = 3},
+  [197] = {.lex_state = 0, .external_lex_state = 3},
+  [198] = {.lex_state = 0, .external_lex_state = 3},
+  [199] = {.lex_state = 0, .external_lex_state = 3},
+  [200] = {.lex_state = 108, .external_lex_state = 4},
+  [201] = {.lex_state = 108, .external_lex_state = 4},
+  [202] = {.lex_state = 0, .external_lex_state = 3},
+  [203] = {.lex_state = 0, .external_lex_state = 3},
+  [204] = {.lex_state = 103, .external_lex_state = 4},
+  [205] = {.lex_state = 0, .external_lex_state = 3},
+  [206] = {.lex_state = 108, .external_lex_state = 4},
+  [207] = {.lex_state = 0, .external_lex_state = 3},
+  [208] = {.lex_state = 0, .external_lex_state = 3},
+  [209] = {.lex_state = 103, .external_lex_state = 4},
+  [210] = {.lex_state = 0, .external_lex_state = 3},
+  [211] = {.lex_state = 57, .external_lex_state = 4},
+  [212] = {.lex_state = 0, .external_lex_state = 4},
+  [213] = {.lex_state = 103, .external_lex_state = 4},
+  [214] = {.lex_state = 0, .external_lex_state = 3},
+  [215] = {.lex_state = 108, .external_lex_state = 4},
+  [216] = {.lex_state = 103, .external_lex_state = 4},
+  [217] = {.lex_state = 103, .external_lex_state = 4},
+  [218] = {.lex_state = 0, .external_lex_state = 3},
+  [219] = {.lex_state = 0, .external_lex_state = 3},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   [STATE(0)] = {
     [ts_builtin_sym_end] = ACTIONS(1),
-    [sym_heading_marker] = ACTIONS(1),
     [sym__title_start] = ACTIONS(1),
     [sym__inline_text] = ACTIONS(1),
     [anon_sym_actor] = ACTIONS(1),
@@ -5106,40 +5342,42 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__indent] = ACTIONS(1),
     [sym__prose_start] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
+    [sym__lone_at] = ACTIONS(1),
+    [sym_heading_marker] = ACTIONS(1),
     [sym__error_sentinel] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_document] = STATE(141),
+    [sym_document] = STATE(212),
     [sym__item] = STATE(2),
-    [sym_section] = STATE(85),
-    [sym_heading] = STATE(6),
+    [sym_section] = STATE(136),
+    [sym_heading] = STATE(7),
     [sym_prose] = STATE(2),
     [sym__entry] = STATE(2),
-    [sym_actor] = STATE(73),
-    [sym_source] = STATE(73),
-    [sym_topic] = STATE(73),
-    [sym_event] = STATE(73),
-    [sym_statement] = STATE(73),
-    [sym_claim] = STATE(73),
-    [sym__entry_date] = STATE(121),
-    [sym_reference] = STATE(89),
-    [sym__date] = STATE(117),
-    [sym_interval] = STATE(117),
+    [sym_actor] = STATE(113),
+    [sym_source] = STATE(113),
+    [sym_topic] = STATE(113),
+    [sym_event] = STATE(113),
+    [sym_statement] = STATE(113),
+    [sym_claim] = STATE(113),
+    [sym__entry_date] = STATE(157),
+    [sym_reference] = STATE(137),
+    [sym__date] = STATE(148),
+    [sym_interval] = STATE(148),
     [aux_sym_document_repeat1] = STATE(2),
-    [aux_sym_document_repeat2] = STATE(85),
+    [aux_sym_document_repeat2] = STATE(136),
     [ts_builtin_sym_end] = ACTIONS(5),
-    [sym_heading_marker] = ACTIONS(7),
-    [anon_sym_actor] = ACTIONS(9),
-    [anon_sym_source] = ACTIONS(11),
-    [anon_sym_topic] = ACTIONS(13),
-    [anon_sym_event] = ACTIONS(15),
-    [anon_sym_AT] = ACTIONS(17),
-    [sym_date] = ACTIONS(19),
-    [anon_sym_SLASH] = ACTIONS(21),
-    [sym_open_end] = ACTIONS(23),
-    [sym__newline] = ACTIONS(25),
-    [sym__prose_start] = ACTIONS(27),
+    [anon_sym_actor] = ACTIONS(7),
+    [anon_sym_source] = ACTIONS(9),
+    [anon_sym_topic] = ACTIONS(11),
+    [anon_sym_event] = ACTIONS(13),
+    [anon_sym_AT] = ACTIONS(15),
+    [sym_date] = ACTIONS(17),
+    [anon_sym_SLASH] = ACTIONS(19),
+    [sym_open_end] = ACTIONS(21),
+    [sym__newline] = ACTIONS(23),
+    [sym__prose_start] = ACTIONS(25),
     [sym_comment] = ACTIONS(3),
+    [sym_heading_marker] = ACTIONS(27),
   },
 };
 
@@ -5148,47 +5386,47 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
-      sym_heading_marker,
-    ACTIONS(9), 1,
       anon_sym_actor,
-    ACTIONS(11), 1,
+    ACTIONS(9), 1,
       anon_sym_source,
-    ACTIONS(13), 1,
+    ACTIONS(11), 1,
       anon_sym_topic,
-    ACTIONS(15), 1,
+    ACTIONS(13), 1,
       anon_sym_event,
-    ACTIONS(17), 1,
+    ACTIONS(15), 1,
       anon_sym_AT,
-    ACTIONS(19), 1,
+    ACTIONS(17), 1,
       sym_date,
-    ACTIONS(21), 1,
+    ACTIONS(19), 1,
       anon_sym_SLASH,
-    ACTIONS(23), 1,
+    ACTIONS(21), 1,
       sym_open_end,
-    ACTIONS(27), 1,
+    ACTIONS(25), 1,
       sym__prose_start,
+    ACTIONS(27), 1,
+      sym_heading_marker,
     ACTIONS(29), 1,
       ts_builtin_sym_end,
     ACTIONS(31), 1,
       sym__newline,
-    STATE(6), 1,
+    STATE(7), 1,
       sym_heading,
-    STATE(89), 1,
+    STATE(137), 1,
       sym_reference,
-    STATE(121), 1,
+    STATE(157), 1,
       sym__entry_date,
-    STATE(98), 2,
+    STATE(133), 2,
       sym_section,
       aux_sym_document_repeat2,
-    STATE(117), 2,
+    STATE(148), 2,
       sym__date,
       sym_interval,
-    STATE(7), 4,
+    STATE(4), 4,
       sym__item,
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(73), 6,
+    STATE(113), 6,
       sym_actor,
       sym_source,
       sym_topic,
@@ -5218,10 +5456,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym__atom,
     STATE(16), 1,
       sym_reference,
-    STATE(110), 2,
+    STATE(163), 2,
       sym__item_value,
       sym_phrase,
-    STATE(152), 2,
+    STATE(187), 2,
       sym__value,
       sym_list,
     ACTIONS(43), 4,
@@ -5234,7 +5472,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(23), 5,
+    STATE(21), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
@@ -5243,42 +5481,42 @@ static const uint16_t ts_small_parse_table[] = {
   [132] = 17,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(9), 1,
+    ACTIONS(55), 1,
       anon_sym_actor,
-    ACTIONS(11), 1,
+    ACTIONS(58), 1,
       anon_sym_source,
-    ACTIONS(13), 1,
+    ACTIONS(61), 1,
       anon_sym_topic,
-    ACTIONS(15), 1,
+    ACTIONS(64), 1,
       anon_sym_event,
-    ACTIONS(17), 1,
+    ACTIONS(67), 1,
       anon_sym_AT,
-    ACTIONS(19), 1,
+    ACTIONS(70), 1,
       sym_date,
-    ACTIONS(21), 1,
+    ACTIONS(73), 1,
       anon_sym_SLASH,
-    ACTIONS(23), 1,
+    ACTIONS(76), 1,
       sym_open_end,
-    ACTIONS(27), 1,
-      sym__prose_start,
-    ACTIONS(31), 1,
+    ACTIONS(79), 1,
       sym__newline,
-    STATE(89), 1,
+    ACTIONS(82), 1,
+      sym__prose_start,
+    STATE(137), 1,
       sym_reference,
-    STATE(121), 1,
+    STATE(157), 1,
       sym__entry_date,
     ACTIONS(53), 2,
-      ts_builtin_sym_end,
       sym_heading_marker,
-    STATE(117), 2,
+      ts_builtin_sym_end,
+    STATE(148), 2,
       sym__date,
       sym_interval,
-    STATE(7), 4,
+    STATE(4), 4,
       sym__item,
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(73), 6,
+    STATE(113), 6,
       sym_actor,
       sym_source,
       sym_topic,
@@ -5300,16 +5538,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_time,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(55), 1,
+    ACTIONS(85), 1,
       sym__newline,
     STATE(9), 1,
       sym__atom,
     STATE(16), 1,
       sym_reference,
-    STATE(110), 2,
+    STATE(163), 2,
       sym__item_value,
       sym_phrase,
-    STATE(142), 2,
+    STATE(188), 2,
       sym__value,
       sym_list,
     ACTIONS(43), 4,
@@ -5322,7 +5560,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(23), 5,
+    STATE(21), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
@@ -5331,34 +5569,34 @@ static const uint16_t ts_small_parse_table[] = {
   [252] = 17,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(9), 1,
+    ACTIONS(7), 1,
       anon_sym_actor,
-    ACTIONS(11), 1,
+    ACTIONS(9), 1,
       anon_sym_source,
-    ACTIONS(13), 1,
+    ACTIONS(11), 1,
       anon_sym_topic,
-    ACTIONS(15), 1,
+    ACTIONS(13), 1,
       anon_sym_event,
-    ACTIONS(17), 1,
+    ACTIONS(15), 1,
       anon_sym_AT,
-    ACTIONS(19), 1,
+    ACTIONS(17), 1,
       sym_date,
-    ACTIONS(21), 1,
+    ACTIONS(19), 1,
       anon_sym_SLASH,
-    ACTIONS(23), 1,
+    ACTIONS(21), 1,
       sym_open_end,
-    ACTIONS(27), 1,
+    ACTIONS(25), 1,
       sym__prose_start,
-    ACTIONS(59), 1,
+    ACTIONS(31), 1,
       sym__newline,
-    STATE(89), 1,
+    STATE(137), 1,
       sym_reference,
-    STATE(121), 1,
+    STATE(157), 1,
       sym__entry_date,
-    ACTIONS(57), 2,
-      ts_builtin_sym_end,
+    ACTIONS(87), 2,
       sym_heading_marker,
-    STATE(117), 2,
+      ts_builtin_sym_end,
+    STATE(148), 2,
       sym__date,
       sym_interval,
     STATE(4), 4,
@@ -5366,7 +5604,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(73), 6,
+    STATE(113), 6,
       sym_actor,
       sym_source,
       sym_topic,
@@ -5376,42 +5614,42 @@ static const uint16_t ts_small_parse_table[] = {
   [314] = 17,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 1,
+    ACTIONS(7), 1,
       anon_sym_actor,
-    ACTIONS(66), 1,
+    ACTIONS(9), 1,
       anon_sym_source,
-    ACTIONS(69), 1,
+    ACTIONS(11), 1,
       anon_sym_topic,
-    ACTIONS(72), 1,
+    ACTIONS(13), 1,
       anon_sym_event,
-    ACTIONS(75), 1,
+    ACTIONS(15), 1,
       anon_sym_AT,
-    ACTIONS(78), 1,
+    ACTIONS(17), 1,
       sym_date,
-    ACTIONS(81), 1,
+    ACTIONS(19), 1,
       anon_sym_SLASH,
-    ACTIONS(84), 1,
+    ACTIONS(21), 1,
       sym_open_end,
-    ACTIONS(87), 1,
-      sym__newline,
-    ACTIONS(90), 1,
+    ACTIONS(25), 1,
       sym__prose_start,
-    STATE(89), 1,
+    ACTIONS(91), 1,
+      sym__newline,
+    STATE(137), 1,
       sym_reference,
-    STATE(121), 1,
+    STATE(157), 1,
       sym__entry_date,
-    ACTIONS(61), 2,
-      ts_builtin_sym_end,
+    ACTIONS(89), 2,
       sym_heading_marker,
-    STATE(117), 2,
+      ts_builtin_sym_end,
+    STATE(148), 2,
       sym__date,
       sym_interval,
-    STATE(7), 4,
+    STATE(6), 4,
       sym__item,
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(73), 6,
+    STATE(113), 6,
       sym_actor,
       sym_source,
       sym_topic,
@@ -5472,7 +5710,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(101), 2,
       sym__newline,
       anon_sym_COMMA,
-    STATE(11), 2,
+    STATE(10), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
     ACTIONS(43), 4,
@@ -5485,52 +5723,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(23), 5,
+    STATE(21), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
   [468] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(105), 1,
-      anon_sym_AT,
-    ACTIONS(108), 1,
-      sym_date,
-    ACTIONS(111), 1,
-      anon_sym_SLASH,
-    ACTIONS(114), 1,
-      sym_open_end,
-    ACTIONS(120), 1,
-      sym_time,
-    ACTIONS(126), 1,
-      anon_sym_DQUOTE,
-    STATE(16), 1,
-      sym_reference,
-    ACTIONS(103), 2,
-      sym__newline,
-      anon_sym_COMMA,
-    STATE(10), 2,
-      sym__atom,
-      aux_sym_phrase_repeat1,
-    ACTIONS(117), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(123), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    STATE(23), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [520] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(35), 1,
@@ -5547,10 +5746,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     STATE(16), 1,
       sym_reference,
-    ACTIONS(129), 2,
+    ACTIONS(103), 2,
       sym__newline,
       anon_sym_COMMA,
-    STATE(10), 2,
+    STATE(11), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
     ACTIONS(43), 4,
@@ -5563,7 +5762,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(23), 5,
+    STATE(21), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [520] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(107), 1,
+      anon_sym_AT,
+    ACTIONS(110), 1,
+      sym_date,
+    ACTIONS(113), 1,
+      anon_sym_SLASH,
+    ACTIONS(116), 1,
+      sym_open_end,
+    ACTIONS(122), 1,
+      sym_time,
+    ACTIONS(128), 1,
+      anon_sym_DQUOTE,
+    STATE(16), 1,
+      sym_reference,
+    ACTIONS(105), 2,
+      sym__newline,
+      anon_sym_COMMA,
+    STATE(11), 2,
+      sym__atom,
+      aux_sym_phrase_repeat1,
+    ACTIONS(119), 4,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    ACTIONS(125), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    STATE(21), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
@@ -5588,7 +5826,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__atom,
     STATE(16), 1,
       sym_reference,
-    STATE(122), 2,
+    STATE(173), 2,
       sym__item_value,
       sym_phrase,
     ACTIONS(43), 4,
@@ -5601,7 +5839,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(23), 5,
+    STATE(21), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
@@ -5622,9 +5860,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_time,
     ACTIONS(145), 1,
       anon_sym_DQUOTE,
-    STATE(92), 1,
+    STATE(140), 1,
       sym_reference,
-    STATE(135), 1,
+    STATE(181), 1,
       sym__atom,
     ACTIONS(139), 4,
       sym_weekday,
@@ -5636,7 +5874,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(129), 5,
+    STATE(170), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
@@ -5657,9 +5895,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_time,
     ACTIONS(145), 1,
       anon_sym_DQUOTE,
-    STATE(92), 1,
+    STATE(140), 1,
       sym_reference,
-    STATE(124), 1,
+    STATE(176), 1,
       sym__atom,
     ACTIONS(139), 4,
       sym_weekday,
@@ -5671,7 +5909,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(129), 5,
+    STATE(170), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
@@ -5694,7 +5932,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     STATE(16), 1,
       sym_reference,
-    STATE(19), 1,
+    STATE(28), 1,
       sym__atom,
     ACTIONS(43), 4,
       sym_weekday,
@@ -5706,7 +5944,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(23), 5,
+    STATE(21), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
@@ -5763,35 +6001,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [824] = 5,
+  [824] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(163), 1,
-      sym_date,
-    ACTIONS(165), 1,
-      sym_open_end,
-    ACTIONS(161), 6,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(167), 8,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [852] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(173), 1,
-      sym_weekday,
-    ACTIONS(169), 7,
+    ACTIONS(161), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
@@ -5799,27 +6012,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(171), 8,
-      sym_date,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [878] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(175), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(177), 9,
+    ACTIONS(163), 9,
       sym_date,
       sym_weekday,
       sym_relative_date,
@@ -5829,10 +6022,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [902] = 3,
+  [848] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(179), 7,
+    ACTIONS(165), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
@@ -5840,7 +6033,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(181), 9,
+    ACTIONS(167), 9,
       sym_date,
       sym_weekday,
       sym_relative_date,
@@ -5850,10 +6043,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [926] = 4,
+  [872] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(183), 1,
+    ACTIONS(169), 1,
       anon_sym_SLASH,
     ACTIONS(147), 6,
       sym__newline,
@@ -5872,7 +6065,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [952] = 3,
+  [898] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(147), 7,
@@ -5893,10 +6086,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [976] = 3,
+  [922] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(185), 7,
+    ACTIONS(171), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
@@ -5904,7 +6097,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(187), 9,
+    ACTIONS(173), 9,
       sym_date,
       sym_weekday,
       sym_relative_date,
@@ -5914,10 +6107,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [1000] = 3,
+  [946] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(189), 7,
+    ACTIONS(175), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
@@ -5925,7 +6118,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(191), 9,
+    ACTIONS(177), 9,
       sym_date,
       sym_weekday,
       sym_relative_date,
@@ -5935,10 +6128,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [1024] = 3,
+  [970] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(193), 7,
+    ACTIONS(179), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
@@ -5946,7 +6139,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(195), 9,
+    ACTIONS(181), 9,
       sym_date,
       sym_weekday,
       sym_relative_date,
@@ -5956,33 +6149,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [1048] = 5,
+  [994] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(199), 1,
-      sym_date,
-    ACTIONS(201), 1,
-      sym_open_end,
-    ACTIONS(197), 6,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(203), 8,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [1076] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(205), 7,
+    ACTIONS(183), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
@@ -5990,7 +6160,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(207), 9,
+    ACTIONS(185), 9,
       sym_date,
       sym_weekday,
       sym_relative_date,
@@ -6000,10 +6170,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [1100] = 3,
+  [1018] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(209), 7,
+    ACTIONS(187), 7,
       sym__newline,
       anon_sym_COMMA,
       anon_sym_AT,
@@ -6011,7 +6181,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(211), 9,
+    ACTIONS(189), 9,
       sym_date,
       sym_weekday,
       sym_relative_date,
@@ -6021,20 +6191,131 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [1124] = 5,
+  [1042] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(193), 1,
+      sym_date,
+    ACTIONS(195), 1,
+      sym_open_end,
+    ACTIONS(191), 6,
+      sym__newline,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      anon_sym_SLASH,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(197), 8,
+      sym_weekday,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [1070] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(203), 1,
+      sym_weekday,
+    ACTIONS(199), 7,
+      sym__newline,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_time,
+      anon_sym_DQUOTE,
+    ACTIONS(201), 8,
+      sym_date,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      sym_text,
+  [1096] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(31), 1,
+    STATE(86), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(205), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1123] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(44), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(209), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1150] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(211), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1177] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(49), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(213), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6043,20 +6324,42 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1151] = 5,
+  [1204] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(51), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(215), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [1231] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(217), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6065,20 +6368,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1178] = 5,
+  [1258] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(43), 1,
+    STATE(52), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(219), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6087,20 +6390,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1205] = 5,
+  [1285] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(54), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(221), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6109,20 +6412,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1232] = 5,
+  [1312] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(223), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6131,20 +6434,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1259] = 5,
+  [1339] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(45), 1,
+    STATE(55), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(225), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6153,20 +6456,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1286] = 5,
+  [1366] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(57), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(227), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6175,20 +6478,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1313] = 5,
+  [1393] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(46), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(229), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6197,20 +6500,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1340] = 5,
+  [1420] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(48), 1,
+    STATE(58), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(231), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6219,20 +6522,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1367] = 5,
+  [1447] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(49), 1,
+    STATE(60), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(233), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6241,20 +6544,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1394] = 5,
+  [1474] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(54), 1,
+    STATE(63), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(235), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6263,20 +6566,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1421] = 5,
+  [1501] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(55), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(237), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6285,20 +6588,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1448] = 5,
+  [1528] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(241), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(64), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(239), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6307,20 +6610,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1475] = 5,
+  [1555] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(69), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
-    ACTIONS(244), 12,
+    ACTIONS(241), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6329,20 +6632,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1502] = 5,
+  [1582] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(71), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
-    ACTIONS(246), 12,
+    ACTIONS(243), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6351,20 +6654,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1529] = 5,
+  [1609] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(247), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
-    ACTIONS(248), 12,
+    ACTIONS(245), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6373,20 +6676,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1556] = 5,
+  [1636] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(250), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6395,20 +6698,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1583] = 5,
+  [1663] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(58), 1,
+    STATE(73), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(252), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6417,20 +6720,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1610] = 5,
+  [1690] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(254), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6439,20 +6742,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1637] = 5,
+  [1717] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(256), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6461,20 +6764,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1664] = 5,
+  [1744] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(59), 1,
+    STATE(74), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(258), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6483,20 +6786,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1691] = 5,
+  [1771] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(61), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(260), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6505,20 +6808,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1718] = 5,
+  [1798] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(62), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(262), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6527,20 +6830,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1745] = 5,
+  [1825] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(63), 1,
+    STATE(75), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(264), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6549,20 +6852,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1772] = 5,
+  [1852] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(266), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6571,20 +6874,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1799] = 5,
+  [1879] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(268), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6593,20 +6896,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1826] = 5,
+  [1906] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(33), 1,
+    STATE(76), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(270), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6615,20 +6918,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1853] = 5,
+  [1933] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(34), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(272), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6637,20 +6940,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1880] = 5,
+  [1960] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(77), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(274), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6659,20 +6962,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1907] = 5,
+  [1987] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(79), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(276), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6681,20 +6984,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1934] = 5,
+  [2014] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(64), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(278), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6703,20 +7006,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1961] = 5,
+  [2041] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(280), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6725,20 +7028,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [1988] = 5,
+  [2068] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(80), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(282), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6747,20 +7050,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2015] = 5,
+  [2095] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(82), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(284), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6769,20 +7072,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2042] = 5,
+  [2122] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(42), 1,
+    STATE(40), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(286), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6791,20 +7094,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2069] = 5,
+  [2149] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(36), 1,
+    STATE(88), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(288), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6813,20 +7116,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2096] = 5,
+  [2176] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(215), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(44), 1,
+    STATE(48), 1,
       aux_sym_actor_repeat1,
-    STATE(72), 1,
+    STATE(109), 1,
       sym_field,
     ACTIONS(290), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6835,16 +7138,764 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2123] = 3,
+  [2203] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(292), 5,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(90), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(292), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2230] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(294), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2257] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(91), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(296), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2284] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(298), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2311] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(300), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2338] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(302), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2365] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(304), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2392] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(306), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2419] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(92), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(308), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2446] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(310), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2473] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(312), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2500] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(93), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(314), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2527] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(316), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2554] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(94), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(318), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2581] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(96), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(320), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2608] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(322), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2635] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(324), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2662] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(97), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(326), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2689] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(328), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2716] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(98), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(330), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2743] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(332), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2770] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(334), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2797] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(336), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2824] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(338), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2851] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(340), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2878] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(100), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(342), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2905] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(344), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2932] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(346), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2959] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(348), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [2986] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(31), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(350), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [3013] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(48), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(352), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [3040] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(34), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(354), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [3067] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(37), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(356), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [3094] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(85), 1,
+      aux_sym_actor_repeat1,
+    STATE(109), 1,
+      sym_field,
+    ACTIONS(358), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [3121] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(360), 5,
       anon_sym_AT,
       anon_sym_SLASH,
       sym_open_end,
       sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(294), 9,
+    ACTIONS(362), 9,
       sym_date,
       sym_weekday,
       sym_relative_date,
@@ -6854,15 +7905,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_true,
       anon_sym_false,
       sym_text,
-  [2145] = 2,
+  [3143] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(296), 13,
+    ACTIONS(364), 13,
       sym__newline,
       sym__indent,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6871,15 +7922,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2164] = 2,
+  [3162] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(298), 13,
+    ACTIONS(366), 13,
       sym__newline,
       sym__indent,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6888,15 +7939,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2183] = 2,
+  [3181] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(300), 13,
+    ACTIONS(368), 13,
       sym__newline,
       sym__indent,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6905,15 +7956,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2202] = 2,
+  [3200] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(302), 13,
+    ACTIONS(370), 13,
       sym__newline,
       sym__indent,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6922,15 +7973,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2221] = 2,
+  [3219] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(304), 13,
+    ACTIONS(372), 13,
       sym__newline,
       sym__indent,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6939,14 +7990,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2240] = 2,
+  [3238] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 12,
+    ACTIONS(374), 13,
       sym__newline,
+      sym__indent,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6955,14 +8007,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2258] = 2,
+  [3257] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(308), 12,
+    ACTIONS(376), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6971,14 +8023,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2276] = 2,
+  [3275] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(310), 12,
+    ACTIONS(378), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -6987,14 +8039,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2294] = 2,
+  [3293] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 12,
+    ACTIONS(380), 12,
       sym__newline,
       sym__prose_start,
-      ts_builtin_sym_end,
       sym_heading_marker,
+      ts_builtin_sym_end,
       anon_sym_actor,
       anon_sym_source,
       anon_sym_topic,
@@ -7003,7 +8055,39 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-  [2312] = 5,
+  [3311] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(382), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [3329] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 12,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+      anon_sym_actor,
+      anon_sym_source,
+      anon_sym_topic,
+      anon_sym_event,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+  [3347] = 5,
     ACTIONS(3), 1,
       sym_comment,
     STATE(13), 1,
@@ -7022,23 +8106,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_u2260,
       anon_sym_u2264,
       anon_sym_u2265,
-  [2336] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(314), 12,
-      sym__newline,
-      sym__prose_start,
-      ts_builtin_sym_end,
-      sym_heading_marker,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2354] = 5,
+  [3371] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -7056,709 +8124,859 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_u2260,
       anon_sym_u2264,
       anon_sym_u2265,
-  [2377] = 7,
+  [3394] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
+    ACTIONS(386), 1,
       sym__title_start,
-    ACTIONS(318), 1,
+    ACTIONS(388), 1,
       anon_sym_COLON,
-    ACTIONS(320), 1,
+    ACTIONS(390), 1,
       anon_sym_AT,
-    ACTIONS(322), 1,
+    ACTIONS(392), 1,
+      sym_identifier,
+    ACTIONS(394), 1,
       sym__newline,
-    STATE(86), 1,
+    ACTIONS(396), 1,
+      sym__lone_at,
+    STATE(131), 1,
       sym_reference,
-    STATE(149), 1,
+    STATE(198), 1,
       sym_title,
-  [2399] = 6,
+  [3422] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(320), 1,
+    ACTIONS(386), 1,
+      sym__title_start,
+    ACTIONS(390), 1,
       anon_sym_AT,
-    ACTIONS(324), 1,
-      sym__inline_text,
-    ACTIONS(326), 1,
+    ACTIONS(396), 1,
+      sym__lone_at,
+    ACTIONS(398), 1,
+      anon_sym_COLON,
+    ACTIONS(400), 1,
+      sym_identifier,
+    ACTIONS(402), 1,
       sym__newline,
-    STATE(137), 1,
+    STATE(131), 1,
+      sym_reference,
+    STATE(207), 1,
+      sym_title,
+  [3450] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(404), 1,
+      sym__inline_text,
+    ACTIONS(406), 1,
+      sym__newline,
+    ACTIONS(408), 1,
+      sym__lone_at,
+    STATE(208), 1,
       sym_inline,
-    STATE(90), 2,
+    STATE(128), 2,
       sym_reference,
       aux_sym_inline_repeat1,
-  [2419] = 7,
+  [3473] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
+    ACTIONS(386), 1,
       sym__title_start,
-    ACTIONS(320), 1,
+    ACTIONS(390), 1,
       anon_sym_AT,
-    ACTIONS(328), 1,
+    ACTIONS(396), 1,
+      sym__lone_at,
+    ACTIONS(410), 1,
       anon_sym_COLON,
-    ACTIONS(330), 1,
+    ACTIONS(412), 1,
       sym__newline,
-    STATE(86), 1,
+    STATE(131), 1,
       sym_reference,
-    STATE(143), 1,
+    STATE(192), 1,
       sym_title,
-  [2441] = 6,
+  [3498] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(320), 1,
+    ACTIONS(386), 1,
+      sym__title_start,
+    ACTIONS(390), 1,
       anon_sym_AT,
-    ACTIONS(324), 1,
-      sym__inline_text,
-    ACTIONS(332), 1,
+    ACTIONS(396), 1,
+      sym__lone_at,
+    ACTIONS(414), 1,
+      anon_sym_COLON,
+    ACTIONS(416), 1,
       sym__newline,
-    STATE(151), 1,
+    STATE(131), 1,
+      sym_reference,
+    STATE(197), 1,
+      sym_title,
+  [3523] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(404), 1,
+      sym__inline_text,
+    ACTIONS(408), 1,
+      sym__lone_at,
+    ACTIONS(418), 1,
+      sym__newline,
+    STATE(195), 1,
       sym_inline,
-    STATE(90), 2,
+    STATE(128), 2,
       sym_reference,
       aux_sym_inline_repeat1,
-  [2461] = 4,
+  [3546] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(334), 1,
-      anon_sym_said,
-    STATE(109), 1,
-      sym_claim_verb,
-    ACTIONS(336), 3,
-      anon_sym_claims,
-      anon_sym_denies,
-      anon_sym_reports,
-  [2476] = 5,
+    ACTIONS(420), 2,
+      sym_date,
+      sym_open_end,
+    ACTIONS(191), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [3560] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(386), 1,
+      sym__title_start,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(396), 1,
+      sym__lone_at,
+    ACTIONS(422), 1,
+      sym__newline,
+    STATE(131), 1,
+      sym_reference,
+    STATE(186), 1,
+      sym_title,
+  [3582] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(386), 1,
+      sym__title_start,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(396), 1,
+      sym__lone_at,
+    ACTIONS(424), 1,
+      sym__newline,
+    STATE(131), 1,
+      sym_reference,
+    STATE(205), 1,
+      sym_title,
+  [3604] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(386), 1,
+      sym__title_start,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(396), 1,
+      sym__lone_at,
+    ACTIONS(426), 1,
+      sym__newline,
+    STATE(131), 1,
+      sym_reference,
+    STATE(194), 1,
+      sym_title,
+  [3626] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(428), 1,
+      sym__inline_text,
+    ACTIONS(430), 1,
+      sym__newline,
+    ACTIONS(432), 1,
+      sym__lone_at,
+    STATE(129), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [3646] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      sym__inline_text,
+    ACTIONS(437), 1,
+      anon_sym_AT,
+    ACTIONS(440), 1,
+      sym__newline,
+    ACTIONS(442), 1,
+      sym__lone_at,
+    STATE(129), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [3666] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(428), 1,
+      sym__inline_text,
+    ACTIONS(432), 1,
+      sym__lone_at,
+    ACTIONS(445), 1,
+      sym__newline,
+    STATE(129), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [3686] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(447), 1,
+      sym__inline_text,
+    ACTIONS(449), 1,
+      sym__newline,
+    ACTIONS(451), 1,
+      sym__lone_at,
+    STATE(130), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [3706] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(386), 1,
+      sym__title_start,
+    ACTIONS(390), 1,
+      anon_sym_AT,
+    ACTIONS(396), 1,
+      sym__lone_at,
+    ACTIONS(453), 1,
+      sym__newline,
+    STATE(131), 1,
+      sym_reference,
+    STATE(189), 1,
+      sym_title,
+  [3728] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(27), 1,
+      sym_heading_marker,
+    ACTIONS(455), 1,
+      ts_builtin_sym_end,
+    STATE(7), 1,
+      sym_heading,
+    STATE(134), 2,
+      sym_section,
+      aux_sym_document_repeat2,
+  [3745] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(457), 1,
+      ts_builtin_sym_end,
+    ACTIONS(459), 1,
+      sym_heading_marker,
+    STATE(7), 1,
+      sym_heading,
+    STATE(134), 2,
+      sym_section,
+      aux_sym_document_repeat2,
+  [3762] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(464), 1,
+      anon_sym_SLASH,
+    ACTIONS(462), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [3775] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(27), 1,
       sym_heading_marker,
     ACTIONS(29), 1,
       ts_builtin_sym_end,
-    STATE(6), 1,
+    STATE(7), 1,
       sym_heading,
-    STATE(99), 2,
+    STATE(134), 2,
       sym_section,
       aux_sym_document_repeat2,
-  [2493] = 5,
+  [3792] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(320), 1,
-      anon_sym_AT,
-    ACTIONS(338), 1,
-      sym__inline_text,
-    ACTIONS(340), 1,
-      sym__newline,
-    STATE(91), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [2510] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      sym__title_start,
-    ACTIONS(320), 1,
-      anon_sym_AT,
-    ACTIONS(342), 1,
-      sym__newline,
-    STATE(86), 1,
-      sym_reference,
-    STATE(165), 1,
-      sym_title,
-  [2529] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 2,
-      sym_date,
-      sym_open_end,
-    ACTIONS(161), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2542] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 1,
+    ACTIONS(466), 1,
       anon_sym_said,
-    STATE(112), 1,
+    STATE(145), 1,
       sym_claim_verb,
-    ACTIONS(336), 3,
+    ACTIONS(468), 3,
       anon_sym_claims,
       anon_sym_denies,
       anon_sym_reports,
-  [2557] = 5,
+  [3807] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(320), 1,
-      anon_sym_AT,
-    ACTIONS(348), 1,
-      sym__inline_text,
-    ACTIONS(350), 1,
-      sym__newline,
-    STATE(95), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [2574] = 5,
+    ACTIONS(470), 1,
+      anon_sym_said,
+    STATE(153), 1,
+      sym_claim_verb,
+    ACTIONS(468), 3,
+      anon_sym_claims,
+      anon_sym_denies,
+      anon_sym_reports,
+  [3822] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(320), 1,
-      anon_sym_AT,
-    ACTIONS(348), 1,
-      sym__inline_text,
-    ACTIONS(352), 1,
-      sym__newline,
-    STATE(95), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [2591] = 4,
+    ACTIONS(157), 5,
+      anon_sym_said,
+      anon_sym_claims,
+      anon_sym_denies,
+      anon_sym_reports,
+      anon_sym_DOT,
+  [3833] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(356), 1,
+    ACTIONS(474), 1,
       anon_sym_DOT,
     ACTIONS(147), 2,
       sym__newline,
       sym_weekday,
-    ACTIONS(354), 2,
+    ACTIONS(472), 2,
       anon_sym_PLUS,
       anon_sym_DASH,
-  [2606] = 3,
+  [3848] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(358), 2,
+    ACTIONS(157), 5,
+      sym__newline,
+      anon_sym_PLUS,
+      anon_sym_DASH,
+      anon_sym_DOT,
+      sym_weekday,
+  [3859] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 2,
+      sym__newline,
+      sym_weekday,
+    ACTIONS(476), 2,
       sym_date,
       sym_open_end,
-    ACTIONS(197), 3,
+  [3871] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(478), 1,
+      sym_identifier,
+    ACTIONS(480), 1,
+      sym__newline,
+    STATE(210), 1,
+      sym_string,
+  [3887] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(482), 1,
+      anon_sym_DQUOTE2,
+    STATE(150), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(484), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [3901] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(15), 1,
+      anon_sym_AT,
+    ACTIONS(486), 1,
+      sym__newline,
+    STATE(185), 1,
+      sym_assertion,
+    STATE(200), 1,
+      sym_reference,
+  [3917] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(488), 1,
+      anon_sym_DQUOTE2,
+    STATE(146), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(490), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [3931] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(159), 1,
+      sym__inline_text,
+    ACTIONS(157), 3,
+      sym__newline,
+      sym__lone_at,
+      anon_sym_AT,
+  [3943] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(495), 1,
+      sym__entry_weekday,
+    ACTIONS(493), 3,
+      sym__newline,
       anon_sym_event,
       anon_sym_AT,
-      sym_weekday,
-  [2619] = 2,
+  [3955] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(157), 5,
-      anon_sym_said,
-      anon_sym_claims,
-      anon_sym_denies,
-      anon_sym_reports,
-      anon_sym_DOT,
-  [2630] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(360), 1,
-      sym__inline_text,
-    ACTIONS(363), 1,
+    ACTIONS(187), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
       anon_sym_AT,
-    ACTIONS(366), 1,
-      sym__newline,
-    STATE(95), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [2647] = 6,
+  [3965] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
-      sym__title_start,
-    ACTIONS(320), 1,
+    ACTIONS(497), 1,
+      anon_sym_DQUOTE2,
+    STATE(146), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(499), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [3979] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(501), 1,
+      sym_identifier,
+    ACTIONS(503), 1,
+      sym__newline,
+    STATE(190), 1,
+      sym_string,
+  [3995] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(183), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
       anon_sym_AT,
-    ACTIONS(368), 1,
+  [4005] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(15), 1,
+      anon_sym_AT,
+    ACTIONS(505), 1,
       sym__newline,
-    STATE(86), 1,
+    STATE(200), 1,
       sym_reference,
-    STATE(157), 1,
-      sym_title,
-  [2666] = 2,
+    STATE(202), 1,
+      sym_assertion,
+  [4021] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(157), 5,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(507), 1,
+      sym_identifier,
+    ACTIONS(509), 1,
       sym__newline,
-      anon_sym_PLUS,
-      anon_sym_DASH,
-      anon_sym_DOT,
+    STATE(199), 1,
+      sym_string,
+  [4037] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(511), 1,
+      anon_sym_DQUOTE2,
+    STATE(156), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(513), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [4051] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(515), 1,
+      anon_sym_DQUOTE2,
+    STATE(146), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(499), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [4065] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(15), 1,
+      anon_sym_AT,
+    ACTIONS(517), 1,
+      anon_sym_event,
+    ACTIONS(519), 1,
+      sym__newline,
+    STATE(138), 1,
+      sym_reference,
+  [4081] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(521), 1,
+      sym__newline,
+    STATE(218), 1,
+      sym_string,
+  [4094] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(523), 1,
+      sym__newline,
+    STATE(203), 1,
+      sym_string,
+  [4107] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    ACTIONS(527), 1,
+      sym__newline,
+    STATE(162), 1,
+      aux_sym_list_repeat1,
+  [4120] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_SLASH,
+    ACTIONS(147), 2,
+      sym__newline,
       sym_weekday,
-  [2677] = 5,
+  [4131] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      sym_heading_marker,
-    ACTIONS(370), 1,
-      ts_builtin_sym_end,
-    STATE(6), 1,
-      sym_heading,
-    STATE(99), 2,
-      sym_section,
-      aux_sym_document_repeat2,
-  [2694] = 5,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    ACTIONS(534), 1,
+      sym__newline,
+    STATE(162), 1,
+      aux_sym_list_repeat1,
+  [4144] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(372), 1,
-      ts_builtin_sym_end,
-    ACTIONS(374), 1,
-      sym_heading_marker,
-    STATE(6), 1,
-      sym_heading,
-    STATE(99), 2,
-      sym_section,
-      aux_sym_document_repeat2,
-  [2711] = 3,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    ACTIONS(536), 1,
+      sym__newline,
+    STATE(160), 1,
+      aux_sym_list_repeat1,
+  [4157] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(538), 1,
+      sym__newline,
+    STATE(196), 1,
+      sym_string,
+  [4170] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(540), 3,
+      sym__newline,
+      anon_sym_event,
+      anon_sym_AT,
+  [4179] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(542), 1,
+      sym__newline,
+    STATE(214), 1,
+      sym_string,
+  [4192] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(544), 1,
+      sym__newline,
+    STATE(219), 1,
+      sym_string,
+  [4205] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(165), 2,
+      sym__newline,
+      sym_weekday,
+  [4213] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(546), 2,
+      sym__newline,
+      anon_sym_AT,
+  [4221] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(147), 2,
+      sym__newline,
+      sym_weekday,
+  [4229] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 2,
+      sym__newline,
+      sym_weekday,
+  [4237] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(161), 2,
       sym__newline,
       sym_weekday,
-    ACTIONS(377), 2,
-      sym_date,
-      sym_open_end,
-  [2723] = 4,
+  [4245] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(379), 1,
-      anon_sym_DQUOTE2,
-    STATE(105), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(381), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2737] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_DQUOTE2,
-    STATE(105), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(381), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2751] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(387), 1,
-      anon_sym_SLASH,
-    ACTIONS(385), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2763] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(389), 1,
-      anon_sym_DQUOTE2,
-    STATE(102), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(391), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2777] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(393), 1,
-      anon_sym_DQUOTE2,
-    STATE(105), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(395), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2791] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(197), 2,
-      sym__newline,
-      sym_weekday,
-    ACTIONS(398), 2,
-      sym_date,
-      sym_open_end,
-  [2803] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(400), 1,
-      anon_sym_DQUOTE2,
-    STATE(101), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(402), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2817] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(205), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2826] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(17), 1,
-      anon_sym_AT,
-    STATE(146), 1,
-      sym_assertion,
-    STATE(170), 1,
-      sym_reference,
-  [2839] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(404), 1,
-      anon_sym_COMMA,
-    ACTIONS(406), 1,
-      sym__newline,
-    STATE(114), 1,
-      aux_sym_list_repeat1,
-  [2852] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(408), 1,
-      sym__newline,
-    STATE(163), 1,
-      sym_string,
-  [2865] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(17), 1,
-      anon_sym_AT,
-    STATE(160), 1,
-      sym_assertion,
-    STATE(170), 1,
-      sym_reference,
-  [2878] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(410), 1,
-      sym__newline,
-    STATE(136), 1,
-      sym_string,
-  [2891] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(404), 1,
-      anon_sym_COMMA,
-    ACTIONS(412), 1,
-      sym__newline,
-    STATE(115), 1,
-      aux_sym_list_repeat1,
-  [2904] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(414), 1,
-      anon_sym_COMMA,
-    ACTIONS(417), 1,
-      sym__newline,
-    STATE(115), 1,
-      aux_sym_list_repeat1,
-  [2917] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(159), 1,
-      sym__inline_text,
-    ACTIONS(157), 2,
-      sym__newline,
-      anon_sym_AT,
-  [2928] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(421), 1,
-      sym_weekday,
-    ACTIONS(419), 2,
-      anon_sym_event,
-      anon_sym_AT,
-  [2939] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(423), 1,
-      sym__newline,
-    STATE(140), 1,
-      sym_string,
-  [2952] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(425), 1,
-      anon_sym_SLASH,
-    ACTIONS(147), 2,
-      sym__newline,
-      sym_weekday,
-  [2963] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(209), 3,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_weekday,
-  [2972] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(17), 1,
-      anon_sym_AT,
-    ACTIONS(427), 1,
-      anon_sym_event,
-    STATE(84), 1,
-      sym_reference,
-  [2985] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(429), 2,
+    ACTIONS(548), 2,
       sym__newline,
       anon_sym_COMMA,
-  [2993] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    STATE(161), 1,
-      sym_string,
-  [3003] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 1,
-      sym__newline,
-    ACTIONS(431), 1,
-      sym_weekday,
-  [3013] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(433), 2,
-      anon_sym_event,
-      anon_sym_AT,
-  [3021] = 2,
+  [4253] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(175), 2,
       sym__newline,
       sym_weekday,
-  [3029] = 2,
+  [4261] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(183), 2,
+      sym__newline,
+      sym_weekday,
+  [4269] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(199), 1,
+      sym__newline,
+    ACTIONS(550), 1,
+      sym_weekday,
+  [4279] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 2,
+      sym_date,
+      sym_open_end,
+  [4287] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(187), 2,
+      sym__newline,
+      sym_weekday,
+  [4295] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(554), 2,
+      sym_date,
+      sym_open_end,
+  [4303] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(556), 1,
+      sym_key,
+    ACTIONS(558), 1,
+      sym__newline,
+  [4313] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(199), 1,
+      sym__newline,
+    ACTIONS(560), 1,
+      sym_weekday,
+  [4323] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(562), 2,
+      sym_date,
+      sym_open_end,
+  [4331] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(179), 2,
       sym__newline,
       sym_weekday,
-  [3037] = 2,
+  [4339] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(185), 2,
+    ACTIONS(564), 1,
+      aux_sym_reference_token1,
+  [4346] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 1,
       sym__newline,
-      sym_weekday,
-  [3045] = 2,
+  [4353] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(147), 2,
+    ACTIONS(568), 1,
       sym__newline,
-      sym_weekday,
-  [3053] = 2,
+  [4360] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(193), 2,
+    ACTIONS(570), 1,
       sym__newline,
-      sym_weekday,
-  [3061] = 2,
+  [4367] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(205), 2,
+    ACTIONS(572), 1,
       sym__newline,
-      sym_weekday,
-  [3069] = 2,
+  [4374] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(209), 2,
+    ACTIONS(574), 1,
       sym__newline,
-      sym_weekday,
-  [3077] = 2,
+  [4381] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(189), 2,
+    ACTIONS(576), 1,
       sym__newline,
-      sym_weekday,
-  [3085] = 3,
+  [4388] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    STATE(144), 1,
-      sym_string,
-  [3095] = 3,
+    ACTIONS(578), 1,
+      aux_sym_reference_token1,
+  [4395] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 1,
+      sym__newline,
+  [4402] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 1,
+      sym_duration,
+  [4409] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(584), 1,
+      sym__newline,
+  [4416] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      sym__newline,
+  [4423] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(588), 1,
+      sym__newline,
+  [4430] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 1,
+      sym__newline,
+  [4437] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(592), 1,
+      sym__newline,
+  [4444] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      sym__newline,
+  [4451] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(596), 1,
+      anon_sym_DOT,
+  [4458] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(464), 1,
+      anon_sym_SLASH,
+  [4465] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      sym__newline,
+  [4472] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(600), 1,
+      sym__newline,
+  [4479] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(602), 1,
+      aux_sym_reference_token1,
+  [4486] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(604), 1,
+      sym__newline,
+  [4493] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(169), 1,
-      sym__newline,
-    ACTIONS(435), 1,
-      sym_weekday,
-  [3105] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(437), 1,
-      sym__newline,
-  [3112] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(439), 1,
-      sym__newline,
-  [3119] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(441), 1,
-      sym_identifier,
-  [3126] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(387), 1,
       anon_sym_SLASH,
-  [3133] = 2,
+  [4500] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(443), 1,
+    ACTIONS(606), 1,
       sym__newline,
-  [3140] = 2,
+  [4507] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(445), 1,
+    ACTIONS(608), 1,
+      sym__newline,
+  [4514] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(610), 1,
+      aux_sym_reference_token1,
+  [4521] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(612), 1,
+      sym__newline,
+  [4528] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(614), 1,
+      sym_duration,
+  [4535] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(616), 1,
       ts_builtin_sym_end,
-  [3147] = 2,
+  [4542] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(447), 1,
-      sym__newline,
-  [3154] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(449), 1,
-      sym__newline,
-  [3161] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(451), 1,
-      sym__newline,
-  [3168] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(453), 1,
-      anon_sym_AT,
-  [3175] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(455), 1,
-      sym__newline,
-  [3182] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
-      sym_identifier,
-  [3189] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(459), 1,
-      sym_identifier,
-  [3196] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(461), 1,
-      sym__newline,
-  [3203] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(463), 1,
-      sym_duration,
-  [3210] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(465), 1,
-      sym__newline,
-  [3217] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      sym__newline,
-  [3224] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(469), 1,
+    ACTIONS(618), 1,
       aux_sym_reference_token1,
-  [3231] = 2,
+  [4549] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(471), 1,
-      aux_sym_reference_token1,
-  [3238] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(473), 1,
-      sym_key,
-  [3245] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(475), 1,
-      sym_identifier,
-  [3252] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(477), 1,
+    ACTIONS(620), 1,
       sym__newline,
-  [3259] = 2,
+  [4556] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(479), 1,
-      aux_sym_reference_token1,
-  [3266] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(183), 1,
+    ACTIONS(529), 1,
       anon_sym_SLASH,
-  [3273] = 2,
+  [4563] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(481), 1,
-      sym__newline,
-  [3280] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(483), 1,
-      sym__newline,
-  [3287] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(485), 1,
+    ACTIONS(622), 1,
       aux_sym_reference_token1,
-  [3294] = 2,
+  [4570] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(487), 1,
+    ACTIONS(624), 1,
+      aux_sym_reference_token1,
+  [4577] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 1,
       sym__newline,
-  [3301] = 2,
+  [4584] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(489), 1,
-      sym_duration,
-  [3308] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(491), 1,
+    ACTIONS(628), 1,
       sym__newline,
-  [3315] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(493), 1,
-      aux_sym_reference_token1,
-  [3322] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(425), 1,
-      anon_sym_SLASH,
-  [3329] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(495), 1,
-      aux_sym_reference_token1,
-  [3336] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(497), 1,
-      aux_sym_reference_token1,
-  [3343] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(499), 1,
-      anon_sym_DOT,
-  [3350] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      sym_identifier,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
@@ -7779,159 +8997,207 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(16)] = 764,
   [SMALL_STATE(17)] = 797,
   [SMALL_STATE(18)] = 824,
-  [SMALL_STATE(19)] = 852,
-  [SMALL_STATE(20)] = 878,
-  [SMALL_STATE(21)] = 902,
-  [SMALL_STATE(22)] = 926,
-  [SMALL_STATE(23)] = 952,
-  [SMALL_STATE(24)] = 976,
-  [SMALL_STATE(25)] = 1000,
-  [SMALL_STATE(26)] = 1024,
-  [SMALL_STATE(27)] = 1048,
-  [SMALL_STATE(28)] = 1076,
-  [SMALL_STATE(29)] = 1100,
-  [SMALL_STATE(30)] = 1124,
-  [SMALL_STATE(31)] = 1151,
-  [SMALL_STATE(32)] = 1178,
-  [SMALL_STATE(33)] = 1205,
-  [SMALL_STATE(34)] = 1232,
-  [SMALL_STATE(35)] = 1259,
-  [SMALL_STATE(36)] = 1286,
-  [SMALL_STATE(37)] = 1313,
-  [SMALL_STATE(38)] = 1340,
-  [SMALL_STATE(39)] = 1367,
-  [SMALL_STATE(40)] = 1394,
-  [SMALL_STATE(41)] = 1421,
-  [SMALL_STATE(42)] = 1448,
-  [SMALL_STATE(43)] = 1475,
-  [SMALL_STATE(44)] = 1502,
-  [SMALL_STATE(45)] = 1529,
-  [SMALL_STATE(46)] = 1556,
-  [SMALL_STATE(47)] = 1583,
-  [SMALL_STATE(48)] = 1610,
-  [SMALL_STATE(49)] = 1637,
-  [SMALL_STATE(50)] = 1664,
-  [SMALL_STATE(51)] = 1691,
-  [SMALL_STATE(52)] = 1718,
-  [SMALL_STATE(53)] = 1745,
-  [SMALL_STATE(54)] = 1772,
-  [SMALL_STATE(55)] = 1799,
-  [SMALL_STATE(56)] = 1826,
-  [SMALL_STATE(57)] = 1853,
-  [SMALL_STATE(58)] = 1880,
-  [SMALL_STATE(59)] = 1907,
-  [SMALL_STATE(60)] = 1934,
-  [SMALL_STATE(61)] = 1961,
-  [SMALL_STATE(62)] = 1988,
-  [SMALL_STATE(63)] = 2015,
-  [SMALL_STATE(64)] = 2042,
-  [SMALL_STATE(65)] = 2069,
-  [SMALL_STATE(66)] = 2096,
-  [SMALL_STATE(67)] = 2123,
-  [SMALL_STATE(68)] = 2145,
-  [SMALL_STATE(69)] = 2164,
-  [SMALL_STATE(70)] = 2183,
-  [SMALL_STATE(71)] = 2202,
-  [SMALL_STATE(72)] = 2221,
-  [SMALL_STATE(73)] = 2240,
-  [SMALL_STATE(74)] = 2258,
-  [SMALL_STATE(75)] = 2276,
-  [SMALL_STATE(76)] = 2294,
-  [SMALL_STATE(77)] = 2312,
-  [SMALL_STATE(78)] = 2336,
-  [SMALL_STATE(79)] = 2354,
-  [SMALL_STATE(80)] = 2377,
-  [SMALL_STATE(81)] = 2399,
-  [SMALL_STATE(82)] = 2419,
-  [SMALL_STATE(83)] = 2441,
-  [SMALL_STATE(84)] = 2461,
-  [SMALL_STATE(85)] = 2476,
-  [SMALL_STATE(86)] = 2493,
-  [SMALL_STATE(87)] = 2510,
-  [SMALL_STATE(88)] = 2529,
-  [SMALL_STATE(89)] = 2542,
-  [SMALL_STATE(90)] = 2557,
-  [SMALL_STATE(91)] = 2574,
-  [SMALL_STATE(92)] = 2591,
-  [SMALL_STATE(93)] = 2606,
-  [SMALL_STATE(94)] = 2619,
-  [SMALL_STATE(95)] = 2630,
-  [SMALL_STATE(96)] = 2647,
-  [SMALL_STATE(97)] = 2666,
-  [SMALL_STATE(98)] = 2677,
-  [SMALL_STATE(99)] = 2694,
-  [SMALL_STATE(100)] = 2711,
-  [SMALL_STATE(101)] = 2723,
-  [SMALL_STATE(102)] = 2737,
-  [SMALL_STATE(103)] = 2751,
-  [SMALL_STATE(104)] = 2763,
-  [SMALL_STATE(105)] = 2777,
-  [SMALL_STATE(106)] = 2791,
-  [SMALL_STATE(107)] = 2803,
-  [SMALL_STATE(108)] = 2817,
-  [SMALL_STATE(109)] = 2826,
-  [SMALL_STATE(110)] = 2839,
-  [SMALL_STATE(111)] = 2852,
-  [SMALL_STATE(112)] = 2865,
-  [SMALL_STATE(113)] = 2878,
-  [SMALL_STATE(114)] = 2891,
-  [SMALL_STATE(115)] = 2904,
-  [SMALL_STATE(116)] = 2917,
-  [SMALL_STATE(117)] = 2928,
-  [SMALL_STATE(118)] = 2939,
-  [SMALL_STATE(119)] = 2952,
-  [SMALL_STATE(120)] = 2963,
-  [SMALL_STATE(121)] = 2972,
-  [SMALL_STATE(122)] = 2985,
-  [SMALL_STATE(123)] = 2993,
-  [SMALL_STATE(124)] = 3003,
-  [SMALL_STATE(125)] = 3013,
-  [SMALL_STATE(126)] = 3021,
-  [SMALL_STATE(127)] = 3029,
-  [SMALL_STATE(128)] = 3037,
-  [SMALL_STATE(129)] = 3045,
-  [SMALL_STATE(130)] = 3053,
-  [SMALL_STATE(131)] = 3061,
-  [SMALL_STATE(132)] = 3069,
-  [SMALL_STATE(133)] = 3077,
-  [SMALL_STATE(134)] = 3085,
-  [SMALL_STATE(135)] = 3095,
-  [SMALL_STATE(136)] = 3105,
-  [SMALL_STATE(137)] = 3112,
-  [SMALL_STATE(138)] = 3119,
-  [SMALL_STATE(139)] = 3126,
-  [SMALL_STATE(140)] = 3133,
-  [SMALL_STATE(141)] = 3140,
-  [SMALL_STATE(142)] = 3147,
-  [SMALL_STATE(143)] = 3154,
-  [SMALL_STATE(144)] = 3161,
-  [SMALL_STATE(145)] = 3168,
-  [SMALL_STATE(146)] = 3175,
-  [SMALL_STATE(147)] = 3182,
-  [SMALL_STATE(148)] = 3189,
-  [SMALL_STATE(149)] = 3196,
-  [SMALL_STATE(150)] = 3203,
-  [SMALL_STATE(151)] = 3210,
-  [SMALL_STATE(152)] = 3217,
-  [SMALL_STATE(153)] = 3224,
-  [SMALL_STATE(154)] = 3231,
-  [SMALL_STATE(155)] = 3238,
-  [SMALL_STATE(156)] = 3245,
-  [SMALL_STATE(157)] = 3252,
-  [SMALL_STATE(158)] = 3259,
-  [SMALL_STATE(159)] = 3266,
-  [SMALL_STATE(160)] = 3273,
-  [SMALL_STATE(161)] = 3280,
-  [SMALL_STATE(162)] = 3287,
-  [SMALL_STATE(163)] = 3294,
-  [SMALL_STATE(164)] = 3301,
-  [SMALL_STATE(165)] = 3308,
-  [SMALL_STATE(166)] = 3315,
-  [SMALL_STATE(167)] = 3322,
-  [SMALL_STATE(168)] = 3329,
-  [SMALL_STATE(169)] = 3336,
-  [SMALL_STATE(170)] = 3343,
-  [SMALL_STATE(171)] = 3350,
+  [SMALL_STATE(19)] = 848,
+  [SMALL_STATE(20)] = 872,
+  [SMALL_STATE(21)] = 898,
+  [SMALL_STATE(22)] = 922,
+  [SMALL_STATE(23)] = 946,
+  [SMALL_STATE(24)] = 970,
+  [SMALL_STATE(25)] = 994,
+  [SMALL_STATE(26)] = 1018,
+  [SMALL_STATE(27)] = 1042,
+  [SMALL_STATE(28)] = 1070,
+  [SMALL_STATE(29)] = 1096,
+  [SMALL_STATE(30)] = 1123,
+  [SMALL_STATE(31)] = 1150,
+  [SMALL_STATE(32)] = 1177,
+  [SMALL_STATE(33)] = 1204,
+  [SMALL_STATE(34)] = 1231,
+  [SMALL_STATE(35)] = 1258,
+  [SMALL_STATE(36)] = 1285,
+  [SMALL_STATE(37)] = 1312,
+  [SMALL_STATE(38)] = 1339,
+  [SMALL_STATE(39)] = 1366,
+  [SMALL_STATE(40)] = 1393,
+  [SMALL_STATE(41)] = 1420,
+  [SMALL_STATE(42)] = 1447,
+  [SMALL_STATE(43)] = 1474,
+  [SMALL_STATE(44)] = 1501,
+  [SMALL_STATE(45)] = 1528,
+  [SMALL_STATE(46)] = 1555,
+  [SMALL_STATE(47)] = 1582,
+  [SMALL_STATE(48)] = 1609,
+  [SMALL_STATE(49)] = 1636,
+  [SMALL_STATE(50)] = 1663,
+  [SMALL_STATE(51)] = 1690,
+  [SMALL_STATE(52)] = 1717,
+  [SMALL_STATE(53)] = 1744,
+  [SMALL_STATE(54)] = 1771,
+  [SMALL_STATE(55)] = 1798,
+  [SMALL_STATE(56)] = 1825,
+  [SMALL_STATE(57)] = 1852,
+  [SMALL_STATE(58)] = 1879,
+  [SMALL_STATE(59)] = 1906,
+  [SMALL_STATE(60)] = 1933,
+  [SMALL_STATE(61)] = 1960,
+  [SMALL_STATE(62)] = 1987,
+  [SMALL_STATE(63)] = 2014,
+  [SMALL_STATE(64)] = 2041,
+  [SMALL_STATE(65)] = 2068,
+  [SMALL_STATE(66)] = 2095,
+  [SMALL_STATE(67)] = 2122,
+  [SMALL_STATE(68)] = 2149,
+  [SMALL_STATE(69)] = 2176,
+  [SMALL_STATE(70)] = 2203,
+  [SMALL_STATE(71)] = 2230,
+  [SMALL_STATE(72)] = 2257,
+  [SMALL_STATE(73)] = 2284,
+  [SMALL_STATE(74)] = 2311,
+  [SMALL_STATE(75)] = 2338,
+  [SMALL_STATE(76)] = 2365,
+  [SMALL_STATE(77)] = 2392,
+  [SMALL_STATE(78)] = 2419,
+  [SMALL_STATE(79)] = 2446,
+  [SMALL_STATE(80)] = 2473,
+  [SMALL_STATE(81)] = 2500,
+  [SMALL_STATE(82)] = 2527,
+  [SMALL_STATE(83)] = 2554,
+  [SMALL_STATE(84)] = 2581,
+  [SMALL_STATE(85)] = 2608,
+  [SMALL_STATE(86)] = 2635,
+  [SMALL_STATE(87)] = 2662,
+  [SMALL_STATE(88)] = 2689,
+  [SMALL_STATE(89)] = 2716,
+  [SMALL_STATE(90)] = 2743,
+  [SMALL_STATE(91)] = 2770,
+  [SMALL_STATE(92)] = 2797,
+  [SMALL_STATE(93)] = 2824,
+  [SMALL_STATE(94)] = 2851,
+  [SMALL_STATE(95)] = 2878,
+  [SMALL_STATE(96)] = 2905,
+  [SMALL_STATE(97)] = 2932,
+  [SMALL_STATE(98)] = 2959,
+  [SMALL_STATE(99)] = 2986,
+  [SMALL_STATE(100)] = 3013,
+  [SMALL_STATE(101)] = 3040,
+  [SMALL_STATE(102)] = 3067,
+  [SMALL_STATE(103)] = 3094,
+  [SMALL_STATE(104)] = 3121,
+  [SMALL_STATE(105)] = 3143,
+  [SMALL_STATE(106)] = 3162,
+  [SMALL_STATE(107)] = 3181,
+  [SMALL_STATE(108)] = 3200,
+  [SMALL_STATE(109)] = 3219,
+  [SMALL_STATE(110)] = 3238,
+  [SMALL_STATE(111)] = 3257,
+  [SMALL_STATE(112)] = 3275,
+  [SMALL_STATE(113)] = 3293,
+  [SMALL_STATE(114)] = 3311,
+  [SMALL_STATE(115)] = 3329,
+  [SMALL_STATE(116)] = 3347,
+  [SMALL_STATE(117)] = 3371,
+  [SMALL_STATE(118)] = 3394,
+  [SMALL_STATE(119)] = 3422,
+  [SMALL_STATE(120)] = 3450,
+  [SMALL_STATE(121)] = 3473,
+  [SMALL_STATE(122)] = 3498,
+  [SMALL_STATE(123)] = 3523,
+  [SMALL_STATE(124)] = 3546,
+  [SMALL_STATE(125)] = 3560,
+  [SMALL_STATE(126)] = 3582,
+  [SMALL_STATE(127)] = 3604,
+  [SMALL_STATE(128)] = 3626,
+  [SMALL_STATE(129)] = 3646,
+  [SMALL_STATE(130)] = 3666,
+  [SMALL_STATE(131)] = 3686,
+  [SMALL_STATE(132)] = 3706,
+  [SMALL_STATE(133)] = 3728,
+  [SMALL_STATE(134)] = 3745,
+  [SMALL_STATE(135)] = 3762,
+  [SMALL_STATE(136)] = 3775,
+  [SMALL_STATE(137)] = 3792,
+  [SMALL_STATE(138)] = 3807,
+  [SMALL_STATE(139)] = 3822,
+  [SMALL_STATE(140)] = 3833,
+  [SMALL_STATE(141)] = 3848,
+  [SMALL_STATE(142)] = 3859,
+  [SMALL_STATE(143)] = 3871,
+  [SMALL_STATE(144)] = 3887,
+  [SMALL_STATE(145)] = 3901,
+  [SMALL_STATE(146)] = 3917,
+  [SMALL_STATE(147)] = 3931,
+  [SMALL_STATE(148)] = 3943,
+  [SMALL_STATE(149)] = 3955,
+  [SMALL_STATE(150)] = 3965,
+  [SMALL_STATE(151)] = 3979,
+  [SMALL_STATE(152)] = 3995,
+  [SMALL_STATE(153)] = 4005,
+  [SMALL_STATE(154)] = 4021,
+  [SMALL_STATE(155)] = 4037,
+  [SMALL_STATE(156)] = 4051,
+  [SMALL_STATE(157)] = 4065,
+  [SMALL_STATE(158)] = 4081,
+  [SMALL_STATE(159)] = 4094,
+  [SMALL_STATE(160)] = 4107,
+  [SMALL_STATE(161)] = 4120,
+  [SMALL_STATE(162)] = 4131,
+  [SMALL_STATE(163)] = 4144,
+  [SMALL_STATE(164)] = 4157,
+  [SMALL_STATE(165)] = 4170,
+  [SMALL_STATE(166)] = 4179,
+  [SMALL_STATE(167)] = 4192,
+  [SMALL_STATE(168)] = 4205,
+  [SMALL_STATE(169)] = 4213,
+  [SMALL_STATE(170)] = 4221,
+  [SMALL_STATE(171)] = 4229,
+  [SMALL_STATE(172)] = 4237,
+  [SMALL_STATE(173)] = 4245,
+  [SMALL_STATE(174)] = 4253,
+  [SMALL_STATE(175)] = 4261,
+  [SMALL_STATE(176)] = 4269,
+  [SMALL_STATE(177)] = 4279,
+  [SMALL_STATE(178)] = 4287,
+  [SMALL_STATE(179)] = 4295,
+  [SMALL_STATE(180)] = 4303,
+  [SMALL_STATE(181)] = 4313,
+  [SMALL_STATE(182)] = 4323,
+  [SMALL_STATE(183)] = 4331,
+  [SMALL_STATE(184)] = 4339,
+  [SMALL_STATE(185)] = 4346,
+  [SMALL_STATE(186)] = 4353,
+  [SMALL_STATE(187)] = 4360,
+  [SMALL_STATE(188)] = 4367,
+  [SMALL_STATE(189)] = 4374,
+  [SMALL_STATE(190)] = 4381,
+  [SMALL_STATE(191)] = 4388,
+  [SMALL_STATE(192)] = 4395,
+  [SMALL_STATE(193)] = 4402,
+  [SMALL_STATE(194)] = 4409,
+  [SMALL_STATE(195)] = 4416,
+  [SMALL_STATE(196)] = 4423,
+  [SMALL_STATE(197)] = 4430,
+  [SMALL_STATE(198)] = 4437,
+  [SMALL_STATE(199)] = 4444,
+  [SMALL_STATE(200)] = 4451,
+  [SMALL_STATE(201)] = 4458,
+  [SMALL_STATE(202)] = 4465,
+  [SMALL_STATE(203)] = 4472,
+  [SMALL_STATE(204)] = 4479,
+  [SMALL_STATE(205)] = 4486,
+  [SMALL_STATE(206)] = 4493,
+  [SMALL_STATE(207)] = 4500,
+  [SMALL_STATE(208)] = 4507,
+  [SMALL_STATE(209)] = 4514,
+  [SMALL_STATE(210)] = 4521,
+  [SMALL_STATE(211)] = 4528,
+  [SMALL_STATE(212)] = 4535,
+  [SMALL_STATE(213)] = 4542,
+  [SMALL_STATE(214)] = 4549,
+  [SMALL_STATE(215)] = 4556,
+  [SMALL_STATE(216)] = 4563,
+  [SMALL_STATE(217)] = 4570,
+  [SMALL_STATE(218)] = 4577,
+  [SMALL_STATE(219)] = 4584,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -7939,242 +9205,305 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 1, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
   [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [37] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 2, 0, 1),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 1, 0, 1),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
-  [63] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(156),
-  [66] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(147),
-  [69] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(148),
-  [72] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(138),
-  [75] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(153),
-  [78] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(103),
-  [81] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(93),
-  [84] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(139),
-  [87] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(7),
-  [90] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(81),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 3, 0, 29),
-  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [97] = {.entry = {.count = 1, .reusable = false}}, SHIFT(67),
-  [99] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 3, 0, 29),
+  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [37] = {.entry = {.count = 1, .reusable = false}}, SHIFT(20),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
+  [55] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(151),
+  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(154),
+  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(143),
+  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(118),
+  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(191),
+  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(135),
+  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(177),
+  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(201),
+  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(4),
+  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(120),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [87] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 2, 0, 1),
+  [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 1, 0, 1),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 3, 0, 53),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [97] = {.entry = {.count = 1, .reusable = false}}, SHIFT(104),
+  [99] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 3, 0, 53),
   [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_value, 1, 0, 0),
-  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
-  [105] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(166),
-  [108] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(22),
-  [111] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(27),
-  [114] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(159),
-  [117] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
-  [120] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
-  [123] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
-  [126] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(104),
-  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(119),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [139] = {.entry = {.count = 1, .reusable = false}}, SHIFT(129),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [143] = {.entry = {.count = 1, .reusable = false}}, SHIFT(128),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 2, 0, 0),
+  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
+  [107] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(213),
+  [110] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
+  [113] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(179),
+  [116] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
+  [119] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
+  [122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
+  [125] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(22),
+  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(144),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(161),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [139] = {.entry = {.count = 1, .reusable = false}}, SHIFT(170),
+  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [143] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
   [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__atom, 1, 0, 0),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [151] = {.entry = {.count = 1, .reusable = false}}, SHIFT(150),
-  [153] = {.entry = {.count = 1, .reusable = false}}, SHIFT(169),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [151] = {.entry = {.count = 1, .reusable = false}}, SHIFT(193),
+  [153] = {.entry = {.count = 1, .reusable = false}}, SHIFT(217),
   [155] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__atom, 1, 0, 0),
   [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 2, 0, 4),
   [159] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 2, 0, 4),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 5),
-  [163] = {.entry = {.count = 1, .reusable = false}}, SHIFT(29),
-  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [167] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 5),
-  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 5, 0, 42),
-  [171] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 5, 0, 42),
-  [173] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [177] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [181] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_boolean, 1, 0, 0),
-  [187] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_boolean, 1, 0, 0),
-  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_offset, 3, 0, 46),
-  [191] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_offset, 3, 0, 46),
-  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 6, 0, 47),
-  [195] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 6, 0, 47),
-  [197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 1, 0, 0),
-  [199] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
-  [201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [203] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 1, 0, 0),
-  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 6),
-  [207] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 6),
-  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 3, 0, 11),
-  [211] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 3, 0, 11),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 10),
-  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 13),
-  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 14),
-  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 13),
-  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 13),
-  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 14),
-  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 13),
-  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 15),
-  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 14),
-  [233] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 16),
-  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 17),
-  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 18),
-  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 19),
-  [241] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 19), SHIFT_REPEAT(155),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 5, 0, 20),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 5, 0, 20),
-  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 5, 0, 20),
-  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 21),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 22),
-  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 20),
-  [256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 23),
-  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 24),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 25),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 26),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 27),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 28),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 30),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 10),
-  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 10),
-  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 32),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 33),
-  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 34),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 35),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 6, 0, 36),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 6, 0, 37),
-  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 7, 0, 41),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 10),
-  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 14),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_operator, 1, 0, 0),
-  [294] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_operator, 1, 0, 0),
-  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 38),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 39),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 43),
-  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 31),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 1, 0, 12),
-  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry, 1, 0, 0),
-  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 2, 0, 0),
-  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 2, 0, 3),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 3, 0, 8),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 3, 0, 9),
-  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(86),
-  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [324] = {.entry = {.count = 1, .reusable = false}}, SHIFT(90),
-  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [338] = {.entry = {.count = 1, .reusable = false}}, SHIFT(91),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 1, 0, 0),
-  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [348] = {.entry = {.count = 1, .reusable = false}}, SHIFT(95),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inline, 1, 0, 0),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 2, 0, 0),
-  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [360] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(95),
-  [363] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(158),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0),
-  [368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 2, 0, 0),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0),
-  [374] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0), SHIFT_REPEAT(83),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__date, 1, 0, 0),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(105),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
-  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 40),
-  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 45), SHIFT_REPEAT(12),
-  [417] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 45),
-  [419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 1, 0, 2),
-  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 44),
-  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 2, 0, 7),
-  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [437] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [445] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_verb, 1, 0, 0),
-  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [163] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [167] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_boolean, 1, 0, 0),
+  [173] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_boolean, 1, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_offset, 3, 0, 68),
+  [177] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_offset, 3, 0, 68),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 6, 0, 71),
+  [181] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 6, 0, 71),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 6),
+  [185] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 6),
+  [187] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 3, 0, 16),
+  [189] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 3, 0, 16),
+  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 5),
+  [193] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [197] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 5),
+  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 5, 0, 70),
+  [201] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 5, 0, 70),
+  [203] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
+  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 31),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 2, 0, 7),
+  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 12),
+  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 13),
+  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 14),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 12),
+  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 13),
+  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 14),
+  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 12),
+  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 13),
+  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 14),
+  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 12),
+  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 15),
+  [233] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 13),
+  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 14),
+  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 17),
+  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 7),
+  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 3, 0, 18),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 19),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 20),
+  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 20), SHIFT_REPEAT(180),
+  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 21),
+  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 22),
+  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 23),
+  [256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 21),
+  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 22),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 23),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 21),
+  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 22),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 23),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 24),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 25),
+  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 21),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 26),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 22),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 23),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 27),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 28),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 29),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 2, 0, 0),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 32),
+  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 33),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 34),
+  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 35),
+  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 36),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 5, 0, 38),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 5, 0, 38),
+  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 5, 0, 38),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 39),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 40),
+  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 41),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 38),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 42),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 43),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 44),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 45),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 46),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 47),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 48),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 49),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 50),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 51),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 52),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 54),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 58),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 59),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 60),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 61),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 62),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 6, 0, 63),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 6, 0, 64),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 2, 0, 0),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 7, 0, 69),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 2, 0, 0),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 2, 0, 0),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 30),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_operator, 1, 0, 0),
+  [362] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_operator, 1, 0, 0),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 56),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 37),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 65),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 0),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 1, 0, 11),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 55),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 3, 0, 10),
+  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 2, 0, 3),
+  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry, 1, 0, 0),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 3, 0, 9),
+  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 2, 0, 0),
+  [386] = {.entry = {.count = 1, .reusable = false}}, SHIFT(131),
+  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [404] = {.entry = {.count = 1, .reusable = false}}, SHIFT(128),
+  [406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [428] = {.entry = {.count = 1, .reusable = false}}, SHIFT(129),
+  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inline, 1, 0, 0),
+  [432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [434] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(129),
+  [437] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(204),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0),
+  [442] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(129),
+  [445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 2, 0, 0),
+  [447] = {.entry = {.count = 1, .reusable = false}}, SHIFT(130),
+  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 1, 0, 0),
+  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 2, 0, 0),
+  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0),
+  [459] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0), SHIFT_REPEAT(123),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__date, 1, 0, 0),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(146),
+  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 1, 0, 2),
+  [495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [521] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 57),
+  [529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [531] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 67), SHIFT_REPEAT(12),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 67),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 2, 0, 8),
+  [542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_verb, 1, 0, 0),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 66),
+  [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [596] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [600] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [602] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [606] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [610] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [614] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [616] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [618] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [620] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [622] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [628] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
 };
 
 enum ts_external_scanner_symbol_identifiers {
@@ -8182,7 +9511,9 @@ enum ts_external_scanner_symbol_identifiers {
   ts_external_token__indent = 1,
   ts_external_token__prose_start = 2,
   ts_external_token_comment = 3,
-  ts_external_token__error_sentinel = 4,
+  ts_external_token__lone_at = 4,
+  ts_external_token_heading_marker = 5,
+  ts_external_token__error_sentinel = 6,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
@@ -8190,21 +9521,26 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__indent] = sym__indent,
   [ts_external_token__prose_start] = sym__prose_start,
   [ts_external_token_comment] = sym_comment,
+  [ts_external_token__lone_at] = sym__lone_at,
+  [ts_external_token_heading_marker] = sym_heading_marker,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
 };
 
-static const bool ts_external_scanner_states[6][EXTERNAL_TOKEN_COUNT] = {
+static const bool ts_external_scanner_states[8][EXTERNAL_TOKEN_COUNT] = {
   [1] = {
     [ts_external_token__newline] = true,
     [ts_external_token__indent] = true,
     [ts_external_token__prose_start] = true,
     [ts_external_token_comment] = true,
+    [ts_external_token__lone_at] = true,
+    [ts_external_token_heading_marker] = true,
     [ts_external_token__error_sentinel] = true,
   },
   [2] = {
     [ts_external_token__newline] = true,
     [ts_external_token__prose_start] = true,
     [ts_external_token_comment] = true,
+    [ts_external_token_heading_marker] = true,
   },
   [3] = {
     [ts_external_token__newline] = true,
@@ -8218,6 +9554,16 @@ static const bool ts_external_scanner_states[6][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__indent] = true,
     [ts_external_token__prose_start] = true,
     [ts_external_token_comment] = true,
+    [ts_external_token_heading_marker] = true,
+  },
+  [6] = {
+    [ts_external_token__newline] = true,
+    [ts_external_token_comment] = true,
+    [ts_external_token__lone_at] = true,
+  },
+  [7] = {
+    [ts_external_token_comment] = true,
+    [ts_external_token_heading_marker] = true,
   },
 };
 

@@ -9,9 +9,13 @@
  *     indentation), which opens a field;
  *   - an indented line anywhere else, or an unindented line that does not
  *     read as a heading or an entry header -> PROSE_START (zero width);
- *   - otherwise nothing: the grammar's own lexer reads the heading or header.
+ *   - an unindented `#` … `######` followed by a blank -> HEADING_MARKER;
+ *   - otherwise nothing: the grammar's own lexer reads the entry header.
  * It also emits NEWLINE for every line break (`\n`, `\r\n`, `\r`) and once,
- * with zero width, at the end of a file whose last line has no line break.
+ * with zero width, at the end of a file whose last line has no line break,
+ * and LONE_AT for an `@` in free text that no ID follows (`a lone @ here`,
+ * `@` at the end of a line, the first `@` of `@@`), so that it is text and
+ * not a reference with a missing ID.
  *
  * The only state is one flag that stops a second zero-width NEWLINE at EOF.
  */
@@ -28,6 +32,8 @@ enum TokenType {
   INDENT,
   PROSE_START,
   COMMENT,
+  LONE_AT,
+  HEADING_MARKER,
   ERROR_SENTINEL,
 };
 
@@ -47,12 +53,6 @@ static inline bool is_id_char(int32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '_' || c == '-' ||
          (c > 127 && c != 0xA0 && c != 0x2028 && c != 0x2029 && c != 0xFEFF);
-}
-
-static inline bool is_date_char(int32_t c) {
-  return (c >= '0' && c <= '9') || c == 'X' || c == '-' || c == '?' ||
-         c == '~' || c == '%' || c == '/' || c == '.' || c == ':' ||
-         c == 'T' || c == 'Z' || c == '+';
 }
 
 /* Reads a run of ASCII lowercase letters into buf (truncated). */
@@ -89,17 +89,44 @@ static bool reads_as_undated_statement(TSLexer *lexer) {
          strcmp(word, "denies") == 0 || strcmp(word, "reports") == 0;
 }
 
-/* A date (of at least four date characters starting with four digits or X),
- * an optional `(weekday)`, then `event` or `@`. */
-static bool reads_as_dated_entry(TSLexer *lexer) {
-  unsigned n = 0;
-  while (is_date_char(lexer->lookahead)) {
-    int32_t c = lexer->lookahead;
-    if (n < 4 && !((c >= '0' && c <= '9') || c == 'X')) return false;
-    n++;
+/* Skips the rest of a word: a run of characters that are not blanks. */
+static void skip_word(TSLexer *lexer) {
+  while (!is_blank(lexer->lookahead) && !is_eol(lexer->lookahead) &&
+         !lexer->eof(lexer)) {
     advance(lexer);
   }
-  if (n < 4 || !is_blank(lexer->lookahead)) return false;
+}
+
+/* A line that starts like a date reads as a dated entry when the first word
+ * starts with four digits or `X` (after an optional `-` of a negative year,
+ * `../` of an open start or `/` of an unknown start), and the word is followed
+ * by blanks, an optional `(weekday)`, and then `event` or `@ID verb`.
+ * The rest of the first word is not checked: a slip such as `2025-1x-03` keeps
+ * the line an entry (with a local error in its date) instead of turning it and
+ * its fields into prose. `slash_consumed`: the caller has already advanced
+ * past a leading `/`. */
+static bool reads_as_dated_entry(TSLexer *lexer, bool slash_consumed) {
+  if (!slash_consumed) {
+    int32_t c = lexer->lookahead;
+    if (c == '-') {
+      advance(lexer);
+    } else if (c == '/') {
+      advance(lexer);
+    } else if (c == '.') {
+      advance(lexer);
+      if (lexer->lookahead != '.') return false;
+      advance(lexer);
+      if (lexer->lookahead != '/') return false;
+      advance(lexer);
+    }
+  }
+  for (unsigned n = 0; n < 4; n++) {
+    int32_t c = lexer->lookahead;
+    if (!((c >= '0' && c <= '9') || c == 'X')) return false;
+    advance(lexer);
+  }
+  skip_word(lexer);
+  if (!is_blank(lexer->lookahead)) return false;
   skip_blanks(lexer);
   if (lexer->lookahead == '(') {
     while (!is_eol(lexer->lookahead) && !lexer->eof(lexer) &&
@@ -110,7 +137,7 @@ static bool reads_as_dated_entry(TSLexer *lexer) {
     advance(lexer);
     skip_blanks(lexer);
   }
-  if (lexer->lookahead == '@') return true;
+  if (lexer->lookahead == '@') return reads_as_undated_statement(lexer);
   char word[8];
   read_word(lexer, word, sizeof word);
   return strcmp(word, "event") == 0 && at_word_end(lexer);
@@ -121,18 +148,10 @@ static bool reads_as_dated_entry(TSLexer *lexer) {
 static bool line_is_prose(TSLexer *lexer) {
   int32_t c = lexer->lookahead;
   if (c == '\\') return true;
-  if (c == '#') {
-    unsigned n = 0;
-    while (lexer->lookahead == '#') {
-      n++;
-      advance(lexer);
-    }
-    bool heading = n <= 6 && (is_blank(lexer->lookahead) ||
-                              is_eol(lexer->lookahead) || lexer->eof(lexer));
-    return !heading;
-  }
   if (c == '@') return !reads_as_undated_statement(lexer);
-  if ((c >= '0' && c <= '9') || c == 'X') return !reads_as_dated_entry(lexer);
+  if ((c >= '0' && c <= '9') || c == 'X' || c == '-' || c == '.') {
+    return !reads_as_dated_entry(lexer, false);
+  }
   if (c >= 'a' && c <= 'z') {
     char word[8];
     read_word(lexer, word, sizeof word);
@@ -165,6 +184,23 @@ static bool scan_newline(Scanner *scanner, TSLexer *lexer) {
   lexer->result_symbol = NEWLINE;
   scanner->eof_newline_emitted = false;
   return true;
+}
+
+/* An `@` that no ID follows: followed by a blank, a line break, the end of
+ * the file, or another `@`. */
+static bool scan_lone_at(TSLexer *lexer) {
+  advance(lexer);
+  int32_t c = lexer->lookahead;
+  if (is_blank(c) || is_eol(c) || c == '@' || lexer->eof(lexer)) {
+    lexer->mark_end(lexer);
+    lexer->result_symbol = LONE_AT;
+    return true;
+  }
+  return false;
+}
+
+static void skip_blanks_as_extra(TSLexer *lexer) {
+  while (is_blank(lexer->lookahead)) skip(lexer);
 }
 
 static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
@@ -202,11 +238,13 @@ static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
         lexer->result_symbol = COMMENT;
         return true;
       }
-      /* `/` starting a line: prose (or, indented, a field). */
+      /* `/` starting a line: an entry dated with an unknown start
+       * (`/2025-11-27 event x`), else prose (or, indented, a field). */
       if (indent > 0 && valid[INDENT]) {
         lexer->result_symbol = INDENT;
         return true;
       }
+      if (indent == 0 && reads_as_dated_entry(lexer, true)) return false;
       if (valid[PROSE_START] && !recovering) {
         lexer->result_symbol = PROSE_START;
         return true;
@@ -224,14 +262,45 @@ static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
       }
       return false;
     }
-    if (valid[PROSE_START] && line_is_prose(lexer)) {
-      lexer->result_symbol = PROSE_START;
-      return true;
+    if (c == '#') {
+      /* `#` to `######` and a blank or the line end: a heading marker, only
+       * ever at column 0, so that an indented `# …` line under an entry is
+       * a broken field and not a heading that would end the entry. */
+      unsigned n = 0;
+      while (lexer->lookahead == '#') {
+        n++;
+        advance(lexer);
+      }
+      bool heading = n <= 6 && (is_blank(lexer->lookahead) ||
+                                is_eol(lexer->lookahead) || lexer->eof(lexer));
+      if (heading && valid[HEADING_MARKER]) {
+        lexer->mark_end(lexer);
+        lexer->result_symbol = HEADING_MARKER;
+        return true;
+      }
+      if (!heading && valid[PROSE_START]) {
+        lexer->result_symbol = PROSE_START;
+        return true;
+      }
+      return false;
     }
+    if (valid[PROSE_START]) {
+      if (line_is_prose(lexer)) {
+        lexer->result_symbol = PROSE_START;
+        return true;
+      }
+      return false;
+    }
+    /* Inside a prose line that starts at column 0 (after its PROSE_START). */
+    if (c == '@' && valid[LONE_AT]) return scan_lone_at(lexer);
     return false;
   }
 
-  if (valid[NEWLINE]) return scan_newline(scanner, lexer);
+  if (valid[NEWLINE] && scan_newline(scanner, lexer)) return true;
+  if (valid[LONE_AT]) {
+    skip_blanks_as_extra(lexer);
+    if (lexer->lookahead == '@') return scan_lone_at(lexer);
+  }
   return false;
 }
 

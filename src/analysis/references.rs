@@ -79,7 +79,7 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
                     out.push(
                         Diagnostic::new(
                             Code::WrongKind,
-                            r.range.clone(),
+                            r.full_range(),
                             format!(
                                 "{} expects {}, but `@{}` is {}",
                                 place(&r.role),
@@ -131,7 +131,7 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
                 def.range.clone(),
                 format!(
                     "{} `{}` is defined but nothing refers to it",
-                    capitalised(kind_phrase(def.kind)),
+                    capitalised(def.kind.as_str()),
                     def.id
                 ),
             ));
@@ -227,5 +227,5 @@ fn undefined(snap: &Snapshot, r: &Reference) -> Diagnostic {
             }
         }
     }
-    Diagnostic::new(Code::UndefinedReference, r.range.clone(), message).with_related(related)
+    Diagnostic::new(Code::UndefinedReference, r.full_range(), message).with_related(related)
 }
