@@ -27,6 +27,16 @@ pub struct FileData {
     pub summary: Arc<FileSummary>,
     /// The editor's version for an open document.
     pub version: Option<i32>,
+    /// Line starts (`\n`, `\r\n`, `\r`), computed on first use.
+    pub line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl FileData {
+    /// The byte offset of every line start, computed once per version.
+    pub fn line_starts(&self) -> &[usize] {
+        self.line_starts
+            .get_or_init(|| crate::syntax::lines::line_starts(&self.text))
+    }
 }
 
 /// Where an ID is defined: the file and the index of the definition in that
@@ -183,6 +193,7 @@ impl Workspace {
             tree,
             summary,
             version,
+            line_starts: Default::default(),
         });
         let changed = self.replace(id, old.as_deref(), Some(&data));
         self.snapshot.files.insert(id, data);
@@ -198,6 +209,7 @@ impl Workspace {
             if f.version != version {
                 let mut data = (**f).clone();
                 data.version = version;
+                data.line_starts = Default::default();
                 self.snapshot.files.insert(id, Arc::new(data));
             }
         }
