@@ -3,6 +3,7 @@
 //! LSP types and no async code here.
 
 mod diagnostic;
+pub mod dates;
 pub mod names;
 pub mod references;
 pub mod summary;
