@@ -52,6 +52,26 @@ impl Reference {
     }
 }
 
+/// One item of a field's value (an element of a list, or the value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueItem {
+    /// `@id` (index into references).
+    Ref(u32),
+    /// `@id + 2d`: the anchor (index into references), sign and duration.
+    Offset {
+        anchor: u32,
+        negative: bool,
+        amount: String,
+        range: Range<usize>,
+    },
+    /// A `date` or `interval`.
+    Date { text: String, range: Range<usize> },
+    /// `tomorrow`, `on Thursday` …
+    Relative { text: String, range: Range<usize> },
+    /// Anything else: text, numbers, strings, phrases.
+    Other { range: Range<usize> },
+}
+
 /// A field of an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldInfo {
@@ -60,8 +80,19 @@ pub struct FieldInfo {
     pub value_range: Option<Range<usize>>,
     /// The value's text, trimmed.
     pub value: String,
+    /// The items of the value.
+    pub items: Vec<ValueItem>,
     /// The whole line, indentation excluded, line break excluded.
     pub range: Range<usize>,
+}
+
+/// A date or interval written anywhere in the file, with the weekday
+/// annotation that follows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateNode {
+    pub range: Range<usize>,
+    pub text: String,
+    pub weekday: Option<(Range<usize>, String)>,
 }
 
 /// An entry: a definition, a statement or a claim.
@@ -98,6 +129,9 @@ pub struct AssertionInfo {
     pub property: Option<(Range<usize>, Arc<str>)>,
     pub operator: Option<Arc<str>>,
     pub value: Option<(Range<usize>, String)>,
+    /// The kind of the value node (`number`, `date`, `relative_date`,
+    /// `reference`, `text`, `string`, `boolean` …).
+    pub value_kind: Option<&'static str>,
 }
 
 /// A definition of an ID.
@@ -138,6 +172,8 @@ pub struct FileSummary {
     pub sections: Vec<Section>,
     /// Prose lines (content only): where unlinked mentions are looked for.
     pub prose: Vec<Range<usize>>,
+    /// Every date and interval in the file (headers and values).
+    pub dates: Vec<DateNode>,
     /// Syntax diagnostics.
     pub syntax: Vec<Diagnostic>,
 }
@@ -149,6 +185,7 @@ impl FileSummary {
             syntax: syntax_diagnostics(tree, src),
             ..Default::default()
         };
+        collect_dates(tree.root_node(), src, &mut s.dates);
         let doc = Document::new(tree);
         let mut cursor = doc.node.walk();
         for child in doc.node.named_children(&mut cursor) {
@@ -227,13 +264,7 @@ impl FileSummary {
         for f in &fields {
             let key: Arc<str> = Arc::from(f.key_text(src));
             let value = f.value();
-            info.fields.push(FieldInfo {
-                key: key.clone(),
-                key_range: f.key().map(|k| k.byte_range()).unwrap_or(f.node.start_byte()..f.node.start_byte()),
-                value_range: value.map(|v| v.byte_range()),
-                value: value.map(|v| text(v, src).trim().to_string()).unwrap_or_default(),
-                range: trim_line(f.node.byte_range(), src),
-            });
+            let first_ref = self.references.len();
             if let Some(v) = value {
                 if &*key == "id" && id_field.is_none() {
                     id_field = Some(v);
@@ -241,6 +272,20 @@ impl FileSummary {
                 let is_role = matches!(&*key, "role" | "as");
                 self.collect_field_refs(v, src, index, &key, is_role);
             }
+            let items = self.value_items(f.items(), src, first_ref);
+            info.fields.push(FieldInfo {
+                key: key.clone(),
+                key_range: f
+                    .key()
+                    .map(|k| k.byte_range())
+                    .unwrap_or(f.node.start_byte()..f.node.start_byte()),
+                value_range: value.map(|v| v.byte_range()),
+                value: value
+                    .map(|v| text(v, src).trim().to_string())
+                    .unwrap_or_default(),
+                items,
+                range: trim_line(f.node.byte_range(), src),
+            });
         }
         // Definitions: the header ID, or an `id:` field of a statement/claim.
         let def_node = e.name().or(match e.kind {
@@ -250,7 +295,10 @@ impl FileSummary {
         if let Some(name) = def_node.filter(|n| !n.is_missing() && n.byte_range().len() > 0) {
             let title = match e.kind {
                 EntryKind::Statement => info.quote.clone(),
-                EntryKind::Claim => info.assertion.as_ref().map(|a| src[a.range.clone()].to_string()),
+                EntryKind::Claim => info
+                    .assertion
+                    .as_ref()
+                    .map(|a| src[a.range.clone()].to_string()),
                 _ => e.title_text(src),
             };
             let aliases = e
@@ -284,6 +332,54 @@ impl FileSummary {
         self.entries.push(info);
     }
 
+    /// Reads the items of a field value; `first_ref` is the index of the
+    /// first reference the field pushed.
+    fn value_items(&self, items: Vec<Node<'_>>, src: &str, first_ref: usize) -> Vec<ValueItem> {
+        let ref_at = |at: usize| {
+            self.references[first_ref..]
+                .iter()
+                .position(|r| r.at == at)
+                .map(|i| (first_ref + i) as u32)
+        };
+        items
+            .into_iter()
+            .map(|n| {
+                let range = n.byte_range();
+                match n.kind() {
+                    "reference" => ref_at(n.start_byte()).map(ValueItem::Ref),
+                    "offset" => {
+                        let anchor = n
+                            .child_by_field_name("anchor")
+                            .and_then(|a| ref_at(a.start_byte()));
+                        let negative = n
+                            .child_by_field_name("sign")
+                            .is_some_and(|s| text(s, src) == "-");
+                        let amount = n
+                            .child_by_field_name("amount")
+                            .map(|a| text(a, src).to_string())
+                            .unwrap_or_default();
+                        anchor.map(|anchor| ValueItem::Offset {
+                            anchor,
+                            negative,
+                            amount,
+                            range: range.clone(),
+                        })
+                    }
+                    "date" | "interval" => Some(ValueItem::Date {
+                        text: text(n, src).to_string(),
+                        range: range.clone(),
+                    }),
+                    "relative_date" => Some(ValueItem::Relative {
+                        text: text(n, src).to_string(),
+                        range: range.clone(),
+                    }),
+                    _ => None,
+                }
+                .unwrap_or(ValueItem::Other { range })
+            })
+            .collect()
+    }
+
     fn assertion(&mut self, node: Node<'_>, src: &str, entry: u32) -> AssertionInfo {
         let a = syntax::Assertion { node };
         let subject = a
@@ -301,10 +397,18 @@ impl FileSummary {
                 .map(|p| (p.byte_range(), Arc::from(text(p, src)))),
             operator: a.operator(src).map(Arc::from),
             value: value.map(|v| (v.byte_range(), text(v, src).to_string())),
+            value_kind: value.map(|v| static_kind(v.kind())),
         }
     }
 
-    fn collect_field_refs(&mut self, value: Node<'_>, src: &str, entry: u32, key: &Arc<str>, is_role: bool) {
+    fn collect_field_refs(
+        &mut self,
+        value: Node<'_>,
+        src: &str,
+        entry: u32,
+        key: &Arc<str>,
+        is_role: bool,
+    ) {
         let mut after_of = false;
         let mut stack = vec![value];
         // Walk the value in document order, recognising assertions, offsets
@@ -354,7 +458,13 @@ impl FileSummary {
         });
     }
 
-    fn push_ref(&mut self, node: Node<'_>, src: &str, entry: Option<u32>, role: RefRole) -> Option<u32> {
+    fn push_ref(
+        &mut self,
+        node: Node<'_>,
+        src: &str,
+        entry: Option<u32>,
+        role: RefRole,
+    ) -> Option<u32> {
         let r = syntax::Reference::cast(node)?;
         let id = r.id()?;
         if id.is_missing() || id.byte_range().is_empty() {
@@ -391,6 +501,59 @@ impl FileSummary {
             .iter()
             .find(|d| d.range.start <= offset && offset <= d.range.end)
     }
+}
+
+/// Every `date` and `interval` (not the dates inside an interval), with the
+/// weekday annotation right after it.
+fn collect_dates(root: Node<'_>, src: &str, out: &mut Vec<DateNode>) {
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "date" | "interval" => {
+                let weekday = n
+                    .next_named_sibling()
+                    .filter(|w| w.kind() == "weekday")
+                    .map(|w| (w.byte_range(), text(w, src).to_string()));
+                out.push(DateNode {
+                    range: n.byte_range(),
+                    text: text(n, src).to_string(),
+                    weekday,
+                });
+            }
+            // Lines without dates: prose, headings, comments.
+            "prose" | "heading" | "comment" | "string" | "text" => {}
+            _ => {
+                let children: Vec<_> = n.named_children(&mut cursor).collect();
+                stack.extend(children.into_iter().rev());
+            }
+        }
+    }
+}
+
+/// The value kinds an assertion can have, as static strings.
+fn static_kind(kind: &str) -> &'static str {
+    const KINDS: [&str; 14] = [
+        "reference",
+        "offset",
+        "assertion",
+        "date",
+        "interval",
+        "weekday",
+        "time",
+        "relative_date",
+        "number",
+        "string",
+        "boolean",
+        "text",
+        "phrase",
+        "list",
+    ];
+    KINDS
+        .iter()
+        .find(|k| **k == kind)
+        .copied()
+        .unwrap_or("other")
 }
 
 /// A line's range without its trailing line break.
@@ -482,7 +645,10 @@ Prose mentions @uk.
         assert_eq!(s.sections.len(), 2);
         assert_eq!(s.sections[1].title, "Events");
         assert_eq!(s.entries[1].section, Some(1));
-        assert_eq!(&SRC[s.entries[1].header.clone()], "2025-11-25 event call: Meeting with @macron");
+        assert_eq!(
+            &SRC[s.entries[1].header.clone()],
+            "2025-11-25 event call: Meeting with @macron"
+        );
         assert!(SRC[s.entries[1].range.clone()].ends_with("after: @talks + 1d"));
         assert_eq!(s.entries[2].quote.as_deref(), Some("We decided."));
         assert_eq!(s.prose.len(), 1);
