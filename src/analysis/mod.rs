@@ -2,9 +2,10 @@
 //! workspace. Diagnostics are plain structs with byte ranges; there are no
 //! LSP types and no async code here.
 
-mod diagnostic;
 pub mod dates;
+mod diagnostic;
 pub mod names;
+pub mod stn;
 pub mod references;
 pub mod summary;
 pub mod syntax_check;
