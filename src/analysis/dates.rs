@@ -240,8 +240,14 @@ fn parse_single(text: &str) -> Result<Span, DateError> {
             t = &t[..t.len() - 1];
         }
     }
-    // Drop a time: it does not move the day bounds.
-    let t = t.split_once('T').map_or(t, |(d, _)| d);
+    // A time does not move the day bounds, but it must be a time.
+    let t = match t.split_once('T') {
+        Some((d, time)) => {
+            check_time(time).map_err(|why| invalid(format!("the time of `{text}` {why}")))?;
+            d
+        }
+        None => t,
+    };
     let (negative, t) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, t),
@@ -251,10 +257,14 @@ fn parse_single(text: &str) -> Result<Span, DateError> {
     let month = parts.next();
     let day = parts.next();
     if parts.next().is_some() {
-        return Err(invalid(format!("`{text}` has too many parts; dates are YYYY, YYYY-MM or YYYY-MM-DD")));
+        return Err(invalid(format!(
+            "`{text}` has too many parts; dates are YYYY, YYYY-MM or YYYY-MM-DD"
+        )));
     }
     if year.len() != 4 {
-        return Err(invalid(format!("the year of `{text}` must have four digits")));
+        return Err(invalid(format!(
+            "the year of `{text}` must have four digits"
+        )));
     }
     let Some((y_lo, y_hi)) = digits_range(year) else {
         return Err(invalid(format!("`{year}` is not a year")));
@@ -321,18 +331,32 @@ fn parse_single(text: &str) -> Result<Span, DateError> {
     let Some((d_lo, d_hi)) = digits_range(day) else {
         return Err(invalid(format!("`{day}` is not a day")));
     };
+    if d_hi == 0 {
+        return Err(invalid(format!(
+            "`{text}` has day {day}; days run from 01 to 31"
+        )));
+    }
     let d_lo = d_lo.max(1);
     let first_len = days_in_month(y_lo, m_lo);
     let last_len = days_in_month(y_hi, m_hi);
     let fully_known = !text.contains('X');
     if d_lo > 31 || d_lo > d_hi.max(1) {
-        return Err(invalid(format!("`{text}` has day {day}; days run from 01 to 31")));
+        return Err(invalid(format!(
+            "`{text}` has day {day}; days run from 01 to 31"
+        )));
     }
     if fully_known && d_lo > first_len {
         return Err(invalid(format!(
             "{} has {} days; `{text}` is not on the calendar",
             month_year(y_lo, m_lo),
             first_len
+        )));
+    }
+    if d_lo > last_len {
+        return Err(invalid(format!(
+            "{} has {} days; `{text}` is not on the calendar",
+            month_year(y_hi, m_hi),
+            last_len
         )));
     }
     let earliest = days_from_civil(y_lo, m_lo, d_lo.min(first_len));
@@ -345,6 +369,38 @@ fn parse_single(text: &str) -> Result<Span, DateError> {
         latest: Some(latest),
         qualifier,
     })
+}
+
+/// `HH`, `HH:MM`, `HH:MM:SS(.fff)` with an optional `Z` or `±HH(:MM)`.
+fn check_time(time: &str) -> Result<(), &'static str> {
+    let end = time.find(['Z', '+', '-']).unwrap_or(time.len());
+    let (clock, zone) = time.split_at(end);
+    let parts: Vec<&str> = clock.split(':').collect();
+    let num = |s: &str| -> Option<u32> {
+        let int = s.split('.').next()?;
+        (int.len() == 2 && int.chars().all(|c| c.is_ascii_digit())).then(|| int.parse().ok())?
+    };
+    let limits = [23, 59, 60];
+    if parts.is_empty() || parts.len() > 3 {
+        return Err("is not HH:MM or HH:MM:SS");
+    }
+    for (part, limit) in parts.iter().zip(limits) {
+        match num(part) {
+            Some(v) if v <= limit => {}
+            Some(_) => return Err("is out of range (hours 00–23, minutes 00–59)"),
+            None => return Err("is not HH:MM or HH:MM:SS"),
+        }
+    }
+    if !(zone.is_empty() || zone == "Z") {
+        let z = zone[1..].replace(':', "");
+        let ok = (z.len() == 2 || z.len() == 4)
+            && z.chars().all(|c| c.is_ascii_digit())
+            && z[..2].parse::<u32>().is_ok_and(|h| h <= 14);
+        if !ok {
+            return Err("has an invalid time zone");
+        }
+    }
+    Ok(())
 }
 
 fn pad2(s: &str) -> String {
@@ -539,6 +595,11 @@ mod tests {
             ("2025-11-3", "must have two digits (`03`)"),
             ("2025-1-03", "must have two digits (`01`)"),
             ("2025-11-32", "days run from 01 to 31"),
+            ("2025-11-00", "days run from 01 to 31"),
+            ("2025-02-3X", "February 2025 has 28 days"),
+            ("2025-11-25T24:30", "out of range"),
+            ("2025-11-25T14:61Z", "out of range"),
+            ("2025-11-25T14:00+25:00", "time zone"),
         ] {
             match parse(text) {
                 Err(DateError::Invalid(msg)) => assert!(msg.contains(needle), "{text}: {msg}"),
@@ -561,7 +622,9 @@ mod tests {
         let month = parse("2025-11").unwrap();
         assert!(month.overlaps(&parse("2025-11-26").unwrap()));
         assert!(!month.overlaps(&parse("2025-12-01").unwrap()));
-        assert!(parse("2025-11-2X").unwrap().overlaps(&parse("2025-11-29").unwrap()));
+        assert!(parse("2025-11-2X")
+            .unwrap()
+            .overlaps(&parse("2025-11-29").unwrap()));
     }
 
     #[test]

@@ -5,10 +5,11 @@
 pub mod dates;
 mod diagnostic;
 pub mod names;
-pub mod stn;
 pub mod references;
+pub mod stn;
 pub mod summary;
 pub mod syntax_check;
+pub mod temporal;
 pub mod workspace;
 
 use std::sync::Arc;
@@ -74,6 +75,7 @@ pub fn file_diagnostics(snap: &Snapshot, file: FileId) -> Vec<Diagnostic> {
     };
     let mut out = data.summary.syntax.clone();
     out.extend(references::reference_diagnostics(snap, data));
+    out.extend(snap.temporal().diagnostics_of(file).iter().cloned());
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });

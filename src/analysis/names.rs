@@ -46,9 +46,8 @@ pub fn words(text: &str) -> Vec<(Range<usize>, &str)> {
     let mut start = None;
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
-        let inner = c == '-'
-            && start.is_some()
-            && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+        let inner =
+            c == '-' && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric());
         if c.is_alphanumeric() || inner {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
@@ -91,7 +90,12 @@ impl NameIndex {
     /// Actor names in `text` (at `base` in its file), longest match first at
     /// each position. `skip` tells whether a byte range is already a
     /// reference (and so not an unlinked mention).
-    pub fn find(&self, text: &str, base: usize, skip: impl Fn(Range<usize>) -> bool) -> Vec<Mention> {
+    pub fn find(
+        &self,
+        text: &str,
+        base: usize,
+        skip: impl Fn(Range<usize>) -> bool,
+    ) -> Vec<Mention> {
         let ws = words(text);
         let mut out = Vec::new();
         let mut i = 0;
@@ -181,7 +185,10 @@ mod tests {
         ix.replace_file(
             0,
             vec![
-                (Arc::from("macron"), vec!["Emmanuel Macron".into(), "Macron".into()]),
+                (
+                    Arc::from("macron"),
+                    vec!["Emmanuel Macron".into(), "Macron".into()],
+                ),
                 (Arc::from("us"), vec!["United States".into(), "US".into()]),
             ],
         );
@@ -218,7 +225,10 @@ mod tests {
     #[test]
     fn id_like_alias() {
         let ix = index();
-        assert_eq!(ix.actor_for_id_like("emmanuel-macron").as_deref(), Some("macron"));
+        assert_eq!(
+            ix.actor_for_id_like("emmanuel-macron").as_deref(),
+            Some("macron")
+        );
         assert_eq!(ix.actor_for_id_like("united-states").as_deref(), Some("us"));
         assert_eq!(ix.actor_for_id_like("france"), None);
     }

@@ -91,7 +91,11 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
                         .with_related(vec![Related {
                             file: def_file.id,
                             range: def.range.clone(),
-                            message: format!("`{}` is defined here as {}", def.id, kind_phrase(def.kind)),
+                            message: format!(
+                                "`{}` is defined here as {}",
+                                def.id,
+                                kind_phrase(def.kind)
+                            ),
                         }]),
                     );
                 }
@@ -108,7 +112,11 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
                 .map(|(f, d)| Related {
                     file: f.id,
                     range: d.range.clone(),
-                    message: format!("`{}` is also defined here, as {}", d.id, kind_phrase(d.kind)),
+                    message: format!(
+                        "`{}` is also defined here, as {}",
+                        d.id,
+                        kind_phrase(d.kind)
+                    ),
                 })
                 .collect::<Vec<_>>();
             out.push(
@@ -124,7 +132,10 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
                 .with_related(related),
             );
         }
-        let may_be_unused = matches!(def.kind, EntryKind::Actor | EntryKind::Source | EntryKind::Topic);
+        let may_be_unused = matches!(
+            def.kind,
+            EntryKind::Actor | EntryKind::Source | EntryKind::Topic
+        );
         if may_be_unused && snap.reference_count(&def.id) == 0 {
             out.push(Diagnostic::new(
                 Code::UnusedDefinition,
@@ -162,7 +173,10 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
                 Diagnostic::new(
                     Code::UnlinkedMention,
                     m.range,
-                    format!("`{}` names the actor `@{}`; write `@{}` to link it", m.name, m.actor, m.actor),
+                    format!(
+                        "`{}` names the actor `@{}`; write `@{}` to link it",
+                        m.name, m.actor, m.actor
+                    ),
                 )
                 .with_related(related),
             );
@@ -215,7 +229,11 @@ fn undefined(snap: &Snapshot, r: &Reference) -> Diagnostic {
     if let Some(best) = suggestions.first() {
         message.push_str(&format!("; did you mean `@{best}`?"));
         for s in &suggestions {
-            if let Some((f, d)) = snap.definitions(s).first().and_then(|l| snap.definition(*l)) {
+            if let Some((f, d)) = snap
+                .definitions(s)
+                .first()
+                .and_then(|l| snap.definition(*l))
+            {
                 related.push(Related {
                     file: f.id,
                     range: d.range.clone(),

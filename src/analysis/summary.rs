@@ -114,6 +114,8 @@ pub struct EntryInfo {
     pub verb: Option<Arc<str>>,
     /// `@subject.property` of a claim, and the assertion's text.
     pub assertion: Option<AssertionInfo>,
+    /// Assertions in `claims:` (false) and `denies:` (true) fields.
+    pub field_claims: Vec<(bool, AssertionInfo)>,
     pub fields: Vec<FieldInfo>,
     /// The quote of a statement, without quotes.
     pub quote: Option<String>,
@@ -245,6 +247,7 @@ impl FileSummary {
             author: None,
             verb: e.verb(src).map(Arc::from),
             assertion: None,
+            field_claims: Vec::new(),
             fields: Vec::new(),
             quote: e.quote().map(|q| syntax::string_value(q, src)),
             section: self.sections.len().checked_sub(1).map(|i| i as u32),
@@ -270,7 +273,10 @@ impl FileSummary {
                     id_field = Some(v);
                 }
                 let is_role = matches!(&*key, "role" | "as");
-                self.collect_field_refs(v, src, index, &key, is_role);
+                let denies = &*key == "denies";
+                for a in self.collect_field_refs(v, src, index, &key, is_role) {
+                    info.field_claims.push((denies, a));
+                }
             }
             let items = self.value_items(f.items(), src, first_ref);
             info.fields.push(FieldInfo {
@@ -408,8 +414,9 @@ impl FileSummary {
         entry: u32,
         key: &Arc<str>,
         is_role: bool,
-    ) {
+    ) -> Vec<AssertionInfo> {
         let mut after_of = false;
+        let mut assertions = Vec::new();
         let mut stack = vec![value];
         // Walk the value in document order, recognising assertions, offsets
         // and the `of @org` of a role.
@@ -430,7 +437,7 @@ impl FileSummary {
                     after_of = is_role && text(n, src).split_whitespace().last() == Some("of");
                 }
                 "assertion" => {
-                    self.assertion(n, src, entry);
+                    assertions.push(self.assertion(n, src, entry));
                     after_of = false;
                 }
                 "offset" => {
@@ -450,6 +457,7 @@ impl FileSummary {
                 }
             }
         }
+        assertions
     }
 
     fn collect_refs(&mut self, node: Node<'_>, src: &str, entry: Option<u32>, role: RefRole) {

@@ -58,6 +58,8 @@ pub struct Snapshot {
     refs: imbl::HashMap<Arc<str>, imbl::HashMap<FileId, u32>>,
     /// Actor names and aliases, for unlinked mentions and alias suggestions.
     names: Arc<NameIndex>,
+    /// The temporal analysis of this snapshot, computed on first use.
+    temporal: Arc<std::sync::OnceLock<Arc<super::temporal::Temporal>>>,
 }
 
 impl Snapshot {
@@ -121,14 +123,19 @@ impl Snapshot {
 
     /// How many references an ID has in the workspace.
     pub fn reference_count(&self, id: &str) -> u32 {
-        self.refs
-            .get(id)
-            .map(|m| m.values().sum())
-            .unwrap_or(0)
+        self.refs.get(id).map(|m| m.values().sum()).unwrap_or(0)
     }
 
     pub fn names(&self) -> &NameIndex {
         &self.names
+    }
+
+    /// The date checks and event windows of the whole workspace, computed
+    /// once per snapshot.
+    pub fn temporal(&self) -> Arc<super::temporal::Temporal> {
+        self.temporal
+            .get_or_init(|| Arc::new(super::temporal::analyse(self)))
+            .clone()
     }
 }
 
@@ -196,6 +203,7 @@ impl Workspace {
             line_starts: Default::default(),
         });
         let changed = self.replace(id, old.as_deref(), Some(&data));
+        self.snapshot.temporal = Default::default();
         self.snapshot.files.insert(id, data);
         ChangeSet {
             file: Some(id),
@@ -224,6 +232,7 @@ impl Workspace {
             return ChangeSet::default();
         };
         let changed = self.replace(id, Some(&old), None);
+        self.snapshot.temporal = Default::default();
         ChangeSet {
             file: None,
             affected: self.affected_by(&changed, id),
@@ -233,7 +242,12 @@ impl Workspace {
     /// Updates the symbol table and reverse index for a file going from
     /// `old` to `new`; returns the IDs whose definitions or references
     /// changed.
-    fn replace(&mut self, id: FileId, old: Option<&FileData>, new: Option<&Arc<FileData>>) -> Vec<Arc<str>> {
+    fn replace(
+        &mut self,
+        id: FileId,
+        old: Option<&FileData>,
+        new: Option<&Arc<FileData>>,
+    ) -> Vec<Arc<str>> {
         let s = &mut self.snapshot;
         let def_set = |f: Option<&FileData>| -> HashMap<Arc<str>, Vec<(u32, EntryKind)>> {
             let mut m: HashMap<Arc<str>, Vec<(u32, EntryKind)>> = HashMap::new();

@@ -1,0 +1,166 @@
+//! A small fuzzy matcher for completion and workspace symbols.
+//!
+//! A pattern matches a candidate when its characters appear in the
+//! candidate in order, ignoring case and the accents of Latin letters
+//! (`turk` matches `Türkiye`). The score rewards what a person expects to
+//! come first: an exact match, then a prefix, then matches at word starts
+//! (after `-`, `_`, a space, or a lower-to-upper case change) and runs of
+//! consecutive characters; gaps cost a little.
+//!
+//! It allocates nothing per candidate, so scanning ten thousand IDs, names
+//! and aliases stays well under a millisecond in release builds.
+
+/// A prepared query.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    chars: Vec<char>,
+}
+
+impl Pattern {
+    pub fn new(query: &str) -> Self {
+        Self {
+            chars: query.trim().chars().map(fold).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// The score of a candidate, `None` when the pattern does not match.
+    /// An empty pattern matches everything with score 0.
+    pub fn score(&self, candidate: &str) -> Option<u32> {
+        let pat = &self.chars;
+        if pat.is_empty() {
+            return Some(0);
+        }
+        let mut pi = 0;
+        let mut score: i32 = 0;
+        let mut prev: Option<char> = None;
+        let mut prev_matched = false;
+        let mut all_consecutive_from_start = true;
+        let mut len = 0;
+        for (pos, c) in candidate.chars().enumerate() {
+            len = pos + 1;
+            let f = fold(c);
+            if pi < pat.len() && f == pat[pi] {
+                let word_start = match prev {
+                    None => true,
+                    Some(p) => !p.is_alphanumeric() || (p.is_lowercase() && c.is_uppercase()),
+                };
+                score += 10;
+                if pos == 0 {
+                    score += 20;
+                } else if word_start {
+                    score += 12;
+                }
+                if prev_matched {
+                    score += 8;
+                }
+                if pos != pi {
+                    all_consecutive_from_start = false;
+                }
+                pi += 1;
+                prev_matched = true;
+            } else {
+                if pi > 0 && pi < pat.len() {
+                    score -= 1;
+                }
+                prev_matched = false;
+            }
+            prev = Some(c);
+        }
+        if pi < pat.len() {
+            return None;
+        }
+        if all_consecutive_from_start {
+            // A prefix; the whole candidate is best.
+            score += 40;
+            if len == pat.len() {
+                score += 40;
+            }
+        }
+        Some(score.max(1) as u32)
+    }
+
+    /// The best score over several candidates (an ID, a name, aliases).
+    pub fn best<'a>(&self, candidates: impl IntoIterator<Item = &'a str>) -> Option<u32> {
+        candidates.into_iter().filter_map(|c| self.score(c)).max()
+    }
+}
+
+/// Lower case, and the base letter of an accented Latin letter.
+pub fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let u = c as u32;
+    let base = match u {
+        0xC0..=0xFF => LATIN1[(u - 0xC0) as usize],
+        0x100..=0x17F => LATIN_EXT_A[(u - 0x100) as usize],
+        _ => 0,
+    };
+    if base != 0 {
+        return base as char;
+    }
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// Base letters of U+00C0–U+00FF (`0`: keep the character).
+const LATIN1: &[u8; 64] = b"aaaaaaaceeeeiiiidnooooo\0ouuuuytsaaaaaaaceeeeiiiidnooooo\0ouuuuyty";
+
+/// Base letters of U+0100–U+017F.
+const LATIN_EXT_A: &[u8; 128] = b"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(p: &str, c: &str) -> Option<u32> {
+        Pattern::new(p).score(c)
+    }
+
+    #[test]
+    fn folds_case_and_latin_accents() {
+        assert_eq!(fold('Ü'), 'u');
+        assert_eq!(fold('ş'), 's');
+        assert_eq!(fold('Ç'), 'c');
+        assert_eq!(fold('ł'), 'l');
+        assert_eq!(fold('ğ'), 'g');
+        assert_eq!(fold('ž'), 'z');
+        assert_eq!(fold('ÿ'), 'y');
+        assert_eq!(fold('×'), '×');
+        assert_eq!(fold('Ж'), 'ж');
+        assert!(score("turk", "Türkiye").is_some());
+        assert!(score("TÜRK", "turkiye").is_some());
+    }
+
+    #[test]
+    fn subsequence_or_nothing() {
+        assert!(score("mcr", "macron").is_some());
+        assert!(score("mrc", "macron").is_none());
+        assert!(score("macronx", "macron").is_none());
+        assert_eq!(score("", "anything"), Some(0));
+    }
+
+    #[test]
+    fn exact_beats_prefix_beats_word_start_beats_scattered() {
+        let exact = score("us", "us").unwrap();
+        let prefix = score("us", "usa").unwrap();
+        let word = score("us", "white-us").unwrap();
+        let scattered = score("us", "ukraine-south").unwrap();
+        assert!(exact > prefix, "{exact} {prefix}");
+        assert!(prefix > word, "{prefix} {word}");
+        assert!(word > scattered, "{word} {scattered}");
+    }
+
+    #[test]
+    fn word_starts_count() {
+        // `cc` at the word starts of coalition-call beats a run inside a word.
+        let starts = score("cc", "coalition-call").unwrap();
+        let inner = score("cc", "accord").unwrap();
+        assert!(starts > inner, "{starts} {inner}");
+        // camelCase counts as a word start.
+        assert!(score("em", "EmmanuelMacron").unwrap() > score("em", "xemma").unwrap());
+    }
+}

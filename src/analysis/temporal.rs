@@ -1,0 +1,1090 @@
+//! The temporal network of the workspace and the date checks.
+//!
+//! Every event has a start and an end point, in days. Constraints come from
+//! event dates, `after:` / `before:` / `during:` (with offsets), statements
+//! `at:` an event, `reports` claims, the `published:` date of a cited
+//! source, actor lifetimes and role tenures, and claims about an event's
+//! `date`. They are checked as a Simple Temporal Network per connected
+//! component; a refused constraint gives one diagnostic on the entry that
+//! closes the cycle, with every other link as related information.
+//!
+//! Constraints between two fixed dates (a dated statement and the lifetime
+//! of its speaker, say) involve no event and are compared directly.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::dates::{self, format_day, DateError, Day, Qualifier, Span};
+use super::stn::{Edge, Stn};
+use super::summary::{EntryInfo, FieldInfo, RefRole, ValueItem};
+use super::workspace::{FileData, Snapshot};
+use super::{Code, Diagnostic, FileId, Related, Severity};
+use crate::syntax::EntryKind;
+
+/// What a link of the network stands for; decides the diagnostic's code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LinkKind {
+    /// An event's own start-before-end; never shown.
+    Internal,
+    EventDate,
+    Order,
+    DateClaim {
+        relative: bool,
+    },
+    StatementAt,
+    Report,
+    SourcePublished,
+    Lifetime,
+    Tenure,
+}
+
+/// A constraint as written, with what it asserts in words.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub file: FileId,
+    pub range: Range<usize>,
+    pub message: String,
+    pub qualifier: Qualifier,
+}
+
+/// The result of the temporal analysis of a snapshot.
+#[derive(Default, Debug)]
+pub struct Temporal {
+    /// Diagnostics by file.
+    pub diagnostics: HashMap<FileId, Vec<Diagnostic>>,
+    /// The window each event can lie in: (earliest start, latest end).
+    pub windows: HashMap<Arc<str>, (Option<Day>, Option<Day>)>,
+    /// Relative dates resolved: file → (range, resolved text).
+    pub resolved: HashMap<FileId, Vec<(Range<usize>, String)>>,
+}
+
+impl Temporal {
+    pub fn diagnostics_of(&self, file: FileId) -> &[Diagnostic] {
+        self.diagnostics
+            .get(&file)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+fn span_words(span: &Span) -> String {
+    match (span.earliest, span.latest) {
+        (Some(a), Some(b)) if a == b => format!("on {}", format_day(a)),
+        (Some(a), Some(b)) => format!("between {} and {}", format_day(a), format_day(b)),
+        (Some(a), None) => format!("on or after {}", format_day(a)),
+        (None, Some(b)) => format!("on or before {}", format_day(b)),
+        (None, None) => "at an unknown date".to_string(),
+    }
+}
+
+/// The date of an entry, parsed (None when undated or invalid).
+pub fn entry_span(entry: &EntryInfo) -> Option<Span> {
+    entry.date.as_ref().and_then(|(_, t)| dates::parse(t).ok())
+}
+
+/// A date-valued field item as a span, resolving relative dates against the
+/// entry's date.
+fn item_span(item: &ValueItem, anchor: Option<&Span>) -> Option<(Span, bool)> {
+    match item {
+        ValueItem::Date { text, .. } => dates::parse(text).ok().map(|s| (s, false)),
+        ValueItem::Relative { text, .. } => {
+            let a = anchor?;
+            let day = a.single_day()?;
+            let r = dates::resolve_relative(text, day)?;
+            Some((
+                Span {
+                    earliest: Some(r.earliest),
+                    latest: Some(r.latest),
+                    qualifier: a.qualifier,
+                },
+                true,
+            ))
+        }
+        _ => None,
+    }
+}
+
+struct Builder<'s> {
+    snap: &'s Snapshot,
+    /// Event ID → node index of its start (end is start + 1); node 0 is the
+    /// zero day.
+    nodes: HashMap<Arc<str>, usize>,
+    node_names: Vec<Arc<str>>,
+    links: Vec<Link>,
+    /// Edges in the order they are added: structure first, checks second.
+    structural: Vec<Edge<u32>>,
+    checks: Vec<Edge<u32>>,
+    out: Temporal,
+}
+
+const ZERO: usize = 0;
+
+impl<'s> Builder<'s> {
+    fn node(&mut self, id: &Arc<str>) -> usize {
+        if let Some(&n) = self.nodes.get(id) {
+            return n;
+        }
+        let n = 1 + 2 * self.node_names.len();
+        self.nodes.insert(id.clone(), n);
+        self.node_names.push(id.clone());
+        n
+    }
+
+    fn link(
+        &mut self,
+        kind: LinkKind,
+        file: FileId,
+        range: Range<usize>,
+        message: String,
+        q: Qualifier,
+    ) -> u32 {
+        self.links.push(Link {
+            kind,
+            file,
+            range,
+            message,
+            qualifier: q,
+        });
+        (self.links.len() - 1) as u32
+    }
+
+    fn edge(&mut self, structural: bool, from: usize, to: usize, weight: i64, tag: u32) {
+        let e = Edge {
+            from,
+            to,
+            weight,
+            tag,
+        };
+        if structural {
+            self.structural.push(e);
+        } else {
+            self.checks.push(e);
+        }
+    }
+
+    /// `start >= span.earliest`, `end <= span.latest` for an event.
+    fn within(&mut self, structural: bool, event: usize, span: &Span, tag: u32) {
+        if let Some(a) = span.earliest {
+            self.edge(structural, event, ZERO, -a, tag);
+        }
+        if let Some(b) = span.latest {
+            self.edge(structural, ZERO, event + 1, b, tag);
+        }
+    }
+
+    fn is_event(&self, id: &str) -> bool {
+        self.snap.kind_of(id) == Some(EntryKind::Event)
+    }
+
+    fn diag(&mut self, file: FileId, d: Diagnostic) {
+        self.out.diagnostics.entry(file).or_default().push(d);
+    }
+}
+
+/// Runs every date check of the snapshot.
+pub fn analyse(snap: &Snapshot) -> Temporal {
+    let mut b = Builder {
+        snap,
+        nodes: HashMap::new(),
+        node_names: Vec::new(),
+        links: Vec::new(),
+        structural: Vec::new(),
+        checks: Vec::new(),
+        out: Temporal::default(),
+    };
+    let mut files: Vec<&Arc<FileData>> = snap.files().collect();
+    files.sort_by(|a, b| a.key.cmp(&b.key));
+
+    // Every written date: valid, in order, on the weekday it names.
+    for f in &files {
+        check_written_dates(&mut b, f);
+    }
+    // Events first, so that node numbers follow reading order.
+    for f in &files {
+        for e in &f.summary.entries {
+            if e.kind == EntryKind::Event {
+                if let Some(def) = e.def.and_then(|d| f.summary.definitions.get(d as usize)) {
+                    let id = def.id.clone();
+                    let n = b.node(&id);
+                    let tag = b.link(
+                        LinkKind::Internal,
+                        f.id,
+                        def.range.clone(),
+                        String::new(),
+                        Qualifier::default(),
+                    );
+                    b.edge(true, n + 1, n, 0, tag);
+                }
+            }
+        }
+    }
+    for f in &files {
+        for (i, e) in f.summary.entries.iter().enumerate() {
+            entry_constraints(&mut b, f, i, e);
+        }
+    }
+    solve(&mut b);
+    b.out
+}
+
+fn check_written_dates(b: &mut Builder<'_>, f: &FileData) {
+    for d in &f.summary.dates {
+        match dates::parse(&d.text) {
+            Err(DateError::Invalid(msg)) => {
+                b.diag(
+                    f.id,
+                    Diagnostic::new(Code::InvalidDate, d.range.clone(), msg),
+                );
+            }
+            Err(DateError::Reversed { start, end }) => {
+                b.diag(
+                    f.id,
+                    Diagnostic::new(
+                        Code::ReversedInterval,
+                        d.range.clone(),
+                        format!(
+                            "this interval ends ({}) before it starts ({})",
+                            end.latest.map(format_day).unwrap_or_default(),
+                            start.earliest.map(format_day).unwrap_or_default()
+                        ),
+                    ),
+                );
+            }
+            Ok(span) => {
+                let Some((wrange, wtext)) = &d.weekday else {
+                    continue;
+                };
+                let name = wtext.trim_matches(|c| c == '(' || c == ')');
+                let (Some(day), Some(wanted)) = (span.single_day(), dates::parse_weekday(name))
+                else {
+                    continue;
+                };
+                let actual = dates::weekday(day);
+                if actual != wanted {
+                    b.diag(
+                        f.id,
+                        Diagnostic::new(
+                            Code::WeekdayMismatch,
+                            wrange.clone(),
+                            format!(
+                                "{} is a {}, not a {}",
+                                format_day(day),
+                                dates::WEEKDAY_NAMES[actual as usize],
+                                dates::WEEKDAY_NAMES[wanted as usize]
+                            ),
+                        )
+                        .with_related(vec![Related {
+                            file: f.id,
+                            range: d.range.clone(),
+                            message: format!("the date is {}", format_day(day)),
+                        }]),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn field<'e>(e: &'e EntryInfo, key: &str) -> Option<&'e FieldInfo> {
+    e.fields.iter().find(|f| &*f.key == key)
+}
+
+fn ref_id<'f>(f: &'f FileData, index: u32) -> Option<&'f Arc<str>> {
+    f.summary.references.get(index as usize).map(|r| &r.id)
+}
+
+fn entry_name(f: &FileData, e: &EntryInfo) -> String {
+    if let Some(d) = e.def.and_then(|d| f.summary.definitions.get(d as usize)) {
+        return format!("`{}`", d.id);
+    }
+    let author = e
+        .author
+        .and_then(|a| ref_id(f, a))
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    match e.kind {
+        EntryKind::Statement => format!("the statement by `@{author}`"),
+        EntryKind::Claim => format!("the claim by `@{author}`"),
+        k => format!("this {}", k.as_str()),
+    }
+}
+
+fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &EntryInfo) {
+    let span = entry_span(e);
+    let date_range = e
+        .date
+        .as_ref()
+        .map(|(r, _)| r.clone())
+        .unwrap_or(e.header.clone());
+    let name = entry_name(f, e);
+    let event_id = (e.kind == EntryKind::Event)
+        .then(|| {
+            e.def
+                .and_then(|d| f.summary.definitions.get(d as usize))
+                .map(|d| d.id.clone())
+        })
+        .flatten();
+    let event_node = event_id.as_ref().map(|id| b.node(id));
+
+    // The event's own date.
+    if let (Some(n), Some(span)) = (event_node, &span) {
+        let msg = format!("{name} is {}", span_words(span));
+        let tag = b.link(
+            LinkKind::EventDate,
+            f.id,
+            date_range.clone(),
+            msg,
+            span.qualifier,
+        );
+        b.within(true, n, span, tag);
+    }
+
+    // Ordering constraints of an event.
+    if let Some(n) = event_node {
+        for fi in &e.fields {
+            let key = &*fi.key;
+            if !matches!(key, "after" | "before" | "during") {
+                continue;
+            }
+            for item in &fi.items {
+                match item {
+                    ValueItem::Ref(r) => {
+                        let Some(id) = ref_id(f, *r).cloned() else {
+                            continue;
+                        };
+                        if !b.is_event(&id) {
+                            continue;
+                        }
+                        let m = b.node(&id);
+                        let range = f.summary.references[*r as usize].full_range();
+                        let msg = match key {
+                            "after" => format!("{name} is after `{id}`"),
+                            "before" => format!("{name} is before `{id}`"),
+                            _ => format!("{name} is during `{id}`"),
+                        };
+                        let tag = b.link(LinkKind::Order, f.id, range, msg, Qualifier::default());
+                        match key {
+                            "after" => b.edge(true, n, m + 1, 0, tag),
+                            "before" => b.edge(true, m, n + 1, 0, tag),
+                            _ => {
+                                b.edge(true, n, m, 0, tag);
+                                b.edge(true, m + 1, n + 1, 0, tag);
+                            }
+                        }
+                    }
+                    ValueItem::Offset {
+                        anchor,
+                        negative,
+                        amount,
+                        range,
+                    } => {
+                        let Some(id) = ref_id(f, *anchor).cloned() else {
+                            continue;
+                        };
+                        let Some((lo, hi)) = dates::duration_days(amount) else {
+                            continue;
+                        };
+                        if !b.is_event(&id) {
+                            continue;
+                        }
+                        let m = b.node(&id);
+                        let (lo, hi) = if *negative { (-hi, -lo) } else { (lo, hi) };
+                        let sign = if *negative { "-" } else { "+" };
+                        let msg = format!("{name} is {key} `{id}` {sign} {amount}");
+                        let tag = b.link(
+                            LinkKind::Order,
+                            f.id,
+                            range.clone(),
+                            msg,
+                            Qualifier::default(),
+                        );
+                        match key {
+                            // start(n) >= start(m) + lo
+                            "after" => b.edge(true, n, m, -lo, tag),
+                            // end(n) <= start(m) + hi
+                            "before" => b.edge(true, m, n + 1, hi, tag),
+                            _ => {
+                                b.edge(true, n, m, -lo, tag);
+                                b.edge(true, m, n + 1, hi, tag);
+                            }
+                        }
+                    }
+                    ValueItem::Date { text, range } => {
+                        let Ok(s) = dates::parse(text) else { continue };
+                        let msg = format!("{name} is {key} {text}");
+                        let tag = b.link(LinkKind::Order, f.id, range.clone(), msg, s.qualifier);
+                        match key {
+                            "after" => {
+                                if let Some(l) = s.latest {
+                                    b.edge(true, n, ZERO, -l, tag);
+                                }
+                            }
+                            "before" => {
+                                if let Some(a) = s.earliest {
+                                    b.edge(true, ZERO, n + 1, a, tag);
+                                }
+                            }
+                            _ => b.within(true, n, &s, tag),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    // Statements and claims `at:` an event.
+    if matches!(e.kind, EntryKind::Statement | EntryKind::Claim) {
+        if let (Some(fi), Some(span)) = (field(e, "at"), &span) {
+            for item in &fi.items {
+                let ValueItem::Ref(r) = item else { continue };
+                let Some(id) = ref_id(f, *r).cloned() else {
+                    continue;
+                };
+                if !b.is_event(&id) {
+                    continue;
+                }
+                let m = b.node(&id);
+                let msg = format!("{name}, made {}, is at `{id}`", span_words(span));
+                let range = f.summary.references[*r as usize].full_range();
+                let tag = b.link(LinkKind::StatementAt, f.id, range, msg, span.qualifier);
+                // The event overlaps the statement's date.
+                if let Some(l) = span.latest {
+                    b.edge(false, ZERO, m, l, tag);
+                }
+                if let Some(a) = span.earliest {
+                    b.edge(false, m + 1, ZERO, -a, tag);
+                }
+            }
+        }
+    }
+
+    // A report cannot precede what it reports.
+    if e.kind == EntryKind::Claim && e.verb.as_deref() == Some("reports") {
+        if let (Some(a), Some(span)) = (&e.assertion, &span) {
+            if let Some(id) = a.subject.and_then(|s| ref_id(f, s)).cloned() {
+                if b.is_event(&id) {
+                    let m = b.node(&id);
+                    let msg = format!("{name} reports on `{id}` {}", span_words(span));
+                    let tag = b.link(
+                        LinkKind::Report,
+                        f.id,
+                        e.header.clone(),
+                        msg,
+                        span.qualifier,
+                    );
+                    if let Some(l) = span.latest {
+                        b.edge(false, ZERO, m, l, tag);
+                    }
+                }
+            }
+        }
+    }
+
+    // Claims about an event's date.
+    claim_dates(b, f, e, span.as_ref(), &name);
+
+    // The source an entry cites was published no earlier than the entry.
+    if let Some(fi) = field(e, "source") {
+        for item in &fi.items {
+            let ValueItem::Ref(r) = item else { continue };
+            let Some(id) = ref_id(f, *r).cloned() else {
+                continue;
+            };
+            let Some(published) = published_of(b.snap, &id) else {
+                continue;
+            };
+            let Some(p_latest) = published.latest else {
+                continue;
+            };
+            let range = f.summary.references[*r as usize].full_range();
+            if let Some(n) = event_node {
+                let msg = format!("{name} cites `{id}`, published {}", span_words(&published));
+                let tag = b.link(
+                    LinkKind::SourcePublished,
+                    f.id,
+                    range,
+                    msg,
+                    published.qualifier,
+                );
+                b.edge(false, ZERO, n, p_latest, tag);
+            } else if let Some(span) = &span {
+                if let Some(e_earliest) = span.earliest {
+                    if e_earliest > p_latest {
+                        let d = Diagnostic::new(
+                            Code::SourcePublishedBefore,
+                            range,
+                            format!(
+                                "{name} is dated {} but cites `{id}`, published {}: a source cannot report what had not happened yet",
+                                format_day(e_earliest),
+                                span_words(&published)
+                            ),
+                        );
+                        let d = possibly(d, span.qualifier.or(published.qualifier));
+                        let related = source_related(b.snap, &id);
+                        b.diag(f.id, d.with_related(related));
+                    }
+                }
+            }
+        }
+    }
+
+    // Lifetimes and tenures of the actors involved.
+    actor_checks(b, f, e, span.as_ref(), event_node, &name);
+}
+
+fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&Span>, name: &str) {
+    let mut assertions = Vec::new();
+    if let Some(a) = &e.assertion {
+        if e.verb.as_deref() != Some("denies") {
+            assertions.push(a);
+        }
+    }
+    assertions.extend(
+        e.field_claims
+            .iter()
+            .filter(|(denies, _)| !denies)
+            .map(|(_, a)| a),
+    );
+    for a in assertions {
+        let Some(prop) = &a.property else { continue };
+        if &*prop.1 != "date" || a.operator.as_deref().is_some_and(|o| o != "=") {
+            continue;
+        }
+        let Some(id) = a.subject.and_then(|s| ref_id(f, s)).cloned() else {
+            continue;
+        };
+        if !b.is_event(&id) {
+            continue;
+        }
+        let Some((vrange, vtext)) = &a.value else {
+            continue;
+        };
+        let item = match a.value_kind {
+            Some("relative_date") => ValueItem::Relative {
+                text: vtext.clone(),
+                range: vrange.clone(),
+            },
+            Some("date" | "interval") => ValueItem::Date {
+                text: vtext.clone(),
+                range: vrange.clone(),
+            },
+            _ => continue,
+        };
+        let Some((claimed, relative)) = item_span(&item, span) else {
+            continue;
+        };
+        if relative {
+            b.out
+                .resolved
+                .entry(f.id)
+                .or_default()
+                .push((vrange.clone(), span_words(&claimed)));
+        }
+        let m = b.node(&id);
+        let how = if relative {
+            format!("`{}` ({})", vtext.trim(), span_words(&claimed))
+        } else {
+            span_words(&claimed)
+        };
+        let msg = format!("{name} says `{id}` is {how}");
+        let tag = b.link(
+            LinkKind::DateClaim { relative },
+            f.id,
+            vrange.clone(),
+            msg,
+            claimed.qualifier,
+        );
+        b.within(false, m, &claimed, tag);
+    }
+}
+
+fn published_of(snap: &Snapshot, id: &str) -> Option<Span> {
+    let loc = *snap.definitions(id).first()?;
+    let (file, def) = snap.definition(loc)?;
+    if def.kind != EntryKind::Source {
+        return None;
+    }
+    let entry = file.summary.entries.get(def.entry as usize)?;
+    let fi = field(entry, "published")?;
+    fi.items
+        .iter()
+        .find_map(|i| item_span(i, None))
+        .map(|(s, _)| s)
+}
+
+fn source_related(snap: &Snapshot, id: &str) -> Vec<Related> {
+    snap.definitions(id)
+        .first()
+        .and_then(|l| snap.definition(*l))
+        .and_then(|(file, def)| {
+            let entry = file.summary.entries.get(def.entry as usize)?;
+            let fi = field(entry, "published")?;
+            Some(Related {
+                file: file.id,
+                range: fi.range.clone(),
+                message: format!("`{id}` was published {}", fi.value),
+            })
+        })
+        .into_iter()
+        .collect()
+}
+
+fn possibly(mut d: Diagnostic, q: Qualifier) -> Diagnostic {
+    if !q.is_exact() {
+        d.severity = Severity::Warning;
+        d.message = format!(
+            "possibly: {} (a date involved is uncertain or approximate)",
+            d.message
+        );
+    }
+    d
+}
+
+/// The lifetime of an actor: (start, end, words, field range).
+fn lifetime(
+    snap: &Snapshot,
+    id: &str,
+) -> Option<(Option<Day>, Option<Day>, Qualifier, Vec<Related>)> {
+    let loc = *snap.definitions(id).first()?;
+    let (file, def) = snap.definition(loc)?;
+    if def.kind != EntryKind::Actor {
+        return None;
+    }
+    let entry = file.summary.entries.get(def.entry as usize)?;
+    let mut start = None;
+    let mut end = None;
+    let mut q = Qualifier::default();
+    let mut related = Vec::new();
+    for (key, is_start) in [
+        ("born", true),
+        ("founded", true),
+        ("died", false),
+        ("dissolved", false),
+    ] {
+        let Some(fi) = field(entry, key) else {
+            continue;
+        };
+        let Some((s, _)) = fi.items.iter().find_map(|i| item_span(i, None)) else {
+            continue;
+        };
+        q = q.or(s.qualifier);
+        if is_start {
+            start = s.earliest;
+        } else {
+            end = s.latest;
+        }
+        related.push(Related {
+            file: file.id,
+            range: fi.range.clone(),
+            message: format!("`{id}` {key} {}", span_words(&s)),
+        });
+    }
+    (start.is_some() || end.is_some()).then_some((start, end, q, related))
+}
+
+/// The tenure of the role an entry names with `as: TITLE of @org`.
+fn tenure(
+    snap: &Snapshot,
+    actor: &str,
+    title: &str,
+    org: Option<&str>,
+) -> Option<(Option<Day>, Option<Day>, Qualifier, Related)> {
+    let loc = *snap.definitions(actor).first()?;
+    let (file, def) = snap.definition(loc)?;
+    let entry = file.summary.entries.get(def.entry as usize)?;
+    for fi in entry.fields.iter().filter(|fi| &*fi.key == "role") {
+        let role = read_role(file, fi);
+        if !role.title.eq_ignore_ascii_case(title) || (org.is_some() && role.org.as_deref() != org)
+        {
+            continue;
+        }
+        let since = role.since.as_ref().and_then(|t| dates::parse(t).ok());
+        let until = role.until.as_ref().and_then(|t| dates::parse(t).ok());
+        let q = since
+            .map(|s| s.qualifier)
+            .unwrap_or_default()
+            .or(until.map(|s| s.qualifier).unwrap_or_default());
+        return Some((
+            since.and_then(|s| s.earliest),
+            until.and_then(|s| s.latest),
+            q,
+            Related {
+                file: file.id,
+                range: fi.range.clone(),
+                message: format!("`{actor}` holds the role: {}", fi.value),
+            },
+        ));
+    }
+    None
+}
+
+/// A role as written: `president of @france since 2017-05-14 until 2030`.
+pub struct RoleText {
+    pub title: String,
+    pub org: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+/// Reads a `role:` or `as:` value from its text: the words before
+/// ` of @org`, and the dates after `since` and `until`.
+pub fn read_role(file: &FileData, fi: &FieldInfo) -> RoleText {
+    let text = &fi.value;
+    let org = file
+        .summary
+        .references
+        .iter()
+        .find(|r| {
+            r.role == RefRole::RoleOrganisation && fi.range.start <= r.at && r.at < fi.range.end
+        })
+        .map(|r| r.id.to_string());
+    let mut title_end = text.len();
+    for marker in [" of @", " since ", " until "] {
+        if let Some(i) = text.find(marker) {
+            title_end = title_end.min(i);
+        }
+    }
+    let after = |word: &str| {
+        let i = text.find(word)?;
+        text[i + word.len()..]
+            .split_whitespace()
+            .next()
+            .map(str::to_string)
+    };
+    RoleText {
+        title: text[..title_end].trim().to_string(),
+        org,
+        since: after(" since "),
+        until: after(" until "),
+    }
+}
+
+fn actor_checks(
+    b: &mut Builder<'_>,
+    f: &FileData,
+    e: &EntryInfo,
+    span: Option<&Span>,
+    event_node: Option<usize>,
+    name: &str,
+) {
+    // Actors taking part: the author, and `who:` / `led-by:` of events.
+    let mut actors: Vec<(Arc<str>, Range<usize>)> = Vec::new();
+    if let Some(a) = e.author {
+        let r = &f.summary.references[a as usize];
+        actors.push((r.id.clone(), r.full_range()));
+    }
+    for fi in e
+        .fields
+        .iter()
+        .filter(|fi| matches!(&*fi.key, "who" | "led-by"))
+    {
+        for item in &fi.items {
+            if let ValueItem::Ref(r) = item {
+                let r = &f.summary.references[*r as usize];
+                actors.push((r.id.clone(), r.full_range()));
+            }
+        }
+    }
+    for (actor, range) in actors {
+        let Some((start, end, q, related)) = lifetime(b.snap, &actor) else {
+            continue;
+        };
+        if let Some(n) = event_node {
+            let msg = format!(
+                "`{actor}`, who takes part in {name}, lived {}",
+                life_words(start, end)
+            );
+            let tag = b.link(LinkKind::Lifetime, f.id, range.clone(), msg, q);
+            if let Some(s) = start {
+                b.edge(false, n + 1, ZERO, -s, tag);
+            }
+            if let Some(t) = end {
+                b.edge(false, ZERO, n, t, tag);
+            }
+        } else if let Some(span) = span {
+            let before = matches!((span.latest, start), (Some(l), Some(s)) if l < s);
+            let after = matches!((span.earliest, end), (Some(a), Some(t)) if a > t);
+            if before || after {
+                let d = Diagnostic::new(
+                    Code::OutsideLifetime,
+                    range,
+                    format!(
+                        "{name} is dated {}, outside the lifetime of `{actor}` ({})",
+                        span_words(span).trim_start_matches("on "),
+                        life_words(start, end)
+                    ),
+                );
+                let d = possibly(d, span.qualifier.or(q));
+                b.diag(f.id, d.with_related(related));
+            }
+        }
+    }
+
+    // `as: president of @us`: the role's tenure.
+    let (Some(fi), Some(span)) = (field(e, "as"), span) else {
+        return;
+    };
+    let Some(author) = e.author.and_then(|a| ref_id(f, a)).cloned() else {
+        return;
+    };
+    let role = read_role(f, fi);
+    let Some((since, until, q, related)) =
+        tenure(b.snap, &author, &role.title, role.org.as_deref())
+    else {
+        return;
+    };
+    let before = matches!((span.latest, since), (Some(l), Some(s)) if l < s);
+    let after = matches!((span.earliest, until), (Some(a), Some(t)) if a > t);
+    if before || after {
+        let d = Diagnostic::new(
+            Code::OutsideTenure,
+            fi.value_range.clone().unwrap_or(fi.range.clone()),
+            format!(
+                "{name} is dated {}, but `{author}` is {} only {}",
+                span_words(span).trim_start_matches("on "),
+                role.title,
+                life_words(since, until)
+            ),
+        );
+        let d = possibly(d, span.qualifier.or(q));
+        b.diag(f.id, d.with_related(vec![related]));
+    }
+}
+
+fn life_words(start: Option<Day>, end: Option<Day>) -> String {
+    match (start, end) {
+        (Some(s), Some(e)) => format!("from {} to {}", format_day(s), format_day(e)),
+        (Some(s), None) => format!("from {}", format_day(s)),
+        (None, Some(e)) => format!("until {}", format_day(e)),
+        (None, None) => "at an unknown time".to_string(),
+    }
+}
+
+/// Splits the network into connected components (the zero day does not
+/// connect them), checks each, and records diagnostics and windows.
+fn solve(b: &mut Builder<'_>) {
+    let n = 1 + 2 * b.node_names.len();
+    // Union-find over event nodes joined by edges between two events.
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        let mut x = x;
+        while p[x] != r {
+            let next = p[x];
+            p[x] = r;
+            x = next;
+        }
+        r
+    }
+    for i in 0..b.node_names.len() {
+        let s = 1 + 2 * i;
+        let (a, c) = (find(&mut parent, s), find(&mut parent, s + 1));
+        parent[a] = c;
+    }
+    for e in b.structural.iter().chain(&b.checks) {
+        if e.from != ZERO && e.to != ZERO {
+            let (a, c) = (find(&mut parent, e.from), find(&mut parent, e.to));
+            parent[a] = c;
+        }
+    }
+    // Components, with local node numbers (0 = zero day).
+    let mut components: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for x in 1..n {
+        components.entry(find(&mut parent, x)).or_default().push(x);
+    }
+    let mut local = vec![0usize; n];
+    for nodes in components.values() {
+        for (i, &x) in nodes.iter().enumerate() {
+            local[x] = i + 1;
+        }
+    }
+    let mut stns: BTreeMap<usize, Stn<u32>> = components
+        .iter()
+        .map(|(root, nodes)| (*root, Stn::new(nodes.len() + 1)))
+        .collect();
+    let edges: Vec<Edge<u32>> = b.structural.iter().chain(&b.checks).copied().collect();
+    for e in edges {
+        let global = if e.from != ZERO { e.from } else { e.to };
+        let root = find(&mut parent, global);
+        let stn = stns.get_mut(&root).expect("component exists");
+        let le = Edge {
+            from: if e.from == ZERO { 0 } else { local[e.from] },
+            to: if e.to == ZERO { 0 } else { local[e.to] },
+            weight: e.weight,
+            tag: e.tag,
+        };
+        if let Err(cycle) = stn.add(le) {
+            report_cycle(b, &cycle);
+        }
+    }
+    // Windows of every event.
+    for (root, nodes) in &components {
+        let stn = &stns[root];
+        let from_zero = stn.distances_from(0);
+        let to_zero = stn.distances_to(0);
+        for &x in nodes {
+            if x % 2 == 1 {
+                let id = b.node_names[(x - 1) / 2].clone();
+                let earliest = to_zero[local[x]].map(|d| -d);
+                let latest = from_zero[local[x + 1]];
+                b.out.windows.insert(id, (earliest, latest));
+            }
+        }
+    }
+}
+
+fn report_cycle(b: &mut Builder<'_>, cycle: &[Edge<u32>]) {
+    let mut tags: Vec<u32> = Vec::new();
+    for e in cycle {
+        if !tags.contains(&e.tag) {
+            tags.push(e.tag);
+        }
+    }
+    let links: Vec<Link> = tags.iter().map(|t| b.links[*t as usize].clone()).collect();
+    let closing = &links[0];
+    let kinds: Vec<LinkKind> = links.iter().map(|l| l.kind).collect();
+    let has = |k: LinkKind| kinds.contains(&k);
+    let code = if has(LinkKind::StatementAt) {
+        Code::StatementOutsideEvent
+    } else if has(LinkKind::Report) {
+        Code::ReportBeforeEvent
+    } else if has(LinkKind::SourcePublished) {
+        Code::SourcePublishedBefore
+    } else if has(LinkKind::Lifetime) {
+        Code::OutsideLifetime
+    } else if has(LinkKind::Tenure) {
+        Code::OutsideTenure
+    } else if has(LinkKind::DateClaim { relative: true }) {
+        Code::RelativeDateMismatch
+    } else if !has(LinkKind::Order) {
+        Code::ConflictingEventDate
+    } else {
+        Code::TemporalConflict
+    };
+    let others: Vec<&Link> = links[1..]
+        .iter()
+        .filter(|l| l.kind != LinkKind::Internal)
+        .collect();
+    let mut message = format!("{}, which cannot be", closing.message);
+    let reasons: Vec<&str> = others.iter().map(|l| l.message.as_str()).collect();
+    if reasons.is_empty() {
+        message.push_str(" true");
+    } else {
+        message = format!("{}: {}", closing.message, "this contradicts ");
+        message.push_str(&reasons.join("; "));
+    }
+    let q = links
+        .iter()
+        .fold(Qualifier::default(), |q, l| q.or(l.qualifier));
+    let d = Diagnostic::new(code, closing.range.clone(), message).with_related(
+        others
+            .iter()
+            .map(|l| Related {
+                file: l.file,
+                range: l.range.clone(),
+                message: l.message.clone(),
+            })
+            .collect(),
+    );
+    let d = possibly(d, q);
+    let file = closing.file;
+    b.diag(file, d);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{prepare, workspace_of};
+
+    fn run(files: &[(&str, &str)]) -> (Snapshot, Temporal) {
+        let ws = workspace_of(
+            files
+                .iter()
+                .map(|(k, t)| prepare(k.to_string(), Arc::from(*t)))
+                .collect(),
+        );
+        let snap = ws.snapshot();
+        let t = analyse(&snap);
+        (snap, t)
+    }
+
+    fn codes(snap: &Snapshot, t: &Temporal) -> Vec<(String, &'static str, String)> {
+        let mut out = Vec::new();
+        for f in snap.files() {
+            for d in t.diagnostics_of(f.id) {
+                out.push((
+                    f.key.to_string(),
+                    d.code.as_str(),
+                    f.text[d.range.clone()].to_string(),
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn reversed_after_closes_a_cycle_with_every_link_related() {
+        let (snap, t) = run(&[(
+            "a.chron",
+            "2025-11-25 event call: Call\n2025-11-24 event wg: Working group\n  after: @call\n",
+        )]);
+        let c = codes(&snap, &t);
+        assert_eq!(c, [("a.chron".into(), "temporal-conflict", "@call".into())]);
+        let d = &t.diagnostics_of(0)[0];
+        assert_eq!(d.related.len(), 2, "{d:?}");
+        assert!(d.message.contains("`wg` is after `call`"), "{}", d.message);
+        let related: Vec<_> = d.related.iter().map(|r| r.message.as_str()).collect();
+        assert!(related.contains(&"`call` is on 2025-11-25"), "{related:?}");
+        assert!(related.contains(&"`wg` is on 2025-11-24"), "{related:?}");
+    }
+
+    #[test]
+    fn consistent_partial_dates_and_windows() {
+        let (snap, t) = run(&[(
+            "a.chron",
+            "2025-11 event talks: Talks\n  before: @call\n2025-11-25 event call: Call\nevent wg: WG\n  after: @call\n  before: @end\n2025-11-28 event end: End\n",
+        )]);
+        assert!(codes(&snap, &t).is_empty(), "{:?}", codes(&snap, &t));
+        let (a, b) = t.windows["wg"];
+        assert_eq!(a.map(format_day).as_deref(), Some("2025-11-25"));
+        assert_eq!(b.map(format_day).as_deref(), Some("2025-11-28"));
+        let (a, b) = t.windows["talks"];
+        assert_eq!(a.map(format_day).as_deref(), Some("2025-11-01"));
+        assert_eq!(b.map(format_day).as_deref(), Some("2025-11-25"));
+    }
+
+    #[test]
+    fn relative_date_claim_mismatch_and_match() {
+        let ok = "2025-11-25 @m said \"tomorrow\"\n  claims: @wg.date = tomorrow\n2025-11-26 event wg: WG\nactor m \"M\"\n";
+        let (snap, t) = run(&[("a.chron", ok)]);
+        assert!(codes(&snap, &t).is_empty(), "{:?}", codes(&snap, &t));
+        assert_eq!(t.resolved[&0][0].1, "on 2025-11-26");
+        let bad = ok.replace("2025-11-26 event", "2025-11-27 event");
+        let (snap, t) = run(&[("a.chron", &bad)]);
+        assert_eq!(codes(&snap, &t)[0].1, "relative-date-mismatch");
+    }
+
+    #[test]
+    fn written_dates_are_checked() {
+        let (snap, t) = run(&[(
+            "a.chron",
+            "2025-02-30 event a: A\n2025-11-26 (Thu) event b: B\n2025-11-27/2025-11-25 event c: C\n2025-11-26 (Wed) event d: D\n",
+        )]);
+        let c: Vec<_> = codes(&snap, &t).into_iter().map(|c| (c.1, c.2)).collect();
+        assert_eq!(
+            c,
+            [
+                ("invalid-date", "2025-02-30".to_string()),
+                ("reversed-interval", "2025-11-27/2025-11-25".to_string()),
+                ("weekday-mismatch", "(Thu)".to_string()),
+            ]
+        );
+    }
+}
