@@ -23,11 +23,14 @@ struct Name {
     file: FileId,
 }
 
+/// The names of each actor a file defines.
+type FileNames = Vec<(Arc<str>, Vec<String>)>;
+
 /// Every actor name and alias in the workspace.
 #[derive(Clone, Debug, Default)]
 pub struct NameIndex {
     by_first_word: HashMap<Box<str>, Vec<Name>>,
-    by_file: HashMap<FileId, Vec<(Arc<str>, Vec<String>)>>,
+    by_file: HashMap<FileId, FileNames>,
 }
 
 /// An actor named in prose.

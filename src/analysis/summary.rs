@@ -298,7 +298,7 @@ impl FileSummary {
             EntryKind::Statement | EntryKind::Claim => id_field,
             _ => None,
         });
-        if let Some(name) = def_node.filter(|n| !n.is_missing() && n.byte_range().len() > 0) {
+        if let Some(name) = def_node.filter(|n| !n.is_missing() && !n.byte_range().is_empty()) {
             let title = match e.kind {
                 EntryKind::Statement => info.quote.clone(),
                 EntryKind::Claim => info

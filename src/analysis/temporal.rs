@@ -291,7 +291,7 @@ fn field<'e>(e: &'e EntryInfo, key: &str) -> Option<&'e FieldInfo> {
     e.fields.iter().find(|f| &*f.key == key)
 }
 
-fn ref_id<'f>(f: &'f FileData, index: u32) -> Option<&'f Arc<str>> {
+fn ref_id(f: &FileData, index: u32) -> Option<&Arc<str>> {
     f.summary.references.get(index as usize).map(|r| &r.id)
 }
 
@@ -643,11 +643,11 @@ fn possibly(mut d: Diagnostic, q: Qualifier) -> Diagnostic {
     d
 }
 
+/// A lifetime or tenure: start, end, how sure, and where it is written.
+type Life = (Option<Day>, Option<Day>, Qualifier, Vec<Related>);
+
 /// The lifetime of an actor: (start, end, words, field range).
-fn lifetime(
-    snap: &Snapshot,
-    id: &str,
-) -> Option<(Option<Day>, Option<Day>, Qualifier, Vec<Related>)> {
+fn lifetime(snap: &Snapshot, id: &str) -> Option<Life> {
     let loc = *snap.definitions(id).first()?;
     let (file, def) = snap.definition(loc)?;
     if def.kind != EntryKind::Actor {

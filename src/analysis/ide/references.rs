@@ -1,0 +1,173 @@
+//! Find references: every `@id` of an ID across the workspace — in entry
+//! headers, field values, event titles, headings and prose — and,
+//! optionally, its definitions.
+
+use std::ops::Range;
+
+use super::{id_at, FileRange};
+use crate::analysis::summary::RefRole;
+use crate::analysis::{FileId, Snapshot};
+
+/// One place where an ID occurs.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    pub file: FileId,
+    /// The ID only, without the `@`.
+    pub range: Range<usize>,
+    /// A definition (true) or a reference (false).
+    pub is_definition: bool,
+    /// A reference in a prose line or a heading, rather than in an entry.
+    pub in_prose: bool,
+}
+
+/// The references of the ID under the cursor (on a reference or on a
+/// definition), with the definitions when `include_declaration` is set;
+/// sorted by file and position. Empty when the cursor is on no ID.
+pub fn find_references(snap: &Snapshot, file: FileId, offset: usize, include_declaration: bool) -> Vec<FileRange> {
+    let Some(data) = snap.file(file) else {
+        return Vec::new();
+    };
+    let Some(target) = id_at(data, offset) else {
+        return Vec::new();
+    };
+    occurrences(snap, &target.id, include_declaration)
+        .into_iter()
+        .map(|o| FileRange {
+            file: o.file,
+            range: o.range,
+        })
+        .collect()
+}
+
+/// Every occurrence of an ID, sorted by file and position. Only the files
+/// the index lists as referring to the ID are read.
+pub fn occurrences(snap: &Snapshot, id: &str, include_declaration: bool) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    if include_declaration {
+        for loc in snap.definitions(id) {
+            if let Some((f, d)) = snap.definition(loc) {
+                out.push(Occurrence {
+                    file: f.id,
+                    range: d.range.clone(),
+                    is_definition: true,
+                    in_prose: false,
+                });
+            }
+        }
+    }
+    for (file, _) in snap.referring_files(id) {
+        let Some(data) = snap.file(file) else {
+            continue;
+        };
+        for r in data.summary.references.iter().filter(|r| &*r.id == id) {
+            out.push(Occurrence {
+                file,
+                range: r.range.clone(),
+                is_definition: false,
+                in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.file, a.range.start).cmp(&(b.file, b.range.start)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::{parse, render_ranges};
+    use super::*;
+
+    #[track_caller]
+    fn check(fixture: &str, include_declaration: bool, expect: &str) {
+        let f = parse(fixture);
+        let found = find_references(&f.snap, f.file, f.offset, include_declaration);
+        assert_eq!(render_ranges(&f.snap, &found), expect);
+    }
+
+    const WS: &str = r#"
+//- /actors.chron
+# Cast with @macron
+actor mac$0ron "Emmanuel Macron"
+  role: president of @france
+actor france "France"
+  members: @macron
+//- /events.chron
+2025-11-25 event call: Call with @macron
+  who: @macron, @france
+2025-11-25 @macron said "Hello."
+2025-11-25 @macron claims @macron.mood = good
+Prose: @macron's aides and @macron.
+//- /other.chron
+actor us "United States"
+"#;
+
+    #[test]
+    fn from_a_definition_with_and_without_declaration() {
+        check(
+            WS,
+            true,
+            "\
+/actors.chron:1 # Cast with @«macron»
+/actors.chron:2 actor «macron» \"Emmanuel Macron\"
+/actors.chron:5   members: @«macron»
+/events.chron:1 2025-11-25 event call: Call with @«macron»
+/events.chron:2   who: @«macron», @france
+/events.chron:3 2025-11-25 @«macron» said \"Hello.\"
+/events.chron:4 2025-11-25 @«macron» claims @«macron».mood = good
+/events.chron:5 Prose: @«macron»'s aides and @«macron».
+",
+        );
+        let without = "\
+/actors.chron:1 # Cast with @«macron»
+/actors.chron:5   members: @«macron»
+/events.chron:1 2025-11-25 event call: Call with @«macron»
+/events.chron:2   who: @«macron», @france
+/events.chron:3 2025-11-25 @«macron» said \"Hello.\"
+/events.chron:4 2025-11-25 @«macron» claims @«macron».mood = good
+/events.chron:5 Prose: @«macron»'s aides and @«macron».
+";
+        check(WS, false, without);
+        // The same from a reference in prose, at the end of the ID.
+        let from_prose = WS.replace("mac$0ron", "macron").replace("aides and @macron.", "aides and @macron$0.");
+        check(&from_prose, false, without);
+    }
+
+    #[test]
+    fn only_referring_files_are_read() {
+        let f = parse(WS);
+        let occ = occurrences(&f.snap, "macron", true);
+        assert_eq!(occ.iter().filter(|o| o.is_definition).count(), 1);
+        assert_eq!(occ.iter().filter(|o| o.in_prose).count(), 3);
+        let other = f.snap.file_id("/other.chron").unwrap();
+        assert!(occ.iter().all(|o| o.file != other));
+    }
+
+    #[test]
+    fn undefined_reference_finds_its_siblings() {
+        check(
+            "2025-11-01 @ghost said \"Boo.\"\nProse about @gho$0st.\n",
+            true,
+            "/main.chron:1 2025-11-01 @«ghost» said \"Boo.\"\n/main.chron:2 Prose about @«ghost».\n",
+        );
+    }
+
+    #[test]
+    fn duplicate_definitions_are_all_declarations() {
+        check(
+            "topic t \"T\"\ntopic t$0 \"T again\"\nProse @t.\n",
+            true,
+            "/main.chron:1 topic «t» \"T\"\n/main.chron:2 topic «t» \"T again\"\n/main.chron:3 Prose @«t».\n",
+        );
+    }
+
+    #[test]
+    fn non_ascii_and_nothing() {
+        check(
+            "actor türkiye \"Türkiye\"\nProse @tür$0kiye, @türkiye-x.\n",
+            true,
+            "/main.chron:1 actor «türkiye» \"Türkiye\"\n/main.chron:2 Prose @«türkiye», @türkiye-x.\n",
+        );
+        check("actor a \"A\"\nJust prose$0.\n", true, "");
+        check("$0", true, "");
+    }
+}
