@@ -2,6 +2,7 @@
 //! workspace. Diagnostics are plain structs with byte ranges; there are no
 //! LSP types and no async code here.
 
+pub mod claims;
 pub mod dates;
 mod diagnostic;
 pub mod names;
@@ -76,6 +77,7 @@ pub fn file_diagnostics(snap: &Snapshot, file: FileId) -> Vec<Diagnostic> {
     let mut out = data.summary.syntax.clone();
     out.extend(references::reference_diagnostics(snap, data));
     out.extend(snap.temporal().diagnostics_of(file).iter().cloned());
+    out.extend(snap.claim_diagnostics(file));
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });

@@ -108,6 +108,26 @@ impl<T: Copy> Stn<T> {
         Ok(())
     }
 
+    /// Whether the network stays consistent with `edges` added; the
+    /// network is left as it was either way. On failure, the negative cycle
+    /// the first refused edge would close.
+    pub fn probe(&mut self, edges: &[Edge<T>]) -> Result<(), Vec<Edge<T>>> {
+        let saved_potential = self.potential.clone();
+        let saved_len = self.edges.len();
+        let mut result = Ok(());
+        for e in edges {
+            if let Err(cycle) = self.add(*e) {
+                result = Err(cycle);
+                break;
+            }
+        }
+        for e in self.edges.drain(saved_len..) {
+            self.out[e.from].pop();
+        }
+        self.potential = saved_potential;
+        result
+    }
+
     fn push(&mut self, edge: Edge<T>) {
         self.out[edge.from].push(self.edges.len());
         self.edges.push(edge);
@@ -198,6 +218,19 @@ mod tests {
         // The refused edge is not kept: the network stays consistent.
         assert_eq!(s.edges().len(), 2);
         s.add(e(2, 1, -1, 4)).unwrap();
+    }
+
+    #[test]
+    fn probes_leave_the_network_unchanged() {
+        let mut s = Stn::new(2);
+        s.add(e(1, 0, -10, 1)).unwrap(); // a >= 10
+        assert!(s.probe(&[e(0, 1, 5, 2)]).is_err()); // a <= 5: refused
+        assert!(s.probe(&[e(0, 1, 12, 3)]).is_ok()); // a <= 12: fine
+        assert_eq!(s.edges().len(), 1);
+        // A probe that passed is not kept either: a <= 8 is still allowed
+        // after a <= 12 was probed, and a >= 11 too.
+        assert!(s.probe(&[e(1, 0, -11, 4)]).is_ok());
+        assert_eq!(s.distances_from(0)[1], None);
     }
 
     #[test]

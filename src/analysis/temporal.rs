@@ -116,6 +116,10 @@ struct Builder<'s> {
     /// Edges in the order they are added: structure first, checks second.
     structural: Vec<Edge<u32>>,
     checks: Vec<Edge<u32>>,
+    /// Claims about an event's date: each is checked against the network
+    /// on its own and never kept, so that two claims are compared by the
+    /// claim checks (which know about changed positions), not here.
+    probes: Vec<Vec<Edge<u32>>>,
     out: Temporal,
 }
 
@@ -192,6 +196,7 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
         links: Vec::new(),
         structural: Vec::new(),
         checks: Vec::new(),
+        probes: Vec::new(),
         out: Temporal::default(),
     };
     let mut files: Vec<&Arc<FileData>> = snap.files().collect();
@@ -597,7 +602,24 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
             msg,
             claimed.qualifier,
         );
-        b.within(false, m, &claimed, tag);
+        let mut probe = Vec::new();
+        if let Some(a) = claimed.earliest {
+            probe.push(Edge {
+                from: m,
+                to: ZERO,
+                weight: -a,
+                tag,
+            });
+        }
+        if let Some(z) = claimed.latest {
+            probe.push(Edge {
+                from: ZERO,
+                to: m + 1,
+                weight: z,
+                tag,
+            });
+        }
+        b.probes.push(probe);
     }
 }
 
@@ -887,7 +909,12 @@ fn solve(b: &mut Builder<'_>) {
         let (a, c) = (find(&mut parent, s), find(&mut parent, s + 1));
         parent[a] = c;
     }
-    for e in b.structural.iter().chain(&b.checks) {
+    for e in b
+        .structural
+        .iter()
+        .chain(&b.checks)
+        .chain(b.probes.iter().flatten())
+    {
         if e.from != ZERO && e.to != ZERO {
             let (a, c) = (find(&mut parent, e.from), find(&mut parent, e.to));
             parent[a] = c;
@@ -920,6 +947,25 @@ fn solve(b: &mut Builder<'_>) {
             tag: e.tag,
         };
         if let Err(cycle) = stn.add(le) {
+            report_cycle(b, &cycle);
+        }
+    }
+    let probes = std::mem::take(&mut b.probes);
+    for probe in probes {
+        let Some(first) = probe.first() else { continue };
+        let global = if first.from != ZERO { first.from } else { first.to };
+        let root = find(&mut parent, global);
+        let stn = stns.get_mut(&root).expect("component exists");
+        let local_edges: Vec<Edge<u32>> = probe
+            .iter()
+            .map(|e| Edge {
+                from: if e.from == ZERO { 0 } else { local[e.from] },
+                to: if e.to == ZERO { 0 } else { local[e.to] },
+                weight: e.weight,
+                tag: e.tag,
+            })
+            .collect();
+        if let Err(cycle) = stn.probe(&local_edges) {
             report_cycle(b, &cycle);
         }
     }

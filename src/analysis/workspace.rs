@@ -60,6 +60,8 @@ pub struct Snapshot {
     names: Arc<NameIndex>,
     /// The temporal analysis of this snapshot, computed on first use.
     temporal: Arc<std::sync::OnceLock<Arc<super::temporal::Temporal>>>,
+    /// Claim conflicts of this snapshot, by file, computed on first use.
+    claims: Arc<std::sync::OnceLock<Arc<HashMap<FileId, Vec<super::Diagnostic>>>>>,
 }
 
 impl Snapshot {
@@ -128,6 +130,16 @@ impl Snapshot {
 
     pub fn names(&self) -> &NameIndex {
         &self.names
+    }
+
+    /// The claim diagnostics of the whole workspace, computed once per
+    /// snapshot.
+    pub fn claim_diagnostics(&self, file: FileId) -> Vec<super::Diagnostic> {
+        self.claims
+            .get_or_init(|| Arc::new(super::claims::analyse(self)))
+            .get(&file)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The date checks and event windows of the whole workspace, computed
@@ -204,6 +216,7 @@ impl Workspace {
         });
         let changed = self.replace(id, old.as_deref(), Some(&data));
         self.snapshot.temporal = Default::default();
+        self.snapshot.claims = Default::default();
         self.snapshot.files.insert(id, data);
         ChangeSet {
             file: Some(id),
@@ -233,6 +246,7 @@ impl Workspace {
         };
         let changed = self.replace(id, Some(&old), None);
         self.snapshot.temporal = Default::default();
+        self.snapshot.claims = Default::default();
         ChangeSet {
             file: None,
             affected: self.affected_by(&changed, id),
