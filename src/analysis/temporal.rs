@@ -953,7 +953,11 @@ fn solve(b: &mut Builder<'_>) {
     let probes = std::mem::take(&mut b.probes);
     for probe in probes {
         let Some(first) = probe.first() else { continue };
-        let global = if first.from != ZERO { first.from } else { first.to };
+        let global = if first.from != ZERO {
+            first.from
+        } else {
+            first.to
+        };
         let root = find(&mut parent, global);
         let stn = stns.get_mut(&root).expect("component exists");
         let local_edges: Vec<Edge<u32>> = probe
@@ -1017,14 +1021,12 @@ fn report_cycle(b: &mut Builder<'_>, cycle: &[Edge<u32>]) {
         .iter()
         .filter(|l| l.kind != LinkKind::Internal)
         .collect();
-    let mut message = format!("{}, which cannot be", closing.message);
     let reasons: Vec<&str> = others.iter().map(|l| l.message.as_str()).collect();
-    if reasons.is_empty() {
-        message.push_str(" true");
-    } else {
-        message = format!("{}: {}", closing.message, "this contradicts ");
-        message.push_str(&reasons.join("; "));
-    }
+    let message = match reasons.as_slice() {
+        [] => format!("{}, which cannot be", closing.message),
+        [one] => format!("{}, but {one}", closing.message),
+        [init @ .., last] => format!("{}, but {} and {last}", closing.message, init.join(", ")),
+    };
     let q = links
         .iter()
         .fold(Qualifier::default(), |q, l| q.or(l.qualifier));
