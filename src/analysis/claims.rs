@@ -39,12 +39,21 @@ pub enum Values {
 impl Values {
     fn negate(self) -> Option<Values> {
         Some(match self {
-            Values::Number { lo: Some((a, true)), hi: Some((b, true)) } if a == b => Values::NumberNot(a),
-            Values::Number { lo: None, hi: Some((b, inc)) } => Values::Number {
+            Values::Number {
+                lo: Some((a, true)),
+                hi: Some((b, true)),
+            } if a == b => Values::NumberNot(a),
+            Values::Number {
+                lo: None,
+                hi: Some((b, inc)),
+            } => Values::Number {
                 lo: Some((b, !inc)),
                 hi: None,
             },
-            Values::Number { lo: Some((a, inc)), hi: None } => Values::Number {
+            Values::Number {
+                lo: Some((a, inc)),
+                hi: None,
+            } => Values::Number {
                 lo: None,
                 hi: Some((a, !inc)),
             },
@@ -55,12 +64,21 @@ impl Values {
             Values::Is(s) => Values::IsNot(s),
             Values::IsNot(s) => Values::Is(s),
             Values::Bool(b) => Values::Bool(!b),
-            Values::Days { lo: Some(a), hi: Some(b) } => Values::DaysNot(a, b),
-            Values::Days { lo: None, hi: Some(b) } => Values::Days {
+            Values::Days {
+                lo: Some(a),
+                hi: Some(b),
+            } => Values::DaysNot(a, b),
+            Values::Days {
+                lo: None,
+                hi: Some(b),
+            } => Values::Days {
                 lo: Some(b + 1),
                 hi: None,
             },
-            Values::Days { lo: Some(a), hi: None } => Values::Days {
+            Values::Days {
+                lo: Some(a),
+                hi: None,
+            } => Values::Days {
                 lo: None,
                 hi: Some(a - 1),
             },
@@ -102,7 +120,20 @@ impl Values {
                     _ => true,
                 }
             }
-            (Days { lo: Some(a), hi: Some(b) }, DaysNot(x, y)) | (DaysNot(x, y), Days { lo: Some(a), hi: Some(b) }) => {
+            (
+                Days {
+                    lo: Some(a),
+                    hi: Some(b),
+                },
+                DaysNot(x, y),
+            )
+            | (
+                DaysNot(x, y),
+                Days {
+                    lo: Some(a),
+                    hi: Some(b),
+                },
+            ) => {
                 // Only a single known day can be excluded outright.
                 !(a == b && x == y && a == x)
             }
@@ -113,20 +144,33 @@ impl Values {
 
 fn max_lo(a: Option<(f64, bool)>, b: Option<(f64, bool)>) -> Option<(f64, bool)> {
     match (a, b) {
-        (Some(x), Some(y)) => Some(if x.0 > y.0 || (x.0 == y.0 && !x.1) { x } else { y }),
+        (Some(x), Some(y)) => Some(if x.0 > y.0 || (x.0 == y.0 && !x.1) {
+            x
+        } else {
+            y
+        }),
         (x, y) => x.or(y),
     }
 }
 
 fn min_hi(a: Option<(f64, bool)>, b: Option<(f64, bool)>) -> Option<(f64, bool)> {
     match (a, b) {
-        (Some(x), Some(y)) => Some(if x.0 < y.0 || (x.0 == y.0 && !x.1) { x } else { y }),
+        (Some(x), Some(y)) => Some(if x.0 < y.0 || (x.0 == y.0 && !x.1) {
+            x
+        } else {
+            y
+        }),
         (x, y) => x.or(y),
     }
 }
 
 /// Reads `OP VALUE` as a value set; `None` when it cannot be compared.
-pub fn values(operator: Option<&str>, kind: Option<&str>, text: Option<&str>, anchor: Option<&Span>) -> Option<Values> {
+pub fn values(
+    operator: Option<&str>,
+    kind: Option<&str>,
+    text: Option<&str>,
+    anchor: Option<&Span>,
+) -> Option<Values> {
     let Some(op) = operator else {
         return Some(Values::Bool(true));
     };
@@ -149,7 +193,11 @@ pub fn values(operator: Option<&str>, kind: Option<&str>, text: Option<&str>, an
             } else {
                 let s = dates::parse(text).ok()?;
                 // A plain year compared with a number is the number.
-                if text.len() == 4 && text.chars().all(|c| c.is_ascii_digit()) && op != "=" && op != "!=" {
+                if text.len() == 4
+                    && text.chars().all(|c| c.is_ascii_digit())
+                    && op != "="
+                    && op != "!="
+                {
                     return number(op, text.parse().ok()?);
                 }
                 (s.earliest?, s.latest?)
@@ -248,6 +296,8 @@ pub struct Claim {
     pub contradicts: Vec<Arc<str>>,
     /// The claim's own ID (`id:`).
     pub id: Option<Arc<str>>,
+    /// What a relative value resolved to (`tomorrow` → `2025-11-26`).
+    pub resolved: Option<String>,
 }
 
 impl Claim {
@@ -257,11 +307,17 @@ impl Claim {
             .as_ref()
             .map(|h| format!("`@{h}`"))
             .unwrap_or_else(|| "someone".to_string());
-        let when = self
-            .date
-            .map(|d| format!(" on {d}"))
+        let when = self.date.map(|d| format!(" on {d}")).unwrap_or_default();
+        let resolved = self
+            .resolved
+            .as_ref()
+            .map(|r| format!(" ({r})"))
             .unwrap_or_default();
-        format!("{who} {}{when} that `{}`", self.verb, self.text.trim())
+        format!(
+            "{who} {}{when} that `{}`{resolved}",
+            self.verb,
+            self.text.trim()
+        )
     }
 }
 
@@ -300,7 +356,8 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
                 _ => None,
             })
         });
-        let disputed = field_value(e, "disputed").is_some_and(|fi| matches!(fi.value.as_str(), "yes" | "true"));
+        let disputed = field_value(e, "disputed")
+            .is_some_and(|fi| matches!(fi.value.as_str(), "yes" | "true"));
         let contradicts: Vec<Arc<str>> = field_value(e, "contradicts")
             .map(|fi| {
                 fi.items
@@ -318,7 +375,11 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
             .filter(|d| matches!(d.kind, EntryKind::Statement | EntryKind::Claim))
             .map(|d| d.id.clone());
         for (a, denies, verb) in found {
-            let Some(subject) = a.subject.and_then(|i| s.references.get(i as usize)).map(|r| r.id.clone()) else {
+            let Some(subject) = a
+                .subject
+                .and_then(|i| s.references.get(i as usize))
+                .map(|r| r.id.clone())
+            else {
                 continue;
             };
             let Some((_, property)) = a.property.clone() else {
@@ -355,10 +416,27 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
                 disputed,
                 contradicts: contradicts.clone(),
                 id: id.clone(),
+                resolved: resolved_text(a, date.as_ref()),
             });
         }
     }
     out
+}
+
+fn resolved_text(a: &AssertionInfo, anchor: Option<&Span>) -> Option<String> {
+    if a.value_kind != Some("relative_date") {
+        return None;
+    }
+    let day = anchor?.single_day()?;
+    let r = dates::resolve_relative(&a.value.as_ref()?.1, day)?;
+    Some(
+        Span {
+            earliest: Some(r.earliest),
+            latest: Some(r.latest),
+            qualifier: Default::default(),
+        }
+        .to_string(),
+    )
 }
 
 /// Claim diagnostics of the whole workspace, by file.
@@ -387,7 +465,10 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Vec<Diagnostic>> {
                 let same_holder = c.holder.is_some() && c.holder == o.holder;
                 if same_holder {
                     // A holder contradicting their own earlier claim.
-                    if let (Some(cd), Some(od)) = (c.date.and_then(|d| d.earliest), o.date.and_then(|d| d.latest)) {
+                    if let (Some(cd), Some(od)) = (
+                        c.date.and_then(|d| d.earliest),
+                        o.date.and_then(|d| d.latest),
+                    ) {
                         if od < cd {
                             earlier_own.push(o);
                         }
@@ -425,7 +506,11 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Vec<Diagnostic>> {
             };
             if !conflicts.is_empty() {
                 let msg = if conflicts.len() == 1 {
-                    format!("{}, but {}: both cannot be true", c.describe(), conflicts[0].describe())
+                    format!(
+                        "{}, but {}: both cannot be true",
+                        c.describe(),
+                        conflicts[0].describe()
+                    )
                 } else {
                     format!(
                         "{}, which conflicts with {} other claims about `{}.{}`",
@@ -458,16 +543,23 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Vec<Diagnostic>> {
                     .with_related(related(&acknowledged, "acknowledged conflict with:")),
                 );
             }
-            if let Some(prev) = earlier_own.iter().max_by_key(|o| o.date.and_then(|d| d.latest)) {
+            if let Some(prev) = earlier_own
+                .iter()
+                .max_by_key(|o| o.date.and_then(|d| d.latest))
+            {
                 out.entry(c.file).or_default().push(
                     Diagnostic::new(
                         Code::ChangedPosition,
                         c.range.clone(),
                         format!(
-                            "changed position: {}, after having {} `{}`{}",
+                            "changed position: {}, after having {} `{}`{}{}",
                             c.describe(),
                             prev.verb_past(),
                             prev.text.trim(),
+                            prev.resolved
+                                .as_ref()
+                                .map(|r| format!(" ({r})"))
+                                .unwrap_or_default(),
                             prev.date.map(|d| format!(" on {d}")).unwrap_or_default()
                         ),
                     )

@@ -132,10 +132,23 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
                 .with_related(related),
             );
         }
-        let may_be_unused = matches!(
-            def.kind,
-            EntryKind::Actor | EntryKind::Source | EntryKind::Topic
-        );
+        // A definition whose header is broken (`actor Tom Hanks appeared in
+        // a film`) is most likely prose; its syntax error says enough.
+        let header = summary
+            .entries
+            .get(def.entry as usize)
+            .map(|e| e.header.clone());
+        let broken = header.is_some_and(|h| {
+            summary
+                .syntax
+                .iter()
+                .any(|d| h.start <= d.range.start && d.range.start <= h.end)
+        });
+        let may_be_unused = !broken
+            && matches!(
+                def.kind,
+                EntryKind::Actor | EntryKind::Source | EntryKind::Topic
+            );
         if may_be_unused && snap.reference_count(&def.id) == 0 {
             out.push(Diagnostic::new(
                 Code::UnusedDefinition,

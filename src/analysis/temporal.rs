@@ -935,7 +935,17 @@ fn solve(b: &mut Builder<'_>) {
         .iter()
         .map(|(root, nodes)| (*root, Stn::new(nodes.len() + 1)))
         .collect();
-    let edges: Vec<Edge<u32>> = b.structural.iter().chain(&b.checks).copied().collect();
+    // Dates are facts and go in first, then ordering, then the checks: a
+    // cycle is closed by (and so reported on) the ordering constraint or the
+    // check that contradicts the dates, not by a date.
+    let mut edges: Vec<Edge<u32>> = b.structural.clone();
+    edges.sort_by_key(|e| {
+        !matches!(
+            b.links[e.tag as usize].kind,
+            LinkKind::Internal | LinkKind::EventDate
+        )
+    });
+    edges.extend(b.checks.iter().copied());
     for e in edges {
         let global = if e.from != ZERO { e.from } else { e.to };
         let root = find(&mut parent, global);
