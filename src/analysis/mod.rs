@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod dates;
 mod diagnostic;
+pub mod inlay_hints;
 pub mod names;
 pub mod references;
 pub mod stn;
