@@ -12,23 +12,31 @@
  *   - prose                any other line; `@id` mentions inside it are references
  *
  * The external scanner (src/scanner.c) decides, at the start of each line,
- * whether the line is prose or structure, emits the indentation token that
- * opens a field, the line ends, and whole-line comments.
+ * what the line is: it emits the heading marker, the zero-width token that
+ * opens an entry header, the one that opens a prose line, the indentation
+ * token that opens a field, and whole-line comments; and the line ends.
  *
- * Error recovery is line local. Tree-sitter recovers from a bad token by
- * going back to an earlier state in which the token that follows is valid;
- * here that token is the line break. So every line rule accepts its line
- * break early:
- *   - a header accepts it right after its keyword or verb: the parts after
- *     it are optional in the tree. The syntax layer reports an entry without
- *     its `name` (actor, source, topic, event), a statement without its
- *     `quote` and a claim without its `assertion`, as it reports a missing
- *     colon. Junk after a header keyword becomes an ERROR inside the entry,
- *     and the entry keeps its fields;
- *   - a field accepts it right after its indentation. The scanner never
- *     emits an indentation token for a blank line, so a field without a key
- *     exists only around an ERROR (`  : value`), and the entry keeps its
- *     other fields.
+ * Error recovery is line local: a bad line is one ERROR inside that line's
+ * node, and every other line keeps its place in the tree.
+ *   - Tree-sitter recovers from a bad token by going back to an earlier state
+ *     in which a later token is valid; here that token is the line break, so
+ *     every line rule accepts its line break early. A header accepts it right
+ *     after its keyword or verb: the parts after it are optional in the tree.
+ *     The syntax layer reports an entry without its `name` (actor, source,
+ *     topic, event), a statement without its `quote` and a claim without its
+ *     `assertion`, as it reports a missing colon. A field accepts its line
+ *     break right after its indentation; since the scanner never emits an
+ *     indentation token for a blank line, a field without a key exists only
+ *     around an ERROR (`  : value`).
+ *   - Recovery never goes back into an earlier line: each header line is a
+ *     hidden rule reduced at its line break (fields already are), and
+ *     entries start only with the scanner's zero-width header token, which
+ *     exists only at the start of a line (so an `@` in a broken field cannot
+ *     open a statement and end the entry above).
+ *   - Recovery never skips a line break once it has recovered in front of
+ *     it: every line break changes the scanner's state (see scanner.c), and
+ *     tree-sitter does not skip such a token after a successful recovery. So
+ *     two broken lines in a row stay two ERRORs.
  */
 
 /// <reference types="tree-sitter-cli/dsl" />
@@ -48,6 +56,13 @@ const DATE = new RegExp(
   `-?${DIGIT}{4}(-${DIGIT}{1,2}(-${DIGIT}{1,2}(${TIME})?)?)?[?~%]?`,
 );
 
+// Control characters other than tab and the line breaks are never text:
+// each one is a (line-local) ERROR the syntax layer reports. A carriage
+// return that is not followed by a line feed is one of them, since
+// tree-sitter, like the scanner, breaks lines only at `\n` (the language
+// server hands the parser a lone `\r` as `\n`: src/syntax/lines.rs).
+const CTRL = '\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f';
+
 const WEEKDAYS = '(mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
 
 module.exports = grammar({
@@ -60,10 +75,12 @@ module.exports = grammar({
     $.comment,
     $._lone_at,
     $.heading_marker,
+    $._header_start,
     $._error_sentinel,
   ],
 
-  extras: $ => [/[ \t]/, $.comment],
+  // Blanks, and a byte order mark (see scanner.c), separate tokens.
+  extras: $ => [/[ \t\uFEFF]/, $.comment],
 
   supertypes: $ => [$._entry, $._atom],
 
@@ -114,17 +131,19 @@ module.exports = grammar({
       repeat(choice($._inline_text, $.reference, $._lone_at)),
     ),
 
-    _title_start: _ => token(prec(-1,
-      /([^@\s:]|@[^\p{L}\p{N}_@\s])([^@\r\n]|[\p{L}\p{N}_.]@|@[^\p{L}\p{N}_@\r\n])*/,
-    )),
+    _title_start: _ => token(prec(-1, new RegExp(
+      `([^@\\s:${CTRL}]|@[^\\p{L}\\p{N}_@\\s${CTRL}])` +
+      `([^@\\r\\n${CTRL}]|[\\p{L}\\p{N}_.]@|@[^\\p{L}\\p{N}_@\\r\\n${CTRL}])*`,
+    ))),
 
     // Any run of text. An `@` counts as text when a letter or digit is glued
     // before it (an e-mail address) or when no ID follows it. The run never
     // starts with white space, so that a reference after a blank starts at
     // its `@` and not at the blank.
-    _inline_text: _ => token(prec(-1,
-      /([^@\s]|@[^\p{L}\p{N}_@\s])([^@\r\n]|[\p{L}\p{N}_.]@|@[^\p{L}\p{N}_@\r\n])*/,
-    )),
+    _inline_text: _ => token(prec(-1, new RegExp(
+      `([^@\\s${CTRL}]|@[^\\p{L}\\p{N}_@\\s${CTRL}])` +
+      `([^@\\r\\n${CTRL}]|[\\p{L}\\p{N}_.]@|@[^\\p{L}\\p{N}_@\\r\\n${CTRL}])*`,
+    ))),
 
     // ── Entries ─────────────────────────────────────────────────────────
     _entry: $ => choice(
@@ -136,31 +155,30 @@ module.exports = grammar({
       $.claim,
     ),
 
-    actor: $ => seq(
-      'actor',
+    // Every entry is its header line (a hidden rule, so that its parts are
+    // fields of the entry) and the field lines under it. The header line is
+    // reduced as soon as it ends, which leaves no state of it on the parse
+    // stack: error recovery in a later line can then not reach back into
+    // the header (say, to read a broken field as more of the event's title).
+    actor: $ => seq($._actor_header, repeat(field('field', $.field))),
+    source: $ => seq($._source_header, repeat(field('field', $.field))),
+    topic: $ => seq($._topic_header, repeat(field('field', $.field))),
+    event: $ => seq($._event_header, repeat(field('field', $.field))),
+    statement: $ => seq($._statement_header, repeat(field('field', $.field))),
+    claim: $ => seq($._claim_header, repeat(field('field', $.field))),
+
+    _actor_header: $ => seq($._header_start, 'actor', $._definition_rest),
+    _source_header: $ => seq($._header_start, 'source', $._definition_rest),
+    _topic_header: $ => seq($._header_start, 'topic', $._definition_rest),
+
+    _definition_rest: $ => seq(
       optional(field('name', $.identifier)),
       optional(field('title', $.string)),
       $._newline,
-      repeat(field('field', $.field)),
     ),
 
-    source: $ => seq(
-      'source',
-      optional(field('name', $.identifier)),
-      optional(field('title', $.string)),
-      $._newline,
-      repeat(field('field', $.field)),
-    ),
-
-    topic: $ => seq(
-      'topic',
-      optional(field('name', $.identifier)),
-      optional(field('title', $.string)),
-      $._newline,
-      repeat(field('field', $.field)),
-    ),
-
-    event: $ => seq(
+    _event_header: $ => seq(
+      $._header_start,
       choice(
         seq(
           optional($._entry_date),
@@ -177,25 +195,24 @@ module.exports = grammar({
         $._entry_date,
       ),
       $._newline,
-      repeat(field('field', $.field)),
     ),
 
-    statement: $ => seq(
+    _statement_header: $ => seq(
+      $._header_start,
       optional($._entry_date),
       field('speaker', $.reference),
       'said',
       optional(field('quote', $.string)),
       $._newline,
-      repeat(field('field', $.field)),
     ),
 
-    claim: $ => seq(
+    _claim_header: $ => seq(
+      $._header_start,
       optional($._entry_date),
       field('holder', $.reference),
       field('verb', $.claim_verb),
       optional(field('assertion', $.assertion)),
       $._newline,
-      repeat(field('field', $.field)),
     ),
 
     claim_verb: _ => choice('claims', 'denies', 'reports'),
@@ -209,7 +226,7 @@ module.exports = grammar({
       optional(field('weekday', alias($._entry_weekday, $.weekday))),
     ),
 
-    _entry_weekday: _ => token(/\([^()\r\n]*\)/),
+    _entry_weekday: _ => token(new RegExp(`\\([^()\\r\\n${CTRL}]*\\)`)),
 
     // ── Fields ──────────────────────────────────────────────────────────
     field: $ => seq(
@@ -320,13 +337,18 @@ module.exports = grammar({
       token.immediate('"'),
     ),
 
-    _string_content: _ => token.immediate(prec(1, /[^"\\\r\n]+/)),
+    _string_content: _ => token.immediate(prec(1,
+      new RegExp(`[^"\\\\\\r\\n${CTRL}]+`),
+    )),
 
-    escape_sequence: _ => token.immediate(/\\[^\r\n]/),
+    escape_sequence: _ => token.immediate(new RegExp(`\\\\[^\\r\\n${CTRL}]`)),
 
     // Words that are none of the above; a word never starts with a digit,
     // so `since 2017-05-14` is text followed by a date.
-    text: _ => /[^\s0-9@",\-.\/+=<>!≠≤≥:][^\s@",]*([ \t]+[^\s0-9@",\-.\/(+=<>!≠≤≥][^\s@",]*)*/,
+    text: _ => new RegExp(
+      `[^\\s0-9@",\\-.\\/+=<>!≠≤≥:${CTRL}][^\\s@",${CTRL}]*` +
+      `([ \\t]+[^\\s0-9@",\\-.\\/(+=<>!≠≤≥${CTRL}][^\\s@",${CTRL}]*)*`,
+    ),
 
     identifier: _ => ID,
   },

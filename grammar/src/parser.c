@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 14
-#define STATE_COUNT 220
+#define STATE_COUNT 184
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 91
+#define SYMBOL_COUNT 99
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 54
-#define EXTERNAL_TOKEN_COUNT 7
+#define TOKEN_COUNT 55
+#define EXTERNAL_TOKEN_COUNT 8
 #define FIELD_COUNT 26
 #define MAX_ALIAS_SEQUENCE_LENGTH 7
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 72
+#define PRODUCTION_ID_COUNT 59
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -80,44 +80,52 @@ enum ts_symbol_identifiers {
   sym_comment = 50,
   sym__lone_at = 51,
   sym_heading_marker = 52,
-  sym__error_sentinel = 53,
-  sym_document = 54,
-  sym__item = 55,
-  sym_section = 56,
-  sym_heading = 57,
-  sym_prose = 58,
-  sym_inline = 59,
-  sym_title = 60,
-  sym__entry = 61,
-  sym_actor = 62,
-  sym_source = 63,
-  sym_topic = 64,
-  sym_event = 65,
-  sym_statement = 66,
-  sym_claim = 67,
-  sym_claim_verb = 68,
-  sym__entry_date = 69,
-  sym_field = 70,
-  sym__value = 71,
-  sym_list = 72,
-  sym__item_value = 73,
-  sym_phrase = 74,
-  sym__atom = 75,
-  sym_reference = 76,
-  sym_offset = 77,
-  sym_assertion = 78,
-  sym_operator = 79,
-  sym__date = 80,
-  sym_interval = 81,
-  sym_boolean = 82,
-  sym_string = 83,
-  aux_sym_document_repeat1 = 84,
-  aux_sym_document_repeat2 = 85,
-  aux_sym_inline_repeat1 = 86,
-  aux_sym_actor_repeat1 = 87,
-  aux_sym_list_repeat1 = 88,
-  aux_sym_phrase_repeat1 = 89,
-  aux_sym_string_repeat1 = 90,
+  sym__header_start = 53,
+  sym__error_sentinel = 54,
+  sym_document = 55,
+  sym__item = 56,
+  sym_section = 57,
+  sym_heading = 58,
+  sym_prose = 59,
+  sym_inline = 60,
+  sym_title = 61,
+  sym__entry = 62,
+  sym_actor = 63,
+  sym_source = 64,
+  sym_topic = 65,
+  sym_event = 66,
+  sym_statement = 67,
+  sym_claim = 68,
+  sym__actor_header = 69,
+  sym__source_header = 70,
+  sym__topic_header = 71,
+  sym__definition_rest = 72,
+  sym__event_header = 73,
+  sym__statement_header = 74,
+  sym__claim_header = 75,
+  sym_claim_verb = 76,
+  sym__entry_date = 77,
+  sym_field = 78,
+  sym__value = 79,
+  sym_list = 80,
+  sym__item_value = 81,
+  sym_phrase = 82,
+  sym__atom = 83,
+  sym_reference = 84,
+  sym_offset = 85,
+  sym_assertion = 86,
+  sym_operator = 87,
+  sym__date = 88,
+  sym_interval = 89,
+  sym_boolean = 90,
+  sym_string = 91,
+  aux_sym_document_repeat1 = 92,
+  aux_sym_document_repeat2 = 93,
+  aux_sym_inline_repeat1 = 94,
+  aux_sym_actor_repeat1 = 95,
+  aux_sym_list_repeat1 = 96,
+  aux_sym_phrase_repeat1 = 97,
+  aux_sym_string_repeat1 = 98,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -174,6 +182,7 @@ static const char * const ts_symbol_names[] = {
   [sym_comment] = "comment",
   [sym__lone_at] = "_lone_at",
   [sym_heading_marker] = "heading_marker",
+  [sym__header_start] = "_header_start",
   [sym__error_sentinel] = "_error_sentinel",
   [sym_document] = "document",
   [sym__item] = "_item",
@@ -189,6 +198,13 @@ static const char * const ts_symbol_names[] = {
   [sym_event] = "event",
   [sym_statement] = "statement",
   [sym_claim] = "claim",
+  [sym__actor_header] = "_actor_header",
+  [sym__source_header] = "_source_header",
+  [sym__topic_header] = "_topic_header",
+  [sym__definition_rest] = "_definition_rest",
+  [sym__event_header] = "_event_header",
+  [sym__statement_header] = "_statement_header",
+  [sym__claim_header] = "_claim_header",
   [sym_claim_verb] = "claim_verb",
   [sym__entry_date] = "_entry_date",
   [sym_field] = "field",
@@ -268,6 +284,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_comment] = sym_comment,
   [sym__lone_at] = sym__lone_at,
   [sym_heading_marker] = sym_heading_marker,
+  [sym__header_start] = sym__header_start,
   [sym__error_sentinel] = sym__error_sentinel,
   [sym_document] = sym_document,
   [sym__item] = sym__item,
@@ -283,6 +300,13 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_event] = sym_event,
   [sym_statement] = sym_statement,
   [sym_claim] = sym_claim,
+  [sym__actor_header] = sym__actor_header,
+  [sym__source_header] = sym__source_header,
+  [sym__topic_header] = sym__topic_header,
+  [sym__definition_rest] = sym__definition_rest,
+  [sym__event_header] = sym__event_header,
+  [sym__statement_header] = sym__statement_header,
+  [sym__claim_header] = sym__claim_header,
   [sym_claim_verb] = sym_claim_verb,
   [sym__entry_date] = sym__entry_date,
   [sym_field] = sym_field,
@@ -521,6 +545,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym__header_start] = {
+    .visible = false,
+    .named = true,
+  },
   [sym__error_sentinel] = {
     .visible = false,
     .named = true,
@@ -580,6 +608,34 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym_claim] = {
     .visible = true,
+    .named = true,
+  },
+  [sym__actor_header] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__source_header] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__topic_header] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__definition_rest] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__event_header] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__statement_header] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__claim_header] = {
+    .visible = false,
     .named = true,
   },
   [sym_claim_verb] = {
@@ -738,343 +794,268 @@ static const char * const ts_field_names[] = {
 
 static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [1] = {.index = 0, .length = 1},
-  [2] = {.index = 1, .length = 1},
-  [3] = {.index = 2, .length = 1},
-  [4] = {.index = 3, .length = 1},
-  [5] = {.index = 4, .length = 1},
-  [6] = {.index = 5, .length = 1},
-  [7] = {.index = 6, .length = 2},
-  [8] = {.index = 8, .length = 2},
-  [9] = {.index = 10, .length = 1},
-  [10] = {.index = 11, .length = 2},
-  [11] = {.index = 13, .length = 1},
-  [12] = {.index = 14, .length = 1},
-  [13] = {.index = 15, .length = 1},
-  [14] = {.index = 16, .length = 1},
-  [15] = {.index = 17, .length = 1},
-  [16] = {.index = 18, .length = 2},
-  [17] = {.index = 20, .length = 3},
-  [18] = {.index = 23, .length = 1},
-  [19] = {.index = 24, .length = 2},
-  [20] = {.index = 26, .length = 2},
-  [21] = {.index = 28, .length = 2},
-  [22] = {.index = 30, .length = 2},
-  [23] = {.index = 32, .length = 2},
-  [24] = {.index = 34, .length = 2},
-  [25] = {.index = 36, .length = 2},
-  [26] = {.index = 38, .length = 2},
-  [27] = {.index = 40, .length = 3},
-  [28] = {.index = 43, .length = 3},
-  [29] = {.index = 46, .length = 3},
-  [30] = {.index = 49, .length = 3},
-  [31] = {.index = 52, .length = 3},
-  [32] = {.index = 55, .length = 4},
-  [33] = {.index = 59, .length = 2},
-  [34] = {.index = 61, .length = 2},
-  [35] = {.index = 63, .length = 3},
-  [36] = {.index = 66, .length = 3},
-  [37] = {.index = 69, .length = 1},
-  [38] = {.index = 70, .length = 3},
-  [39] = {.index = 73, .length = 3},
-  [40] = {.index = 76, .length = 3},
-  [41] = {.index = 79, .length = 3},
-  [42] = {.index = 82, .length = 4},
-  [43] = {.index = 86, .length = 4},
-  [44] = {.index = 90, .length = 4},
-  [45] = {.index = 94, .length = 4},
-  [46] = {.index = 98, .length = 4},
-  [47] = {.index = 102, .length = 4},
-  [48] = {.index = 106, .length = 4},
-  [49] = {.index = 110, .length = 4},
-  [50] = {.index = 114, .length = 5},
-  [51] = {.index = 119, .length = 5},
-  [52] = {.index = 124, .length = 3},
-  [53] = {.index = 127, .length = 2},
-  [54] = {.index = 129, .length = 4},
-  [55] = {.index = 133, .length = 2},
-  [56] = {.index = 135, .length = 2},
-  [57] = {.index = 137, .length = 2},
-  [58] = {.index = 139, .length = 4},
-  [59] = {.index = 143, .length = 5},
-  [60] = {.index = 148, .length = 5},
-  [61] = {.index = 153, .length = 5},
-  [62] = {.index = 158, .length = 5},
-  [63] = {.index = 163, .length = 5},
-  [64] = {.index = 168, .length = 6},
-  [65] = {.index = 174, .length = 3},
-  [66] = {.index = 177, .length = 1},
-  [67] = {.index = 178, .length = 2},
-  [68] = {.index = 180, .length = 3},
-  [69] = {.index = 183, .length = 6},
-  [70] = {.index = 189, .length = 4},
-  [71] = {.index = 193, .length = 5},
+  [2] = {.index = 1, .length = 2},
+  [3] = {.index = 3, .length = 5},
+  [4] = {.index = 8, .length = 4},
+  [5] = {.index = 12, .length = 5},
+  [6] = {.index = 17, .length = 1},
+  [7] = {.index = 18, .length = 1},
+  [8] = {.index = 19, .length = 1},
+  [9] = {.index = 20, .length = 3},
+  [10] = {.index = 23, .length = 6},
+  [11] = {.index = 29, .length = 5},
+  [12] = {.index = 34, .length = 6},
+  [13] = {.index = 40, .length = 1},
+  [14] = {.index = 41, .length = 1},
+  [15] = {.index = 42, .length = 2},
+  [16] = {.index = 44, .length = 2},
+  [17] = {.index = 46, .length = 1},
+  [18] = {.index = 47, .length = 1},
+  [19] = {.index = 48, .length = 2},
+  [20] = {.index = 50, .length = 2},
+  [21] = {.index = 52, .length = 2},
+  [22] = {.index = 54, .length = 1},
+  [23] = {.index = 55, .length = 1},
+  [24] = {.index = 56, .length = 1},
+  [25] = {.index = 57, .length = 1},
+  [26] = {.index = 58, .length = 1},
+  [27] = {.index = 59, .length = 2},
+  [28] = {.index = 61, .length = 1},
+  [29] = {.index = 62, .length = 2},
+  [30] = {.index = 64, .length = 1},
+  [31] = {.index = 65, .length = 2},
+  [32] = {.index = 67, .length = 2},
+  [33] = {.index = 69, .length = 2},
+  [34] = {.index = 71, .length = 2},
+  [35] = {.index = 73, .length = 3},
+  [36] = {.index = 76, .length = 3},
+  [37] = {.index = 79, .length = 3},
+  [38] = {.index = 82, .length = 3},
+  [39] = {.index = 85, .length = 4},
+  [40] = {.index = 89, .length = 2},
+  [41] = {.index = 91, .length = 3},
+  [42] = {.index = 94, .length = 2},
+  [43] = {.index = 96, .length = 2},
+  [44] = {.index = 98, .length = 2},
+  [45] = {.index = 100, .length = 3},
+  [46] = {.index = 103, .length = 4},
+  [47] = {.index = 107, .length = 4},
+  [48] = {.index = 111, .length = 4},
+  [49] = {.index = 115, .length = 4},
+  [50] = {.index = 119, .length = 5},
+  [51] = {.index = 124, .length = 2},
+  [52] = {.index = 126, .length = 3},
+  [53] = {.index = 129, .length = 1},
+  [54] = {.index = 130, .length = 2},
+  [55] = {.index = 132, .length = 3},
+  [56] = {.index = 135, .length = 5},
+  [57] = {.index = 140, .length = 4},
+  [58] = {.index = 144, .length = 5},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
   [0] =
     {field_heading, 0},
   [1] =
-    {field_date, 0},
-  [2] =
-    {field_marker, 0},
+    {field_name, 0, .inherited = true},
+    {field_title, 0, .inherited = true},
   [3] =
-    {field_id, 1},
-  [4] =
-    {field_start, 0},
-  [5] =
-    {field_end, 1},
-  [6] =
+    {field_colon, 0, .inherited = true},
     {field_date, 0, .inherited = true},
+    {field_name, 0, .inherited = true},
+    {field_title, 0, .inherited = true},
     {field_weekday, 0, .inherited = true},
   [8] =
+    {field_date, 0, .inherited = true},
+    {field_quote, 0, .inherited = true},
+    {field_speaker, 0, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [12] =
+    {field_assertion, 0, .inherited = true},
+    {field_date, 0, .inherited = true},
+    {field_holder, 0, .inherited = true},
+    {field_verb, 0, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [17] =
+    {field_marker, 0},
+  [18] =
     {field_date, 0},
-    {field_weekday, 1},
-  [10] =
+  [19] =
+    {field_field, 0},
+  [20] =
+    {field_field, 1, .inherited = true},
+    {field_name, 0, .inherited = true},
+    {field_title, 0, .inherited = true},
+  [23] =
+    {field_colon, 0, .inherited = true},
+    {field_date, 0, .inherited = true},
+    {field_field, 1, .inherited = true},
+    {field_name, 0, .inherited = true},
+    {field_title, 0, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [29] =
+    {field_date, 0, .inherited = true},
+    {field_field, 1, .inherited = true},
+    {field_quote, 0, .inherited = true},
+    {field_speaker, 0, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [34] =
+    {field_assertion, 0, .inherited = true},
+    {field_date, 0, .inherited = true},
+    {field_field, 1, .inherited = true},
+    {field_holder, 0, .inherited = true},
+    {field_verb, 0, .inherited = true},
+    {field_weekday, 0, .inherited = true},
+  [40] =
+    {field_id, 1},
+  [41] =
     {field_content, 1},
-  [11] =
+  [42] =
     {field_marker, 0},
     {field_title, 1},
-  [13] =
-    {field_field, 0},
-  [14] =
-    {field_field, 2, .inherited = true},
-  [15] =
-    {field_name, 1},
-  [16] =
-    {field_title, 1},
-  [17] =
-    {field_colon, 1},
-  [18] =
-    {field_end, 2},
+  [44] =
+    {field_name, 2, .inherited = true},
+    {field_title, 2, .inherited = true},
+  [46] =
     {field_start, 0},
-  [20] =
-    {field_date, 0, .inherited = true},
-    {field_field, 2, .inherited = true},
-    {field_weekday, 0, .inherited = true},
-  [23] =
-    {field_speaker, 0},
-  [24] =
-    {field_holder, 0},
-    {field_verb, 1},
-  [26] =
+  [47] =
+    {field_end, 1},
+  [48] =
+    {field_date, 1, .inherited = true},
+    {field_weekday, 1, .inherited = true},
+  [50] =
+    {field_date, 0},
+    {field_weekday, 1},
+  [52] =
     {field_field, 0, .inherited = true},
     {field_field, 1, .inherited = true},
-  [28] =
-    {field_field, 3, .inherited = true},
-    {field_name, 1},
-  [30] =
-    {field_name, 1},
-    {field_title, 2},
-  [32] =
-    {field_field, 3, .inherited = true},
-    {field_title, 1},
-  [34] =
-    {field_colon, 1},
-    {field_field, 3, .inherited = true},
-  [36] =
-    {field_colon, 1},
-    {field_title, 2},
-  [38] =
-    {field_colon, 2},
-    {field_name, 1},
-  [40] =
-    {field_date, 0, .inherited = true},
-    {field_field, 3, .inherited = true},
-    {field_weekday, 0, .inherited = true},
-  [43] =
-    {field_colon, 2},
-    {field_date, 0, .inherited = true},
-    {field_weekday, 0, .inherited = true},
-  [46] =
-    {field_date, 0, .inherited = true},
-    {field_name, 2},
-    {field_weekday, 0, .inherited = true},
-  [49] =
-    {field_date, 0, .inherited = true},
-    {field_title, 2},
-    {field_weekday, 0, .inherited = true},
-  [52] =
-    {field_date, 0, .inherited = true},
-    {field_speaker, 1},
-    {field_weekday, 0, .inherited = true},
+  [54] =
+    {field_name, 0},
   [55] =
-    {field_date, 0, .inherited = true},
+    {field_title, 0},
+  [56] =
+    {field_colon, 2},
+  [57] =
+    {field_name, 2},
+  [58] =
+    {field_title, 2},
+  [59] =
+    {field_end, 2},
+    {field_start, 0},
+  [61] =
+    {field_speaker, 1},
+  [62] =
     {field_holder, 1},
     {field_verb, 2},
-    {field_weekday, 0, .inherited = true},
-  [59] =
-    {field_field, 3, .inherited = true},
-    {field_speaker, 0},
-  [61] =
-    {field_quote, 2},
-    {field_speaker, 0},
-  [63] =
-    {field_field, 3, .inherited = true},
-    {field_holder, 0},
-    {field_verb, 1},
-  [66] =
-    {field_assertion, 2},
-    {field_holder, 0},
-    {field_verb, 1},
-  [69] =
+  [64] =
     {field_key, 1},
-  [70] =
-    {field_field, 4, .inherited = true},
-    {field_name, 1},
-    {field_title, 2},
-  [73] =
-    {field_colon, 1},
-    {field_field, 4, .inherited = true},
-    {field_title, 2},
-  [76] =
+  [65] =
+    {field_name, 0},
+    {field_title, 1},
+  [67] =
     {field_colon, 2},
-    {field_field, 4, .inherited = true},
-    {field_name, 1},
-  [79] =
-    {field_colon, 2},
-    {field_name, 1},
     {field_title, 3},
-  [82] =
-    {field_colon, 2},
-    {field_date, 0, .inherited = true},
-    {field_field, 4, .inherited = true},
-    {field_weekday, 0, .inherited = true},
-  [86] =
-    {field_colon, 2},
-    {field_date, 0, .inherited = true},
-    {field_title, 3},
-    {field_weekday, 0, .inherited = true},
-  [90] =
-    {field_date, 0, .inherited = true},
-    {field_field, 4, .inherited = true},
-    {field_name, 2},
-    {field_weekday, 0, .inherited = true},
-  [94] =
+  [69] =
     {field_colon, 3},
-    {field_date, 0, .inherited = true},
     {field_name, 2},
-    {field_weekday, 0, .inherited = true},
-  [98] =
-    {field_date, 0, .inherited = true},
+  [71] =
     {field_name, 2},
     {field_title, 3},
-    {field_weekday, 0, .inherited = true},
-  [102] =
-    {field_date, 0, .inherited = true},
-    {field_field, 4, .inherited = true},
-    {field_title, 2},
-    {field_weekday, 0, .inherited = true},
-  [106] =
-    {field_date, 0, .inherited = true},
-    {field_field, 4, .inherited = true},
-    {field_speaker, 1},
-    {field_weekday, 0, .inherited = true},
-  [110] =
-    {field_date, 0, .inherited = true},
+  [73] =
+    {field_colon, 3},
+    {field_date, 1, .inherited = true},
+    {field_weekday, 1, .inherited = true},
+  [76] =
+    {field_date, 1, .inherited = true},
+    {field_name, 3},
+    {field_weekday, 1, .inherited = true},
+  [79] =
+    {field_date, 1, .inherited = true},
+    {field_title, 3},
+    {field_weekday, 1, .inherited = true},
+  [82] =
+    {field_date, 1, .inherited = true},
+    {field_speaker, 2},
+    {field_weekday, 1, .inherited = true},
+  [85] =
+    {field_date, 1, .inherited = true},
+    {field_holder, 2},
+    {field_verb, 3},
+    {field_weekday, 1, .inherited = true},
+  [89] =
     {field_quote, 3},
     {field_speaker, 1},
-    {field_weekday, 0, .inherited = true},
-  [114] =
-    {field_date, 0, .inherited = true},
-    {field_field, 4, .inherited = true},
-    {field_holder, 1},
-    {field_verb, 2},
-    {field_weekday, 0, .inherited = true},
-  [119] =
+  [91] =
     {field_assertion, 3},
-    {field_date, 0, .inherited = true},
     {field_holder, 1},
     {field_verb, 2},
-    {field_weekday, 0, .inherited = true},
-  [124] =
-    {field_field, 4, .inherited = true},
-    {field_quote, 2},
-    {field_speaker, 0},
-  [127] =
-    {field_property, 2},
-    {field_subject, 0},
-  [129] =
-    {field_assertion, 2},
-    {field_field, 4, .inherited = true},
-    {field_holder, 0},
-    {field_verb, 1},
-  [133] =
+  [94] =
     {field_colon, 2},
     {field_key, 1},
-  [135] =
+  [96] =
     {field_key, 1},
     {field_value, 2},
-  [137] =
+  [98] =
     {field_item, 0},
     {field_item, 1, .inherited = true},
-  [139] =
-    {field_colon, 2},
-    {field_field, 5, .inherited = true},
-    {field_name, 1},
-    {field_title, 3},
-  [143] =
-    {field_colon, 2},
-    {field_date, 0, .inherited = true},
-    {field_field, 5, .inherited = true},
-    {field_title, 3},
-    {field_weekday, 0, .inherited = true},
-  [148] =
+  [100] =
     {field_colon, 3},
-    {field_date, 0, .inherited = true},
-    {field_field, 5, .inherited = true},
-    {field_name, 2},
-    {field_weekday, 0, .inherited = true},
-  [153] =
-    {field_colon, 3},
-    {field_date, 0, .inherited = true},
     {field_name, 2},
     {field_title, 4},
-    {field_weekday, 0, .inherited = true},
-  [158] =
-    {field_date, 0, .inherited = true},
-    {field_field, 5, .inherited = true},
-    {field_name, 2},
-    {field_title, 3},
-    {field_weekday, 0, .inherited = true},
-  [163] =
-    {field_date, 0, .inherited = true},
-    {field_field, 5, .inherited = true},
-    {field_quote, 3},
-    {field_speaker, 1},
-    {field_weekday, 0, .inherited = true},
-  [168] =
-    {field_assertion, 3},
-    {field_date, 0, .inherited = true},
-    {field_field, 5, .inherited = true},
-    {field_holder, 1},
-    {field_verb, 2},
-    {field_weekday, 0, .inherited = true},
-  [174] =
+  [103] =
+    {field_colon, 3},
+    {field_date, 1, .inherited = true},
+    {field_title, 4},
+    {field_weekday, 1, .inherited = true},
+  [107] =
+    {field_colon, 4},
+    {field_date, 1, .inherited = true},
+    {field_name, 3},
+    {field_weekday, 1, .inherited = true},
+  [111] =
+    {field_date, 1, .inherited = true},
+    {field_name, 3},
+    {field_title, 4},
+    {field_weekday, 1, .inherited = true},
+  [115] =
+    {field_date, 1, .inherited = true},
+    {field_quote, 4},
+    {field_speaker, 2},
+    {field_weekday, 1, .inherited = true},
+  [119] =
+    {field_assertion, 4},
+    {field_date, 1, .inherited = true},
+    {field_holder, 2},
+    {field_verb, 3},
+    {field_weekday, 1, .inherited = true},
+  [124] =
+    {field_property, 2},
+    {field_subject, 0},
+  [126] =
     {field_colon, 2},
     {field_key, 1},
     {field_value, 3},
-  [177] =
+  [129] =
     {field_item, 1},
-  [178] =
+  [130] =
     {field_item, 0, .inherited = true},
     {field_item, 1, .inherited = true},
-  [180] =
+  [132] =
     {field_amount, 2},
     {field_anchor, 0},
     {field_sign, 1},
-  [183] =
-    {field_colon, 3},
-    {field_date, 0, .inherited = true},
-    {field_field, 6, .inherited = true},
-    {field_name, 2},
-    {field_title, 4},
-    {field_weekday, 0, .inherited = true},
-  [189] =
+  [135] =
+    {field_colon, 4},
+    {field_date, 1, .inherited = true},
+    {field_name, 3},
+    {field_title, 5},
+    {field_weekday, 1, .inherited = true},
+  [140] =
     {field_operator, 3},
     {field_property, 2},
     {field_subject, 0},
     {field_value, 4},
-  [193] =
+  [144] =
     {field_operator, 3},
     {field_property, 2},
     {field_subject, 0},
@@ -1084,7 +1065,7 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [4] = {
+  [13] = {
     [1] = sym_identifier,
   },
 };
@@ -1108,8 +1089,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [11] = 11,
   [12] = 12,
   [13] = 13,
-  [14] = 13,
-  [15] = 13,
+  [14] = 10,
+  [15] = 10,
   [16] = 16,
   [17] = 17,
   [18] = 18,
@@ -1125,8 +1106,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [28] = 28,
   [29] = 29,
   [30] = 30,
-  [31] = 31,
-  [32] = 32,
+  [31] = 4,
+  [32] = 4,
   [33] = 33,
   [34] = 34,
   [35] = 35,
@@ -1150,7 +1131,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [53] = 53,
   [54] = 54,
   [55] = 55,
-  [56] = 56,
+  [56] = 26,
   [57] = 57,
   [58] = 58,
   [59] = 59,
@@ -1203,25 +1184,25 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [106] = 106,
   [107] = 107,
   [108] = 108,
-  [109] = 109,
+  [109] = 17,
   [110] = 110,
   [111] = 111,
-  [112] = 112,
+  [112] = 16,
   [113] = 113,
-  [114] = 114,
+  [114] = 17,
   [115] = 115,
-  [116] = 8,
-  [117] = 8,
+  [116] = 19,
+  [117] = 117,
   [118] = 118,
   [119] = 119,
   [120] = 120,
-  [121] = 121,
-  [122] = 122,
-  [123] = 123,
-  [124] = 27,
-  [125] = 125,
+  [121] = 26,
+  [122] = 27,
+  [123] = 17,
+  [124] = 124,
+  [125] = 124,
   [126] = 126,
-  [127] = 127,
+  [127] = 120,
   [128] = 128,
   [129] = 129,
   [130] = 130,
@@ -1229,95 +1210,59 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [132] = 132,
   [133] = 133,
   [134] = 134,
-  [135] = 135,
-  [136] = 136,
+  [135] = 21,
+  [136] = 20,
   [137] = 137,
   [138] = 138,
-  [139] = 17,
-  [140] = 16,
-  [141] = 17,
-  [142] = 27,
-  [143] = 143,
-  [144] = 144,
-  [145] = 145,
-  [146] = 146,
-  [147] = 17,
-  [148] = 148,
-  [149] = 26,
+  [139] = 28,
+  [140] = 140,
+  [141] = 22,
+  [142] = 23,
+  [143] = 24,
+  [144] = 25,
+  [145] = 137,
+  [146] = 18,
+  [147] = 27,
+  [148] = 19,
+  [149] = 137,
   [150] = 150,
-  [151] = 151,
-  [152] = 25,
+  [151] = 28,
+  [152] = 152,
   [153] = 153,
   [154] = 154,
-  [155] = 144,
-  [156] = 150,
+  [155] = 155,
+  [156] = 156,
   [157] = 157,
   [158] = 158,
   [159] = 159,
   [160] = 160,
-  [161] = 20,
+  [161] = 161,
   [162] = 162,
   [163] = 163,
   [164] = 164,
   [165] = 165,
   [166] = 166,
   [167] = 167,
-  [168] = 19,
+  [168] = 168,
   [169] = 169,
-  [170] = 21,
-  [171] = 22,
-  [172] = 18,
+  [170] = 169,
+  [171] = 163,
+  [172] = 172,
   [173] = 173,
-  [174] = 23,
-  [175] = 25,
-  [176] = 28,
-  [177] = 177,
-  [178] = 26,
-  [179] = 177,
-  [180] = 180,
-  [181] = 28,
-  [182] = 177,
-  [183] = 24,
-  [184] = 184,
-  [185] = 185,
-  [186] = 186,
-  [187] = 187,
-  [188] = 188,
-  [189] = 189,
-  [190] = 190,
-  [191] = 191,
-  [192] = 192,
-  [193] = 193,
-  [194] = 194,
-  [195] = 195,
-  [196] = 196,
-  [197] = 197,
-  [198] = 198,
-  [199] = 199,
-  [200] = 200,
-  [201] = 201,
-  [202] = 202,
-  [203] = 203,
-  [204] = 191,
-  [205] = 205,
-  [206] = 201,
-  [207] = 207,
-  [208] = 208,
-  [209] = 184,
-  [210] = 210,
-  [211] = 193,
-  [212] = 212,
-  [213] = 191,
-  [214] = 214,
-  [215] = 201,
-  [216] = 191,
-  [217] = 184,
-  [218] = 218,
-  [219] = 219,
+  [174] = 172,
+  [175] = 154,
+  [176] = 176,
+  [177] = 169,
+  [178] = 178,
+  [179] = 163,
+  [180] = 169,
+  [181] = 181,
+  [182] = 182,
+  [183] = 172,
 };
 
 static const TSCharacterRange sym__title_start_character_set_2[] = {
-  {0, '\t'}, {0x0b, '\f'}, {0x0e, '/'}, {':', '?'}, {'[', '^'}, {'`', '`'}, {'{', 0xa9}, {0xab, 0xb1},
+  {'\t', '\t'}, {' ', '/'}, {':', '?'}, {'[', '^'}, {'`', '`'}, {'{', '~'}, {0x80, 0xa9}, {0xab, 0xb1},
   {0xb4, 0xb4}, {0xb6, 0xb8}, {0xbb, 0xbb}, {0xbf, 0xbf}, {0xd7, 0xd7}, {0xf7, 0xf7}, {0x2c2, 0x2c5}, {0x2d2, 0x2df},
   {0x2e5, 0x2eb}, {0x2ed, 0x2ed}, {0x2ef, 0x36f}, {0x375, 0x375}, {0x378, 0x379}, {0x37e, 0x37e}, {0x380, 0x385}, {0x387, 0x387},
   {0x38b, 0x38b}, {0x38d, 0x38d}, {0x3a2, 0x3a2}, {0x3f6, 0x3f6}, {0x482, 0x489}, {0x530, 0x530}, {0x557, 0x558}, {0x55a, 0x55f},
@@ -1704,9 +1649,9 @@ static const TSCharacterRange aux_sym_reference_token1_character_set_1[] = {
   {0x2f800, 0x2fa1d}, {0x30000, 0x3134a}, {0x31350, 0x323af},
 };
 
-static const TSCharacterRange sym_text_character_set_1[] = {
-  {0, '\t'}, {0x0e, ' '}, {'#', '\''}, {')', '*'}, {':', ';'}, {'?', '?'}, {'A', 0x225f}, {0x2261, 0x2263},
-  {0x2266, 0x10ffff},
+static const TSCharacterRange sym_text_character_set_2[] = {
+  {'\t', '\t'}, {' ', ' '}, {'#', '\''}, {')', '*'}, {':', ';'}, {'?', '?'}, {'A', '~'}, {0x80, 0x225f},
+  {0x2261, 0x2263}, {0x2266, 0x10ffff},
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -1714,3364 +1659,4246 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(110);
+      if (eof) ADVANCE(203);
       ADVANCE_MAP(
-        '!', 118,
-        '"', 271,
-        '(', 181,
-        '+', 199,
-        ',', 196,
-        '-', 200,
-        '.', 204,
-        '/', 239,
-        ':', 189,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'a', 173,
-        'c', 177,
-        'd', 174,
-        'e', 180,
-        'f', 172,
-        'n', 178,
-        'r', 175,
-        's', 171,
-        't', 179,
-        'y', 176,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        '!', 45,
+        '"', 337,
+        '(', 21,
+        '+', 227,
+        ',', 224,
+        '-', 230,
+        '.', 234,
+        '/', 280,
+        ':', 216,
+        '<', 239,
+        '=', 235,
+        '>', 243,
+        '@', 225,
+        'F', 147,
+        'N', 115,
+        'S', 103,
+        'T', 128,
+        'X', 197,
+        'Y', 116,
+        '\\', 201,
+        'a', 55,
+        'c', 70,
+        'd', 59,
+        'e', 95,
+        'f', 54,
+        'n', 75,
+        'r', 60,
+        's', 48,
+        't', 50,
+        'y', 49,
+        0x2260, 247,
+        0x2264, 249,
+        0x2265, 251,
+        'L', 108,
+        'l', 108,
+        'M', 143,
+        'm', 143,
+        'O', 138,
+        'o', 138,
+        'W', 117,
+        'w', 117,
       );
       if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(107);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(182);
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(202);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        '!', 17,
-        '"', 270,
-        '(', 313,
-        '+', 199,
-        ',', 196,
-        '-', 201,
-        '.', 204,
-        '/', 239,
-        ':', 189,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'F', 334,
-        'N', 302,
-        'T', 315,
-        'X', 372,
-        'Y', 303,
-        'f', 282,
-        'n', 286,
-        't', 287,
-        'y', 280,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        '!', 45,
+        '"', 336,
+        '(', 386,
+        ',', 224,
+        '-', 52,
+        '.', 42,
+        '/', 280,
+        ':', 455,
+        '<', 239,
+        '=', 235,
+        '>', 243,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0x2260, 247,
+        0x2264, 249,
+        0x2265, 251,
+        0xfeff, 340,
+        '\t', 1,
+        ' ', 1,
+        'L', 368,
+        'l', 368,
+        'M', 404,
+        'm', 404,
+        'O', 401,
+        'o', 401,
+        'S', 363,
+        's', 363,
+        'W', 377,
+        'w', 377,
       );
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(2);
-      if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(295);
-      if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(331);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(328);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(290);
-      if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(304);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(373);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 17,
-        '"', 270,
-        '(', 313,
-        '+', 199,
-        ',', 196,
-        '-', 201,
-        '.', 14,
-        '/', 239,
-        ':', 189,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'F', 334,
-        'N', 302,
-        'T', 315,
-        'X', 372,
-        'Y', 303,
-        'f', 282,
-        'n', 286,
-        't', 287,
-        'y', 280,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
+        '!', 45,
+        '"', 336,
+        '(', 386,
+        ',', 224,
+        '-', 52,
+        '.', 42,
+        '/', 280,
+        '<', 239,
+        '=', 235,
+        '>', 243,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0x2260, 247,
+        0x2264, 249,
+        0x2265, 251,
+        0xfeff, 340,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(2);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(295);
+          lookahead == 'l') ADVANCE(368);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(331);
+          lookahead == 'm') ADVANCE(404);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(328);
+          lookahead == 'o') ADVANCE(401);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(290);
+          lookahead == 's') ADVANCE(363);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(304);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(373);
+          lookahead == 'w') ADVANCE(377);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 3:
-      if (lookahead == '"') ADVANCE(271);
-      if (lookahead == '\\') ADVANCE(106);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(272);
+      ADVANCE_MAP(
+        '!', 45,
+        '"', 336,
+        '(', 126,
+        '-', 192,
+        '.', 42,
+        '/', 280,
+        '<', 239,
+        '=', 235,
+        '>', 243,
+        '@', 225,
+        'a', 55,
+        'e', 95,
+        's', 76,
+        't', 77,
+        0x2260, 247,
+        0x2264, 249,
+        0x2265, 251,
+      );
+      if (lookahead == '\t' ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(3);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(197);
       END_STATE();
     case 4:
-      if (lookahead == '"') ADVANCE(270);
-      if (lookahead == '(') ADVANCE(65);
-      if (lookahead == '+') ADVANCE(199);
-      if (lookahead == '-') ADVANCE(200);
-      if (lookahead == '.') ADVANCE(203);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(5);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(377);
+      if (lookahead == '"') ADVANCE(337);
+      if (lookahead == '\\') ADVANCE(201);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != 0x7f) ADVANCE(338);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(270);
-      if (lookahead == '(') ADVANCE(65);
-      if (lookahead == '+') ADVANCE(199);
-      if (lookahead == '-') ADVANCE(200);
+      ADVANCE_MAP(
+        '"', 336,
+        '(', 386,
+        '+', 227,
+        ',', 224,
+        '-', 230,
+        '.', 234,
+        '/', 280,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 341,
+      );
       if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(5);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(377);
+          lookahead == ' ') SKIP(7);
+      if (lookahead == 'L' ||
+          lookahead == 'l') ADVANCE(368);
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(404);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(401);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(363);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(377);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          (lookahead < '<' || '>' < lookahead) &&
+          lookahead != 0x7f &&
+          lookahead != 0x2260 &&
+          lookahead != 0x2264 &&
+          lookahead != 0x2265) ADVANCE(455);
       END_STATE();
     case 6:
-      if (lookahead == '(') ADVANCE(13);
-      if (lookahead == '-') ADVANCE(102);
-      if (lookahead == '.') ADVANCE(14);
-      if (lookahead == '/') ADVANCE(239);
-      if (lookahead == '@') ADVANCE(197);
-      if (lookahead == 'e') ADVANCE(53);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(101);
+      ADVANCE_MAP(
+        '"', 336,
+        '(', 386,
+        '+', 227,
+        ',', 224,
+        '-', 230,
+        '.', 42,
+        '/', 280,
+        ':', 455,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 341,
+        '\t', 6,
+        ' ', 6,
+        'L', 368,
+        'l', 368,
+        'M', 404,
+        'm', 404,
+        'O', 401,
+        'o', 401,
+        'S', 363,
+        's', 363,
+        'W', 377,
+        'w', 377,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '<' || '>' < lookahead) &&
+          lookahead != 0x7f &&
+          lookahead != 0x2260 &&
+          lookahead != 0x2264 &&
+          lookahead != 0x2265) ADVANCE(455);
       END_STATE();
     case 7:
-      if (lookahead == ')') ADVANCE(241);
+      ADVANCE_MAP(
+        '"', 336,
+        '(', 386,
+        '+', 227,
+        ',', 224,
+        '-', 230,
+        '.', 42,
+        '/', 280,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 341,
+      );
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(7);
+      if (lookahead == 'L' ||
+          lookahead == 'l') ADVANCE(368);
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(404);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(401);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(363);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(377);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          (lookahead < '<' || '>' < lookahead) &&
+          lookahead != 0x7f &&
+          lookahead != 0x2260 &&
+          lookahead != 0x2264 &&
+          lookahead != 0x2265) ADVANCE(455);
       END_STATE();
     case 8:
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(59);
+      ADVANCE_MAP(
+        '"', 336,
+        '(', 386,
+        ',', 224,
+        '-', 52,
+        '.', 42,
+        '/', 280,
+        ':', 455,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 343,
+        '\t', 8,
+        ' ', 8,
+        'L', 368,
+        'l', 368,
+        'M', 404,
+        'm', 404,
+        'O', 401,
+        'o', 401,
+        'S', 363,
+        's', 363,
+        'W', 377,
+        'w', 377,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          (lookahead < '<' || '>' < lookahead) &&
+          lookahead != 0x7f &&
+          lookahead != 0x2260 &&
+          lookahead != 0x2264 &&
+          lookahead != 0x2265) ADVANCE(455);
       END_STATE();
     case 9:
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(64);
+      ADVANCE_MAP(
+        '"', 336,
+        '(', 386,
+        ',', 224,
+        '-', 52,
+        '.', 42,
+        '/', 280,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 343,
+      );
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(9);
+      if (lookahead == 'L' ||
+          lookahead == 'l') ADVANCE(368);
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(404);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(401);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(363);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(377);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          (lookahead < '<' || '>' < lookahead) &&
+          lookahead != 0x7f &&
+          lookahead != 0x2260 &&
+          lookahead != 0x2264 &&
+          lookahead != 0x2265) ADVANCE(455);
       END_STATE();
     case 10:
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(72);
+      ADVANCE_MAP(
+        '"', 336,
+        '(', 386,
+        '-', 52,
+        '.', 42,
+        '/', 280,
+        ':', 216,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 342,
+      );
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(10);
+      if (lookahead == 'L' ||
+          lookahead == 'l') ADVANCE(368);
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(404);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(401);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(363);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(377);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          (lookahead < '<' || '>' < lookahead) &&
+          lookahead != 0x7f &&
+          lookahead != 0x2260 &&
+          lookahead != 0x2264 &&
+          lookahead != 0x2265) ADVANCE(455);
       END_STATE();
     case 11:
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(61);
+      ADVANCE_MAP(
+        '"', 336,
+        '(', 386,
+        '-', 52,
+        '.', 42,
+        '/', 280,
+        ':', 217,
+        '@', 225,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 342,
+        '\t', 11,
+        ' ', 11,
+        'L', 368,
+        'l', 368,
+        'M', 404,
+        'm', 404,
+        'O', 401,
+        'o', 401,
+        'S', 363,
+        's', 363,
+        'W', 377,
+        'w', 377,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          (lookahead < '<' || '>' < lookahead) &&
+          lookahead != 0x7f &&
+          lookahead != 0x2260 &&
+          lookahead != 0x2264 &&
+          lookahead != 0x2265) ADVANCE(455);
       END_STATE();
     case 12:
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(71);
+      if (lookahead == '"') ADVANCE(336);
+      if (lookahead == '(') ADVANCE(126);
+      if (lookahead == '+') ADVANCE(227);
+      if (lookahead == '-') ADVANCE(229);
+      if (lookahead == '.') ADVANCE(233);
+      if (lookahead == '\t' ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(13);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(459);
       END_STATE();
     case 13:
-      if (lookahead == ')') ADVANCE(194);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r' &&
-          lookahead != '(' &&
-          lookahead != ')') ADVANCE(13);
+      if (lookahead == '"') ADVANCE(336);
+      if (lookahead == '(') ADVANCE(126);
+      if (lookahead == '+') ADVANCE(227);
+      if (lookahead == '-') ADVANCE(229);
+      if (lookahead == '\t' ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(13);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(459);
       END_STATE();
     case 14:
-      if (lookahead == '.') ADVANCE(240);
+      if (lookahead == '(') ADVANCE(35);
+      if (lookahead == '-') ADVANCE(192);
+      if (lookahead == '.') ADVANCE(42);
+      if (lookahead == '/') ADVANCE(280);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(95);
+      if (lookahead == '\t' ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(14);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(197);
       END_STATE();
     case 15:
-      if (lookahead == ':') ADVANCE(189);
-      if (lookahead == '@') ADVANCE(197);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(15);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(376);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(182);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(31);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(25);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 16:
-      if (lookahead == ':') ADVANCE(189);
-      if (lookahead == '@') ADVANCE(197);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(16);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(182);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(34);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 17:
-      if (lookahead == '=') ADVANCE(206);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(16);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 18:
-      if (lookahead == '@') ADVANCE(197);
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(18);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(184);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(24);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 19:
-      if (lookahead == 'a') ADVANCE(30);
-      if (lookahead == 'o') ADVANCE(52);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(18);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 20:
-      if (lookahead == 'a') ADVANCE(31);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(30);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 21:
-      if (lookahead == 'c') ADVANCE(187);
+      ADVANCE_MAP(
+        ')', 222,
+        'F', 27,
+        'f', 27,
+        'M', 26,
+        'm', 26,
+        'S', 15,
+        's', 15,
+        'T', 22,
+        't', 22,
+        'W', 19,
+        'w', 19,
+      );
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 22:
-      if (lookahead == 'c') ADVANCE(50);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(32);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(20);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 23:
-      if (lookahead == 'c') ADVANCE(25);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(17);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 24:
-      if (lookahead == 'd') ADVANCE(190);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(20);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 25:
-      if (lookahead == 'e') ADVANCE(186);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(17);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 26:
-      if (lookahead == 'e') ADVANCE(37);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(25);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 27:
-      if (lookahead == 'e') ADVANCE(42);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(23);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 28:
-      if (lookahead == 'e') ADVANCE(36);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(30);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(47);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(17);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 30:
-      if (lookahead == 'i') ADVANCE(24);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(17);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 31:
-      if (lookahead == 'i') ADVANCE(35);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(33);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 32:
-      if (lookahead == 'i') ADVANCE(21);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(28);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 33:
-      if (lookahead == 'i') ADVANCE(29);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(29);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 34:
-      if (lookahead == 'l') ADVANCE(20);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(35);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 35:
-      if (lookahead == 'm') ADVANCE(46);
+      if (lookahead == ')') ADVANCE(222);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '(' &&
+          lookahead != ')' &&
+          lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 36:
-      if (lookahead == 'n') ADVANCE(49);
+      if (lookahead == ')') ADVANCE(284);
       END_STATE();
     case 37:
-      if (lookahead == 'n') ADVANCE(33);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(105);
       END_STATE();
     case 38:
-      if (lookahead == 'o') ADVANCE(41);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(125);
       END_STATE();
     case 39:
-      if (lookahead == 'o') ADVANCE(43);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(158);
       END_STATE();
     case 40:
-      if (lookahead == 'o') ADVANCE(45);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(114);
       END_STATE();
     case 41:
-      if (lookahead == 'p') ADVANCE(32);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(153);
       END_STATE();
     case 42:
-      if (lookahead == 'p') ADVANCE(40);
+      if (lookahead == '.') ADVANCE(282);
       END_STATE();
     case 43:
-      if (lookahead == 'r') ADVANCE(185);
+      if (lookahead == ':') ADVANCE(216);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 0xfeff) ADVANCE(204);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(43);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      if (lookahead > ' ' &&
+          lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 44:
-      if (lookahead == 'r') ADVANCE(23);
+      if (lookahead == ':') ADVANCE(216);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 0xfeff) ADVANCE(205);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(44);
+      if (lookahead > ' ' &&
+          lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 45:
-      if (lookahead == 'r') ADVANCE(51);
+      if (lookahead == '=') ADVANCE(237);
       END_STATE();
     case 46:
-      if (lookahead == 's') ADVANCE(191);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 0xfeff) ADVANCE(209);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(46);
+      if (lookahead > ' ' &&
+          lookahead != 0x7f) ADVANCE(211);
       END_STATE();
     case 47:
-      if (lookahead == 's') ADVANCE(192);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 0xfeff) ADVANCE(206);
+      if (lookahead == '\t' ||
+          lookahead == ' ') SKIP(47);
+      if (lookahead > ' ' &&
+          lookahead != ':' &&
+          lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 48:
-      if (lookahead == 's') ADVANCE(193);
+      if (lookahead == 'A') ADVANCE(159);
+      if (lookahead == 'a') ADVANCE(66);
+      if (lookahead == 'o') ADVANCE(93);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(139);
       END_STATE();
     case 49:
-      if (lookahead == 't') ADVANCE(188);
+      if (lookahead == 'E') ADVANCE(157);
+      if (lookahead == 'e') ADVANCE(51);
       END_STATE();
     case 50:
-      if (lookahead == 't') ADVANCE(39);
+      if (lookahead == 'O') ADVANCE(113);
+      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'r') ADVANCE(94);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(136);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(118);
       END_STATE();
     case 51:
-      if (lookahead == 't') ADVANCE(48);
+      if (lookahead == 'S') ADVANCE(163);
+      if (lookahead == 's') ADVANCE(329);
       END_STATE();
     case 52:
-      if (lookahead == 'u') ADVANCE(44);
+      if (lookahead == 'X') ADVANCE(197);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
       END_STATE();
     case 53:
-      if (lookahead == 'v') ADVANCE(28);
+      if (lookahead == 'a') ADVANCE(67);
       END_STATE();
     case 54:
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(373);
+      if (lookahead == 'a') ADVANCE(71);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(133);
       END_STATE();
     case 55:
-      ADVANCE_MAP(
-        '\t', 55,
-        ' ', 55,
-        'F', 334,
-        'f', 334,
-        'M', 331,
-        'm', 331,
-        'S', 290,
-        's', 290,
-        'T', 318,
-        't', 318,
-        'W', 304,
-        'w', 304,
-      );
-      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(373);
+      if (lookahead == 'c') ADVANCE(90);
       END_STATE();
     case 56:
-      ADVANCE_MAP(
-        '\t', 56,
-        ' ', 56,
-        'F', 334,
-        'f', 334,
-        'M', 333,
-        'm', 333,
-        'S', 290,
-        's', 290,
-        'T', 318,
-        't', 318,
-        'W', 307,
-        'w', 307,
-        'Y', 311,
-        'y', 311,
-      );
-      if ((!eof && set_contains(sym_text_character_set_1, 9, lookahead))) ADVANCE(373);
+      if (lookahead == 'c') ADVANCE(214);
       END_STATE();
     case 57:
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(57);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
-      if (set_contains(sym_key_character_set_1, 678, lookahead)) ADVANCE(195);
+      if (lookahead == 'c') ADVANCE(63);
       END_STATE();
     case 58:
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(73);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(68);
+      if (lookahead == 'd') ADVANCE(218);
       END_STATE();
     case 59:
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(75);
+      if (lookahead == 'e') ADVANCE(74);
       END_STATE();
     case 60:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(9);
+      if (lookahead == 'e') ADVANCE(82);
       END_STATE();
     case 61:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(59);
+      if (lookahead == 'e') ADVANCE(332);
       END_STATE();
     case 62:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(60);
+      if (lookahead == 'e') ADVANCE(334);
       END_STATE();
     case 63:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(11);
+      if (lookahead == 'e') ADVANCE(213);
       END_STATE();
     case 64:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(72);
+      if (lookahead == 'e') ADVANCE(73);
       END_STATE();
     case 65:
-      ADVANCE_MAP(
-        'F', 70,
-        'f', 70,
-        'M', 69,
-        'm', 69,
-        'S', 58,
-        's', 58,
-        'T', 66,
-        't', 66,
-        'W', 62,
-        'w', 62,
-      );
+      if (lookahead == 'e') ADVANCE(87);
       END_STATE();
     case 66:
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(74);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(63);
+      if (lookahead == 'i') ADVANCE(58);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(307);
       END_STATE();
     case 67:
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(8);
+      if (lookahead == 'i') ADVANCE(72);
       END_STATE();
     case 68:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(8);
+      if (lookahead == 'i') ADVANCE(56);
       END_STATE();
     case 69:
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(68);
+      if (lookahead == 'i') ADVANCE(65);
       END_STATE();
     case 70:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(67);
+      if (lookahead == 'l') ADVANCE(53);
       END_STATE();
     case 71:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(61);
+      if (lookahead == 'l') ADVANCE(89);
       END_STATE();
     case 72:
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(61);
+      if (lookahead == 'm') ADVANCE(86);
       END_STATE();
     case 73:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(12);
+      if (lookahead == 'n') ADVANCE(91);
       END_STATE();
     case 74:
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(10);
+      if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 75:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(7);
+      if (lookahead == 'o') ADVANCE(330);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(167);
       END_STATE();
     case 76:
+      if (lookahead == 'o') ADVANCE(93);
+      END_STATE();
+    case 77:
+      if (lookahead == 'o') ADVANCE(80);
+      END_STATE();
+    case 78:
+      if (lookahead == 'o') ADVANCE(83);
+      END_STATE();
+    case 79:
+      if (lookahead == 'o') ADVANCE(85);
+      END_STATE();
+    case 80:
+      if (lookahead == 'p') ADVANCE(68);
+      END_STATE();
+    case 81:
+      if (lookahead == 'p') ADVANCE(68);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(144);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(134);
+      END_STATE();
+    case 82:
+      if (lookahead == 'p') ADVANCE(79);
+      END_STATE();
+    case 83:
+      if (lookahead == 'r') ADVANCE(212);
+      END_STATE();
+    case 84:
+      if (lookahead == 'r') ADVANCE(57);
+      END_STATE();
+    case 85:
+      if (lookahead == 'r') ADVANCE(92);
+      END_STATE();
+    case 86:
+      if (lookahead == 's') ADVANCE(219);
+      END_STATE();
+    case 87:
+      if (lookahead == 's') ADVANCE(220);
+      END_STATE();
+    case 88:
+      if (lookahead == 's') ADVANCE(221);
+      END_STATE();
+    case 89:
+      if (lookahead == 's') ADVANCE(62);
+      END_STATE();
+    case 90:
+      if (lookahead == 't') ADVANCE(78);
+      END_STATE();
+    case 91:
+      if (lookahead == 't') ADVANCE(215);
+      END_STATE();
+    case 92:
+      if (lookahead == 't') ADVANCE(88);
+      END_STATE();
+    case 93:
+      if (lookahead == 'u') ADVANCE(84);
+      END_STATE();
+    case 94:
+      if (lookahead == 'u') ADVANCE(61);
+      END_STATE();
+    case 95:
+      if (lookahead == 'v') ADVANCE(64);
+      END_STATE();
+    case 96:
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(97);
+      END_STATE();
+    case 97:
+      ADVANCE_MAP(
+        '\t', 97,
+        ' ', 97,
+        'F', 147,
+        'f', 147,
+        'M', 143,
+        'm', 143,
+        'S', 103,
+        's', 103,
+        'T', 130,
+        't', 130,
+        'W', 117,
+        'w', 117,
+      );
+      END_STATE();
+    case 98:
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(99);
+      END_STATE();
+    case 99:
+      ADVANCE_MAP(
+        '\t', 99,
+        ' ', 99,
+        'F', 147,
+        'f', 147,
+        'M', 145,
+        'm', 145,
+        'S', 103,
+        's', 103,
+        'T', 130,
+        't', 130,
+        'W', 119,
+        'w', 119,
+        'Y', 122,
+        'y', 122,
+      );
+      END_STATE();
+    case 100:
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      END_STATE();
+    case 101:
+      ADVANCE_MAP(
+        '\t', 101,
+        ' ', 101,
+        'F', 407,
+        'f', 407,
+        'M', 404,
+        'm', 404,
+        'S', 363,
+        's', 363,
+        'T', 391,
+        't', 391,
+        'W', 377,
+        'w', 377,
+      );
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      END_STATE();
+    case 102:
+      ADVANCE_MAP(
+        '\t', 102,
+        ' ', 102,
+        'F', 407,
+        'f', 407,
+        'M', 406,
+        'm', 406,
+        'S', 363,
+        's', 363,
+        'T', 391,
+        't', 391,
+        'W', 380,
+        'w', 380,
+        'Y', 384,
+        'y', 384,
+      );
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      END_STATE();
+    case 103:
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(159);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(139);
+      END_STATE();
+    case 104:
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(168);
+      END_STATE();
+    case 105:
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(169);
+      END_STATE();
+    case 106:
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(148);
+      END_STATE();
+    case 107:
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(161);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(141);
+      END_STATE();
+    case 108:
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(154);
+      END_STATE();
+    case 109:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(304);
+      END_STATE();
+    case 110:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(304);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(137);
+      END_STATE();
+    case 111:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(38);
+      END_STATE();
+    case 112:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
+      END_STATE();
+    case 113:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(144);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(134);
+      END_STATE();
+    case 114:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(105);
+      END_STATE();
+    case 115:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(167);
+      END_STATE();
+    case 116:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(157);
+      END_STATE();
+    case 117:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(109);
+      END_STATE();
+    case 118:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(306);
+      END_STATE();
+    case 119:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(110);
+      END_STATE();
+    case 120:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(40);
+      END_STATE();
+    case 121:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(149);
+      END_STATE();
+    case 122:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(106);
+      END_STATE();
+    case 123:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(156);
+      END_STATE();
+    case 124:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(111);
+      END_STATE();
+    case 125:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(158);
+      END_STATE();
+    case 126:
+      ADVANCE_MAP(
+        'F', 151,
+        'f', 151,
+        'M', 146,
+        'm', 146,
+        'S', 107,
+        's', 107,
+        'T', 131,
+        't', 131,
+        'W', 124,
+        'w', 124,
+      );
+      END_STATE();
+    case 127:
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(132);
+      END_STATE();
+    case 128:
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(136);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(113);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(118);
+      END_STATE();
+    case 129:
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(294);
+      END_STATE();
+    case 130:
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(164);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(118);
+      END_STATE();
+    case 131:
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(165);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(120);
+      END_STATE();
+    case 132:
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(160);
+      END_STATE();
+    case 133:
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(302);
+      END_STATE();
+    case 134:
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(127);
+      END_STATE();
+    case 135:
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(37);
+      END_STATE();
+    case 136:
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(155);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(305);
+      END_STATE();
+    case 137:
+      if (lookahead == 'K' ||
+          lookahead == 'k') ADVANCE(294);
+      END_STATE();
+    case 138:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(96);
+      END_STATE();
+    case 139:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(302);
+      END_STATE();
+    case 140:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(303);
+      END_STATE();
+    case 141:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(37);
+      END_STATE();
+    case 142:
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(166);
+      END_STATE();
+    case 143:
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(139);
+      END_STATE();
+    case 144:
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(152);
+      END_STATE();
+    case 145:
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(140);
+      END_STATE();
+    case 146:
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(141);
+      END_STATE();
+    case 147:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(133);
+      END_STATE();
+    case 148:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(294);
+      END_STATE();
+    case 149:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(112);
+      END_STATE();
+    case 150:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(142);
+      END_STATE();
+    case 151:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(135);
+      END_STATE();
+    case 152:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(150);
+      END_STATE();
+    case 153:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(114);
+      END_STATE();
+    case 154:
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(162);
+      END_STATE();
+    case 155:
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(98);
+      END_STATE();
+    case 156:
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(112);
+      END_STATE();
+    case 157:
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(163);
+      END_STATE();
+    case 158:
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(114);
+      END_STATE();
+    case 159:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(307);
+      END_STATE();
+    case 160:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(294);
+      END_STATE();
+    case 161:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(41);
+      END_STATE();
+    case 162:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(98);
+      END_STATE();
+    case 163:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(121);
+      END_STATE();
+    case 164:
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(305);
+      END_STATE();
+    case 165:
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(39);
+      END_STATE();
+    case 166:
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(294);
+      END_STATE();
+    case 167:
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(162);
+      END_STATE();
+    case 168:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(294);
+      END_STATE();
+    case 169:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(36);
+      END_STATE();
+    case 170:
+      if (lookahead == '\t' ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(170);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(171);
+      if (set_contains(sym_key_character_set_1, 678, lookahead)) ADVANCE(223);
+      END_STATE();
+    case 171:
       if (lookahead == 'd' ||
           lookahead == 'h' ||
           lookahead == 'm' ||
           lookahead == 'w' ||
-          lookahead == 'y') ADVANCE(202);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
-      END_STATE();
-    case 77:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(228);
-      END_STATE();
-    case 78:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(238);
-      END_STATE();
-    case 79:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(226);
-      END_STATE();
-    case 80:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(222);
-      END_STATE();
-    case 81:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(234);
-      END_STATE();
-    case 82:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(261);
-      END_STATE();
-    case 83:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(244);
-      END_STATE();
-    case 84:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(243);
-      END_STATE();
-    case 85:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(246);
-      END_STATE();
-    case 86:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(245);
-      END_STATE();
-    case 87:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
-      END_STATE();
-    case 88:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(79);
-      END_STATE();
-    case 89:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
-      END_STATE();
-    case 90:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
-      END_STATE();
-    case 91:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
-      END_STATE();
-    case 92:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(85);
-      END_STATE();
-    case 93:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(86);
-      END_STATE();
-    case 94:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(84);
-      END_STATE();
-    case 95:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(224);
-      END_STATE();
-    case 96:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(95);
-      END_STATE();
-    case 97:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(216);
-      END_STATE();
-    case 98:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(219);
-      END_STATE();
-    case 99:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(231);
-      END_STATE();
-    case 100:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(97);
-      END_STATE();
-    case 101:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(100);
-      END_STATE();
-    case 102:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(101);
-      END_STATE();
-    case 103:
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(198);
-      END_STATE();
-    case 104:
-      if ((!eof && set_contains(sym__title_start_character_set_2, 774, lookahead))) ADVANCE(182);
-      END_STATE();
-    case 105:
-      if ((!eof && set_contains(sym__title_start_character_set_2, 774, lookahead))) ADVANCE(184);
-      END_STATE();
-    case 106:
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(273);
-      END_STATE();
-    case 107:
-      if (eof) ADVANCE(110);
-      ADVANCE_MAP(
-        '!', 118,
-        '"', 270,
-        '(', 181,
-        '+', 199,
-        ',', 196,
-        '-', 200,
-        '.', 117,
-        '/', 239,
-        ':', 189,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'a', 173,
-        'c', 177,
-        'd', 174,
-        'e', 180,
-        'f', 172,
-        'n', 178,
-        'r', 175,
-        's', 171,
-        't', 179,
-        'y', 176,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
-      );
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(107);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead)) ADVANCE(182);
-      END_STATE();
-    case 108:
-      if (eof) ADVANCE(110);
-      ADVANCE_MAP(
-        '!', 17,
-        '"', 270,
-        '(', 65,
-        ',', 196,
-        '-', 102,
-        '.', 204,
-        '/', 239,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'a', 22,
-        'c', 34,
-        'd', 26,
-        'e', 53,
-        'r', 27,
-        's', 19,
-        't', 38,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
-      );
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(109);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(101);
-      END_STATE();
-    case 109:
-      if (eof) ADVANCE(110);
-      ADVANCE_MAP(
-        '!', 17,
-        '"', 270,
-        '(', 65,
-        ',', 196,
-        '-', 102,
-        '.', 14,
-        '/', 239,
-        '<', 207,
-        '=', 205,
-        '>', 209,
-        '@', 197,
-        'a', 22,
-        'c', 34,
-        'd', 26,
-        'e', 53,
-        'r', 27,
-        's', 19,
-        't', 38,
-        0x2260, 211,
-        0x2264, 212,
-        0x2265, 213,
-      );
-      if (lookahead == '\t' ||
-          lookahead == ' ') SKIP(109);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(101);
-      END_STATE();
-    case 110:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
-      END_STATE();
-    case 111:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(154);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 112:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(159);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 113:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(166);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 114:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(156);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 115:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(165);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 116:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == ')') ADVANCE(241);
-      if (lookahead == '@') ADVANCE(182);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 117:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '.') ADVANCE(240);
-      if (lookahead == '@') ADVANCE(104);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 118:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '=') ADVANCE(206);
-      if (lookahead == '@') ADVANCE(104);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 119:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'a') ADVANCE(129);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 120:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'c') ADVANCE(187);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 121:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'c') ADVANCE(125);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 122:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'd') ADVANCE(190);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 123:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'e') ADVANCE(266);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 124:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'e') ADVANCE(268);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 125:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'e') ADVANCE(186);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 126:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'e') ADVANCE(134);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 127:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'e') ADVANCE(145);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 128:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'i') ADVANCE(122);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 129:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'i') ADVANCE(133);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 130:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'i') ADVANCE(120);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 131:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'i') ADVANCE(127);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 132:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'l') ADVANCE(147);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 133:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'm') ADVANCE(144);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 134:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'n') ADVANCE(148);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 135:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'n') ADVANCE(131);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 136:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'o') ADVANCE(140);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 137:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'o') ADVANCE(142);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 138:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'p') ADVANCE(130);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 139:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'p') ADVANCE(137);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 140:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'r') ADVANCE(185);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 141:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'r') ADVANCE(121);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 142:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'r') ADVANCE(150);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 143:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 's') ADVANCE(262);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 144:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 's') ADVANCE(191);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 145:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 's') ADVANCE(192);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 146:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 's') ADVANCE(193);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 147:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 's') ADVANCE(124);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 148:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 't') ADVANCE(188);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 149:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 't') ADVANCE(136);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 150:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 't') ADVANCE(146);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 151:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'u') ADVANCE(141);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 152:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'u') ADVANCE(123);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 153:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(167);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(162);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 154:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(169);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 155:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(112);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 156:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(154);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 157:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(155);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 158:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(114);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 159:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(166);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 160:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(168);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(158);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 161:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(111);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 162:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(111);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 163:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(162);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 164:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(161);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 165:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(156);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 166:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(156);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 167:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(115);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 168:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(113);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 169:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(116);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 170:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(182);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
-      END_STATE();
-    case 171:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'a') ADVANCE(128);
-      if (lookahead == 'o') ADVANCE(151);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+          lookahead == 'y') ADVANCE(232);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(171);
       END_STATE();
     case 172:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'a') ADVANCE(132);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(319);
       END_STATE();
     case 173:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'c') ADVANCE(149);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(287);
       END_STATE();
     case 174:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'e') ADVANCE(135);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(286);
       END_STATE();
     case 175:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'e') ADVANCE(139);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(291);
       END_STATE();
     case 176:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'e') ADVANCE(143);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(289);
       END_STATE();
     case 177:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'l') ADVANCE(119);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(270);
       END_STATE();
     case 178:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'o') ADVANCE(264);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(279);
       END_STATE();
     case 179:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'o') ADVANCE(138);
-      if (lookahead == 'r') ADVANCE(152);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(267);
       END_STATE();
     case 180:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (lookahead == 'v') ADVANCE(126);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
       END_STATE();
     case 181:
-      ACCEPT_TOKEN(sym__title_start);
-      ADVANCE_MAP(
-        '@', 104,
-        'F', 164,
-        'f', 164,
-        'M', 163,
-        'm', 163,
-        'S', 153,
-        's', 153,
-        'T', 160,
-        't', 160,
-        'W', 157,
-        'w', 157,
-      );
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
       END_STATE();
     case 182:
-      ACCEPT_TOKEN(sym__title_start);
-      if (lookahead == '@') ADVANCE(104);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(170);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(173);
       END_STATE();
     case 183:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(184);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(183);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(184);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(175);
       END_STATE();
     case 184:
-      ACCEPT_TOKEN(sym__inline_text);
-      if (lookahead == '@') ADVANCE(105);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
-          lookahead == '.') ADVANCE(183);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(184);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(176);
       END_STATE();
     case 185:
-      ACCEPT_TOKEN(anon_sym_actor);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(174);
       END_STATE();
     case 186:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(177);
       END_STATE();
     case 187:
-      ACCEPT_TOKEN(anon_sym_topic);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(179);
       END_STATE();
     case 188:
-      ACCEPT_TOKEN(anon_sym_event);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(178);
       END_STATE();
     case 189:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(180);
       END_STATE();
     case 190:
-      ACCEPT_TOKEN(anon_sym_said);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(265);
       END_STATE();
     case 191:
-      ACCEPT_TOKEN(anon_sym_claims);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(190);
       END_STATE();
     case 192:
-      ACCEPT_TOKEN(anon_sym_denies);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(197);
       END_STATE();
     case 193:
-      ACCEPT_TOKEN(anon_sym_reports);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(257);
       END_STATE();
     case 194:
-      ACCEPT_TOKEN(sym__entry_weekday);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(260);
       END_STATE();
     case 195:
-      ACCEPT_TOKEN(sym_key);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(195);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(274);
       END_STATE();
     case 196:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(193);
       END_STATE();
     case 197:
-      ACCEPT_TOKEN(anon_sym_AT);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(196);
       END_STATE();
     case 198:
-      ACCEPT_TOKEN(aux_sym_reference_token1);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(198);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(226);
       END_STATE();
     case 199:
-      ACCEPT_TOKEN(anon_sym_PLUS);
+      if (set_contains(sym__title_start_character_set_2, 774, lookahead)) ADVANCE(208);
       END_STATE();
     case 200:
-      ACCEPT_TOKEN(anon_sym_DASH);
+      if (set_contains(sym__title_start_character_set_2, 774, lookahead)) ADVANCE(211);
       END_STATE();
     case 201:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == 'X') ADVANCE(101);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(259);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != 0x7f) ADVANCE(339);
       END_STATE();
     case 202:
-      ACCEPT_TOKEN(sym_duration);
+      if (eof) ADVANCE(203);
+      ADVANCE_MAP(
+        '!', 45,
+        '"', 336,
+        '(', 21,
+        '+', 227,
+        ',', 224,
+        '-', 230,
+        '.', 42,
+        '/', 280,
+        ':', 216,
+        '<', 239,
+        '=', 235,
+        '>', 243,
+        '@', 225,
+        'F', 147,
+        'N', 115,
+        'S', 103,
+        'T', 128,
+        'X', 197,
+        'Y', 116,
+        'a', 55,
+        'c', 70,
+        'd', 59,
+        'e', 95,
+        'f', 54,
+        'n', 75,
+        'r', 60,
+        's', 48,
+        't', 50,
+        'y', 49,
+        0x2260, 247,
+        0x2264, 249,
+        0x2265, 251,
+        'L', 108,
+        'l', 108,
+        'M', 143,
+        'm', 143,
+        'O', 138,
+        'o', 138,
+        'W', 117,
+        'w', 117,
+      );
+      if (lookahead == '\t' ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(202);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       END_STATE();
     case 203:
-      ACCEPT_TOKEN(anon_sym_DOT);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 204:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(240);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '.') ADVANCE(207);
+      if (lookahead == ':') ADVANCE(216);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 0xfeff) ADVANCE(204);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(204);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      if (lookahead > ' ' &&
+          lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 205:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ':') ADVANCE(216);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 0xfeff) ADVANCE(205);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(205);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(207);
+      if (lookahead > ' ' &&
+          lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 206:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == ':') ADVANCE(208);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 0xfeff) ADVANCE(206);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(206);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(207);
+      if (lookahead > ' ' &&
+          lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 207:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(208);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(208);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(207);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 208:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
+      ACCEPT_TOKEN(sym__title_start);
+      if (lookahead == '@') ADVANCE(199);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(207);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 209:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(210);
+      ACCEPT_TOKEN(sym__inline_text);
+      if (lookahead == '@') ADVANCE(225);
+      if (lookahead == 0xfeff) ADVANCE(209);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(209);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(210);
+      if (lookahead > ' ' &&
+          lookahead != 0x7f) ADVANCE(211);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
+      ACCEPT_TOKEN(sym__inline_text);
+      if (lookahead == '@') ADVANCE(211);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(210);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != 0x7f) ADVANCE(211);
       END_STATE();
     case 211:
-      ACCEPT_TOKEN(anon_sym_u2260);
+      ACCEPT_TOKEN(sym__inline_text);
+      if (lookahead == '@') ADVANCE(200);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+          lookahead == '.') ADVANCE(210);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != 0x7f) ADVANCE(211);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_u2264);
+      ACCEPT_TOKEN(anon_sym_actor);
       END_STATE();
     case 213:
-      ACCEPT_TOKEN(anon_sym_u2265);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(sym_date);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 215:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%') ADVANCE(214);
-      if (lookahead == '-') ADVANCE(98);
-      if (lookahead == '.') ADVANCE(82);
-      if (lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(260);
+      ACCEPT_TOKEN(anon_sym_event);
       END_STATE();
     case 216:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(98);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 217:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(369);
+      ACCEPT_TOKEN(anon_sym_COLON);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(237);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 218:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(99);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
+      ACCEPT_TOKEN(anon_sym_said);
       END_STATE();
     case 219:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(99);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(218);
+      ACCEPT_TOKEN(anon_sym_claims);
       END_STATE();
     case 220:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(370);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(237);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(221);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_denies);
       END_STATE();
     case 221:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(370);
+      ACCEPT_TOKEN(anon_sym_reports);
+      END_STATE();
+    case 222:
+      ACCEPT_TOKEN(sym__entry_weekday);
+      END_STATE();
+    case 223:
+      ACCEPT_TOKEN(sym_key);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(223);
+      END_STATE();
+    case 224:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 225:
+      ACCEPT_TOKEN(anon_sym_AT);
+      END_STATE();
+    case 226:
+      ACCEPT_TOKEN(aux_sym_reference_token1);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(226);
+      END_STATE();
+    case 227:
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      END_STATE();
+    case 228:
+      ACCEPT_TOKEN(anon_sym_PLUS);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 229:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      END_STATE();
+    case 230:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == 'X') ADVANCE(197);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
+      END_STATE();
+    case 231:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == 'X') ADVANCE(454);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(324);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 232:
+      ACCEPT_TOKEN(sym_duration);
+      END_STATE();
+    case 233:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      END_STATE();
+    case 234:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(282);
+      END_STATE();
+    case 235:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 236:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 237:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      END_STATE();
+    case 238:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 239:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(241);
+      END_STATE();
+    case 240:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(242);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 241:
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
+      END_STATE();
+    case 242:
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 243:
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(245);
+      END_STATE();
+    case 244:
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(246);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 245:
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
+      END_STATE();
+    case 246:
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 247:
+      ACCEPT_TOKEN(anon_sym_u2260);
+      END_STATE();
+    case 248:
+      ACCEPT_TOKEN(anon_sym_u2260);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 249:
+      ACCEPT_TOKEN(anon_sym_u2264);
+      END_STATE();
+    case 250:
+      ACCEPT_TOKEN(anon_sym_u2264);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 251:
+      ACCEPT_TOKEN(anon_sym_u2265);
+      END_STATE();
+    case 252:
+      ACCEPT_TOKEN(anon_sym_u2265);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 253:
+      ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 254:
+      ACCEPT_TOKEN(sym_date);
+      ADVANCE_MAP(
+        '%', 253,
+        '-', 194,
+        '.', 172,
+        '?', 253,
+        '~', 253,
+        'd', 232,
+        'h', 232,
+        'm', 232,
+        'w', 232,
+        'y', 232,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
+      END_STATE();
+    case 255:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%') ADVANCE(253);
+      if (lookahead == '-') ADVANCE(194);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
+      END_STATE();
+    case 256:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%') ADVANCE(278);
+      if (lookahead == '-') ADVANCE(451);
+      if (lookahead == '.') ADVANCE(430);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '?' ||
+          lookahead == '~') ADVANCE(278);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < ',' || '.' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 257:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(194);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(237);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == '~') ADVANCE(253);
+      END_STATE();
+    case 258:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(451);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(278);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '-' &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
-    case 222:
+    case 259:
       ACCEPT_TOKEN(sym_date);
-      if (lookahead == '.') ADVANCE(81);
-      if (lookahead == 'Z') ADVANCE(238);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(88);
+      if (lookahead == '-') ADVANCE(195);
       if (lookahead == '%' ||
           lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
+          lookahead == '~') ADVANCE(253);
       END_STATE();
-    case 223:
+    case 260:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(195);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(259);
+      END_STATE();
+    case 261:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(452);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(278);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(262);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 262:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(452);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(278);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 263:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '.') ADVANCE(181);
+      if (lookahead == 'Z') ADVANCE(279);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
+      END_STATE();
+    case 264:
       ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '.', 361,
-        'Z', 236,
-        '\t', 54,
-        ' ', 54,
-        '+', 363,
-        '-', 363,
-        '%', 237,
-        '?', 237,
-        '~', 237,
+        '.', 439,
+        'Z', 277,
+        '\t', 100,
+        ' ', 100,
+        '+', 445,
+        '-', 445,
+        '%', 278,
+        '?', 278,
+        '~', 278,
       );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           (lookahead < '+' || '.' < lookahead) &&
           lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 224:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(90);
-      if (lookahead == 'Z') ADVANCE(238);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(88);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      END_STATE();
-    case 225:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 365,
-        'Z', 236,
-        '\t', 54,
-        ' ', 54,
-        '+', 363,
-        '-', 363,
-        '%', 237,
-        '?', 237,
-        '~', 237,
-      );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 226:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(89);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
-      END_STATE();
-    case 227:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(364);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(237);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(358);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 228:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(96);
-      if (lookahead == 'Z') ADVANCE(238);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(88);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      END_STATE();
-    case 229:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 367,
-        'Z', 236,
-        '\t', 54,
-        ' ', 54,
-        '+', 363,
-        '-', 363,
-        '%', 237,
-        '?', 237,
-        '~', 237,
-      );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 230:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(87);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      END_STATE();
-    case 231:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(87);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(230);
-      END_STATE();
-    case 232:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(362);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(237);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(233);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 233:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(362);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(237);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 234:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'Z') ADVANCE(238);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(88);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(234);
-      END_STATE();
-    case 235:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        'Z', 236,
-        '\t', 54,
-        ' ', 54,
-        '+', 363,
-        '-', 363,
-        '%', 237,
-        '?', 237,
-        '~', 237,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(235);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 236:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(237);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 237:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 238:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(214);
-      END_STATE();
-    case 239:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 240:
-      ACCEPT_TOKEN(sym_open_end);
-      END_STATE();
-    case 241:
-      ACCEPT_TOKEN(sym_weekday);
-      END_STATE();
-    case 242:
-      ACCEPT_TOKEN(sym_weekday);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 243:
-      ACCEPT_TOKEN(sym_time);
-      END_STATE();
-    case 244:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(92);
-      if (lookahead == 'Z') ADVANCE(243);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(93);
-      END_STATE();
-    case 245:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(94);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(84);
-      END_STATE();
-    case 246:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == 'Z') ADVANCE(243);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(93);
-      END_STATE();
-    case 247:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(291);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(317);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 248:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(291);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 249:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(310);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 250:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(343);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 251:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(300);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 252:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(338);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 253:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 254:
-      ACCEPT_TOKEN(sym_number);
-      END_STATE();
-    case 255:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(254);
-      if (lookahead == '.') ADVANCE(82);
-      if (lookahead == ':') ADVANCE(91);
-      if (lookahead == 'X') ADVANCE(97);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(257);
-      END_STATE();
-    case 256:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(254);
-      if (lookahead == '.') ADVANCE(82);
-      if (lookahead == ':') ADVANCE(91);
-      if (lookahead == 'X') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
-      END_STATE();
-    case 257:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(254);
-      if (lookahead == '.') ADVANCE(82);
-      if (lookahead == 'X') ADVANCE(216);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(215);
-      END_STATE();
-    case 258:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(254);
-      if (lookahead == '.') ADVANCE(82);
-      if (lookahead == 'X') ADVANCE(97);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(257);
-      END_STATE();
-    case 259:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(254);
-      if (lookahead == '.') ADVANCE(82);
-      if (lookahead == 'X') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(258);
-      END_STATE();
-    case 260:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(254);
-      if (lookahead == '.') ADVANCE(82);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(260);
-      END_STATE();
-    case 261:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(254);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(261);
-      END_STATE();
-    case 262:
-      ACCEPT_TOKEN(anon_sym_yes);
-      END_STATE();
-    case 263:
-      ACCEPT_TOKEN(anon_sym_yes);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(309);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
-      END_STATE();
-    case 264:
-      ACCEPT_TOKEN(anon_sym_no);
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(189);
+      if (lookahead == 'Z') ADVANCE(279);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_true);
+      ACCEPT_TOKEN(sym_date);
+      ADVANCE_MAP(
+        ':', 447,
+        'Z', 277,
+        '\t', 100,
+        ' ', 100,
+        '+', 445,
+        '-', 445,
+        '%', 278,
+        '?', 278,
+        '~', 278,
+      );
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_true);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(188);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(178);
       END_STATE();
     case 268:
-      ACCEPT_TOKEN(anon_sym_false);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(446);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(278);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_false);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+      ACCEPT_TOKEN(sym_date);
+      ADVANCE_MAP(
+        ':', 449,
+        'Z', 277,
+        '\t', 100,
+        ' ', 100,
+        '+', 445,
+        '-', 445,
+        '%', 278,
+        '?', 278,
+        '~', 278,
+      );
+      if (lookahead > ' ' &&
           lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 270:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(191);
+      if (lookahead == 'Z') ADVANCE(279);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(444);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(278);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(272);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(sym__string_content);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r' &&
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(444);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(278);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(272);
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 273:
-      ACCEPT_TOKEN(sym_escape_sequence);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(186);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(242);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(293);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(186);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(273);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(242);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(312);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'Z') ADVANCE(279);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(242);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(345);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+      ACCEPT_TOKEN(sym_date);
+      ADVANCE_MAP(
+        'Z', 277,
+        '\t', 100,
+        ' ', 100,
+        '+', 445,
+        '-', 445,
+        '%', 278,
+        '?', 278,
+        '~', 278,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(276);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 277:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(242);
+      ACCEPT_TOKEN(sym_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(301);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(278);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 278:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(242);
+      ACCEPT_TOKEN(sym_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(340);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(242);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(253);
       END_STATE();
     case 280:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'E') ADVANCE(344);
-      if (lookahead == 'e') ADVANCE(281);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'S') ADVANCE(350);
-      if (lookahead == 's') ADVANCE(263);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 282:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'a') ADVANCE(285);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(320);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_open_end);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(267);
+      ACCEPT_TOKEN(sym_open_end);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 284:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(269);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_weekday);
       END_STATE();
     case 285:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'l') ADVANCE(288);
+      ACCEPT_TOKEN(sym_weekday);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'o') ADVANCE(265);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(354);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_time);
       END_STATE();
     case 287:
-      ACCEPT_TOKEN(sym_text);
-      ADVANCE_MAP(
-        'r', 289,
-        '\t', 54,
-        ' ', 54,
-        'H', 323,
-        'h', 323,
-        'O', 299,
-        'o', 299,
-        'U', 305,
-        'u', 305,
-      );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(183);
+      if (lookahead == 'Z') ADVANCE(286);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(184);
       END_STATE();
     case 288:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 's') ADVANCE(284);
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(441);
+      if (lookahead == 'Z') ADVANCE(293);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(442);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 289:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'u') ADVANCE(283);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(185);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(174);
       END_STATE();
     case 290:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(443);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(346);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(325);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A') ADVANCE(373);
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 291:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(355);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A') ADVANCE(373);
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == 'Z') ADVANCE(286);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(184);
       END_STATE();
     case 292:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == 'Z') ADVANCE(293);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(347);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(326);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(442);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
-          lookahead != ',' &&
+          (lookahead < '+' || '-' < lookahead) &&
           lookahead != '@' &&
-          lookahead != 'A') ADVANCE(373);
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 293:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_time);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(356);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A') ADVANCE(373);
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 294:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(335);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A') ADVANCE(373);
+      ACCEPT_TOKEN(sym_relative_date);
       END_STATE();
     case 295:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(342);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(364);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(390);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A') ADVANCE(373);
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 296:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
+          lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(249);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(324);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == 'd') ADVANCE(364);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 297:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(249);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(383);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 298:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(275);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(416);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 299:
-      ACCEPT_TOKEN(sym_text);
-      ADVANCE_MAP(
-        '\t', 54,
-        ' ', 54,
-        'D', 291,
-        'd', 291,
-        'M', 330,
-        'm', 330,
-        'N', 322,
-        'n', 322,
-      );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(373);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 300:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(291);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(411);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 301:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(293);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 302:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(354);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
       END_STATE();
     case 303:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(344);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(129);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(297);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(123);
       END_STATE();
     case 305:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(251);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(156);
       END_STATE();
     case 306:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(277);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(112);
       END_STATE();
     case 307:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(296);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(149);
       END_STATE();
     case 308:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(298);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(338);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      ADVANCE_MAP(
+        '%', 308,
+        '.', 172,
+        ':', 182,
+        'X', 193,
+        'd', 232,
+        'h', 232,
+        'm', 232,
+        'w', 232,
+        'y', 232,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(313);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(343);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(308);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == ':') ADVANCE(182);
+      if (lookahead == 'X') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(314);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(294);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      ADVANCE_MAP(
+        '%', 308,
+        '.', 172,
+        ':', 182,
+        'X', 196,
+        'd', 232,
+        'h', 232,
+        'm', 232,
+        'w', 232,
+        'y', 232,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(309);
       END_STATE();
     case 312:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(345);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(308);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == ':') ADVANCE(182);
+      if (lookahead == 'X') ADVANCE(196);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(310);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
       ADVANCE_MAP(
-        '\t', 54,
-        ' ', 54,
-        'F', 336,
-        'f', 336,
-        'M', 332,
-        'm', 332,
-        'S', 292,
-        's', 292,
-        'T', 316,
-        't', 316,
-        'W', 308,
-        'w', 308,
+        '%', 308,
+        '.', 172,
+        'X', 257,
+        'd', 232,
+        'h', 232,
+        'm', 232,
+        'w', 232,
+        'y', 232,
       );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(254);
       END_STATE();
     case 314:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(319);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(308);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
       END_STATE();
     case 315:
-      ACCEPT_TOKEN(sym_text);
-      ADVANCE_MAP(
-        '\t', 54,
-        ' ', 54,
-        'H', 323,
-        'h', 323,
-        'O', 299,
-        'o', 299,
-        'U', 305,
-        'u', 305,
-      );
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(308);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(314);
       END_STATE();
     case 316:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(352);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(306);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(308);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(196);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(315);
       END_STATE();
     case 317:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(253);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(308);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'd' ||
+          lookahead == 'h' ||
+          lookahead == 'm' ||
+          lookahead == 'w' ||
+          lookahead == 'y') ADVANCE(232);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
       END_STATE();
     case 318:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(351);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(305);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(308);
+      if (lookahead == '.') ADVANCE(172);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
       END_STATE();
     case 319:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(348);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(308);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(319);
       END_STATE();
     case 320:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(327);
+      if (lookahead == '.') ADVANCE(430);
+      if (lookahead == ':') ADVANCE(440);
+      if (lookahead == 'X') ADVANCE(450);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(248);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(322);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(327);
+      if (lookahead == '.') ADVANCE(430);
+      if (lookahead == ':') ADVANCE(440);
+      if (lookahead == 'X') ADVANCE(453);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(274);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 322:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(327);
+      if (lookahead == '.') ADVANCE(430);
+      if (lookahead == 'X') ADVANCE(258);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(314);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 323:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(327);
+      if (lookahead == '.') ADVANCE(430);
+      if (lookahead == 'X') ADVANCE(450);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(341);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(250);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(322);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(327);
+      if (lookahead == '.') ADVANCE(430);
+      if (lookahead == 'X') ADVANCE(453);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(253);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(323);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 325:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(327);
+      if (lookahead == '.') ADVANCE(430);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(248);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 326:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(327);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(274);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 327:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(sym_number);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(247);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 328:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(anon_sym_yes);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(374);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(382);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(353);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_yes);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(121);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(339);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 331:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(anon_sym_no);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(325);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(326);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_true);
       END_STATE();
     case 333:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(anon_sym_true);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(327);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(320);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_false);
       END_STATE();
     case 335:
-      ACCEPT_TOKEN(sym_text);
+      ACCEPT_TOKEN(anon_sym_false);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(253);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 336:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(321);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
     case 337:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(329);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(300);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+      ACCEPT_TOKEN(sym__string_content);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
           lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '\\' &&
+          lookahead != 0x7f) ADVANCE(338);
       END_STATE();
     case 339:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(337);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
     case 340:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(301);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ADVANCE_MAP(
+        '!', 351,
+        '(', 386,
+        '-', 354,
+        '.', 350,
+        '/', 281,
+        '<', 240,
+        '=', 236,
+        '>', 244,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0x2260, 248,
+        0x2264, 250,
+        0x2265, 252,
+        0xfeff, 340,
+        '\t', 1,
+        ' ', 1,
+        '+', 455,
+        ':', 455,
+        'L', 368,
+        'l', 368,
+        'M', 404,
+        'm', 404,
+        'O', 401,
+        'o', 401,
+        'S', 363,
+        's', 363,
+        'W', 377,
+        'w', 377,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 341:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(375);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ADVANCE_MAP(
+        '(', 386,
+        '+', 228,
+        '-', 231,
+        '.', 350,
+        '/', 281,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 341,
+        '\t', 6,
+        ' ', 6,
+        'L', 368,
+        'l', 368,
+        'M', 404,
+        'm', 404,
+        'O', 401,
+        'o', 401,
+        'S', 363,
+        's', 363,
+        'W', 377,
+        'w', 377,
+      );
+      if (lookahead == '!' ||
+          lookahead == ':' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(455);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 342:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(349);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ADVANCE_MAP(
+        '(', 386,
+        '-', 354,
+        '.', 350,
+        '/', 281,
+        ':', 217,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 342,
+        '\t', 11,
+        ' ', 11,
+        'L', 368,
+        'l', 368,
+        'M', 404,
+        'm', 404,
+        'O', 401,
+        'o', 401,
+        'S', 363,
+        's', 363,
+        'W', 377,
+        'w', 377,
+      );
+      if (lookahead == '!' ||
+          lookahead == '+' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(455);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 343:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(300);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+      ADVANCE_MAP(
+        '(', 386,
+        '-', 354,
+        '.', 350,
+        '/', 281,
+        'F', 407,
+        'N', 375,
+        'T', 388,
+        'X', 454,
+        'Y', 376,
+        'f', 355,
+        'n', 359,
+        't', 360,
+        'y', 352,
+        0xfeff, 343,
+        '\t', 8,
+        ' ', 8,
+        'L', 368,
+        'l', 368,
+        'M', 404,
+        'm', 404,
+        'O', 401,
+        'o', 401,
+        'S', 363,
+        's', 363,
+        'W', 377,
+        'w', 377,
+      );
+      if (lookahead == '!' ||
+          lookahead == '+' ||
+          lookahead == ':' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(455);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 344:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(350);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(366);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 345:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(301);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(385);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 346:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(252);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(418);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 347:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(278);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(374);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 348:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(253);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(413);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 349:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(285);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(375);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 350:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == '.') ADVANCE(283);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(309);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 351:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == '=') ADVANCE(238);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(250);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 352:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'E') ADVANCE(417);
+      if (lookahead == 'e') ADVANCE(353);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(276);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 353:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'S') ADVANCE(423);
+      if (lookahead == 's') ADVANCE(328);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(253);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 354:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'X') ADVANCE(454);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(349);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(324);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 355:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'a') ADVANCE(358);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(253);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(393);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 356:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'e') ADVANCE(333);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(279);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 357:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'e') ADVANCE(335);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(229);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 358:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'l') ADVANCE(361);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(236);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 359:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'o') ADVANCE(331);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(227);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(427);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 360:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(223);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+      ADVANCE_MAP(
+        'r', 362,
+        '\t', 100,
+        ' ', 100,
+        'H', 396,
+        'h', 396,
+        'O', 372,
+        'o', 372,
+        'U', 378,
+        'u', 378,
+      );
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 361:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 's') ADVANCE(357);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(235);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 362:
       ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'u') ADVANCE(356);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(357);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 363:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(419);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(398);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 364:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(358);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(428);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 365:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(360);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(420);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(399);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 366:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(225);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(429);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 367:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(366);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(408);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 368:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(217);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(415);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 369:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(220);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(297);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(397);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 370:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(232);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(297);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 371:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(368);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(345);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 372:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(371);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+      ADVANCE_MAP(
+        '\t', 100,
+        ' ', 100,
+        'D', 364,
+        'd', 364,
+        'M', 403,
+        'm', 403,
+        'N', 395,
+        'n', 395,
+      );
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 373:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(54);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(364);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 374:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(55);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(366);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 375:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(56);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(427);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
-          lookahead != '@') ADVANCE(373);
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '-') ADVANCE(376);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(376);
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(417);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
       END_STATE();
     case 377:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(370);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(299);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(347);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(369);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(371);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(411);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(416);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(367);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(418);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '\t', 100,
+        ' ', 100,
+        'F', 409,
+        'f', 409,
+        'M', 405,
+        'm', 405,
+        'S', 365,
+        's', 365,
+        'T', 389,
+        't', 389,
+        'W', 381,
+        'w', 381,
+      );
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(392);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '\t', 100,
+        ' ', 100,
+        'H', 396,
+        'h', 396,
+        'O', 372,
+        'o', 372,
+        'U', 378,
+        'u', 378,
+      );
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(425);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(379);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(301);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(424);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(378);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(421);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(296);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(344);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(387);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(414);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(298);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'K' ||
+          lookahead == 'k') ADVANCE(301);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(296);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(344);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(295);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(456);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(426);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(412);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(398);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(399);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(400);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(393);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(301);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(394);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(402);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(373);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(410);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(374);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(457);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(422);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(373);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(423);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(374);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(300);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(348);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(301);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(457);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(382);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(298);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(346);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(301);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(422);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(301);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(349);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(288);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(293);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(290);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(269);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(268);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(276);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(438);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(266);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(258);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(261);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(271);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(450);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(453);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(101);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(102);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(455);
+      END_STATE();
+    case 458:
       ACCEPT_TOKEN(sym_identifier);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(377);
+      if (lookahead == '-') ADVANCE(458);
+      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_identifier);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(459);
       END_STATE();
     default:
       return false;
@@ -5080,232 +5907,194 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
-  [1] = {.lex_state = 108, .external_lex_state = 2},
-  [2] = {.lex_state = 108, .external_lex_state = 2},
-  [3] = {.lex_state = 1, .external_lex_state = 3},
-  [4] = {.lex_state = 108, .external_lex_state = 2},
-  [5] = {.lex_state = 1, .external_lex_state = 3},
-  [6] = {.lex_state = 108, .external_lex_state = 2},
-  [7] = {.lex_state = 108, .external_lex_state = 2},
-  [8] = {.lex_state = 1, .external_lex_state = 3},
-  [9] = {.lex_state = 1, .external_lex_state = 3},
-  [10] = {.lex_state = 1, .external_lex_state = 3},
-  [11] = {.lex_state = 1, .external_lex_state = 3},
-  [12] = {.lex_state = 1, .external_lex_state = 4},
-  [13] = {.lex_state = 1, .external_lex_state = 4},
-  [14] = {.lex_state = 1, .external_lex_state = 4},
-  [15] = {.lex_state = 1, .external_lex_state = 4},
-  [16] = {.lex_state = 1, .external_lex_state = 3},
-  [17] = {.lex_state = 1, .external_lex_state = 3},
-  [18] = {.lex_state = 1, .external_lex_state = 3},
-  [19] = {.lex_state = 1, .external_lex_state = 3},
-  [20] = {.lex_state = 1, .external_lex_state = 3},
-  [21] = {.lex_state = 1, .external_lex_state = 3},
-  [22] = {.lex_state = 1, .external_lex_state = 3},
-  [23] = {.lex_state = 1, .external_lex_state = 3},
-  [24] = {.lex_state = 1, .external_lex_state = 3},
-  [25] = {.lex_state = 1, .external_lex_state = 3},
-  [26] = {.lex_state = 1, .external_lex_state = 3},
-  [27] = {.lex_state = 1, .external_lex_state = 3},
-  [28] = {.lex_state = 1, .external_lex_state = 3},
-  [29] = {.lex_state = 108, .external_lex_state = 5},
-  [30] = {.lex_state = 108, .external_lex_state = 5},
-  [31] = {.lex_state = 108, .external_lex_state = 5},
-  [32] = {.lex_state = 108, .external_lex_state = 5},
-  [33] = {.lex_state = 108, .external_lex_state = 5},
-  [34] = {.lex_state = 108, .external_lex_state = 5},
-  [35] = {.lex_state = 108, .external_lex_state = 5},
-  [36] = {.lex_state = 108, .external_lex_state = 5},
-  [37] = {.lex_state = 108, .external_lex_state = 5},
-  [38] = {.lex_state = 108, .external_lex_state = 5},
-  [39] = {.lex_state = 108, .external_lex_state = 5},
-  [40] = {.lex_state = 108, .external_lex_state = 5},
-  [41] = {.lex_state = 108, .external_lex_state = 5},
-  [42] = {.lex_state = 108, .external_lex_state = 5},
-  [43] = {.lex_state = 108, .external_lex_state = 5},
-  [44] = {.lex_state = 108, .external_lex_state = 5},
-  [45] = {.lex_state = 108, .external_lex_state = 5},
-  [46] = {.lex_state = 108, .external_lex_state = 5},
-  [47] = {.lex_state = 108, .external_lex_state = 5},
-  [48] = {.lex_state = 108, .external_lex_state = 5},
-  [49] = {.lex_state = 108, .external_lex_state = 5},
-  [50] = {.lex_state = 108, .external_lex_state = 5},
-  [51] = {.lex_state = 108, .external_lex_state = 5},
-  [52] = {.lex_state = 108, .external_lex_state = 5},
-  [53] = {.lex_state = 108, .external_lex_state = 5},
-  [54] = {.lex_state = 108, .external_lex_state = 5},
-  [55] = {.lex_state = 108, .external_lex_state = 5},
-  [56] = {.lex_state = 108, .external_lex_state = 5},
-  [57] = {.lex_state = 108, .external_lex_state = 5},
-  [58] = {.lex_state = 108, .external_lex_state = 5},
-  [59] = {.lex_state = 108, .external_lex_state = 5},
-  [60] = {.lex_state = 108, .external_lex_state = 5},
-  [61] = {.lex_state = 108, .external_lex_state = 5},
-  [62] = {.lex_state = 108, .external_lex_state = 5},
-  [63] = {.lex_state = 108, .external_lex_state = 5},
-  [64] = {.lex_state = 108, .external_lex_state = 5},
-  [65] = {.lex_state = 108, .external_lex_state = 5},
-  [66] = {.lex_state = 108, .external_lex_state = 5},
-  [67] = {.lex_state = 108, .external_lex_state = 5},
-  [68] = {.lex_state = 108, .external_lex_state = 5},
-  [69] = {.lex_state = 108, .external_lex_state = 5},
-  [70] = {.lex_state = 108, .external_lex_state = 5},
-  [71] = {.lex_state = 108, .external_lex_state = 5},
-  [72] = {.lex_state = 108, .external_lex_state = 5},
-  [73] = {.lex_state = 108, .external_lex_state = 5},
-  [74] = {.lex_state = 108, .external_lex_state = 5},
-  [75] = {.lex_state = 108, .external_lex_state = 5},
-  [76] = {.lex_state = 108, .external_lex_state = 5},
-  [77] = {.lex_state = 108, .external_lex_state = 5},
-  [78] = {.lex_state = 108, .external_lex_state = 5},
-  [79] = {.lex_state = 108, .external_lex_state = 5},
-  [80] = {.lex_state = 108, .external_lex_state = 5},
-  [81] = {.lex_state = 108, .external_lex_state = 5},
-  [82] = {.lex_state = 108, .external_lex_state = 5},
-  [83] = {.lex_state = 108, .external_lex_state = 5},
-  [84] = {.lex_state = 108, .external_lex_state = 5},
-  [85] = {.lex_state = 108, .external_lex_state = 5},
-  [86] = {.lex_state = 108, .external_lex_state = 5},
-  [87] = {.lex_state = 108, .external_lex_state = 5},
-  [88] = {.lex_state = 108, .external_lex_state = 5},
-  [89] = {.lex_state = 108, .external_lex_state = 5},
-  [90] = {.lex_state = 108, .external_lex_state = 5},
-  [91] = {.lex_state = 108, .external_lex_state = 5},
-  [92] = {.lex_state = 108, .external_lex_state = 5},
-  [93] = {.lex_state = 108, .external_lex_state = 5},
-  [94] = {.lex_state = 108, .external_lex_state = 5},
-  [95] = {.lex_state = 108, .external_lex_state = 5},
-  [96] = {.lex_state = 108, .external_lex_state = 5},
-  [97] = {.lex_state = 108, .external_lex_state = 5},
-  [98] = {.lex_state = 108, .external_lex_state = 5},
-  [99] = {.lex_state = 108, .external_lex_state = 5},
-  [100] = {.lex_state = 108, .external_lex_state = 5},
-  [101] = {.lex_state = 108, .external_lex_state = 5},
-  [102] = {.lex_state = 108, .external_lex_state = 5},
-  [103] = {.lex_state = 108, .external_lex_state = 5},
-  [104] = {.lex_state = 1, .external_lex_state = 4},
-  [105] = {.lex_state = 108, .external_lex_state = 5},
-  [106] = {.lex_state = 108, .external_lex_state = 5},
-  [107] = {.lex_state = 108, .external_lex_state = 5},
-  [108] = {.lex_state = 108, .external_lex_state = 5},
-  [109] = {.lex_state = 108, .external_lex_state = 5},
-  [110] = {.lex_state = 108, .external_lex_state = 5},
-  [111] = {.lex_state = 108, .external_lex_state = 2},
-  [112] = {.lex_state = 108, .external_lex_state = 2},
-  [113] = {.lex_state = 108, .external_lex_state = 2},
-  [114] = {.lex_state = 108, .external_lex_state = 2},
-  [115] = {.lex_state = 108, .external_lex_state = 2},
-  [116] = {.lex_state = 108, .external_lex_state = 3},
-  [117] = {.lex_state = 108, .external_lex_state = 3},
-  [118] = {.lex_state = 15, .external_lex_state = 6},
-  [119] = {.lex_state = 15, .external_lex_state = 6},
-  [120] = {.lex_state = 18, .external_lex_state = 6},
-  [121] = {.lex_state = 16, .external_lex_state = 6},
-  [122] = {.lex_state = 16, .external_lex_state = 6},
-  [123] = {.lex_state = 18, .external_lex_state = 6},
-  [124] = {.lex_state = 6, .external_lex_state = 3},
-  [125] = {.lex_state = 16, .external_lex_state = 6},
-  [126] = {.lex_state = 16, .external_lex_state = 6},
-  [127] = {.lex_state = 16, .external_lex_state = 6},
-  [128] = {.lex_state = 18, .external_lex_state = 6},
-  [129] = {.lex_state = 18, .external_lex_state = 6},
-  [130] = {.lex_state = 18, .external_lex_state = 6},
-  [131] = {.lex_state = 18, .external_lex_state = 6},
-  [132] = {.lex_state = 16, .external_lex_state = 6},
-  [133] = {.lex_state = 0, .external_lex_state = 7},
-  [134] = {.lex_state = 0, .external_lex_state = 7},
-  [135] = {.lex_state = 6, .external_lex_state = 3},
-  [136] = {.lex_state = 0, .external_lex_state = 7},
-  [137] = {.lex_state = 108, .external_lex_state = 4},
-  [138] = {.lex_state = 108, .external_lex_state = 4},
-  [139] = {.lex_state = 108, .external_lex_state = 4},
-  [140] = {.lex_state = 4, .external_lex_state = 3},
-  [141] = {.lex_state = 4, .external_lex_state = 3},
-  [142] = {.lex_state = 108, .external_lex_state = 3},
-  [143] = {.lex_state = 4, .external_lex_state = 3},
-  [144] = {.lex_state = 3, .external_lex_state = 4},
-  [145] = {.lex_state = 0, .external_lex_state = 3},
-  [146] = {.lex_state = 3, .external_lex_state = 4},
-  [147] = {.lex_state = 18, .external_lex_state = 6},
-  [148] = {.lex_state = 6, .external_lex_state = 3},
-  [149] = {.lex_state = 6, .external_lex_state = 3},
-  [150] = {.lex_state = 3, .external_lex_state = 4},
-  [151] = {.lex_state = 4, .external_lex_state = 3},
-  [152] = {.lex_state = 6, .external_lex_state = 3},
+  [1] = {.lex_state = 0, .external_lex_state = 2},
+  [2] = {.lex_state = 10, .external_lex_state = 3},
+  [3] = {.lex_state = 9, .external_lex_state = 3},
+  [4] = {.lex_state = 2, .external_lex_state = 3},
+  [5] = {.lex_state = 0, .external_lex_state = 2},
+  [6] = {.lex_state = 9, .external_lex_state = 3},
+  [7] = {.lex_state = 9, .external_lex_state = 3},
+  [8] = {.lex_state = 9, .external_lex_state = 3},
+  [9] = {.lex_state = 9, .external_lex_state = 4},
+  [10] = {.lex_state = 9, .external_lex_state = 4},
+  [11] = {.lex_state = 0, .external_lex_state = 2},
+  [12] = {.lex_state = 0, .external_lex_state = 2},
+  [13] = {.lex_state = 0, .external_lex_state = 2},
+  [14] = {.lex_state = 9, .external_lex_state = 4},
+  [15] = {.lex_state = 9, .external_lex_state = 4},
+  [16] = {.lex_state = 5, .external_lex_state = 3},
+  [17] = {.lex_state = 5, .external_lex_state = 3},
+  [18] = {.lex_state = 9, .external_lex_state = 3},
+  [19] = {.lex_state = 9, .external_lex_state = 3},
+  [20] = {.lex_state = 9, .external_lex_state = 3},
+  [21] = {.lex_state = 9, .external_lex_state = 3},
+  [22] = {.lex_state = 9, .external_lex_state = 3},
+  [23] = {.lex_state = 9, .external_lex_state = 3},
+  [24] = {.lex_state = 9, .external_lex_state = 3},
+  [25] = {.lex_state = 9, .external_lex_state = 3},
+  [26] = {.lex_state = 9, .external_lex_state = 3},
+  [27] = {.lex_state = 9, .external_lex_state = 3},
+  [28] = {.lex_state = 9, .external_lex_state = 3},
+  [29] = {.lex_state = 9, .external_lex_state = 4},
+  [30] = {.lex_state = 3, .external_lex_state = 4},
+  [31] = {.lex_state = 3, .external_lex_state = 3},
+  [32] = {.lex_state = 0, .external_lex_state = 3},
+  [33] = {.lex_state = 0, .external_lex_state = 5},
+  [34] = {.lex_state = 0, .external_lex_state = 5},
+  [35] = {.lex_state = 0, .external_lex_state = 5},
+  [36] = {.lex_state = 43, .external_lex_state = 6},
+  [37] = {.lex_state = 0, .external_lex_state = 5},
+  [38] = {.lex_state = 0, .external_lex_state = 5},
+  [39] = {.lex_state = 0, .external_lex_state = 5},
+  [40] = {.lex_state = 43, .external_lex_state = 6},
+  [41] = {.lex_state = 0, .external_lex_state = 5},
+  [42] = {.lex_state = 0, .external_lex_state = 5},
+  [43] = {.lex_state = 0, .external_lex_state = 5},
+  [44] = {.lex_state = 0, .external_lex_state = 5},
+  [45] = {.lex_state = 0, .external_lex_state = 5},
+  [46] = {.lex_state = 0, .external_lex_state = 5},
+  [47] = {.lex_state = 0, .external_lex_state = 5},
+  [48] = {.lex_state = 44, .external_lex_state = 6},
+  [49] = {.lex_state = 46, .external_lex_state = 6},
+  [50] = {.lex_state = 46, .external_lex_state = 6},
+  [51] = {.lex_state = 44, .external_lex_state = 6},
+  [52] = {.lex_state = 0, .external_lex_state = 5},
+  [53] = {.lex_state = 0, .external_lex_state = 5},
+  [54] = {.lex_state = 46, .external_lex_state = 6},
+  [55] = {.lex_state = 47, .external_lex_state = 6},
+  [56] = {.lex_state = 14, .external_lex_state = 3},
+  [57] = {.lex_state = 0, .external_lex_state = 5},
+  [58] = {.lex_state = 0, .external_lex_state = 5},
+  [59] = {.lex_state = 0, .external_lex_state = 5},
+  [60] = {.lex_state = 0, .external_lex_state = 5},
+  [61] = {.lex_state = 46, .external_lex_state = 6},
+  [62] = {.lex_state = 0, .external_lex_state = 5},
+  [63] = {.lex_state = 0, .external_lex_state = 5},
+  [64] = {.lex_state = 47, .external_lex_state = 6},
+  [65] = {.lex_state = 0, .external_lex_state = 5},
+  [66] = {.lex_state = 0, .external_lex_state = 5},
+  [67] = {.lex_state = 47, .external_lex_state = 6},
+  [68] = {.lex_state = 0, .external_lex_state = 5},
+  [69] = {.lex_state = 0, .external_lex_state = 5},
+  [70] = {.lex_state = 0, .external_lex_state = 5},
+  [71] = {.lex_state = 0, .external_lex_state = 5},
+  [72] = {.lex_state = 0, .external_lex_state = 5},
+  [73] = {.lex_state = 0, .external_lex_state = 5},
+  [74] = {.lex_state = 0, .external_lex_state = 5},
+  [75] = {.lex_state = 0, .external_lex_state = 5},
+  [76] = {.lex_state = 0, .external_lex_state = 5},
+  [77] = {.lex_state = 47, .external_lex_state = 6},
+  [78] = {.lex_state = 0, .external_lex_state = 5},
+  [79] = {.lex_state = 0, .external_lex_state = 5},
+  [80] = {.lex_state = 0, .external_lex_state = 5},
+  [81] = {.lex_state = 0, .external_lex_state = 5},
+  [82] = {.lex_state = 0, .external_lex_state = 5},
+  [83] = {.lex_state = 0, .external_lex_state = 5},
+  [84] = {.lex_state = 0, .external_lex_state = 5},
+  [85] = {.lex_state = 0, .external_lex_state = 5},
+  [86] = {.lex_state = 0, .external_lex_state = 5},
+  [87] = {.lex_state = 0, .external_lex_state = 5},
+  [88] = {.lex_state = 0, .external_lex_state = 5},
+  [89] = {.lex_state = 0, .external_lex_state = 5},
+  [90] = {.lex_state = 0, .external_lex_state = 5},
+  [91] = {.lex_state = 0, .external_lex_state = 5},
+  [92] = {.lex_state = 46, .external_lex_state = 6},
+  [93] = {.lex_state = 0, .external_lex_state = 5},
+  [94] = {.lex_state = 46, .external_lex_state = 6},
+  [95] = {.lex_state = 0, .external_lex_state = 5},
+  [96] = {.lex_state = 0, .external_lex_state = 5},
+  [97] = {.lex_state = 0, .external_lex_state = 5},
+  [98] = {.lex_state = 0, .external_lex_state = 4},
+  [99] = {.lex_state = 14, .external_lex_state = 3},
+  [100] = {.lex_state = 0, .external_lex_state = 7},
+  [101] = {.lex_state = 12, .external_lex_state = 3},
+  [102] = {.lex_state = 0, .external_lex_state = 4},
+  [103] = {.lex_state = 12, .external_lex_state = 3},
+  [104] = {.lex_state = 0, .external_lex_state = 2},
+  [105] = {.lex_state = 12, .external_lex_state = 3},
+  [106] = {.lex_state = 0, .external_lex_state = 2},
+  [107] = {.lex_state = 0, .external_lex_state = 7},
+  [108] = {.lex_state = 0, .external_lex_state = 7},
+  [109] = {.lex_state = 0, .external_lex_state = 4},
+  [110] = {.lex_state = 0, .external_lex_state = 2},
+  [111] = {.lex_state = 0, .external_lex_state = 2},
+  [112] = {.lex_state = 12, .external_lex_state = 3},
+  [113] = {.lex_state = 0, .external_lex_state = 2},
+  [114] = {.lex_state = 12, .external_lex_state = 3},
+  [115] = {.lex_state = 14, .external_lex_state = 3},
+  [116] = {.lex_state = 14, .external_lex_state = 3},
+  [117] = {.lex_state = 0, .external_lex_state = 3},
+  [118] = {.lex_state = 0, .external_lex_state = 3},
+  [119] = {.lex_state = 4, .external_lex_state = 4},
+  [120] = {.lex_state = 4, .external_lex_state = 4},
+  [121] = {.lex_state = 3, .external_lex_state = 3},
+  [122] = {.lex_state = 14, .external_lex_state = 3},
+  [123] = {.lex_state = 46, .external_lex_state = 6},
+  [124] = {.lex_state = 4, .external_lex_state = 4},
+  [125] = {.lex_state = 4, .external_lex_state = 4},
+  [126] = {.lex_state = 0, .external_lex_state = 3},
+  [127] = {.lex_state = 4, .external_lex_state = 4},
+  [128] = {.lex_state = 3, .external_lex_state = 3},
+  [129] = {.lex_state = 0, .external_lex_state = 3},
+  [130] = {.lex_state = 0, .external_lex_state = 3},
+  [131] = {.lex_state = 3, .external_lex_state = 3},
+  [132] = {.lex_state = 0, .external_lex_state = 3},
+  [133] = {.lex_state = 3, .external_lex_state = 3},
+  [134] = {.lex_state = 0, .external_lex_state = 3},
+  [135] = {.lex_state = 3, .external_lex_state = 3},
+  [136] = {.lex_state = 3, .external_lex_state = 3},
+  [137] = {.lex_state = 3, .external_lex_state = 4},
+  [138] = {.lex_state = 0, .external_lex_state = 3},
+  [139] = {.lex_state = 3, .external_lex_state = 3},
+  [140] = {.lex_state = 170, .external_lex_state = 3},
+  [141] = {.lex_state = 3, .external_lex_state = 3},
+  [142] = {.lex_state = 3, .external_lex_state = 3},
+  [143] = {.lex_state = 3, .external_lex_state = 3},
+  [144] = {.lex_state = 3, .external_lex_state = 3},
+  [145] = {.lex_state = 3, .external_lex_state = 4},
+  [146] = {.lex_state = 3, .external_lex_state = 3},
+  [147] = {.lex_state = 3, .external_lex_state = 3},
+  [148] = {.lex_state = 3, .external_lex_state = 3},
+  [149] = {.lex_state = 3, .external_lex_state = 4},
+  [150] = {.lex_state = 0, .external_lex_state = 3},
+  [151] = {.lex_state = 3, .external_lex_state = 3},
+  [152] = {.lex_state = 0, .external_lex_state = 3},
   [153] = {.lex_state = 0, .external_lex_state = 3},
-  [154] = {.lex_state = 4, .external_lex_state = 3},
-  [155] = {.lex_state = 3, .external_lex_state = 4},
-  [156] = {.lex_state = 3, .external_lex_state = 4},
-  [157] = {.lex_state = 108, .external_lex_state = 3},
-  [158] = {.lex_state = 108, .external_lex_state = 3},
-  [159] = {.lex_state = 108, .external_lex_state = 3},
-  [160] = {.lex_state = 108, .external_lex_state = 3},
-  [161] = {.lex_state = 108, .external_lex_state = 3},
-  [162] = {.lex_state = 108, .external_lex_state = 3},
-  [163] = {.lex_state = 108, .external_lex_state = 3},
-  [164] = {.lex_state = 108, .external_lex_state = 3},
-  [165] = {.lex_state = 108, .external_lex_state = 3},
-  [166] = {.lex_state = 108, .external_lex_state = 3},
-  [167] = {.lex_state = 108, .external_lex_state = 3},
-  [168] = {.lex_state = 108, .external_lex_state = 3},
-  [169] = {.lex_state = 0, .external_lex_state = 3},
-  [170] = {.lex_state = 108, .external_lex_state = 3},
-  [171] = {.lex_state = 108, .external_lex_state = 3},
-  [172] = {.lex_state = 108, .external_lex_state = 3},
-  [173] = {.lex_state = 108, .external_lex_state = 3},
-  [174] = {.lex_state = 108, .external_lex_state = 3},
-  [175] = {.lex_state = 108, .external_lex_state = 3},
-  [176] = {.lex_state = 108, .external_lex_state = 3},
-  [177] = {.lex_state = 108, .external_lex_state = 4},
-  [178] = {.lex_state = 108, .external_lex_state = 3},
-  [179] = {.lex_state = 108, .external_lex_state = 4},
-  [180] = {.lex_state = 57, .external_lex_state = 3},
-  [181] = {.lex_state = 108, .external_lex_state = 3},
-  [182] = {.lex_state = 108, .external_lex_state = 4},
-  [183] = {.lex_state = 108, .external_lex_state = 3},
-  [184] = {.lex_state = 103, .external_lex_state = 4},
-  [185] = {.lex_state = 0, .external_lex_state = 3},
-  [186] = {.lex_state = 0, .external_lex_state = 3},
-  [187] = {.lex_state = 0, .external_lex_state = 3},
-  [188] = {.lex_state = 0, .external_lex_state = 3},
-  [189] = {.lex_state = 0, .external_lex_state = 3},
-  [190] = {.lex_state = 0, .external_lex_state = 3},
-  [191] = {.lex_state = 103, .external_lex_state = 4},
-  [192] = {.lex_state = 0, .external_lex_state = 3},
-  [193] = {.lex_state = 57, .external_lex_state = 4},
-  [194] = {.lex_state = 0, .external_lex_state = 3},
-  [195] = {.lex_state = 0, .external_lex_state = 3},
-  [196] = {.lex_state = 0, .external_lex_state = 3},
-  [197] = {.lex_state = 0, .external_lex_state = 3},
-  [198] = {.lex_state = 0, .external_lex_state = 3},
-  [199] = {.lex_state = 0, .external_lex_state = 3},
-  [200] = {.lex_state = 108, .external_lex_state = 4},
-  [201] = {.lex_state = 108, .external_lex_state = 4},
-  [202] = {.lex_state = 0, .external_lex_state = 3},
-  [203] = {.lex_state = 0, .external_lex_state = 3},
-  [204] = {.lex_state = 103, .external_lex_state = 4},
-  [205] = {.lex_state = 0, .external_lex_state = 3},
-  [206] = {.lex_state = 108, .external_lex_state = 4},
-  [207] = {.lex_state = 0, .external_lex_state = 3},
-  [208] = {.lex_state = 0, .external_lex_state = 3},
-  [209] = {.lex_state = 103, .external_lex_state = 4},
-  [210] = {.lex_state = 0, .external_lex_state = 3},
-  [211] = {.lex_state = 57, .external_lex_state = 4},
-  [212] = {.lex_state = 0, .external_lex_state = 4},
-  [213] = {.lex_state = 103, .external_lex_state = 4},
-  [214] = {.lex_state = 0, .external_lex_state = 3},
-  [215] = {.lex_state = 108, .external_lex_state = 4},
-  [216] = {.lex_state = 103, .external_lex_state = 4},
-  [217] = {.lex_state = 103, .external_lex_state = 4},
-  [218] = {.lex_state = 0, .external_lex_state = 3},
-  [219] = {.lex_state = 0, .external_lex_state = 3},
+  [154] = {.lex_state = 170, .external_lex_state = 4},
+  [155] = {.lex_state = 0, .external_lex_state = 4},
+  [156] = {.lex_state = 0, .external_lex_state = 3},
+  [157] = {.lex_state = 0, .external_lex_state = 3},
+  [158] = {.lex_state = 0, .external_lex_state = 3},
+  [159] = {.lex_state = 0, .external_lex_state = 3},
+  [160] = {.lex_state = 0, .external_lex_state = 3},
+  [161] = {.lex_state = 0, .external_lex_state = 3},
+  [162] = {.lex_state = 0, .external_lex_state = 3},
+  [163] = {.lex_state = 0, .external_lex_state = 4},
+  [164] = {.lex_state = 0, .external_lex_state = 3},
+  [165] = {.lex_state = 0, .external_lex_state = 3},
+  [166] = {.lex_state = 0, .external_lex_state = 3},
+  [167] = {.lex_state = 0, .external_lex_state = 3},
+  [168] = {.lex_state = 0, .external_lex_state = 3},
+  [169] = {.lex_state = 198, .external_lex_state = 4},
+  [170] = {.lex_state = 198, .external_lex_state = 4},
+  [171] = {.lex_state = 0, .external_lex_state = 4},
+  [172] = {.lex_state = 198, .external_lex_state = 4},
+  [173] = {.lex_state = 0, .external_lex_state = 3},
+  [174] = {.lex_state = 198, .external_lex_state = 4},
+  [175] = {.lex_state = 170, .external_lex_state = 4},
+  [176] = {.lex_state = 0, .external_lex_state = 4},
+  [177] = {.lex_state = 198, .external_lex_state = 4},
+  [178] = {.lex_state = 0, .external_lex_state = 3},
+  [179] = {.lex_state = 0, .external_lex_state = 4},
+  [180] = {.lex_state = 198, .external_lex_state = 4},
+  [181] = {.lex_state = 0, .external_lex_state = 3},
+  [182] = {.lex_state = 0, .external_lex_state = 3},
+  [183] = {.lex_state = 198, .external_lex_state = 4},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   [STATE(0)] = {
     [ts_builtin_sym_end] = ACTIONS(1),
-    [sym__title_start] = ACTIONS(1),
-    [sym__inline_text] = ACTIONS(1),
     [anon_sym_actor] = ACTIONS(1),
     [anon_sym_source] = ACTIONS(1),
     [anon_sym_topic] = ACTIONS(1),
@@ -5315,10 +6104,12 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_claims] = ACTIONS(1),
     [anon_sym_denies] = ACTIONS(1),
     [anon_sym_reports] = ACTIONS(1),
+    [sym__entry_weekday] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
     [anon_sym_AT] = ACTIONS(1),
     [anon_sym_PLUS] = ACTIONS(1),
     [anon_sym_DASH] = ACTIONS(1),
+    [sym_duration] = ACTIONS(1),
     [anon_sym_DOT] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_BANG_EQ] = ACTIONS(1),
@@ -5329,3875 +6120,2566 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_u2260] = ACTIONS(1),
     [anon_sym_u2264] = ACTIONS(1),
     [anon_sym_u2265] = ACTIONS(1),
+    [sym_date] = ACTIONS(1),
     [anon_sym_SLASH] = ACTIONS(1),
     [sym_open_end] = ACTIONS(1),
     [sym_weekday] = ACTIONS(1),
+    [sym_time] = ACTIONS(1),
+    [sym_relative_date] = ACTIONS(1),
+    [sym_number] = ACTIONS(1),
     [anon_sym_yes] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
     [anon_sym_true] = ACTIONS(1),
     [anon_sym_false] = ACTIONS(1),
     [anon_sym_DQUOTE] = ACTIONS(1),
     [anon_sym_DQUOTE2] = ACTIONS(1),
+    [sym_escape_sequence] = ACTIONS(1),
     [sym__newline] = ACTIONS(1),
     [sym__indent] = ACTIONS(1),
     [sym__prose_start] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
     [sym__lone_at] = ACTIONS(1),
     [sym_heading_marker] = ACTIONS(1),
+    [sym__header_start] = ACTIONS(1),
     [sym__error_sentinel] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_document] = STATE(212),
-    [sym__item] = STATE(2),
-    [sym_section] = STATE(136),
-    [sym_heading] = STATE(7),
-    [sym_prose] = STATE(2),
-    [sym__entry] = STATE(2),
-    [sym_actor] = STATE(113),
-    [sym_source] = STATE(113),
-    [sym_topic] = STATE(113),
-    [sym_event] = STATE(113),
-    [sym_statement] = STATE(113),
-    [sym_claim] = STATE(113),
-    [sym__entry_date] = STATE(157),
-    [sym_reference] = STATE(137),
-    [sym__date] = STATE(148),
-    [sym_interval] = STATE(148),
-    [aux_sym_document_repeat1] = STATE(2),
-    [aux_sym_document_repeat2] = STATE(136),
+    [sym_document] = STATE(176),
+    [sym__item] = STATE(5),
+    [sym_section] = STATE(100),
+    [sym_heading] = STATE(12),
+    [sym_prose] = STATE(5),
+    [sym__entry] = STATE(5),
+    [sym_actor] = STATE(111),
+    [sym_source] = STATE(111),
+    [sym_topic] = STATE(111),
+    [sym_event] = STATE(111),
+    [sym_statement] = STATE(111),
+    [sym_claim] = STATE(111),
+    [sym__actor_header] = STATE(34),
+    [sym__source_header] = STATE(41),
+    [sym__topic_header] = STATE(37),
+    [sym__event_header] = STATE(39),
+    [sym__statement_header] = STATE(43),
+    [sym__claim_header] = STATE(45),
+    [aux_sym_document_repeat1] = STATE(5),
+    [aux_sym_document_repeat2] = STATE(100),
     [ts_builtin_sym_end] = ACTIONS(5),
-    [anon_sym_actor] = ACTIONS(7),
-    [anon_sym_source] = ACTIONS(9),
-    [anon_sym_topic] = ACTIONS(11),
-    [anon_sym_event] = ACTIONS(13),
-    [anon_sym_AT] = ACTIONS(15),
-    [sym_date] = ACTIONS(17),
-    [anon_sym_SLASH] = ACTIONS(19),
-    [sym_open_end] = ACTIONS(21),
-    [sym__newline] = ACTIONS(23),
-    [sym__prose_start] = ACTIONS(25),
+    [sym__newline] = ACTIONS(7),
+    [sym__prose_start] = ACTIONS(9),
     [sym_comment] = ACTIONS(3),
-    [sym_heading_marker] = ACTIONS(27),
+    [sym_heading_marker] = ACTIONS(11),
+    [sym__header_start] = ACTIONS(13),
   },
 };
 
 static const uint16_t ts_small_parse_table[] = {
-  [0] = 20,
+  [0] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_actor,
-    ACTIONS(9), 1,
-      anon_sym_source,
-    ACTIONS(11), 1,
-      anon_sym_topic,
-    ACTIONS(13), 1,
-      anon_sym_event,
     ACTIONS(15), 1,
-      anon_sym_AT,
-    ACTIONS(17), 1,
-      sym_date,
-    ACTIONS(19), 1,
-      anon_sym_SLASH,
-    ACTIONS(21), 1,
-      sym_open_end,
-    ACTIONS(25), 1,
-      sym__prose_start,
-    ACTIONS(27), 1,
-      sym_heading_marker,
-    ACTIONS(29), 1,
-      ts_builtin_sym_end,
-    ACTIONS(31), 1,
-      sym__newline,
-    STATE(7), 1,
-      sym_heading,
-    STATE(137), 1,
-      sym_reference,
-    STATE(157), 1,
-      sym__entry_date,
-    STATE(133), 2,
-      sym_section,
-      aux_sym_document_repeat2,
-    STATE(148), 2,
-      sym__date,
-      sym_interval,
-    STATE(4), 4,
-      sym__item,
-      sym_prose,
-      sym__entry,
-      aux_sym_document_repeat1,
-    STATE(113), 6,
-      sym_actor,
-      sym_source,
-      sym_topic,
-      sym_event,
-      sym_statement,
-      sym_claim,
-  [71] = 16,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(33), 1,
       anon_sym_COLON,
-    ACTIONS(35), 1,
-      anon_sym_AT,
-    ACTIONS(37), 1,
-      sym_date,
-    ACTIONS(39), 1,
-      anon_sym_SLASH,
-    ACTIONS(41), 1,
-      sym_open_end,
-    ACTIONS(45), 1,
-      sym_time,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(51), 1,
-      sym__newline,
-    STATE(9), 1,
-      sym__atom,
-    STATE(16), 1,
-      sym_reference,
-    STATE(163), 2,
-      sym__item_value,
-      sym_phrase,
-    STATE(187), 2,
-      sym__value,
-      sym_list,
-    ACTIONS(43), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(47), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    STATE(21), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [132] = 17,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(55), 1,
-      anon_sym_actor,
-    ACTIONS(58), 1,
-      anon_sym_source,
-    ACTIONS(61), 1,
-      anon_sym_topic,
-    ACTIONS(64), 1,
-      anon_sym_event,
-    ACTIONS(67), 1,
-      anon_sym_AT,
-    ACTIONS(70), 1,
-      sym_date,
-    ACTIONS(73), 1,
-      anon_sym_SLASH,
-    ACTIONS(76), 1,
-      sym_open_end,
-    ACTIONS(79), 1,
-      sym__newline,
-    ACTIONS(82), 1,
-      sym__prose_start,
-    STATE(137), 1,
-      sym_reference,
-    STATE(157), 1,
-      sym__entry_date,
-    ACTIONS(53), 2,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-    STATE(148), 2,
-      sym__date,
-      sym_interval,
-    STATE(4), 4,
-      sym__item,
-      sym_prose,
-      sym__entry,
-      aux_sym_document_repeat1,
-    STATE(113), 6,
-      sym_actor,
-      sym_source,
-      sym_topic,
-      sym_event,
-      sym_statement,
-      sym_claim,
-  [194] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(35), 1,
-      anon_sym_AT,
-    ACTIONS(37), 1,
-      sym_date,
-    ACTIONS(39), 1,
-      anon_sym_SLASH,
-    ACTIONS(41), 1,
-      sym_open_end,
-    ACTIONS(45), 1,
-      sym_time,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(85), 1,
-      sym__newline,
-    STATE(9), 1,
-      sym__atom,
-    STATE(16), 1,
-      sym_reference,
-    STATE(163), 2,
-      sym__item_value,
-      sym_phrase,
-    STATE(188), 2,
-      sym__value,
-      sym_list,
-    ACTIONS(43), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(47), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    STATE(21), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [252] = 17,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_actor,
-    ACTIONS(9), 1,
-      anon_sym_source,
-    ACTIONS(11), 1,
-      anon_sym_topic,
-    ACTIONS(13), 1,
-      anon_sym_event,
-    ACTIONS(15), 1,
-      anon_sym_AT,
     ACTIONS(17), 1,
-      sym_date,
+      anon_sym_AT,
     ACTIONS(19), 1,
-      anon_sym_SLASH,
+      sym_date,
     ACTIONS(21), 1,
+      anon_sym_SLASH,
+    ACTIONS(23), 1,
       sym_open_end,
-    ACTIONS(25), 1,
-      sym__prose_start,
+    ACTIONS(29), 1,
+      anon_sym_DQUOTE,
     ACTIONS(31), 1,
       sym__newline,
-    STATE(137), 1,
+    STATE(6), 1,
+      sym__atom,
+    STATE(16), 1,
       sym_reference,
-    STATE(157), 1,
-      sym__entry_date,
-    ACTIONS(87), 2,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-    STATE(148), 2,
-      sym__date,
+    STATE(132), 2,
+      sym__item_value,
+      sym_phrase,
+    STATE(157), 2,
+      sym__value,
+      sym_list,
+    ACTIONS(27), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    ACTIONS(25), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(22), 5,
+      sym_offset,
+      sym_assertion,
       sym_interval,
-    STATE(4), 4,
-      sym__item,
-      sym_prose,
-      sym__entry,
-      aux_sym_document_repeat1,
-    STATE(113), 6,
-      sym_actor,
-      sym_source,
-      sym_topic,
-      sym_event,
-      sym_statement,
-      sym_claim,
-  [314] = 17,
+      sym_boolean,
+      sym_string,
+  [59] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_actor,
-    ACTIONS(9), 1,
-      anon_sym_source,
-    ACTIONS(11), 1,
-      anon_sym_topic,
-    ACTIONS(13), 1,
-      anon_sym_event,
-    ACTIONS(15), 1,
-      anon_sym_AT,
     ACTIONS(17), 1,
-      sym_date,
+      anon_sym_AT,
     ACTIONS(19), 1,
-      anon_sym_SLASH,
+      sym_date,
     ACTIONS(21), 1,
+      anon_sym_SLASH,
+    ACTIONS(23), 1,
       sym_open_end,
-    ACTIONS(25), 1,
-      sym__prose_start,
-    ACTIONS(91), 1,
+    ACTIONS(29), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(33), 1,
       sym__newline,
-    STATE(137), 1,
+    STATE(6), 1,
+      sym__atom,
+    STATE(16), 1,
       sym_reference,
-    STATE(157), 1,
-      sym__entry_date,
-    ACTIONS(89), 2,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-    STATE(148), 2,
-      sym__date,
+    STATE(132), 2,
+      sym__item_value,
+      sym_phrase,
+    STATE(152), 2,
+      sym__value,
+      sym_list,
+    ACTIONS(27), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    ACTIONS(25), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(22), 5,
+      sym_offset,
+      sym_assertion,
       sym_interval,
-    STATE(6), 4,
-      sym__item,
-      sym_prose,
-      sym__entry,
-      aux_sym_document_repeat1,
-    STATE(113), 6,
-      sym_actor,
-      sym_source,
-      sym_topic,
-      sym_event,
-      sym_statement,
-      sym_claim,
-  [376] = 6,
+      sym_boolean,
+      sym_string,
+  [115] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(39), 1,
+      sym__newline,
     STATE(15), 1,
       sym_operator,
-    ACTIONS(97), 2,
-      anon_sym_LT,
-      anon_sym_GT,
-    ACTIONS(93), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(95), 7,
+    ACTIONS(37), 9,
       anon_sym_EQ,
       anon_sym_BANG_EQ,
+      anon_sym_LT,
       anon_sym_LT_EQ,
+      anon_sym_GT,
       anon_sym_GT_EQ,
       anon_sym_u2260,
       anon_sym_u2264,
       anon_sym_u2265,
-    ACTIONS(99), 9,
+    ACTIONS(35), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
       sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
       sym_weekday,
+      sym_time,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
+      anon_sym_DQUOTE,
       sym_text,
-  [416] = 13,
+  [153] = 16,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 1,
-      anon_sym_AT,
-    ACTIONS(37), 1,
-      sym_date,
-    ACTIONS(39), 1,
-      anon_sym_SLASH,
+    ACTIONS(9), 1,
+      sym__prose_start,
+    ACTIONS(11), 1,
+      sym_heading_marker,
+    ACTIONS(13), 1,
+      sym__header_start,
     ACTIONS(41), 1,
+      ts_builtin_sym_end,
+    ACTIONS(43), 1,
+      sym__newline,
+    STATE(12), 1,
+      sym_heading,
+    STATE(34), 1,
+      sym__actor_header,
+    STATE(37), 1,
+      sym__topic_header,
+    STATE(39), 1,
+      sym__event_header,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(43), 1,
+      sym__statement_header,
+    STATE(45), 1,
+      sym__claim_header,
+    STATE(107), 2,
+      sym_section,
+      aux_sym_document_repeat2,
+    STATE(13), 4,
+      sym__item,
+      sym_prose,
+      sym__entry,
+      aux_sym_document_repeat1,
+    STATE(111), 6,
+      sym_actor,
+      sym_source,
+      sym_topic,
+      sym_event,
+      sym_statement,
+      sym_claim,
+  [211] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(17), 1,
+      anon_sym_AT,
+    ACTIONS(19), 1,
+      sym_date,
+    ACTIONS(21), 1,
+      anon_sym_SLASH,
+    ACTIONS(23), 1,
       sym_open_end,
-    ACTIONS(45), 1,
-      sym_time,
-    ACTIONS(49), 1,
+    ACTIONS(29), 1,
       anon_sym_DQUOTE,
+    ACTIONS(45), 1,
+      anon_sym_COMMA,
+    ACTIONS(47), 1,
+      sym__newline,
     STATE(16), 1,
       sym_reference,
-    ACTIONS(101), 2,
-      sym__newline,
-      anon_sym_COMMA,
-    STATE(10), 2,
+    STATE(8), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
-    ACTIONS(43), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(47), 4,
+    ACTIONS(27), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(21), 5,
+    ACTIONS(25), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(22), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [468] = 13,
+  [263] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 1,
-      anon_sym_AT,
-    ACTIONS(37), 1,
-      sym_date,
-    ACTIONS(39), 1,
-      anon_sym_SLASH,
-    ACTIONS(41), 1,
-      sym_open_end,
-    ACTIONS(45), 1,
-      sym_time,
     ACTIONS(49), 1,
+      anon_sym_COMMA,
+    ACTIONS(51), 1,
+      anon_sym_AT,
+    ACTIONS(54), 1,
+      sym_date,
+    ACTIONS(57), 1,
+      anon_sym_SLASH,
+    ACTIONS(60), 1,
+      sym_open_end,
+    ACTIONS(69), 1,
       anon_sym_DQUOTE,
+    ACTIONS(72), 1,
+      sym__newline,
     STATE(16), 1,
       sym_reference,
-    ACTIONS(103), 2,
-      sym__newline,
-      anon_sym_COMMA,
-    STATE(11), 2,
+    STATE(7), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
-    ACTIONS(43), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(47), 4,
+    ACTIONS(66), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(21), 5,
+    ACTIONS(63), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(22), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [520] = 13,
+  [315] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(107), 1,
+    ACTIONS(17), 1,
       anon_sym_AT,
-    ACTIONS(110), 1,
+    ACTIONS(19), 1,
       sym_date,
-    ACTIONS(113), 1,
+    ACTIONS(21), 1,
       anon_sym_SLASH,
-    ACTIONS(116), 1,
+    ACTIONS(23), 1,
       sym_open_end,
-    ACTIONS(122), 1,
-      sym_time,
-    ACTIONS(128), 1,
+    ACTIONS(29), 1,
       anon_sym_DQUOTE,
+    ACTIONS(74), 1,
+      anon_sym_COMMA,
+    ACTIONS(76), 1,
+      sym__newline,
     STATE(16), 1,
       sym_reference,
-    ACTIONS(105), 2,
-      sym__newline,
-      anon_sym_COMMA,
-    STATE(11), 2,
+    STATE(7), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
-    ACTIONS(119), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(125), 4,
+    ACTIONS(27), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(21), 5,
+    ACTIONS(25), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(22), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [572] = 13,
+  [367] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 1,
+    ACTIONS(17), 1,
       anon_sym_AT,
-    ACTIONS(37), 1,
+    ACTIONS(19), 1,
       sym_date,
-    ACTIONS(39), 1,
+    ACTIONS(21), 1,
       anon_sym_SLASH,
-    ACTIONS(41), 1,
+    ACTIONS(23), 1,
       sym_open_end,
-    ACTIONS(45), 1,
-      sym_time,
-    ACTIONS(49), 1,
+    ACTIONS(29), 1,
       anon_sym_DQUOTE,
-    STATE(9), 1,
+    STATE(6), 1,
       sym__atom,
     STATE(16), 1,
       sym_reference,
-    STATE(173), 2,
+    STATE(138), 2,
       sym__item_value,
       sym_phrase,
-    ACTIONS(43), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(47), 4,
+    ACTIONS(27), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(21), 5,
+    ACTIONS(25), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(22), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [623] = 12,
+  [416] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(131), 1,
+    ACTIONS(78), 1,
       anon_sym_AT,
-    ACTIONS(133), 1,
+    ACTIONS(80), 1,
       sym_date,
-    ACTIONS(135), 1,
+    ACTIONS(82), 1,
       anon_sym_SLASH,
-    ACTIONS(137), 1,
+    ACTIONS(84), 1,
       sym_open_end,
-    ACTIONS(141), 1,
-      sym_time,
-    ACTIONS(145), 1,
+    ACTIONS(90), 1,
       anon_sym_DQUOTE,
-    STATE(140), 1,
+    STATE(112), 1,
       sym_reference,
-    STATE(181), 1,
+    STATE(151), 1,
       sym__atom,
-    ACTIONS(139), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(143), 4,
+    ACTIONS(88), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(170), 5,
+    ACTIONS(86), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(141), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [670] = 12,
+  [461] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(131), 1,
+    ACTIONS(9), 1,
+      sym__prose_start,
+    ACTIONS(13), 1,
+      sym__header_start,
+    ACTIONS(43), 1,
+      sym__newline,
+    STATE(34), 1,
+      sym__actor_header,
+    STATE(37), 1,
+      sym__topic_header,
+    STATE(39), 1,
+      sym__event_header,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(43), 1,
+      sym__statement_header,
+    STATE(45), 1,
+      sym__claim_header,
+    ACTIONS(92), 2,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+    STATE(13), 4,
+      sym__item,
+      sym_prose,
+      sym__entry,
+      aux_sym_document_repeat1,
+    STATE(111), 6,
+      sym_actor,
+      sym_source,
+      sym_topic,
+      sym_event,
+      sym_statement,
+      sym_claim,
+  [510] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(9), 1,
+      sym__prose_start,
+    ACTIONS(13), 1,
+      sym__header_start,
+    ACTIONS(96), 1,
+      sym__newline,
+    STATE(34), 1,
+      sym__actor_header,
+    STATE(37), 1,
+      sym__topic_header,
+    STATE(39), 1,
+      sym__event_header,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(43), 1,
+      sym__statement_header,
+    STATE(45), 1,
+      sym__claim_header,
+    ACTIONS(94), 2,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+    STATE(11), 4,
+      sym__item,
+      sym_prose,
+      sym__entry,
+      aux_sym_document_repeat1,
+    STATE(111), 6,
+      sym_actor,
+      sym_source,
+      sym_topic,
+      sym_event,
+      sym_statement,
+      sym_claim,
+  [559] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(100), 1,
+      sym__newline,
+    ACTIONS(103), 1,
+      sym__prose_start,
+    ACTIONS(106), 1,
+      sym__header_start,
+    STATE(34), 1,
+      sym__actor_header,
+    STATE(37), 1,
+      sym__topic_header,
+    STATE(39), 1,
+      sym__event_header,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(43), 1,
+      sym__statement_header,
+    STATE(45), 1,
+      sym__claim_header,
+    ACTIONS(98), 2,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+    STATE(13), 4,
+      sym__item,
+      sym_prose,
+      sym__entry,
+      aux_sym_document_repeat1,
+    STATE(111), 6,
+      sym_actor,
+      sym_source,
+      sym_topic,
+      sym_event,
+      sym_statement,
+      sym_claim,
+  [608] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(78), 1,
       anon_sym_AT,
-    ACTIONS(133), 1,
+    ACTIONS(80), 1,
       sym_date,
-    ACTIONS(135), 1,
+    ACTIONS(82), 1,
       anon_sym_SLASH,
-    ACTIONS(137), 1,
+    ACTIONS(84), 1,
       sym_open_end,
-    ACTIONS(141), 1,
-      sym_time,
-    ACTIONS(145), 1,
+    ACTIONS(90), 1,
       anon_sym_DQUOTE,
-    STATE(140), 1,
+    STATE(112), 1,
       sym_reference,
-    STATE(176), 1,
+    STATE(139), 1,
       sym__atom,
-    ACTIONS(139), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(143), 4,
+    ACTIONS(88), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(170), 5,
+    ACTIONS(86), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(141), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [717] = 12,
+  [653] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 1,
+    ACTIONS(17), 1,
       anon_sym_AT,
-    ACTIONS(37), 1,
+    ACTIONS(19), 1,
       sym_date,
-    ACTIONS(39), 1,
+    ACTIONS(21), 1,
       anon_sym_SLASH,
-    ACTIONS(41), 1,
+    ACTIONS(23), 1,
       sym_open_end,
-    ACTIONS(45), 1,
-      sym_time,
-    ACTIONS(49), 1,
+    ACTIONS(29), 1,
       anon_sym_DQUOTE,
     STATE(16), 1,
       sym_reference,
     STATE(28), 1,
       sym__atom,
-    ACTIONS(43), 4,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    ACTIONS(47), 4,
+    ACTIONS(27), 4,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-    STATE(21), 5,
+    ACTIONS(25), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(22), 5,
       sym_offset,
       sym_assertion,
       sym_interval,
       sym_boolean,
       sym_string,
-  [764] = 6,
+  [698] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(149), 1,
+    ACTIONS(113), 1,
+      anon_sym_DOT,
+    ACTIONS(115), 1,
+      sym__newline,
+    ACTIONS(111), 2,
       anon_sym_PLUS,
+      anon_sym_DASH,
+    ACTIONS(109), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [729] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(119), 1,
+      sym__newline,
+    ACTIONS(117), 18,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      anon_sym_PLUS,
+      anon_sym_DASH,
+      anon_sym_DOT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [756] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(123), 1,
+      sym__newline,
+    ACTIONS(121), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [780] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 1,
+      sym__newline,
+    ACTIONS(125), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [804] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(131), 1,
+      sym__newline,
+    ACTIONS(129), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [828] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 1,
+      sym__newline,
+    ACTIONS(133), 1,
+      anon_sym_SLASH,
+    ACTIONS(109), 14,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [854] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 1,
+      sym__newline,
+    ACTIONS(109), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [878] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(137), 1,
+      sym__newline,
+    ACTIONS(135), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [902] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(141), 1,
+      sym__newline,
+    ACTIONS(139), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [926] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(145), 1,
+      sym__newline,
+    ACTIONS(143), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [950] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(151), 1,
-      anon_sym_DASH,
-    ACTIONS(153), 1,
-      anon_sym_DOT,
-    ACTIONS(147), 7,
       sym__newline,
+    ACTIONS(149), 2,
+      sym_date,
+      sym_open_end,
+    ACTIONS(147), 13,
       anon_sym_COMMA,
       anon_sym_AT,
       anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(155), 9,
-      sym_date,
       sym_weekday,
+      sym_time,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
+      anon_sym_DQUOTE,
       sym_text,
-  [797] = 3,
+  [976] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(157), 8,
+    ACTIONS(155), 1,
       sym__newline,
+    ACTIONS(153), 15,
       anon_sym_COMMA,
       anon_sym_AT,
-      anon_sym_PLUS,
+      sym_date,
       anon_sym_SLASH,
       sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(159), 11,
-      anon_sym_DASH,
-      anon_sym_DOT,
-      sym_date,
       sym_weekday,
+      sym_time,
       sym_relative_date,
       sym_number,
       anon_sym_yes,
       anon_sym_no,
       anon_sym_true,
       anon_sym_false,
-      sym_text,
-  [824] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(161), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
       anon_sym_DQUOTE,
-    ACTIONS(163), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
       sym_text,
-  [848] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(165), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(167), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [872] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 1,
-      anon_sym_SLASH,
-    ACTIONS(147), 6,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(155), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [898] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(155), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [922] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(173), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [946] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(175), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(177), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [970] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(179), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(181), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [994] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(183), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(185), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [1018] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(187), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(189), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [1042] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(193), 1,
-      sym_date,
-    ACTIONS(195), 1,
-      sym_open_end,
-    ACTIONS(191), 6,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(197), 8,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [1070] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(203), 1,
-      sym_weekday,
-    ACTIONS(199), 7,
-      sym__newline,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(201), 8,
-      sym_date,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [1096] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(86), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(205), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1123] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(44), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(209), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1150] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(211), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1177] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(49), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(213), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1204] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(51), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(215), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1231] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(217), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1258] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(52), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(219), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1285] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(54), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(221), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1312] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(223), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1339] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(55), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(225), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1366] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(57), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(227), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1393] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(229), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1420] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(58), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(231), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1447] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(60), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(233), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1474] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(63), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(235), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1501] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(237), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1528] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(64), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(239), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1555] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(69), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(241), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1582] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(71), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(243), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1609] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(247), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(245), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1636] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(250), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1663] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(73), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(252), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1690] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(254), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1717] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(256), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1744] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(74), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(258), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1771] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(260), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1798] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(262), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1825] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(75), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(264), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1852] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(266), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1879] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(268), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1906] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(76), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(270), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1933] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(272), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1960] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(77), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(274), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [1987] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(79), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(276), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2014] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(278), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2041] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(280), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2068] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(80), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(282), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2095] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(82), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(284), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2122] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(40), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(286), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2149] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(88), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(288), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2176] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(290), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2203] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(90), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(292), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2230] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(294), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2257] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(91), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(296), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2284] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(298), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2311] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(300), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2338] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(302), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2365] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(304), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2392] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(306), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2419] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(92), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(308), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2446] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(310), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2473] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(312), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2500] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(93), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(314), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2527] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(316), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2554] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(94), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(318), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2581] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(96), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(320), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2608] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(322), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2635] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(324), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2662] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(97), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(326), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2689] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(328), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2716] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(98), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(330), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2743] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(332), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2770] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(334), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2797] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(336), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2824] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(338), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2851] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(340), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2878] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(100), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(342), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2905] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(344), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2932] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(346), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2959] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(348), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [2986] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(31), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(350), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3013] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(352), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3040] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(34), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(354), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3067] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(37), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(356), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3094] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(207), 1,
-      sym__indent,
-    STATE(85), 1,
-      aux_sym_actor_repeat1,
-    STATE(109), 1,
-      sym_field,
-    ACTIONS(358), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3121] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(360), 5,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_open_end,
-      sym_time,
-      anon_sym_DQUOTE,
-    ACTIONS(362), 9,
-      sym_date,
-      sym_weekday,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      sym_text,
-  [3143] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(364), 13,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3162] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(366), 13,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3181] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(368), 13,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3200] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(370), 13,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3219] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(372), 13,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3238] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 13,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3257] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3275] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(378), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3293] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(380), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3311] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(382), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3329] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(384), 12,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-      anon_sym_actor,
-      anon_sym_source,
-      anon_sym_topic,
-      anon_sym_event,
-      anon_sym_AT,
-      sym_date,
-      anon_sym_SLASH,
-      sym_open_end,
-  [3347] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(13), 1,
-      sym_operator,
-    ACTIONS(93), 2,
-      sym__newline,
-      sym_weekday,
-    ACTIONS(97), 2,
-      anon_sym_LT,
-      anon_sym_GT,
-    ACTIONS(95), 7,
-      anon_sym_EQ,
-      anon_sym_BANG_EQ,
-      anon_sym_LT_EQ,
-      anon_sym_GT_EQ,
-      anon_sym_u2260,
-      anon_sym_u2264,
-      anon_sym_u2265,
-  [3371] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      sym__newline,
-    STATE(14), 1,
-      sym_operator,
-    ACTIONS(97), 2,
-      anon_sym_LT,
-      anon_sym_GT,
-    ACTIONS(95), 7,
-      anon_sym_EQ,
-      anon_sym_BANG_EQ,
-      anon_sym_LT_EQ,
-      anon_sym_GT_EQ,
-      anon_sym_u2260,
-      anon_sym_u2264,
-      anon_sym_u2265,
-  [3394] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      sym__title_start,
-    ACTIONS(388), 1,
-      anon_sym_COLON,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(392), 1,
-      sym_identifier,
-    ACTIONS(394), 1,
-      sym__newline,
-    ACTIONS(396), 1,
-      sym__lone_at,
-    STATE(131), 1,
-      sym_reference,
-    STATE(198), 1,
-      sym_title,
-  [3422] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      sym__title_start,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(396), 1,
-      sym__lone_at,
-    ACTIONS(398), 1,
-      anon_sym_COLON,
-    ACTIONS(400), 1,
-      sym_identifier,
-    ACTIONS(402), 1,
-      sym__newline,
-    STATE(131), 1,
-      sym_reference,
-    STATE(207), 1,
-      sym_title,
-  [3450] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(404), 1,
-      sym__inline_text,
-    ACTIONS(406), 1,
-      sym__newline,
-    ACTIONS(408), 1,
-      sym__lone_at,
-    STATE(208), 1,
-      sym_inline,
-    STATE(128), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [3473] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      sym__title_start,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(396), 1,
-      sym__lone_at,
-    ACTIONS(410), 1,
-      anon_sym_COLON,
-    ACTIONS(412), 1,
-      sym__newline,
-    STATE(131), 1,
-      sym_reference,
-    STATE(192), 1,
-      sym_title,
-  [3498] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      sym__title_start,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(396), 1,
-      sym__lone_at,
-    ACTIONS(414), 1,
-      anon_sym_COLON,
-    ACTIONS(416), 1,
-      sym__newline,
-    STATE(131), 1,
-      sym_reference,
-    STATE(197), 1,
-      sym_title,
-  [3523] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(404), 1,
-      sym__inline_text,
-    ACTIONS(408), 1,
-      sym__lone_at,
-    ACTIONS(418), 1,
-      sym__newline,
-    STATE(195), 1,
-      sym_inline,
-    STATE(128), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [3546] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(420), 2,
-      sym_date,
-      sym_open_end,
-    ACTIONS(191), 4,
-      sym__newline,
-      anon_sym_event,
-      sym__entry_weekday,
-      anon_sym_AT,
-  [3560] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      sym__title_start,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(396), 1,
-      sym__lone_at,
-    ACTIONS(422), 1,
-      sym__newline,
-    STATE(131), 1,
-      sym_reference,
-    STATE(186), 1,
-      sym_title,
-  [3582] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      sym__title_start,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(396), 1,
-      sym__lone_at,
-    ACTIONS(424), 1,
-      sym__newline,
-    STATE(131), 1,
-      sym_reference,
-    STATE(205), 1,
-      sym_title,
-  [3604] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      sym__title_start,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(396), 1,
-      sym__lone_at,
-    ACTIONS(426), 1,
-      sym__newline,
-    STATE(131), 1,
-      sym_reference,
-    STATE(194), 1,
-      sym_title,
-  [3626] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(428), 1,
-      sym__inline_text,
-    ACTIONS(430), 1,
-      sym__newline,
-    ACTIONS(432), 1,
-      sym__lone_at,
-    STATE(129), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [3646] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(434), 1,
-      sym__inline_text,
-    ACTIONS(437), 1,
-      anon_sym_AT,
-    ACTIONS(440), 1,
-      sym__newline,
-    ACTIONS(442), 1,
-      sym__lone_at,
-    STATE(129), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [3666] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(428), 1,
-      sym__inline_text,
-    ACTIONS(432), 1,
-      sym__lone_at,
-    ACTIONS(445), 1,
-      sym__newline,
-    STATE(129), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [3686] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(447), 1,
-      sym__inline_text,
-    ACTIONS(449), 1,
-      sym__newline,
-    ACTIONS(451), 1,
-      sym__lone_at,
-    STATE(130), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [3706] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      sym__title_start,
-    ACTIONS(390), 1,
-      anon_sym_AT,
-    ACTIONS(396), 1,
-      sym__lone_at,
-    ACTIONS(453), 1,
-      sym__newline,
-    STATE(131), 1,
-      sym_reference,
-    STATE(189), 1,
-      sym_title,
-  [3728] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(27), 1,
-      sym_heading_marker,
-    ACTIONS(455), 1,
-      ts_builtin_sym_end,
-    STATE(7), 1,
-      sym_heading,
-    STATE(134), 2,
-      sym_section,
-      aux_sym_document_repeat2,
-  [3745] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
-      ts_builtin_sym_end,
-    ACTIONS(459), 1,
-      sym_heading_marker,
-    STATE(7), 1,
-      sym_heading,
-    STATE(134), 2,
-      sym_section,
-      aux_sym_document_repeat2,
-  [3762] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(464), 1,
-      anon_sym_SLASH,
-    ACTIONS(462), 4,
-      sym__newline,
-      anon_sym_event,
-      sym__entry_weekday,
-      anon_sym_AT,
-  [3775] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(27), 1,
-      sym_heading_marker,
-    ACTIONS(29), 1,
-      ts_builtin_sym_end,
-    STATE(7), 1,
-      sym_heading,
-    STATE(134), 2,
-      sym_section,
-      aux_sym_document_repeat2,
-  [3792] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(466), 1,
-      anon_sym_said,
-    STATE(145), 1,
-      sym_claim_verb,
-    ACTIONS(468), 3,
-      anon_sym_claims,
-      anon_sym_denies,
-      anon_sym_reports,
-  [3807] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(470), 1,
-      anon_sym_said,
-    STATE(153), 1,
-      sym_claim_verb,
-    ACTIONS(468), 3,
-      anon_sym_claims,
-      anon_sym_denies,
-      anon_sym_reports,
-  [3822] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 5,
-      anon_sym_said,
-      anon_sym_claims,
-      anon_sym_denies,
-      anon_sym_reports,
-      anon_sym_DOT,
-  [3833] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(474), 1,
-      anon_sym_DOT,
-    ACTIONS(147), 2,
-      sym__newline,
-      sym_weekday,
-    ACTIONS(472), 2,
-      anon_sym_PLUS,
-      anon_sym_DASH,
-  [3848] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 5,
-      sym__newline,
-      anon_sym_PLUS,
-      anon_sym_DASH,
-      anon_sym_DOT,
-      sym_weekday,
-  [3859] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(191), 2,
-      sym__newline,
-      sym_weekday,
-    ACTIONS(476), 2,
-      sym_date,
-      sym_open_end,
-  [3871] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(478), 1,
-      sym_identifier,
-    ACTIONS(480), 1,
-      sym__newline,
-    STATE(210), 1,
-      sym_string,
-  [3887] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(482), 1,
-      anon_sym_DQUOTE2,
-    STATE(150), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(484), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [3901] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(15), 1,
-      anon_sym_AT,
-    ACTIONS(486), 1,
-      sym__newline,
-    STATE(185), 1,
-      sym_assertion,
-    STATE(200), 1,
-      sym_reference,
-  [3917] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(488), 1,
-      anon_sym_DQUOTE2,
-    STATE(146), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(490), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [3931] = 3,
+  [1000] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(159), 1,
+      sym_weekday,
+    ACTIONS(161), 1,
+      sym__newline,
+    ACTIONS(157), 14,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [1026] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(163), 14,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [1046] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(165), 1,
+      anon_sym_actor,
+    ACTIONS(167), 1,
+      anon_sym_source,
+    ACTIONS(169), 1,
+      anon_sym_topic,
+    ACTIONS(171), 1,
+      anon_sym_event,
+    ACTIONS(173), 1,
+      anon_sym_AT,
+    ACTIONS(175), 1,
+      sym_date,
+    ACTIONS(177), 1,
+      anon_sym_SLASH,
+    ACTIONS(179), 1,
+      sym_open_end,
+    STATE(98), 1,
+      sym_reference,
+    STATE(126), 1,
+      sym__entry_date,
+    STATE(115), 2,
+      sym__date,
+      sym_interval,
+  [1084] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(10), 1,
+      sym_operator,
+    ACTIONS(37), 2,
+      anon_sym_LT,
+      anon_sym_GT,
+    ACTIONS(39), 2,
+      sym__newline,
+      sym_weekday,
+    ACTIONS(181), 7,
+      anon_sym_EQ,
+      anon_sym_BANG_EQ,
+      anon_sym_LT_EQ,
+      anon_sym_GT_EQ,
+      anon_sym_u2260,
+      anon_sym_u2264,
+      anon_sym_u2265,
+  [1108] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      sym__newline,
+    STATE(14), 1,
+      sym_operator,
+    ACTIONS(37), 2,
+      anon_sym_LT,
+      anon_sym_GT,
+    ACTIONS(181), 7,
+      anon_sym_EQ,
+      anon_sym_BANG_EQ,
+      anon_sym_LT_EQ,
+      anon_sym_GT_EQ,
+      anon_sym_u2260,
+      anon_sym_u2264,
+      anon_sym_u2265,
+  [1131] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(183), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1151] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(35), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(187), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1171] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(189), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1191] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      sym__title_start,
+    ACTIONS(193), 1,
+      anon_sym_COLON,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(197), 1,
+      sym_identifier,
+    ACTIONS(199), 1,
+      sym__newline,
+    ACTIONS(201), 1,
+      sym__lone_at,
+    STATE(54), 1,
+      sym_reference,
+    STATE(167), 1,
+      sym_title,
+  [1219] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(44), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(203), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1239] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(205), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1259] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(33), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(207), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1279] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      sym__title_start,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(201), 1,
+      sym__lone_at,
+    ACTIONS(209), 1,
+      anon_sym_COLON,
+    ACTIONS(211), 1,
+      sym_identifier,
+    ACTIONS(213), 1,
+      sym__newline,
+    STATE(54), 1,
+      sym_reference,
+    STATE(162), 1,
+      sym_title,
+  [1307] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(38), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(215), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1327] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(219), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(217), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1347] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(47), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(222), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1367] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(224), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1387] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(46), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(226), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1407] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(228), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1427] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      sym__indent,
+    STATE(42), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(230), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1447] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      sym__title_start,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(201), 1,
+      sym__lone_at,
+    ACTIONS(232), 1,
+      anon_sym_COLON,
+    ACTIONS(234), 1,
+      sym__newline,
+    STATE(54), 1,
+      sym_reference,
+    STATE(168), 1,
+      sym_title,
+  [1472] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(236), 1,
       sym__inline_text,
-    ACTIONS(157), 3,
+    ACTIONS(238), 1,
+      sym__newline,
+    ACTIONS(240), 1,
+      sym__lone_at,
+    STATE(160), 1,
+      sym_inline,
+    STATE(92), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [1495] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(236), 1,
+      sym__inline_text,
+    ACTIONS(240), 1,
+      sym__lone_at,
+    ACTIONS(242), 1,
+      sym__newline,
+    STATE(153), 1,
+      sym_inline,
+    STATE(92), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [1518] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      sym__title_start,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(201), 1,
+      sym__lone_at,
+    ACTIONS(244), 1,
+      anon_sym_COLON,
+    ACTIONS(246), 1,
+      sym__newline,
+    STATE(54), 1,
+      sym_reference,
+    STATE(156), 1,
+      sym_title,
+  [1543] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(248), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1555] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(250), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1567] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(252), 1,
+      sym__inline_text,
+    ACTIONS(254), 1,
+      sym__newline,
+    ACTIONS(256), 1,
+      sym__lone_at,
+    STATE(61), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [1587] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      sym__title_start,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(201), 1,
+      sym__lone_at,
+    ACTIONS(258), 1,
+      sym__newline,
+    STATE(54), 1,
+      sym_reference,
+    STATE(159), 1,
+      sym_title,
+  [1609] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(260), 2,
+      sym_date,
+      sym_open_end,
+    ACTIONS(151), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [1623] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(262), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1635] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(264), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1647] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(266), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1659] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(268), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1671] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(270), 1,
+      sym__inline_text,
+    ACTIONS(272), 1,
+      sym__newline,
+    ACTIONS(274), 1,
+      sym__lone_at,
+    STATE(94), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [1691] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(276), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1703] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(278), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1715] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      sym__title_start,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(201), 1,
+      sym__lone_at,
+    ACTIONS(280), 1,
+      sym__newline,
+    STATE(54), 1,
+      sym_reference,
+    STATE(166), 1,
+      sym_title,
+  [1737] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1749] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(284), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1761] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      sym__title_start,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(201), 1,
+      sym__lone_at,
+    ACTIONS(286), 1,
+      sym__newline,
+    STATE(54), 1,
+      sym_reference,
+    STATE(178), 1,
+      sym_title,
+  [1783] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(288), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(290), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1807] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1819] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(294), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1831] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(296), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1843] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(298), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1855] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(300), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1867] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(302), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1879] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(304), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1891] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      sym__title_start,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(201), 1,
+      sym__lone_at,
+    ACTIONS(306), 1,
+      sym__newline,
+    STATE(54), 1,
+      sym_reference,
+    STATE(165), 1,
+      sym_title,
+  [1913] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(308), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1925] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(310), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1937] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1949] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(314), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1961] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1973] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1985] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(320), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1997] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(322), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2009] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2021] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(326), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2033] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(328), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2045] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2057] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(332), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2069] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(334), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2081] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_AT,
+    ACTIONS(270), 1,
+      sym__inline_text,
+    ACTIONS(274), 1,
+      sym__lone_at,
+    ACTIONS(336), 1,
+      sym__newline,
+    STATE(94), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [2101] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(338), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2113] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(340), 1,
+      sym__inline_text,
+    ACTIONS(343), 1,
+      anon_sym_AT,
+    ACTIONS(346), 1,
+      sym__newline,
+    ACTIONS(348), 1,
+      sym__lone_at,
+    STATE(94), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [2133] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(351), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2145] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2157] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(355), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2169] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 1,
+      anon_sym_said,
+    STATE(117), 1,
+      sym_claim_verb,
+    ACTIONS(359), 3,
+      anon_sym_claims,
+      anon_sym_denies,
+      anon_sym_reports,
+  [2184] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(363), 1,
+      anon_sym_SLASH,
+    ACTIONS(361), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [2197] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(11), 1,
+      sym_heading_marker,
+    ACTIONS(41), 1,
+      ts_builtin_sym_end,
+    STATE(12), 1,
+      sym_heading,
+    STATE(108), 2,
+      sym_section,
+      aux_sym_document_repeat2,
+  [2214] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(367), 1,
+      sym_identifier,
+    ACTIONS(369), 1,
+      sym__newline,
+    STATE(96), 1,
+      sym__definition_rest,
+    STATE(181), 1,
+      sym_string,
+  [2233] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(371), 1,
+      anon_sym_said,
+    STATE(118), 1,
+      sym_claim_verb,
+    ACTIONS(359), 3,
+      anon_sym_claims,
+      anon_sym_denies,
+      anon_sym_reports,
+  [2248] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(367), 1,
+      sym_identifier,
+    ACTIONS(373), 1,
+      sym__newline,
+    STATE(95), 1,
+      sym__definition_rest,
+    STATE(181), 1,
+      sym_string,
+  [2267] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(375), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2278] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(367), 1,
+      sym_identifier,
+    ACTIONS(377), 1,
+      sym__newline,
+    STATE(97), 1,
+      sym__definition_rest,
+    STATE(181), 1,
+      sym_string,
+  [2297] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2308] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(11), 1,
+      sym_heading_marker,
+    ACTIONS(381), 1,
+      ts_builtin_sym_end,
+    STATE(12), 1,
+      sym_heading,
+    STATE(108), 2,
+      sym_section,
+      aux_sym_document_repeat2,
+  [2325] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(383), 1,
+      ts_builtin_sym_end,
+    ACTIONS(385), 1,
+      sym_heading_marker,
+    STATE(12), 1,
+      sym_heading,
+    STATE(108), 2,
+      sym_section,
+      aux_sym_document_repeat2,
+  [2342] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(119), 5,
+      anon_sym_said,
+      anon_sym_claims,
+      anon_sym_denies,
+      anon_sym_reports,
+      anon_sym_DOT,
+  [2353] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2364] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(390), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2375] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(394), 1,
+      anon_sym_DOT,
+    ACTIONS(115), 2,
+      sym__newline,
+      sym_weekday,
+    ACTIONS(392), 2,
+      anon_sym_PLUS,
+      anon_sym_DASH,
+  [2390] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(396), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2401] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(119), 5,
+      sym__newline,
+      anon_sym_PLUS,
+      anon_sym_DASH,
+      anon_sym_DOT,
+      sym_weekday,
+  [2412] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(400), 1,
+      sym__entry_weekday,
+    ACTIONS(398), 3,
+      sym__newline,
+      anon_sym_event,
+      anon_sym_AT,
+  [2424] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [2434] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(173), 1,
+      anon_sym_AT,
+    ACTIONS(402), 1,
+      sym__newline,
+    STATE(155), 1,
+      sym_reference,
+    STATE(158), 1,
+      sym_assertion,
+  [2450] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(173), 1,
+      anon_sym_AT,
+    ACTIONS(404), 1,
+      sym__newline,
+    STATE(155), 1,
+      sym_reference,
+    STATE(164), 1,
+      sym_assertion,
+  [2466] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(406), 1,
+      anon_sym_DQUOTE2,
+    STATE(119), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(408), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2480] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(411), 1,
+      anon_sym_DQUOTE2,
+    STATE(119), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(413), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2494] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(151), 2,
+      sym__newline,
+      sym_weekday,
+    ACTIONS(415), 2,
+      sym_date,
+      sym_open_end,
+  [2506] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(155), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [2516] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(117), 2,
+      sym__inline_text,
+      anon_sym_AT,
+    ACTIONS(119), 2,
       sym__newline,
       sym__lone_at,
-      anon_sym_AT,
-  [3943] = 3,
+  [2528] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(495), 1,
-      sym__entry_weekday,
-    ACTIONS(493), 3,
-      sym__newline,
-      anon_sym_event,
-      anon_sym_AT,
-  [3955] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(187), 4,
-      sym__newline,
-      anon_sym_event,
-      sym__entry_weekday,
-      anon_sym_AT,
-  [3965] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(497), 1,
+    ACTIONS(417), 1,
       anon_sym_DQUOTE2,
-    STATE(146), 1,
+    STATE(127), 1,
       aux_sym_string_repeat1,
-    ACTIONS(499), 2,
+    ACTIONS(419), 2,
       sym__string_content,
       sym_escape_sequence,
-  [3979] = 5,
+  [2542] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(501), 1,
-      sym_identifier,
-    ACTIONS(503), 1,
-      sym__newline,
-    STATE(190), 1,
-      sym_string,
-  [3995] = 2,
+    ACTIONS(421), 1,
+      anon_sym_DQUOTE2,
+    STATE(120), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(423), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2556] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(183), 4,
-      sym__newline,
+    ACTIONS(173), 1,
+      anon_sym_AT,
+    ACTIONS(425), 1,
       anon_sym_event,
-      sym__entry_weekday,
-      anon_sym_AT,
-  [4005] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(15), 1,
-      anon_sym_AT,
-    ACTIONS(505), 1,
+    ACTIONS(427), 1,
       sym__newline,
-    STATE(200), 1,
+    STATE(102), 1,
       sym_reference,
-    STATE(202), 1,
-      sym_assertion,
-  [4021] = 5,
+  [2572] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(429), 1,
+      anon_sym_DQUOTE2,
+    STATE(119), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(413), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2586] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
       anon_sym_DQUOTE,
-    ACTIONS(507), 1,
-      sym_identifier,
-    ACTIONS(509), 1,
+    ACTIONS(431), 1,
       sym__newline,
-    STATE(199), 1,
+    STATE(182), 1,
       sym_string,
-  [4037] = 4,
+  [2599] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(511), 1,
-      anon_sym_DQUOTE2,
-    STATE(156), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(513), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [4051] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(515), 1,
-      anon_sym_DQUOTE2,
-    STATE(146), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(499), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [4065] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(15), 1,
-      anon_sym_AT,
-    ACTIONS(517), 1,
+    ACTIONS(433), 3,
+      sym__newline,
       anon_sym_event,
-    ACTIONS(519), 1,
-      sym__newline,
-    STATE(138), 1,
-      sym_reference,
-  [4081] = 4,
+      anon_sym_AT,
+  [2608] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(521), 1,
-      sym__newline,
-    STATE(218), 1,
-      sym_string,
-  [4094] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(523), 1,
-      sym__newline,
-    STATE(203), 1,
-      sym_string,
-  [4107] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(525), 1,
+    ACTIONS(435), 1,
       anon_sym_COMMA,
-    ACTIONS(527), 1,
+    ACTIONS(437), 1,
       sym__newline,
-    STATE(162), 1,
+    STATE(134), 1,
       aux_sym_list_repeat1,
-  [4120] = 3,
+  [2621] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(529), 1,
+    ACTIONS(365), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(439), 1,
+      sym__newline,
+    STATE(173), 1,
+      sym_string,
+  [2634] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
+      anon_sym_COMMA,
+    ACTIONS(441), 1,
+      sym__newline,
+    STATE(130), 1,
+      aux_sym_list_repeat1,
+  [2647] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(443), 1,
+      sym__newline,
+    STATE(161), 1,
+      sym_string,
+  [2660] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(445), 1,
+      anon_sym_COMMA,
+    ACTIONS(448), 1,
+      sym__newline,
+    STATE(134), 1,
+      aux_sym_list_repeat1,
+  [2673] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(450), 1,
       anon_sym_SLASH,
-    ACTIONS(147), 2,
+    ACTIONS(115), 2,
       sym__newline,
       sym_weekday,
-  [4131] = 4,
+  [2684] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    ACTIONS(534), 1,
-      sym__newline,
-    STATE(162), 1,
-      aux_sym_list_repeat1,
-  [4144] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(525), 1,
-      anon_sym_COMMA,
-    ACTIONS(536), 1,
-      sym__newline,
-    STATE(160), 1,
-      aux_sym_list_repeat1,
-  [4157] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(538), 1,
-      sym__newline,
-    STATE(196), 1,
-      sym_string,
-  [4170] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(540), 3,
-      sym__newline,
-      anon_sym_event,
-      anon_sym_AT,
-  [4179] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(542), 1,
-      sym__newline,
-    STATE(214), 1,
-      sym_string,
-  [4192] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(544), 1,
-      sym__newline,
-    STATE(219), 1,
-      sym_string,
-  [4205] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(165), 2,
+    ACTIONS(131), 2,
       sym__newline,
       sym_weekday,
-  [4213] = 2,
+  [2692] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(546), 2,
-      sym__newline,
-      anon_sym_AT,
-  [4221] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 2,
-      sym__newline,
-      sym_weekday,
-  [4229] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 2,
-      sym__newline,
-      sym_weekday,
-  [4237] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(161), 2,
-      sym__newline,
-      sym_weekday,
-  [4245] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(548), 2,
-      sym__newline,
-      anon_sym_COMMA,
-  [4253] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(175), 2,
-      sym__newline,
-      sym_weekday,
-  [4261] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(183), 2,
-      sym__newline,
-      sym_weekday,
-  [4269] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(199), 1,
-      sym__newline,
-    ACTIONS(550), 1,
-      sym_weekday,
-  [4279] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 2,
+    ACTIONS(452), 2,
       sym_date,
       sym_open_end,
-  [4287] = 2,
+  [2700] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(187), 2,
+    ACTIONS(454), 2,
       sym__newline,
+      anon_sym_COMMA,
+  [2708] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(161), 1,
+      sym__newline,
+    ACTIONS(456), 1,
       sym_weekday,
-  [4295] = 2,
+  [2718] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(554), 2,
-      sym_date,
-      sym_open_end,
-  [4303] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(556), 1,
+    ACTIONS(458), 1,
       sym_key,
-    ACTIONS(558), 1,
+    ACTIONS(460), 1,
       sym__newline,
-  [4313] = 3,
+  [2728] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(199), 1,
+    ACTIONS(115), 2,
       sym__newline,
-    ACTIONS(560), 1,
       sym_weekday,
-  [4323] = 2,
+  [2736] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(562), 2,
+    ACTIONS(137), 2,
+      sym__newline,
+      sym_weekday,
+  [2744] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(141), 2,
+      sym__newline,
+      sym_weekday,
+  [2752] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(145), 2,
+      sym__newline,
+      sym_weekday,
+  [2760] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(462), 2,
       sym_date,
       sym_open_end,
-  [4331] = 2,
+  [2768] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(179), 2,
+    ACTIONS(123), 2,
       sym__newline,
       sym_weekday,
-  [4339] = 2,
+  [2776] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(564), 1,
-      aux_sym_reference_token1,
-  [4346] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 1,
+    ACTIONS(155), 2,
       sym__newline,
-  [4353] = 2,
+      sym_weekday,
+  [2784] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(568), 1,
+    ACTIONS(127), 2,
       sym__newline,
-  [4360] = 2,
+      sym_weekday,
+  [2792] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(570), 1,
+    ACTIONS(464), 2,
+      sym_date,
+      sym_open_end,
+  [2800] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(466), 2,
       sym__newline,
-  [4367] = 2,
+      anon_sym_AT,
+  [2808] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(572), 1,
+    ACTIONS(161), 1,
       sym__newline,
-  [4374] = 2,
+    ACTIONS(468), 1,
+      sym_weekday,
+  [2818] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(574), 1,
+    ACTIONS(470), 1,
       sym__newline,
-  [4381] = 2,
+  [2825] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(576), 1,
+    ACTIONS(472), 1,
       sym__newline,
-  [4388] = 2,
+  [2832] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(578), 1,
-      aux_sym_reference_token1,
-  [4395] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(580), 1,
-      sym__newline,
-  [4402] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(582), 1,
+    ACTIONS(474), 1,
       sym_duration,
-  [4409] = 2,
+  [2839] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(584), 1,
-      sym__newline,
-  [4416] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(586), 1,
-      sym__newline,
-  [4423] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(588), 1,
-      sym__newline,
-  [4430] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(590), 1,
-      sym__newline,
-  [4437] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(592), 1,
-      sym__newline,
-  [4444] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(594), 1,
-      sym__newline,
-  [4451] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(596), 1,
+    ACTIONS(476), 1,
       anon_sym_DOT,
-  [4458] = 2,
+  [2846] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(464), 1,
+    ACTIONS(478), 1,
+      sym__newline,
+  [2853] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(480), 1,
+      sym__newline,
+  [2860] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(482), 1,
+      sym__newline,
+  [2867] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(484), 1,
+      sym__newline,
+  [2874] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(486), 1,
+      sym__newline,
+  [2881] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(488), 1,
+      sym__newline,
+  [2888] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(490), 1,
+      sym__newline,
+  [2895] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(363), 1,
       anon_sym_SLASH,
-  [4465] = 2,
+  [2902] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
+    ACTIONS(492), 1,
       sym__newline,
-  [4472] = 2,
+  [2909] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(600), 1,
+    ACTIONS(494), 1,
       sym__newline,
-  [4479] = 2,
+  [2916] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 1,
+    ACTIONS(496), 1,
+      sym__newline,
+  [2923] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(498), 1,
+      sym__newline,
+  [2930] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(500), 1,
+      sym__newline,
+  [2937] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(502), 1,
       aux_sym_reference_token1,
-  [4486] = 2,
+  [2944] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(604), 1,
-      sym__newline,
-  [4493] = 2,
+    ACTIONS(504), 1,
+      aux_sym_reference_token1,
+  [2951] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(169), 1,
+    ACTIONS(506), 1,
       anon_sym_SLASH,
-  [4500] = 2,
+  [2958] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(606), 1,
-      sym__newline,
-  [4507] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(608), 1,
-      sym__newline,
-  [4514] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(610), 1,
+    ACTIONS(508), 1,
       aux_sym_reference_token1,
-  [4521] = 2,
+  [2965] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(612), 1,
+    ACTIONS(510), 1,
       sym__newline,
-  [4528] = 2,
+  [2972] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(614), 1,
+    ACTIONS(512), 1,
+      aux_sym_reference_token1,
+  [2979] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(514), 1,
       sym_duration,
-  [4535] = 2,
+  [2986] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(616), 1,
+    ACTIONS(516), 1,
       ts_builtin_sym_end,
-  [4542] = 2,
+  [2993] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(618), 1,
+    ACTIONS(518), 1,
       aux_sym_reference_token1,
-  [4549] = 2,
+  [3000] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(620), 1,
+    ACTIONS(520), 1,
       sym__newline,
-  [4556] = 2,
+  [3007] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(529), 1,
+    ACTIONS(450), 1,
       anon_sym_SLASH,
-  [4563] = 2,
+  [3014] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(622), 1,
+    ACTIONS(522), 1,
       aux_sym_reference_token1,
-  [4570] = 2,
+  [3021] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(624), 1,
+    ACTIONS(524), 1,
+      sym__newline,
+  [3028] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(526), 1,
+      sym__newline,
+  [3035] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(528), 1,
       aux_sym_reference_token1,
-  [4577] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(626), 1,
-      sym__newline,
-  [4584] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(628), 1,
-      sym__newline,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 71,
-  [SMALL_STATE(4)] = 132,
-  [SMALL_STATE(5)] = 194,
-  [SMALL_STATE(6)] = 252,
-  [SMALL_STATE(7)] = 314,
-  [SMALL_STATE(8)] = 376,
-  [SMALL_STATE(9)] = 416,
-  [SMALL_STATE(10)] = 468,
-  [SMALL_STATE(11)] = 520,
-  [SMALL_STATE(12)] = 572,
-  [SMALL_STATE(13)] = 623,
-  [SMALL_STATE(14)] = 670,
-  [SMALL_STATE(15)] = 717,
-  [SMALL_STATE(16)] = 764,
-  [SMALL_STATE(17)] = 797,
-  [SMALL_STATE(18)] = 824,
-  [SMALL_STATE(19)] = 848,
-  [SMALL_STATE(20)] = 872,
-  [SMALL_STATE(21)] = 898,
-  [SMALL_STATE(22)] = 922,
-  [SMALL_STATE(23)] = 946,
-  [SMALL_STATE(24)] = 970,
-  [SMALL_STATE(25)] = 994,
-  [SMALL_STATE(26)] = 1018,
-  [SMALL_STATE(27)] = 1042,
-  [SMALL_STATE(28)] = 1070,
-  [SMALL_STATE(29)] = 1096,
-  [SMALL_STATE(30)] = 1123,
-  [SMALL_STATE(31)] = 1150,
-  [SMALL_STATE(32)] = 1177,
-  [SMALL_STATE(33)] = 1204,
-  [SMALL_STATE(34)] = 1231,
-  [SMALL_STATE(35)] = 1258,
-  [SMALL_STATE(36)] = 1285,
-  [SMALL_STATE(37)] = 1312,
-  [SMALL_STATE(38)] = 1339,
-  [SMALL_STATE(39)] = 1366,
-  [SMALL_STATE(40)] = 1393,
-  [SMALL_STATE(41)] = 1420,
-  [SMALL_STATE(42)] = 1447,
-  [SMALL_STATE(43)] = 1474,
-  [SMALL_STATE(44)] = 1501,
-  [SMALL_STATE(45)] = 1528,
-  [SMALL_STATE(46)] = 1555,
-  [SMALL_STATE(47)] = 1582,
-  [SMALL_STATE(48)] = 1609,
-  [SMALL_STATE(49)] = 1636,
-  [SMALL_STATE(50)] = 1663,
-  [SMALL_STATE(51)] = 1690,
-  [SMALL_STATE(52)] = 1717,
-  [SMALL_STATE(53)] = 1744,
-  [SMALL_STATE(54)] = 1771,
-  [SMALL_STATE(55)] = 1798,
-  [SMALL_STATE(56)] = 1825,
-  [SMALL_STATE(57)] = 1852,
-  [SMALL_STATE(58)] = 1879,
-  [SMALL_STATE(59)] = 1906,
-  [SMALL_STATE(60)] = 1933,
-  [SMALL_STATE(61)] = 1960,
-  [SMALL_STATE(62)] = 1987,
-  [SMALL_STATE(63)] = 2014,
-  [SMALL_STATE(64)] = 2041,
-  [SMALL_STATE(65)] = 2068,
-  [SMALL_STATE(66)] = 2095,
-  [SMALL_STATE(67)] = 2122,
-  [SMALL_STATE(68)] = 2149,
-  [SMALL_STATE(69)] = 2176,
-  [SMALL_STATE(70)] = 2203,
-  [SMALL_STATE(71)] = 2230,
-  [SMALL_STATE(72)] = 2257,
-  [SMALL_STATE(73)] = 2284,
-  [SMALL_STATE(74)] = 2311,
-  [SMALL_STATE(75)] = 2338,
-  [SMALL_STATE(76)] = 2365,
-  [SMALL_STATE(77)] = 2392,
-  [SMALL_STATE(78)] = 2419,
-  [SMALL_STATE(79)] = 2446,
-  [SMALL_STATE(80)] = 2473,
-  [SMALL_STATE(81)] = 2500,
-  [SMALL_STATE(82)] = 2527,
-  [SMALL_STATE(83)] = 2554,
-  [SMALL_STATE(84)] = 2581,
-  [SMALL_STATE(85)] = 2608,
-  [SMALL_STATE(86)] = 2635,
-  [SMALL_STATE(87)] = 2662,
-  [SMALL_STATE(88)] = 2689,
-  [SMALL_STATE(89)] = 2716,
-  [SMALL_STATE(90)] = 2743,
-  [SMALL_STATE(91)] = 2770,
-  [SMALL_STATE(92)] = 2797,
-  [SMALL_STATE(93)] = 2824,
-  [SMALL_STATE(94)] = 2851,
-  [SMALL_STATE(95)] = 2878,
-  [SMALL_STATE(96)] = 2905,
-  [SMALL_STATE(97)] = 2932,
-  [SMALL_STATE(98)] = 2959,
-  [SMALL_STATE(99)] = 2986,
-  [SMALL_STATE(100)] = 3013,
-  [SMALL_STATE(101)] = 3040,
-  [SMALL_STATE(102)] = 3067,
-  [SMALL_STATE(103)] = 3094,
-  [SMALL_STATE(104)] = 3121,
-  [SMALL_STATE(105)] = 3143,
-  [SMALL_STATE(106)] = 3162,
-  [SMALL_STATE(107)] = 3181,
-  [SMALL_STATE(108)] = 3200,
-  [SMALL_STATE(109)] = 3219,
-  [SMALL_STATE(110)] = 3238,
-  [SMALL_STATE(111)] = 3257,
-  [SMALL_STATE(112)] = 3275,
-  [SMALL_STATE(113)] = 3293,
-  [SMALL_STATE(114)] = 3311,
-  [SMALL_STATE(115)] = 3329,
-  [SMALL_STATE(116)] = 3347,
-  [SMALL_STATE(117)] = 3371,
-  [SMALL_STATE(118)] = 3394,
-  [SMALL_STATE(119)] = 3422,
-  [SMALL_STATE(120)] = 3450,
-  [SMALL_STATE(121)] = 3473,
-  [SMALL_STATE(122)] = 3498,
-  [SMALL_STATE(123)] = 3523,
-  [SMALL_STATE(124)] = 3546,
-  [SMALL_STATE(125)] = 3560,
-  [SMALL_STATE(126)] = 3582,
-  [SMALL_STATE(127)] = 3604,
-  [SMALL_STATE(128)] = 3626,
-  [SMALL_STATE(129)] = 3646,
-  [SMALL_STATE(130)] = 3666,
-  [SMALL_STATE(131)] = 3686,
-  [SMALL_STATE(132)] = 3706,
-  [SMALL_STATE(133)] = 3728,
-  [SMALL_STATE(134)] = 3745,
-  [SMALL_STATE(135)] = 3762,
-  [SMALL_STATE(136)] = 3775,
-  [SMALL_STATE(137)] = 3792,
-  [SMALL_STATE(138)] = 3807,
-  [SMALL_STATE(139)] = 3822,
-  [SMALL_STATE(140)] = 3833,
-  [SMALL_STATE(141)] = 3848,
-  [SMALL_STATE(142)] = 3859,
-  [SMALL_STATE(143)] = 3871,
-  [SMALL_STATE(144)] = 3887,
-  [SMALL_STATE(145)] = 3901,
-  [SMALL_STATE(146)] = 3917,
-  [SMALL_STATE(147)] = 3931,
-  [SMALL_STATE(148)] = 3943,
-  [SMALL_STATE(149)] = 3955,
-  [SMALL_STATE(150)] = 3965,
-  [SMALL_STATE(151)] = 3979,
-  [SMALL_STATE(152)] = 3995,
-  [SMALL_STATE(153)] = 4005,
-  [SMALL_STATE(154)] = 4021,
-  [SMALL_STATE(155)] = 4037,
-  [SMALL_STATE(156)] = 4051,
-  [SMALL_STATE(157)] = 4065,
-  [SMALL_STATE(158)] = 4081,
-  [SMALL_STATE(159)] = 4094,
-  [SMALL_STATE(160)] = 4107,
-  [SMALL_STATE(161)] = 4120,
-  [SMALL_STATE(162)] = 4131,
-  [SMALL_STATE(163)] = 4144,
-  [SMALL_STATE(164)] = 4157,
-  [SMALL_STATE(165)] = 4170,
-  [SMALL_STATE(166)] = 4179,
-  [SMALL_STATE(167)] = 4192,
-  [SMALL_STATE(168)] = 4205,
-  [SMALL_STATE(169)] = 4213,
-  [SMALL_STATE(170)] = 4221,
-  [SMALL_STATE(171)] = 4229,
-  [SMALL_STATE(172)] = 4237,
-  [SMALL_STATE(173)] = 4245,
-  [SMALL_STATE(174)] = 4253,
-  [SMALL_STATE(175)] = 4261,
-  [SMALL_STATE(176)] = 4269,
-  [SMALL_STATE(177)] = 4279,
-  [SMALL_STATE(178)] = 4287,
-  [SMALL_STATE(179)] = 4295,
-  [SMALL_STATE(180)] = 4303,
-  [SMALL_STATE(181)] = 4313,
-  [SMALL_STATE(182)] = 4323,
-  [SMALL_STATE(183)] = 4331,
-  [SMALL_STATE(184)] = 4339,
-  [SMALL_STATE(185)] = 4346,
-  [SMALL_STATE(186)] = 4353,
-  [SMALL_STATE(187)] = 4360,
-  [SMALL_STATE(188)] = 4367,
-  [SMALL_STATE(189)] = 4374,
-  [SMALL_STATE(190)] = 4381,
-  [SMALL_STATE(191)] = 4388,
-  [SMALL_STATE(192)] = 4395,
-  [SMALL_STATE(193)] = 4402,
-  [SMALL_STATE(194)] = 4409,
-  [SMALL_STATE(195)] = 4416,
-  [SMALL_STATE(196)] = 4423,
-  [SMALL_STATE(197)] = 4430,
-  [SMALL_STATE(198)] = 4437,
-  [SMALL_STATE(199)] = 4444,
-  [SMALL_STATE(200)] = 4451,
-  [SMALL_STATE(201)] = 4458,
-  [SMALL_STATE(202)] = 4465,
-  [SMALL_STATE(203)] = 4472,
-  [SMALL_STATE(204)] = 4479,
-  [SMALL_STATE(205)] = 4486,
-  [SMALL_STATE(206)] = 4493,
-  [SMALL_STATE(207)] = 4500,
-  [SMALL_STATE(208)] = 4507,
-  [SMALL_STATE(209)] = 4514,
-  [SMALL_STATE(210)] = 4521,
-  [SMALL_STATE(211)] = 4528,
-  [SMALL_STATE(212)] = 4535,
-  [SMALL_STATE(213)] = 4542,
-  [SMALL_STATE(214)] = 4549,
-  [SMALL_STATE(215)] = 4556,
-  [SMALL_STATE(216)] = 4563,
-  [SMALL_STATE(217)] = 4570,
-  [SMALL_STATE(218)] = 4577,
-  [SMALL_STATE(219)] = 4584,
+  [SMALL_STATE(3)] = 59,
+  [SMALL_STATE(4)] = 115,
+  [SMALL_STATE(5)] = 153,
+  [SMALL_STATE(6)] = 211,
+  [SMALL_STATE(7)] = 263,
+  [SMALL_STATE(8)] = 315,
+  [SMALL_STATE(9)] = 367,
+  [SMALL_STATE(10)] = 416,
+  [SMALL_STATE(11)] = 461,
+  [SMALL_STATE(12)] = 510,
+  [SMALL_STATE(13)] = 559,
+  [SMALL_STATE(14)] = 608,
+  [SMALL_STATE(15)] = 653,
+  [SMALL_STATE(16)] = 698,
+  [SMALL_STATE(17)] = 729,
+  [SMALL_STATE(18)] = 756,
+  [SMALL_STATE(19)] = 780,
+  [SMALL_STATE(20)] = 804,
+  [SMALL_STATE(21)] = 828,
+  [SMALL_STATE(22)] = 854,
+  [SMALL_STATE(23)] = 878,
+  [SMALL_STATE(24)] = 902,
+  [SMALL_STATE(25)] = 926,
+  [SMALL_STATE(26)] = 950,
+  [SMALL_STATE(27)] = 976,
+  [SMALL_STATE(28)] = 1000,
+  [SMALL_STATE(29)] = 1026,
+  [SMALL_STATE(30)] = 1046,
+  [SMALL_STATE(31)] = 1084,
+  [SMALL_STATE(32)] = 1108,
+  [SMALL_STATE(33)] = 1131,
+  [SMALL_STATE(34)] = 1151,
+  [SMALL_STATE(35)] = 1171,
+  [SMALL_STATE(36)] = 1191,
+  [SMALL_STATE(37)] = 1219,
+  [SMALL_STATE(38)] = 1239,
+  [SMALL_STATE(39)] = 1259,
+  [SMALL_STATE(40)] = 1279,
+  [SMALL_STATE(41)] = 1307,
+  [SMALL_STATE(42)] = 1327,
+  [SMALL_STATE(43)] = 1347,
+  [SMALL_STATE(44)] = 1367,
+  [SMALL_STATE(45)] = 1387,
+  [SMALL_STATE(46)] = 1407,
+  [SMALL_STATE(47)] = 1427,
+  [SMALL_STATE(48)] = 1447,
+  [SMALL_STATE(49)] = 1472,
+  [SMALL_STATE(50)] = 1495,
+  [SMALL_STATE(51)] = 1518,
+  [SMALL_STATE(52)] = 1543,
+  [SMALL_STATE(53)] = 1555,
+  [SMALL_STATE(54)] = 1567,
+  [SMALL_STATE(55)] = 1587,
+  [SMALL_STATE(56)] = 1609,
+  [SMALL_STATE(57)] = 1623,
+  [SMALL_STATE(58)] = 1635,
+  [SMALL_STATE(59)] = 1647,
+  [SMALL_STATE(60)] = 1659,
+  [SMALL_STATE(61)] = 1671,
+  [SMALL_STATE(62)] = 1691,
+  [SMALL_STATE(63)] = 1703,
+  [SMALL_STATE(64)] = 1715,
+  [SMALL_STATE(65)] = 1737,
+  [SMALL_STATE(66)] = 1749,
+  [SMALL_STATE(67)] = 1761,
+  [SMALL_STATE(68)] = 1783,
+  [SMALL_STATE(69)] = 1795,
+  [SMALL_STATE(70)] = 1807,
+  [SMALL_STATE(71)] = 1819,
+  [SMALL_STATE(72)] = 1831,
+  [SMALL_STATE(73)] = 1843,
+  [SMALL_STATE(74)] = 1855,
+  [SMALL_STATE(75)] = 1867,
+  [SMALL_STATE(76)] = 1879,
+  [SMALL_STATE(77)] = 1891,
+  [SMALL_STATE(78)] = 1913,
+  [SMALL_STATE(79)] = 1925,
+  [SMALL_STATE(80)] = 1937,
+  [SMALL_STATE(81)] = 1949,
+  [SMALL_STATE(82)] = 1961,
+  [SMALL_STATE(83)] = 1973,
+  [SMALL_STATE(84)] = 1985,
+  [SMALL_STATE(85)] = 1997,
+  [SMALL_STATE(86)] = 2009,
+  [SMALL_STATE(87)] = 2021,
+  [SMALL_STATE(88)] = 2033,
+  [SMALL_STATE(89)] = 2045,
+  [SMALL_STATE(90)] = 2057,
+  [SMALL_STATE(91)] = 2069,
+  [SMALL_STATE(92)] = 2081,
+  [SMALL_STATE(93)] = 2101,
+  [SMALL_STATE(94)] = 2113,
+  [SMALL_STATE(95)] = 2133,
+  [SMALL_STATE(96)] = 2145,
+  [SMALL_STATE(97)] = 2157,
+  [SMALL_STATE(98)] = 2169,
+  [SMALL_STATE(99)] = 2184,
+  [SMALL_STATE(100)] = 2197,
+  [SMALL_STATE(101)] = 2214,
+  [SMALL_STATE(102)] = 2233,
+  [SMALL_STATE(103)] = 2248,
+  [SMALL_STATE(104)] = 2267,
+  [SMALL_STATE(105)] = 2278,
+  [SMALL_STATE(106)] = 2297,
+  [SMALL_STATE(107)] = 2308,
+  [SMALL_STATE(108)] = 2325,
+  [SMALL_STATE(109)] = 2342,
+  [SMALL_STATE(110)] = 2353,
+  [SMALL_STATE(111)] = 2364,
+  [SMALL_STATE(112)] = 2375,
+  [SMALL_STATE(113)] = 2390,
+  [SMALL_STATE(114)] = 2401,
+  [SMALL_STATE(115)] = 2412,
+  [SMALL_STATE(116)] = 2424,
+  [SMALL_STATE(117)] = 2434,
+  [SMALL_STATE(118)] = 2450,
+  [SMALL_STATE(119)] = 2466,
+  [SMALL_STATE(120)] = 2480,
+  [SMALL_STATE(121)] = 2494,
+  [SMALL_STATE(122)] = 2506,
+  [SMALL_STATE(123)] = 2516,
+  [SMALL_STATE(124)] = 2528,
+  [SMALL_STATE(125)] = 2542,
+  [SMALL_STATE(126)] = 2556,
+  [SMALL_STATE(127)] = 2572,
+  [SMALL_STATE(128)] = 2586,
+  [SMALL_STATE(129)] = 2599,
+  [SMALL_STATE(130)] = 2608,
+  [SMALL_STATE(131)] = 2621,
+  [SMALL_STATE(132)] = 2634,
+  [SMALL_STATE(133)] = 2647,
+  [SMALL_STATE(134)] = 2660,
+  [SMALL_STATE(135)] = 2673,
+  [SMALL_STATE(136)] = 2684,
+  [SMALL_STATE(137)] = 2692,
+  [SMALL_STATE(138)] = 2700,
+  [SMALL_STATE(139)] = 2708,
+  [SMALL_STATE(140)] = 2718,
+  [SMALL_STATE(141)] = 2728,
+  [SMALL_STATE(142)] = 2736,
+  [SMALL_STATE(143)] = 2744,
+  [SMALL_STATE(144)] = 2752,
+  [SMALL_STATE(145)] = 2760,
+  [SMALL_STATE(146)] = 2768,
+  [SMALL_STATE(147)] = 2776,
+  [SMALL_STATE(148)] = 2784,
+  [SMALL_STATE(149)] = 2792,
+  [SMALL_STATE(150)] = 2800,
+  [SMALL_STATE(151)] = 2808,
+  [SMALL_STATE(152)] = 2818,
+  [SMALL_STATE(153)] = 2825,
+  [SMALL_STATE(154)] = 2832,
+  [SMALL_STATE(155)] = 2839,
+  [SMALL_STATE(156)] = 2846,
+  [SMALL_STATE(157)] = 2853,
+  [SMALL_STATE(158)] = 2860,
+  [SMALL_STATE(159)] = 2867,
+  [SMALL_STATE(160)] = 2874,
+  [SMALL_STATE(161)] = 2881,
+  [SMALL_STATE(162)] = 2888,
+  [SMALL_STATE(163)] = 2895,
+  [SMALL_STATE(164)] = 2902,
+  [SMALL_STATE(165)] = 2909,
+  [SMALL_STATE(166)] = 2916,
+  [SMALL_STATE(167)] = 2923,
+  [SMALL_STATE(168)] = 2930,
+  [SMALL_STATE(169)] = 2937,
+  [SMALL_STATE(170)] = 2944,
+  [SMALL_STATE(171)] = 2951,
+  [SMALL_STATE(172)] = 2958,
+  [SMALL_STATE(173)] = 2965,
+  [SMALL_STATE(174)] = 2972,
+  [SMALL_STATE(175)] = 2979,
+  [SMALL_STATE(176)] = 2986,
+  [SMALL_STATE(177)] = 2993,
+  [SMALL_STATE(178)] = 3000,
+  [SMALL_STATE(179)] = 3007,
+  [SMALL_STATE(180)] = 3014,
+  [SMALL_STATE(181)] = 3021,
+  [SMALL_STATE(182)] = 3028,
+  [SMALL_STATE(183)] = 3035,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -9205,305 +8687,259 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 1, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [37] = {.entry = {.count = 1, .reusable = false}}, SHIFT(20),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
-  [55] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(151),
-  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(154),
-  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(143),
-  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(118),
-  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(191),
-  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(135),
-  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(177),
-  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(201),
-  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(4),
-  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(120),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [87] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 2, 0, 1),
-  [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 1, 0, 1),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 3, 0, 53),
-  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [97] = {.entry = {.count = 1, .reusable = false}}, SHIFT(104),
-  [99] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 3, 0, 53),
-  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_value, 1, 0, 0),
-  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 2, 0, 0),
-  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
-  [107] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(213),
-  [110] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
-  [113] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(179),
-  [116] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
-  [119] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
-  [122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
-  [125] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(22),
-  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(144),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(161),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [139] = {.entry = {.count = 1, .reusable = false}}, SHIFT(170),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [143] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__atom, 1, 0, 0),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [151] = {.entry = {.count = 1, .reusable = false}}, SHIFT(193),
-  [153] = {.entry = {.count = 1, .reusable = false}}, SHIFT(217),
-  [155] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__atom, 1, 0, 0),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 2, 0, 4),
-  [159] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 2, 0, 4),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [167] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_boolean, 1, 0, 0),
-  [173] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_boolean, 1, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_offset, 3, 0, 68),
-  [177] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_offset, 3, 0, 68),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 6, 0, 71),
-  [181] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 6, 0, 71),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 6),
-  [185] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 6),
-  [187] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 3, 0, 16),
-  [189] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 3, 0, 16),
-  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 5),
-  [193] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
-  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [197] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 5),
-  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 5, 0, 70),
-  [201] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 5, 0, 70),
-  [203] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
-  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 31),
-  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 2, 0, 7),
-  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 12),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 13),
-  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 3, 0, 14),
-  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 12),
-  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 13),
-  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 3, 0, 14),
-  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 12),
-  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 13),
-  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 3, 0, 14),
-  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 12),
-  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 15),
-  [233] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 13),
-  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 14),
-  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 17),
-  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 3, 0, 7),
-  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 3, 0, 18),
-  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 19),
-  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 20),
-  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 20), SHIFT_REPEAT(180),
-  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 21),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 22),
-  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 4, 0, 23),
-  [256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 21),
-  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 22),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 4, 0, 23),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 21),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 22),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 4, 0, 23),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 24),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 25),
-  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 21),
-  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 26),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 22),
-  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 23),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 27),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 28),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 29),
-  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 2, 0, 0),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 32),
-  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 33),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 4, 0, 34),
-  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 35),
-  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 4, 0, 36),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 5, 0, 38),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 5, 0, 38),
-  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 5, 0, 38),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 39),
-  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 40),
-  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 41),
-  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 38),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 42),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 43),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 44),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 45),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 46),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 5, 0, 47),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 48),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 49),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 50),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 51),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 5, 0, 52),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 5, 0, 54),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 58),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 59),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 60),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 61),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 6, 0, 62),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 6, 0, 63),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 6, 0, 64),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 2, 0, 0),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 7, 0, 69),
-  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 2, 0, 0),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 2, 0, 0),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 4, 0, 30),
-  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_operator, 1, 0, 0),
-  [362] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_operator, 1, 0, 0),
-  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 56),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 37),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 65),
-  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 0),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 1, 0, 11),
-  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 55),
-  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 3, 0, 10),
-  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 2, 0, 3),
-  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry, 1, 0, 0),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 3, 0, 9),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 2, 0, 0),
-  [386] = {.entry = {.count = 1, .reusable = false}}, SHIFT(131),
-  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
-  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [404] = {.entry = {.count = 1, .reusable = false}}, SHIFT(128),
-  [406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [428] = {.entry = {.count = 1, .reusable = false}}, SHIFT(129),
-  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inline, 1, 0, 0),
-  [432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [434] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(129),
-  [437] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(204),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0),
-  [442] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(129),
-  [445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 2, 0, 0),
-  [447] = {.entry = {.count = 1, .reusable = false}}, SHIFT(130),
-  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 1, 0, 0),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 2, 0, 0),
-  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0),
-  [459] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0), SHIFT_REPEAT(123),
-  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__date, 1, 0, 0),
-  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(146),
-  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 1, 0, 2),
-  [495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [521] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 57),
-  [529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [531] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 67), SHIFT_REPEAT(12),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 67),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
-  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 2, 0, 8),
-  [542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_verb, 1, 0, 0),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 66),
-  [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [596] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [600] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [602] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [606] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [610] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [614] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [616] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [618] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [620] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [622] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [628] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [15] = {.entry = {.count = 1, .reusable = false}}, SHIFT(3),
+  [17] = {.entry = {.count = 1, .reusable = false}}, SHIFT(177),
+  [19] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
+  [21] = {.entry = {.count = 1, .reusable = false}}, SHIFT(149),
+  [23] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
+  [25] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
+  [27] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
+  [29] = {.entry = {.count = 1, .reusable = false}}, SHIFT(125),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [35] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 3, 0, 51),
+  [37] = {.entry = {.count = 1, .reusable = false}}, SHIFT(29),
+  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 3, 0, 51),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 1, 0, 0),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [45] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_value, 1, 0, 0),
+  [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_value, 1, 0, 0),
+  [49] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
+  [51] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(177),
+  [54] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
+  [57] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(149),
+  [60] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(171),
+  [63] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(22),
+  [66] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
+  [69] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(125),
+  [72] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
+  [74] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_phrase, 2, 0, 0),
+  [76] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 2, 0, 0),
+  [78] = {.entry = {.count = 1, .reusable = false}}, SHIFT(180),
+  [80] = {.entry = {.count = 1, .reusable = false}}, SHIFT(135),
+  [82] = {.entry = {.count = 1, .reusable = false}}, SHIFT(137),
+  [84] = {.entry = {.count = 1, .reusable = false}}, SHIFT(179),
+  [86] = {.entry = {.count = 1, .reusable = false}}, SHIFT(141),
+  [88] = {.entry = {.count = 1, .reusable = false}}, SHIFT(142),
+  [90] = {.entry = {.count = 1, .reusable = false}}, SHIFT(124),
+  [92] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 2, 0, 1),
+  [94] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 1, 0, 1),
+  [96] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(30),
+  [109] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__atom, 1, 0, 0),
+  [111] = {.entry = {.count = 1, .reusable = false}}, SHIFT(154),
+  [113] = {.entry = {.count = 1, .reusable = false}}, SHIFT(174),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__atom, 1, 0, 0),
+  [117] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 2, 0, 13),
+  [119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 2, 0, 13),
+  [121] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 6, 0, 58),
+  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 6, 0, 58),
+  [125] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 3, 0, 27),
+  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 3, 0, 27),
+  [129] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [131] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
+  [135] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_boolean, 1, 0, 0),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_boolean, 1, 0, 0),
+  [139] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [143] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_offset, 3, 0, 55),
+  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_offset, 3, 0, 55),
+  [147] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 17),
+  [149] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 17),
+  [153] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 18),
+  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 18),
+  [157] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 5, 0, 57),
+  [159] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 5, 0, 57),
+  [163] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_operator, 1, 0, 0),
+  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 2, 0, 10),
+  [185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [187] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 1, 0, 2),
+  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 2, 0, 9),
+  [191] = {.entry = {.count = 1, .reusable = false}}, SHIFT(54),
+  [193] = {.entry = {.count = 1, .reusable = false}}, SHIFT(55),
+  [195] = {.entry = {.count = 1, .reusable = false}}, SHIFT(170),
+  [197] = {.entry = {.count = 1, .reusable = false}}, SHIFT(51),
+  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 1, 0, 2),
+  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 2, 0, 9),
+  [207] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 1, 0, 3),
+  [209] = {.entry = {.count = 1, .reusable = false}}, SHIFT(67),
+  [211] = {.entry = {.count = 1, .reusable = false}}, SHIFT(48),
+  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 1, 0, 2),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 21),
+  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 21), SHIFT_REPEAT(140),
+  [222] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 1, 0, 4),
+  [224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 2, 0, 9),
+  [226] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 1, 0, 5),
+  [228] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 2, 0, 12),
+  [230] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 2, 0, 11),
+  [232] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
+  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [236] = {.entry = {.count = 1, .reusable = false}}, SHIFT(92),
+  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [244] = {.entry = {.count = 1, .reusable = false}}, SHIFT(64),
+  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 4, 0, 29),
+  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 3, 0, 0),
+  [252] = {.entry = {.count = 1, .reusable = false}}, SHIFT(61),
+  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 1, 0, 0),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 3, 0, 19),
+  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 0),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 2, 0, 22),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 2, 0, 23),
+  [270] = {.entry = {.count = 1, .reusable = false}}, SHIFT(94),
+  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 2, 0, 0),
+  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 24),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 25),
+  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 26),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 19),
+  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 4, 0, 28),
+  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 30),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 1, 0, 8),
+  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 3, 0, 31),
+  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 32),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 33),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 34),
+  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 35),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 36),
+  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 37),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 5, 0, 38),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 5, 0, 39),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 5, 0, 40),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 5, 0, 41),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 42),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 43),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 45),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 46),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 47),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 48),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 6, 0, 49),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 6, 0, 50),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 52),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inline, 1, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 7, 0, 56),
+  [340] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(94),
+  [343] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(170),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0),
+  [348] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(94),
+  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__actor_header, 3, 0, 16),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__source_header, 3, 0, 16),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__topic_header, 3, 0, 16),
+  [357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__date, 1, 0, 0),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 2, 0, 0),
+  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 2, 0, 6),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 2, 0, 0),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0),
+  [385] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat2, 2, 0, 0), SHIFT_REPEAT(49),
+  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 3, 0, 14),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry, 1, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 3, 0, 15),
+  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 1, 0, 7),
+  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(119),
+  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 2, 0, 20),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 44),
+  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [445] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 54), SHIFT_REPEAT(9),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 54),
+  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 53),
+  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_verb, 1, 0, 0),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [508] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [510] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [512] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [514] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [516] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [520] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [524] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [526] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
 };
 
 enum ts_external_scanner_symbol_identifiers {
@@ -9513,7 +8949,8 @@ enum ts_external_scanner_symbol_identifiers {
   ts_external_token_comment = 3,
   ts_external_token__lone_at = 4,
   ts_external_token_heading_marker = 5,
-  ts_external_token__error_sentinel = 6,
+  ts_external_token__header_start = 6,
+  ts_external_token__error_sentinel = 7,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
@@ -9523,6 +8960,7 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token_comment] = sym_comment,
   [ts_external_token__lone_at] = sym__lone_at,
   [ts_external_token_heading_marker] = sym_heading_marker,
+  [ts_external_token__header_start] = sym__header_start,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
 };
 
@@ -9534,6 +8972,7 @@ static const bool ts_external_scanner_states[8][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token_comment] = true,
     [ts_external_token__lone_at] = true,
     [ts_external_token_heading_marker] = true,
+    [ts_external_token__header_start] = true,
     [ts_external_token__error_sentinel] = true,
   },
   [2] = {
@@ -9541,6 +8980,7 @@ static const bool ts_external_scanner_states[8][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__prose_start] = true,
     [ts_external_token_comment] = true,
     [ts_external_token_heading_marker] = true,
+    [ts_external_token__header_start] = true,
   },
   [3] = {
     [ts_external_token__newline] = true,
@@ -9555,6 +8995,7 @@ static const bool ts_external_scanner_states[8][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__prose_start] = true,
     [ts_external_token_comment] = true,
     [ts_external_token_heading_marker] = true,
+    [ts_external_token__header_start] = true,
   },
   [6] = {
     [ts_external_token__newline] = true,

@@ -10,14 +10,25 @@
  *   - an indented line anywhere else, or an unindented line that does not
  *     read as a heading or an entry header -> PROSE_START (zero width);
  *   - an unindented `#` … `######` followed by a blank -> HEADING_MARKER;
- *   - otherwise nothing: the grammar's own lexer reads the entry header.
- * It also emits NEWLINE for every line break (`\n`, `\r\n`, `\r`) and once,
+ *   - otherwise an entry header -> HEADER_START (zero width); the grammar's
+ *     own lexer then reads the header. Entries start only with this token,
+ *     so error recovery can never start an entry in the middle of a line
+ *     (at an `@` of a broken field, say) and end the entry above early.
+ * It also emits NEWLINE for every line break (`\n`, `\r\n`) and once,
  * with zero width, at the end of a file whose last line has no line break,
  * and LONE_AT for an `@` in free text that no ID follows (`a lone @ here`,
  * `@` at the end of a line, the first `@` of `@@`), so that it is text and
  * not a reference with a missing ID.
  *
- * The only state is one flag that stops a second zero-width NEWLINE at EOF.
+ * The state is one flag that stops a second zero-width NEWLINE at EOF, and
+ * the kind of the last token emitted, so that every NEWLINE changes the
+ * state: NEWLINE alternates between two kinds when lines hold no other
+ * token of this scanner. Tree-sitter does not go on skipping a token that
+ * changes the scanner's state once it has recovered in front of it; as every
+ * line rule accepts its line break early (see grammar.js), an error is thus
+ * never carried over into the next line, even when that line is broken too.
+ * The state depends only on the current line and the run of token-less lines
+ * before it, so incremental parsing keeps reusing the rest of the tree.
  */
 
 #include "tree_sitter/alloc.h"
@@ -34,11 +45,18 @@ enum TokenType {
   COMMENT,
   LONE_AT,
   HEADING_MARKER,
+  HEADER_START,
   ERROR_SENTINEL,
+};
+
+enum {
+  LAST_NEWLINE_A = 100,
+  LAST_NEWLINE_B = 101,
 };
 
 typedef struct {
   bool eof_newline_emitted;
+  uint8_t last; /* the last token emitted: its TokenType + 1, or LAST_NEWLINE_* */
 } Scanner;
 
 static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
@@ -75,8 +93,8 @@ static void skip_blanks(TSLexer *lexer) {
   while (is_blank(lexer->lookahead)) advance(lexer);
 }
 
-/* After the first `@`: ID, blanks, then a statement or claim verb? */
-static bool reads_as_undated_statement(TSLexer *lexer) {
+/* At an `@`: `@ID`, blanks, then a statement or claim verb? */
+static bool reads_as_statement_or_claim(TSLexer *lexer) {
   advance(lexer); /* @ */
   if (!is_id_char(lexer->lookahead)) return false;
   while (is_id_char(lexer->lookahead)) advance(lexer);
@@ -137,7 +155,7 @@ static bool reads_as_dated_entry(TSLexer *lexer, bool slash_consumed) {
     advance(lexer);
     skip_blanks(lexer);
   }
-  if (lexer->lookahead == '@') return reads_as_undated_statement(lexer);
+  if (lexer->lookahead == '@') return reads_as_statement_or_claim(lexer);
   char word[8];
   read_word(lexer, word, sizeof word);
   return strcmp(word, "event") == 0 && at_word_end(lexer);
@@ -148,7 +166,7 @@ static bool reads_as_dated_entry(TSLexer *lexer, bool slash_consumed) {
 static bool line_is_prose(TSLexer *lexer) {
   int32_t c = lexer->lookahead;
   if (c == '\\') return true;
-  if (c == '@') return !reads_as_undated_statement(lexer);
+  if (c == '@') return !reads_as_statement_or_claim(lexer);
   if ((c >= '0' && c <= '9') || c == 'X' || c == '-' || c == '.') {
     return !reads_as_dated_entry(lexer, false);
   }
@@ -164,11 +182,15 @@ static bool line_is_prose(TSLexer *lexer) {
   return true;
 }
 
+/* A carriage return alone is no line break: tree-sitter counts rows at `\n`
+ * only, so the text after it would not start a line. The grammar's text
+ * tokens exclude it, and it becomes a one-character ERROR. */
 static bool scan_newline(Scanner *scanner, TSLexer *lexer) {
   while (is_blank(lexer->lookahead)) skip(lexer);
   if (lexer->lookahead == '\r') {
     advance(lexer);
-    if (lexer->lookahead == '\n') advance(lexer);
+    if (lexer->lookahead != '\n') return false;
+    advance(lexer);
   } else if (lexer->lookahead == '\n') {
     advance(lexer);
   } else if (lexer->eof(lexer)) {
@@ -203,10 +225,21 @@ static void skip_blanks_as_extra(TSLexer *lexer) {
   while (is_blank(lexer->lookahead)) skip(lexer);
 }
 
+/* The zero-width token that opens an entry header (the end of the token is
+ * already marked at the start of the line). */
+static bool header_start(TSLexer *lexer, const bool *valid) {
+  if (!valid[HEADER_START]) return false;
+  lexer->result_symbol = HEADER_START;
+  return true;
+}
+
 static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
   bool recovering = valid[ERROR_SENTINEL];
 
   if (lexer->get_column(lexer) == 0 && !lexer->eof(lexer)) {
+    /* A byte order mark (at the start of a file saved as "UTF-8 with BOM")
+     * is skipped like a blank; the line is read as if it were not there. */
+    if (lexer->lookahead == 0xFEFF) skip(lexer);
     unsigned indent = 0;
     while (is_blank(lexer->lookahead)) {
       skip(lexer);
@@ -222,18 +255,12 @@ static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
     if (c == '/') {
       advance(lexer);
       if (lexer->lookahead == '/') {
-        while (!is_eol(lexer->lookahead) && !lexer->eof(lexer)) {
+        /* The comment runs to and includes its line break (none at EOF):
+         * a whole-line comment never ends an entry. */
+        while (lexer->lookahead != '\n' && !lexer->eof(lexer)) {
           advance(lexer);
         }
-        lexer->mark_end(lexer);
-        if (lexer->lookahead == '\r') {
-          advance(lexer);
-          if (lexer->lookahead == '\n') advance(lexer);
-        } else if (lexer->lookahead == '\n') {
-          advance(lexer);
-        }
-        /* The line break belongs to the comment only when the comment is
-         * the whole line; at EOF there is none. */
+        if (lexer->lookahead == '\n') advance(lexer);
         lexer->mark_end(lexer);
         lexer->result_symbol = COMMENT;
         return true;
@@ -244,7 +271,9 @@ static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
         lexer->result_symbol = INDENT;
         return true;
       }
-      if (indent == 0 && reads_as_dated_entry(lexer, true)) return false;
+      if (indent == 0 && reads_as_dated_entry(lexer, true)) {
+        return header_start(lexer, valid);
+      }
       if (valid[PROSE_START] && !recovering) {
         lexer->result_symbol = PROSE_START;
         return true;
@@ -284,12 +313,13 @@ static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
       }
       return false;
     }
-    if (valid[PROSE_START]) {
+    if (valid[PROSE_START] || valid[HEADER_START]) {
       if (line_is_prose(lexer)) {
+        if (!valid[PROSE_START]) return false;
         lexer->result_symbol = PROSE_START;
         return true;
       }
-      return false;
+      return header_start(lexer, valid);
     }
     /* Inside a prose line that starts at column 0 (after its PROSE_START). */
     if (c == '@' && valid[LONE_AT]) return scan_lone_at(lexer);
@@ -317,7 +347,8 @@ unsigned tree_sitter_chronicle_external_scanner_serialize(void *payload,
                                                           char *buffer) {
   Scanner *scanner = (Scanner *)payload;
   buffer[0] = (char)scanner->eof_newline_emitted;
-  return 1;
+  buffer[1] = (char)scanner->last;
+  return 2;
 }
 
 void tree_sitter_chronicle_external_scanner_deserialize(void *payload,
@@ -325,9 +356,18 @@ void tree_sitter_chronicle_external_scanner_deserialize(void *payload,
                                                         unsigned length) {
   Scanner *scanner = (Scanner *)payload;
   scanner->eof_newline_emitted = length > 0 && buffer[0] != 0;
+  scanner->last = length > 1 ? (uint8_t)buffer[1] : 0;
 }
 
 bool tree_sitter_chronicle_external_scanner_scan(void *payload, TSLexer *lexer,
                                                  const bool *valid_symbols) {
-  return scan((Scanner *)payload, lexer, valid_symbols);
+  Scanner *scanner = (Scanner *)payload;
+  if (!scan(scanner, lexer, valid_symbols)) return false;
+  if (lexer->result_symbol == NEWLINE) {
+    scanner->last =
+        scanner->last == LAST_NEWLINE_A ? LAST_NEWLINE_B : LAST_NEWLINE_A;
+  } else {
+    scanner->last = (uint8_t)(lexer->result_symbol + 1);
+  }
+  return true;
 }

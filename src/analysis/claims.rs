@@ -402,6 +402,11 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
                 set = n;
             }
             let validity = if is_event { None } else { valid.or(date) };
+            // A claim about something that changes over time, with neither a
+            // date nor `valid:`, holds at no known time: it is not compared.
+            if !is_event && validity.is_none() {
+                continue;
+            }
             out.push(Claim {
                 file: f.id,
                 range: a.range.clone(),

@@ -47,6 +47,8 @@ pub struct Link {
     pub range: Range<usize>,
     pub message: String,
     pub qualifier: Qualifier,
+    /// A date claim the writer marked `disputed: yes`.
+    pub acknowledged: bool,
 }
 
 /// The result of the temporal analysis of a snapshot.
@@ -150,6 +152,7 @@ impl<'s> Builder<'s> {
             range,
             message,
             qualifier: q,
+            acknowledged: false,
         });
         (self.links.len() - 1) as u32
     }
@@ -602,6 +605,8 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
             msg,
             claimed.qualifier,
         );
+        b.links[tag as usize].acknowledged =
+            field(e, "disputed").is_some_and(|fi| matches!(fi.value.as_str(), "yes" | "true"));
         let mut probe = Vec::new();
         if let Some(a) = claimed.earliest {
             probe.push(Edge {
@@ -856,6 +861,32 @@ fn actor_checks(
     let Some((since, until, q, related)) =
         tenure(b.snap, &author, &role.title, role.org.as_deref())
     else {
+        // Acting in a role the actor never held is outside any tenure.
+        let Some((def_file, def)) = b
+            .snap
+            .definitions(&author)
+            .first()
+            .and_then(|l| b.snap.definition(*l))
+        else {
+            return;
+        };
+        if def.kind != EntryKind::Actor {
+            return;
+        }
+        let d = Diagnostic::new(
+            Code::OutsideTenure,
+            fi.value_range.clone().unwrap_or(fi.range.clone()),
+            format!(
+                "{name} is made as {}, but `{author}` has no such `role:`",
+                fi.value
+            ),
+        )
+        .with_related(vec![Related {
+            file: def_file.id,
+            range: def.range.clone(),
+            message: format!("`{author}` is defined here; its roles are its `role:` fields"),
+        }]);
+        b.diag(f.id, d);
         return;
     };
     let before = matches!((span.latest, since), (Some(l), Some(s)) if l < s);
@@ -1050,7 +1081,12 @@ fn report_cycle(b: &mut Builder<'_>, cycle: &[Edge<u32>]) {
             })
             .collect(),
     );
-    let d = possibly(d, q);
+    let mut d = possibly(d, q);
+    if closing.acknowledged {
+        d.code = Code::AcknowledgedConflict;
+        d.severity = Code::AcknowledgedConflict.severity();
+        d.message = format!("acknowledged as disputed: {}", d.message);
+    }
     let file = closing.file;
     b.diag(file, d);
 }
