@@ -56,6 +56,9 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
         });
         return;
     }
+    if let Some(p) = missing_header_part(node, src) {
+        out.push(p);
+    }
     match node.kind() {
         "field" if node.child_by_field_name("colon").is_none() => {
             if let Some(key) = node.child_by_field_name("key") {
@@ -71,7 +74,9 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
             if let Some(name) = node.child_by_field_name("name") {
                 let id = text(name, src).to_string();
                 out.push(Problem {
-                    message: format!("missing `:` between the event ID `{id}` and its title"),
+                    message: format!(
+                        "missing `:` between the event ID `{id}` and its title (if this line is prose, start it with `\\`)"
+                    ),
                     range: name.end_byte()..name.end_byte(),
                     kind: ProblemKind::MissingColon { key: id },
                 });
@@ -98,6 +103,38 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
     for child in node.children(&mut cursor) {
         visit(child, src, out);
     }
+}
+
+/// A header without its ID (`actor` alone), a statement without its quote,
+/// a claim without `@subject.property`: the grammar keeps the entry (and its
+/// fields) and the problem is reported here, right after the last part.
+fn missing_header_part(node: Node<'_>, src: &str) -> Option<Problem> {
+    let (field, what) = match node.kind() {
+        "actor" | "source" | "topic" | "event" => ("name", "an ID"),
+        "statement" => ("quote", "the quoted words"),
+        "claim" => ("assertion", "`@subject.property`"),
+        _ => return None,
+    };
+    if node.child_by_field_name(field).is_some() {
+        return None;
+    }
+    // After the keyword, speaker or verb: the last token before the gap.
+    let anchor = match node.kind() {
+        "statement" => node
+            .children(&mut node.walk())
+            .find(|c| c.kind() == "said"),
+        "claim" => node.child_by_field_name("verb"),
+        kind => node.children(&mut node.walk()).find(|c| c.kind() == kind),
+    }?;
+    let at = anchor.end_byte();
+    let after = text(anchor, src);
+    Some(Problem {
+        message: format!("missing {what} after `{after}`"),
+        range: at..at,
+        kind: ProblemKind::Missing {
+            token: field.to_string(),
+        },
+    })
 }
 
 /// An indented prose line that reads `key: value` is a field that lost its
@@ -306,6 +343,23 @@ mod tests {
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].1.contains("event ID `x`"));
         assert!(p[1].1.contains("field name `kind`"));
+    }
+
+    #[test]
+    fn missing_header_parts_are_reported_after_the_keyword() {
+        let src = "actor\n  kind: person\n2025-11-25 @m said\n@m claims\n2025-11-25 event\n";
+        let p = kinds(src);
+        let msgs: Vec<_> = p.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "missing an ID after `actor`",
+                "missing the quoted words after `said`",
+                "missing `@subject.property` after `claims`",
+                "missing an ID after `event`",
+            ],
+            "{p:?}"
+        );
     }
 
     #[test]
