@@ -120,9 +120,7 @@ fn missing_header_part(node: Node<'_>, src: &str) -> Option<Problem> {
     }
     // After the keyword, speaker or verb: the last token before the gap.
     let anchor = match node.kind() {
-        "statement" => node
-            .children(&mut node.walk())
-            .find(|c| c.kind() == "said"),
+        "statement" => node.children(&mut node.walk()).find(|c| c.kind() == "said"),
         "claim" => node.child_by_field_name("verb"),
         kind => node.children(&mut node.walk()).find(|c| c.kind() == kind),
     }?;
