@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod dates;
 mod diagnostic;
+pub mod ide;
 pub mod inlay_hints;
 pub mod names;
 pub mod references;

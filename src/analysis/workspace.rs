@@ -29,6 +29,9 @@ pub struct FileData {
     pub version: Option<i32>,
     /// Line starts (`\n`, `\r\n`, `\r`), computed on first use.
     pub line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// The editor features' index of this version (definitions folded for
+    /// fuzzy search, references by ID), built on first use.
+    pub ide_index: std::sync::OnceLock<Arc<super::ide::index::FileIndex>>,
 }
 
 impl FileData {
@@ -47,6 +50,9 @@ pub struct DefLoc {
     pub index: u32,
 }
 
+/// Diagnostics of a global analysis, by file.
+type DiagnosticsByFile = HashMap<FileId, Vec<super::Diagnostic>>;
+
 /// An immutable view of the whole workspace.
 #[derive(Clone, Default)]
 pub struct Snapshot {
@@ -61,7 +67,7 @@ pub struct Snapshot {
     /// The temporal analysis of this snapshot, computed on first use.
     temporal: Arc<std::sync::OnceLock<Arc<super::temporal::Temporal>>>,
     /// Claim conflicts of this snapshot, by file, computed on first use.
-    claims: Arc<std::sync::OnceLock<Arc<HashMap<FileId, Vec<super::Diagnostic>>>>>,
+    claims: Arc<std::sync::OnceLock<Arc<DiagnosticsByFile>>>,
 }
 
 impl Snapshot {
@@ -213,6 +219,7 @@ impl Workspace {
             summary,
             version,
             line_starts: Default::default(),
+            ide_index: Default::default(),
         });
         let changed = self.replace(id, old.as_deref(), Some(&data));
         self.snapshot.temporal = Default::default();

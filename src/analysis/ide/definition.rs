@@ -35,7 +35,7 @@ mod tests {
     use super::*;
 
     #[track_caller]
-    fn check(fixture: &str, expect: &str) {
+    fn check_definition(fixture: &str, expect: &str) {
         let f = parse(fixture);
         let found = goto_definition(&f.snap, f.file, f.offset);
         assert_eq!(render_ranges(&f.snap, &found), expect);
@@ -59,20 +59,23 @@ actor türkiye "Türkiye"
 
     #[test]
     fn from_reference_in_another_file() {
-        check(&with_cursor("who: @mac|ron"), "/actors.chron:1 actor «macron» \"Emmanuel Macron\"\n");
+        check_definition(
+            &with_cursor("who: @mac|ron"),
+            "/actors.chron:1 actor «macron» \"Emmanuel Macron\"\n",
+        );
     }
 
     #[test]
     fn at_the_at_sign_and_at_both_edges_of_the_id() {
         let expect = "/actors.chron:1 actor «macron» \"Emmanuel Macron\"\n";
-        check(&with_cursor("who: |@macron"), expect);
-        check(&with_cursor("who: @|macron"), expect);
-        check(&with_cursor("who: @macron|,"), expect);
+        check_definition(&with_cursor("who: |@macron"), expect);
+        check_definition(&with_cursor("who: @|macron"), expect);
+        check_definition(&with_cursor("who: @macron|,"), expect);
     }
 
     #[test]
     fn on_a_definition_itself() {
-        check(
+        check_definition(
             "actor fr$0ance \"France\"\nactor x \"X\"\n  role: p of @france\n",
             "/main.chron:1 actor «france» \"France\"\n",
         );
@@ -80,21 +83,27 @@ actor türkiye "Türkiye"
 
     #[test]
     fn non_ascii_id() {
-        check(&with_cursor("@tür|kiye"), "/actors.chron:4 actor «türkiye» \"Türkiye\"\n");
+        check_definition(
+            &with_cursor("@tür|kiye"),
+            "/actors.chron:4 actor «türkiye» \"Türkiye\"\n",
+        );
     }
 
     #[test]
     fn in_prose_and_in_a_title() {
-        check(
+        check_definition(
             "actor uk \"Britain\"\nProse about @u$0k.\n",
             "/main.chron:1 actor «uk» \"Britain\"\n",
         );
-        check(&with_cursor("Call with @m|acron"), "/actors.chron:1 actor «macron» \"Emmanuel Macron\"\n");
+        check_definition(
+            &with_cursor("Call with @m|acron"),
+            "/actors.chron:1 actor «macron» \"Emmanuel Macron\"\n",
+        );
     }
 
     #[test]
     fn duplicate_ids_give_every_definition() {
-        check(
+        check_definition(
             r#"
 //- /a.chron
 topic budget "Budget"
@@ -108,7 +117,7 @@ topic budget "Budget 2026"
 
     #[test]
     fn statement_id_field_is_a_definition() {
-        check(
+        check_definition(
             "2025-11-01 @x said \"Hi.\"\n  id: greeting\n2025-11-02 @y claims @z.p = 1\n  contradicts: @greet$0ing\n",
             "/main.chron:2   id: «greeting»\n",
         );
@@ -117,10 +126,10 @@ topic budget "Budget 2026"
     #[test]
     fn nothing_to_find() {
         // Undefined reference, plain text, a property, empty file, past the end.
-        check("who: @nobody$0\n", "");
-        check("actor a \"A$0\"\n", "");
-        check("topic t \"T\"\n2025-11-01 @a claims @t.poi$0nts = 1\n", "");
-        check("$0", "");
+        check_definition("who: @nobody$0\n", "");
+        check_definition("actor a \"A$0\"\n", "");
+        check_definition("topic t \"T\"\n2025-11-01 @a claims @t.poi$0nts = 1\n", "");
+        check_definition("$0", "");
         let f = parse("actor a \"A\"\n");
         assert!(goto_definition(&f.snap, f.file, 999).is_empty());
         assert!(goto_definition(&f.snap, 999, 0).is_empty());

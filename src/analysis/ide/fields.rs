@@ -47,7 +47,13 @@ pub struct FieldSpec {
 
 use EntryKind::*;
 
-const fn f(key: &'static str, once: bool, shape: ValueShape, value: &'static str, doc: &'static str) -> FieldSpec {
+const fn f(
+    key: &'static str,
+    once: bool,
+    shape: ValueShape,
+    value: &'static str,
+    doc: &'static str,
+) -> FieldSpec {
     FieldSpec {
         key,
         once,
@@ -58,56 +64,278 @@ const fn f(key: &'static str, once: bool, shape: ValueShape, value: &'static str
 }
 
 const ACTOR: &[FieldSpec] = &[
-    f("kind", true, ValueShape::Kind, "`person`, `state`, `organisation`, `group`, …", "Shown in hover; groups completion."),
-    f("aka", true, ValueShape::Strings, "list of strings", "Other names: unlinked mentions, \"did you mean\", completion, hover."),
-    f("role", false, ValueShape::Role, "`TITLE of @actor since DATE until DATE`; repeatable", "A role and its tenure, checked against `as:` of statements and claims."),
-    f("members", true, ValueShape::Refs(&[Actor]), "list of actors", "The members of a group; shown in hover."),
-    f("born", true, ValueShape::Date, "date", "Start of a person's lifetime."),
-    f("died", true, ValueShape::Date, "date", "End of a person's lifetime."),
-    f("founded", true, ValueShape::Date, "date", "Start of a state's, organisation's or group's lifetime."),
-    f("dissolved", true, ValueShape::Date, "date", "End of a state's, organisation's or group's lifetime."),
+    f(
+        "kind",
+        true,
+        ValueShape::Kind,
+        "`person`, `state`, `organisation`, `group`, …",
+        "Shown in hover; groups completion.",
+    ),
+    f(
+        "aka",
+        true,
+        ValueShape::Strings,
+        "list of strings",
+        "Other names: unlinked mentions, \"did you mean\", completion, hover.",
+    ),
+    f(
+        "role",
+        false,
+        ValueShape::Role,
+        "`TITLE of @actor since DATE until DATE`; repeatable",
+        "A role and its tenure, checked against `as:` of statements and claims.",
+    ),
+    f(
+        "members",
+        true,
+        ValueShape::Refs(&[Actor]),
+        "list of actors",
+        "The members of a group; shown in hover.",
+    ),
+    f(
+        "born",
+        true,
+        ValueShape::Date,
+        "date",
+        "Start of a person's lifetime.",
+    ),
+    f(
+        "died",
+        true,
+        ValueShape::Date,
+        "date",
+        "End of a person's lifetime.",
+    ),
+    f(
+        "founded",
+        true,
+        ValueShape::Date,
+        "date",
+        "Start of a state's, organisation's or group's lifetime.",
+    ),
+    f(
+        "dissolved",
+        true,
+        ValueShape::Date,
+        "date",
+        "End of a state's, organisation's or group's lifetime.",
+    ),
 ];
 
 const SOURCE: &[FieldSpec] = &[
-    f("kind", true, ValueShape::Kind, "`outlet`, `agency`, `document`, `report`, `interview`, …", "Shown in hover."),
-    f("published", true, ValueShape::Date, "date", "Entries citing the source must not be dated after it."),
-    f("url", true, ValueShape::Text, "text or string", "Shown in hover and exported."),
-    f("author", true, ValueShape::Refs(&[Actor]), "list of actors, text or strings", "Shown in hover."),
+    f(
+        "kind",
+        true,
+        ValueShape::Kind,
+        "`outlet`, `agency`, `document`, `report`, `interview`, …",
+        "Shown in hover.",
+    ),
+    f(
+        "published",
+        true,
+        ValueShape::Date,
+        "date",
+        "Entries citing the source must not be dated after it.",
+    ),
+    f(
+        "url",
+        true,
+        ValueShape::Text,
+        "text or string",
+        "Shown in hover and exported.",
+    ),
+    f(
+        "author",
+        true,
+        ValueShape::Refs(&[Actor]),
+        "list of actors, text or strings",
+        "Shown in hover.",
+    ),
 ];
 
-const TOPIC: &[FieldSpec] = &[f("kind", true, ValueShape::Kind, "`agreement`, `law`, `figure`, …", "Shown in hover.")];
+const TOPIC: &[FieldSpec] = &[f(
+    "kind",
+    true,
+    ValueShape::Kind,
+    "`agreement`, `law`, `figure`, …",
+    "Shown in hover.",
+)];
 
 const EVENT: &[FieldSpec] = &[
-    f("kind", true, ValueShape::Kind, "`meeting`, `launch`, `negotiation`, …", "Shown in hover and exported."),
-    f("who", true, ValueShape::Refs(&[Actor]), "list of actors", "The participants; checked against their lifetimes."),
-    f("where", true, ValueShape::Text, "list of text, strings or actors", "Shown in hover and exported."),
-    f("led-by", true, ValueShape::Refs(&[Actor]), "list of actors", "The leaders; checked against their lifetimes."),
-    f("before", false, ValueShape::Refs(&[Event]), "list of events or offsets", "The event ends on or before the day each of them starts."),
-    f("after", false, ValueShape::Refs(&[Event]), "list of events or offsets", "The event starts on or after the day each of them ends."),
-    f("during", true, ValueShape::Refs(&[Event]), "list of events or offsets", "The event lies within each of them."),
-    f("at", true, ValueShape::DateOrOffset, "a date, an interval, or an offset `@event + 1d`", "The event's date when the header has none."),
-    f("source", true, ValueShape::Refs(&[Source]), "list of sources", "Checked against each source's `published:` date."),
-    f("about", true, ValueShape::Refs(&[Topic, Actor, Event]), "list of topics, actors or events", "Found by find references; shown in hover."),
+    f(
+        "kind",
+        true,
+        ValueShape::Kind,
+        "`meeting`, `launch`, `negotiation`, …",
+        "Shown in hover and exported.",
+    ),
+    f(
+        "who",
+        true,
+        ValueShape::Refs(&[Actor]),
+        "list of actors",
+        "The participants; checked against their lifetimes.",
+    ),
+    f(
+        "where",
+        true,
+        ValueShape::Text,
+        "list of text, strings or actors",
+        "Shown in hover and exported.",
+    ),
+    f(
+        "led-by",
+        true,
+        ValueShape::Refs(&[Actor]),
+        "list of actors",
+        "The leaders; checked against their lifetimes.",
+    ),
+    f(
+        "before",
+        false,
+        ValueShape::Refs(&[Event]),
+        "list of events or offsets",
+        "The event ends on or before the day each of them starts.",
+    ),
+    f(
+        "after",
+        false,
+        ValueShape::Refs(&[Event]),
+        "list of events or offsets",
+        "The event starts on or after the day each of them ends.",
+    ),
+    f(
+        "during",
+        true,
+        ValueShape::Refs(&[Event]),
+        "list of events or offsets",
+        "The event lies within each of them.",
+    ),
+    f(
+        "at",
+        true,
+        ValueShape::DateOrOffset,
+        "a date, an interval, or an offset `@event + 1d`",
+        "The event's date when the header has none.",
+    ),
+    f(
+        "source",
+        true,
+        ValueShape::Refs(&[Source]),
+        "list of sources",
+        "Checked against each source's `published:` date.",
+    ),
+    f(
+        "about",
+        true,
+        ValueShape::Refs(&[Topic, Actor, Event]),
+        "list of topics, actors or events",
+        "Found by find references; shown in hover.",
+    ),
 ];
 
 const STATEMENT: &[FieldSpec] = &[
-    f("at", true, ValueShape::Refs(&[Event]), "event", "Where the words were said; the statement's date must fall within the event's."),
-    f("source", true, ValueShape::Refs(&[Source]), "list of sources", "Checked against each source's `published:` date."),
-    f("as", true, ValueShape::Role, "role phrase `TITLE of @actor`", "The role the speaker spoke in; checked against the speaker's `role:` tenure."),
-    f("claims", false, ValueShape::Assertions, "list of assertions `@subject.property = value`", "Claims of the speaker, dated with the statement."),
-    f("denies", false, ValueShape::Assertions, "list of assertions", "Denials of the speaker, dated with the statement."),
-    f("id", true, ValueShape::NewId, "a new ID, without `@`", "Lets `contradicts:` and other entries point at the statement."),
+    f(
+        "at",
+        true,
+        ValueShape::Refs(&[Event]),
+        "event",
+        "Where the words were said; the statement's date must fall within the event's.",
+    ),
+    f(
+        "source",
+        true,
+        ValueShape::Refs(&[Source]),
+        "list of sources",
+        "Checked against each source's `published:` date.",
+    ),
+    f(
+        "as",
+        true,
+        ValueShape::Role,
+        "role phrase `TITLE of @actor`",
+        "The role the speaker spoke in; checked against the speaker's `role:` tenure.",
+    ),
+    f(
+        "claims",
+        false,
+        ValueShape::Assertions,
+        "list of assertions `@subject.property = value`",
+        "Claims of the speaker, dated with the statement.",
+    ),
+    f(
+        "denies",
+        false,
+        ValueShape::Assertions,
+        "list of assertions",
+        "Denials of the speaker, dated with the statement.",
+    ),
+    f(
+        "id",
+        true,
+        ValueShape::NewId,
+        "a new ID, without `@`",
+        "Lets `contradicts:` and other entries point at the statement.",
+    ),
 ];
 
 const CLAIM: &[FieldSpec] = &[
-    f("source", true, ValueShape::Refs(&[Source]), "list of sources", "Checked against each source's `published:` date."),
-    f("as", true, ValueShape::Role, "role phrase `TITLE of @actor`", "The role the holder spoke in; checked against the holder's `role:` tenure."),
-    f("valid", true, ValueShape::Date, "date or interval", "When the claimed value holds (otherwise: as of the claim's date)."),
-    f("id", true, ValueShape::NewId, "a new ID, without `@`", "Lets other claims point at this one."),
-    f("contradicts", true, ValueShape::Refs(&[Claim, Statement]), "list of claims or statements (their `id:`)", "Acknowledges the conflict with them."),
-    f("disputed", true, ValueShape::Boolean, "`yes` or `no`", "`yes` acknowledges every conflict of this claim."),
-    f("at", true, ValueShape::Refs(&[Event]), "event", "The event where the claim was made; checked like a statement's `at:`."),
-    f("about", true, ValueShape::Refs(&[Topic, Actor, Event]), "list of topics, actors or events", "The events a `reports` claim reports on; found by find references."),
+    f(
+        "source",
+        true,
+        ValueShape::Refs(&[Source]),
+        "list of sources",
+        "Checked against each source's `published:` date.",
+    ),
+    f(
+        "as",
+        true,
+        ValueShape::Role,
+        "role phrase `TITLE of @actor`",
+        "The role the holder spoke in; checked against the holder's `role:` tenure.",
+    ),
+    f(
+        "valid",
+        true,
+        ValueShape::Date,
+        "date or interval",
+        "When the claimed value holds (otherwise: as of the claim's date).",
+    ),
+    f(
+        "id",
+        true,
+        ValueShape::NewId,
+        "a new ID, without `@`",
+        "Lets other claims point at this one.",
+    ),
+    f(
+        "contradicts",
+        true,
+        ValueShape::Refs(&[Claim, Statement]),
+        "list of claims or statements (their `id:`)",
+        "Acknowledges the conflict with them.",
+    ),
+    f(
+        "disputed",
+        true,
+        ValueShape::Boolean,
+        "`yes` or `no`",
+        "`yes` acknowledges every conflict of this claim.",
+    ),
+    f(
+        "at",
+        true,
+        ValueShape::Refs(&[Event]),
+        "event",
+        "The event where the claim was made; checked like a statement's `at:`.",
+    ),
+    f(
+        "about",
+        true,
+        ValueShape::Refs(&[Topic, Actor, Event]),
+        "list of topics, actors or events",
+        "The events a `reports` claim reports on; found by find references.",
+    ),
 ];
 
 /// The well-known fields of an entry kind, in the order completion offers them.
@@ -130,8 +358,23 @@ pub fn field_spec(kind: EntryKind, key: &str) -> Option<&'static FieldSpec> {
 /// The well-known values of `kind:` for an entry kind.
 pub fn kind_values(kind: EntryKind) -> &'static [&'static str] {
     match kind {
-        Actor => &["person", "state", "organisation", "group", "party", "company", "media"],
-        Source => &["outlet", "document", "report", "agency", "social-media", "interview"],
+        Actor => &[
+            "person",
+            "state",
+            "organisation",
+            "group",
+            "party",
+            "company",
+            "media",
+        ],
+        Source => &[
+            "outlet",
+            "document",
+            "report",
+            "agency",
+            "social-media",
+            "interview",
+        ],
         Topic => &["agreement", "plan", "law", "figure", "policy"],
         Event => &[
             "meeting",
@@ -176,7 +419,15 @@ pub fn is_date_field(key: &str, entry: Option<EntryKind>) -> bool {
         Some(_) => false,
         None => matches!(
             key,
-            "published" | "valid" | "born" | "died" | "founded" | "dissolved" | "date" | "since" | "until"
+            "published"
+                | "valid"
+                | "born"
+                | "died"
+                | "founded"
+                | "dissolved"
+                | "date"
+                | "since"
+                | "until"
         ),
     }
 }
@@ -196,7 +447,16 @@ mod tests {
         }
         assert_eq!(
             fields_of(Actor).iter().map(|f| f.key).collect::<Vec<_>>(),
-            ["kind", "aka", "role", "members", "born", "died", "founded", "dissolved"]
+            [
+                "kind",
+                "aka",
+                "role",
+                "members",
+                "born",
+                "died",
+                "founded",
+                "dissolved"
+            ]
         );
     }
 
@@ -204,7 +464,10 @@ mod tests {
     fn reference_kinds_follow_the_diagnostics_then_the_docs() {
         assert_eq!(reference_kinds("after", Some(Event)), Some(&[Event][..]));
         assert_eq!(reference_kinds("source", Some(Claim)), Some(&[Source][..]));
-        assert_eq!(reference_kinds("about", Some(Claim)), Some(&[Topic, Actor, Event][..]));
+        assert_eq!(
+            reference_kinds("about", Some(Claim)),
+            Some(&[Topic, Actor, Event][..])
+        );
         assert_eq!(reference_kinds("where", Some(Event)), None);
         assert!(is_date_field("published", Some(Source)));
         assert!(is_date_field("at", Some(Event)));

@@ -85,14 +85,17 @@ pub fn parse(fixture: &str) -> Fixture {
 
 /// The key of a file.
 pub fn key(snap: &Snapshot, file: FileId) -> String {
-    snap.file(file).map(|f| f.key.to_string()).unwrap_or_default()
+    snap.file(file)
+        .map(|f| f.key.to_string())
+        .unwrap_or_default()
 }
 
 /// Ranges rendered as the lines they are on, each range between `«` and
 /// `»`: `/actors.chron:1 actor «macron» "Emmanuel Macron"`, one line per
 /// line of text, sorted by file key and line.
 pub fn render_ranges(snap: &Snapshot, ranges: &[FileRange]) -> String {
-    let mut by_line: BTreeMap<(String, usize), (FileId, Vec<Range<usize>>)> = BTreeMap::new();
+    type Lines = BTreeMap<(String, usize), (FileId, Vec<Range<usize>>)>;
+    let mut by_line = Lines::new();
     for r in ranges {
         let data = snap.file(r.file).expect("file of a range");
         let starts = data.line_starts();
@@ -152,7 +155,10 @@ actor mac$0ron "Emmanuel Macron"
         "/actors.chron:1 actor «macron» \"Emmanuel Macron\"\n"
     );
     let events = f.snap.file_id("/events.chron").unwrap();
-    assert_eq!(&*f.snap.file(events).unwrap().text, "2025-11-25 @macron said \"Hi.\"\n");
+    assert_eq!(
+        &*f.snap.file(events).unwrap().text,
+        "2025-11-25 @macron said \"Hi.\"\n"
+    );
 
     let one = parse("actor $0a$0 \"A\"\n");
     assert_eq!(key(&one.snap, one.file), "/main.chron");

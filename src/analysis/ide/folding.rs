@@ -47,24 +47,21 @@ pub fn folding_ranges(snap: &Snapshot, file: FileId) -> Vec<FoldingRange> {
     };
 
     for (i, section) in s.sections.iter().enumerate() {
-        let boundary = s.sections[i + 1..]
-            .iter()
-            .find(|next| next.level <= section.level)
-            .map(|next| next.heading.start)
-            .unwrap_or(text.len());
-        let content_end = text[..boundary].trim_end().len();
-        if content_end > section.heading.start {
-            push(
-                line_of(starts, section.heading.start),
-                line_of(starts, content_end - 1),
-                FoldKind::Section,
-            );
-        }
+        let end = super::section_end(s, text, i);
+        push(
+            line_of(starts, section.heading.start),
+            line_of(starts, end),
+            FoldKind::Section,
+        );
     }
 
     for e in &s.entries {
         if !e.fields.is_empty() {
-            push(line_of(starts, e.range.start), line_of(starts, e.range.end), FoldKind::Entry);
+            push(
+                line_of(starts, e.range.start),
+                line_of(starts, e.range.end),
+                FoldKind::Entry,
+            );
         }
     }
 
@@ -113,20 +110,26 @@ mod tests {
 
     /// `kind start-end: first line` per range, 1-based lines for reading.
     #[track_caller]
-    fn check(fixture: &str, expect: &str) {
+    fn check_folding(fixture: &str, expect: &str) {
         let f = parse(fixture);
         let data = f.snap.file(f.file).unwrap();
         let mut out = String::new();
         for r in folding_ranges(&f.snap, f.file) {
-            let first = crate::syntax::lines::line_text(&data.text, data.line_starts(), r.start_line);
-            out.push_str(&format!("{:?} {}-{}: {first}\n", r.kind, r.start_line + 1, r.end_line + 1));
+            let first =
+                crate::syntax::lines::line_text(&data.text, data.line_starts(), r.start_line);
+            out.push_str(&format!(
+                "{:?} {}-{}: {first}\n",
+                r.kind,
+                r.start_line + 1,
+                r.end_line + 1
+            ));
         }
         assert_eq!(out, expect);
     }
 
     #[test]
     fn sections_entries_comments_paragraphs() {
-        check(
+        check_folding(
             r#"
 # Top
 // one
@@ -162,7 +165,7 @@ Section 18-19: # Next
 
     #[test]
     fn crlf_and_lone_cr_lines() {
-        check(
+        check_folding(
             "actor a \"A\"\r\n  kind: person\r\n  aka: \"Ay\"\r\n// x\r// y\r",
             "Entry 1-3: actor a \"A\"\nComment 4-5: // x\n",
         );
@@ -170,8 +173,8 @@ Section 18-19: # Next
 
     #[test]
     fn nothing_to_fold() {
-        check("", "");
-        check("actor a \"A\"\n# H\n", "");
+        check_folding("", "");
+        check_folding("actor a \"A\"\n# H\n", "");
         let f = parse("");
         assert!(folding_ranges(&f.snap, 42).is_empty());
     }

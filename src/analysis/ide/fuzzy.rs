@@ -14,17 +14,29 @@
 #[derive(Clone, Debug)]
 pub struct Pattern {
     chars: Vec<char>,
+    /// The letters and digits of the pattern (see [`super::index::mask_of`]).
+    mask: u64,
 }
 
 impl Pattern {
     pub fn new(query: &str) -> Self {
-        Self {
-            chars: query.trim().chars().map(fold).collect(),
-        }
+        let chars: Vec<char> = query.trim().chars().map(fold).collect();
+        let mask = chars
+            .iter()
+            .filter(|c| c.is_ascii())
+            .fold(0, |m, c| m | super::index::bit(*c as u8));
+        Self { chars, mask }
     }
 
     pub fn is_empty(&self) -> bool {
         self.chars.is_empty()
+    }
+
+    /// Whether text whose [`mask_of`](super::index::mask_of) (of its folded
+    /// form) is `mask` can match: it has every letter and digit of the
+    /// pattern.
+    pub fn may_match(&self, mask: u64) -> bool {
+        self.mask & !mask == 0
     }
 
     /// The score of a candidate, `None` when the pattern does not match.
@@ -34,37 +46,52 @@ impl Pattern {
         if pat.is_empty() {
             return Some(0);
         }
+        // A character is at least one byte.
+        if candidate.len() < pat.len() {
+            return None;
+        }
+        // ASCII text (most IDs) skips UTF-8 decoding.
+        if candidate.is_ascii() {
+            self.score_chars(candidate.bytes().map(char::from))
+        } else {
+            self.score_chars(candidate.chars())
+        }
+    }
+
+    /// Greedy leftmost matching; stops at the last pattern character.
+    fn score_chars(&self, mut chars: impl Iterator<Item = char>) -> Option<u32> {
+        let pat = &self.chars;
         let mut pi = 0;
         let mut score: i32 = 0;
+        let mut gaps: i32 = 0;
+        let mut leading: i32 = 0;
         let mut prev: Option<char> = None;
         let mut prev_matched = false;
-        let mut all_consecutive_from_start = true;
-        let mut len = 0;
-        for (pos, c) in candidate.chars().enumerate() {
-            len = pos + 1;
-            let f = fold(c);
-            if pi < pat.len() && f == pat[pi] {
-                let word_start = match prev {
-                    None => true,
-                    Some(p) => !p.is_alphanumeric() || (p.is_lowercase() && c.is_uppercase()),
-                };
+        let mut prefix = true;
+        for (pos, c) in chars.by_ref().enumerate() {
+            if fold(c) == pat[pi] {
                 score += 10;
-                if pos == 0 {
-                    score += 20;
-                } else if word_start {
-                    score += 12;
+                match prev {
+                    None => score += 15,
+                    Some(p) if !p.is_alphanumeric() || (p.is_lowercase() && c.is_uppercase()) => {
+                        score += 12
+                    }
+                    _ => {}
                 }
                 if prev_matched {
-                    score += 8;
+                    score += 15;
                 }
-                if pos != pi {
-                    all_consecutive_from_start = false;
-                }
+                prefix &= pos == pi;
                 pi += 1;
                 prev_matched = true;
+                if pi == pat.len() {
+                    break;
+                }
             } else {
-                if pi > 0 && pi < pat.len() {
-                    score -= 1;
+                if pi == 0 {
+                    leading += 1;
+                } else {
+                    gaps += 1;
                 }
                 prev_matched = false;
             }
@@ -73,10 +100,10 @@ impl Pattern {
         if pi < pat.len() {
             return None;
         }
-        if all_consecutive_from_start {
-            // A prefix; the whole candidate is best.
+        score -= gaps.min(10) + leading.min(10) / 2;
+        if prefix {
             score += 40;
-            if len == pat.len() {
+            if chars.next().is_none() {
                 score += 40;
             }
         }

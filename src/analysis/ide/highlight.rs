@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::id_at;
+use super::index::FileIndex;
 use crate::analysis::{FileId, Snapshot};
 
 /// How an occurrence uses the ID.
@@ -32,14 +33,21 @@ pub fn document_highlights(snap: &Snapshot, file: FileId, offset: usize) -> Vec<
         return Vec::new();
     };
     let s = &data.summary;
-    let defs = s.definitions.iter().filter(|d| d.id == target.id).map(|d| Highlight {
-        range: d.range.clone(),
-        kind: HighlightKind::Write,
-    });
-    let refs = s.references.iter().filter(|r| r.id == target.id).map(|r| Highlight {
-        range: r.range.clone(),
-        kind: HighlightKind::Read,
-    });
+    let defs = s
+        .definitions
+        .iter()
+        .filter(|d| d.id == target.id)
+        .map(|d| Highlight {
+            range: d.range.clone(),
+            kind: HighlightKind::Write,
+        });
+    let refs = FileIndex::references_to(data, &target.id)
+        .iter()
+        .map(|&i| &s.references[i as usize])
+        .map(|r| Highlight {
+            range: r.range.clone(),
+            kind: HighlightKind::Read,
+        });
     let mut out: Vec<_> = defs.chain(refs).collect();
     out.sort_by_key(|h| h.range.start);
     out
@@ -52,7 +60,7 @@ mod tests {
 
     /// The file's text with each highlight as `«id»w` or `«id»r`.
     #[track_caller]
-    fn check(fixture: &str, expect: &str) {
+    fn check_highlight(fixture: &str, expect: &str) {
         let f = parse(fixture);
         let text = &f.snap.file(f.file).unwrap().text;
         let mut out = String::new();
@@ -72,7 +80,7 @@ mod tests {
 
     #[test]
     fn definition_is_write_references_are_read() {
-        check(
+        check_highlight(
             "actor uk$0 \"Britain\"\n  aka: \"UK\"\nactor fr \"France\"\n  members: @uk, @fr\n@uk and @uk-led.\n",
             "actor «uk»w \"Britain\"\n  aka: \"UK\"\nactor fr \"France\"\n  members: @«uk»r, @fr\n@«uk»r and @uk-led.\n",
         );
@@ -80,15 +88,26 @@ mod tests {
 
     #[test]
     fn only_the_current_file() {
-        check(
+        check_highlight(
             "//- /a.chron\nactor uk \"Britain\"\n//- /b.chron\nwith $0@uk\n",
             "with @«uk»r\n",
         );
     }
 
     #[test]
+    fn duplicates_non_ascii_and_undefined() {
+        check_highlight(
+            "topic türkiye \"T\"\ntopic türkiye \"T2\"\n@tür$0kiye.x = 1\n",
+            "topic «türkiye»w \"T\"\ntopic «türkiye»w \"T2\"\n@«türkiye»r.x = 1\n",
+        );
+        check_highlight("@ghost$0 and @ghost\n", "@«ghost»r and @«ghost»r\n");
+    }
+
+    #[test]
     fn nothing_under_the_cursor() {
-        check("actor uk \"Brit$0ain\"\n", "actor uk \"Britain\"\n");
-        check("", "");
+        check_highlight("actor uk \"Brit$0ain\"\n", "actor uk \"Britain\"\n");
+        check_highlight("", "");
+        let f = parse("actor uk \"Britain\"\n");
+        assert!(document_highlights(&f.snap, f.file, 1_000).is_empty());
     }
 }

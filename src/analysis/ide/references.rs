@@ -4,12 +4,13 @@
 
 use std::ops::Range;
 
+use super::index::FileIndex;
 use super::{id_at, FileRange};
 use crate::analysis::summary::RefRole;
 use crate::analysis::{FileId, Snapshot};
 
 /// One place where an ID occurs.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Occurrence {
     pub file: FileId,
     /// The ID only, without the `@`.
@@ -23,7 +24,12 @@ pub struct Occurrence {
 /// The references of the ID under the cursor (on a reference or on a
 /// definition), with the definitions when `include_declaration` is set;
 /// sorted by file and position. Empty when the cursor is on no ID.
-pub fn find_references(snap: &Snapshot, file: FileId, offset: usize, include_declaration: bool) -> Vec<FileRange> {
+pub fn find_references(
+    snap: &Snapshot,
+    file: FileId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<FileRange> {
     let Some(data) = snap.file(file) else {
         return Vec::new();
     };
@@ -40,7 +46,8 @@ pub fn find_references(snap: &Snapshot, file: FileId, offset: usize, include_dec
 }
 
 /// Every occurrence of an ID, sorted by file and position. Only the files
-/// the index lists as referring to the ID are read.
+/// the workspace index lists as referring to the ID are read, and in each
+/// only the references to the ID ([`FileIndex::references_to`]).
 pub fn occurrences(snap: &Snapshot, id: &str, include_declaration: bool) -> Vec<Occurrence> {
     let mut out = Vec::new();
     if include_declaration {
@@ -59,7 +66,11 @@ pub fn occurrences(snap: &Snapshot, id: &str, include_declaration: bool) -> Vec<
         let Some(data) = snap.file(file) else {
             continue;
         };
-        for r in data.summary.references.iter().filter(|r| &*r.id == id) {
+        let refs = &data.summary.references;
+        for r in FileIndex::references_to(data, id)
+            .iter()
+            .map(|&i| &refs[i as usize])
+        {
             out.push(Occurrence {
                 file,
                 range: r.range.clone(),
@@ -68,7 +79,7 @@ pub fn occurrences(snap: &Snapshot, id: &str, include_declaration: bool) -> Vec<
             });
         }
     }
-    out.sort_by(|a, b| (a.file, a.range.start).cmp(&(b.file, b.range.start)));
+    out.sort_by_key(|o| (o.file, o.range.start));
     out
 }
 
@@ -78,7 +89,7 @@ mod tests {
     use super::*;
 
     #[track_caller]
-    fn check(fixture: &str, include_declaration: bool, expect: &str) {
+    fn check_references(fixture: &str, include_declaration: bool, expect: &str) {
         let f = parse(fixture);
         let found = find_references(&f.snap, f.file, f.offset, include_declaration);
         assert_eq!(render_ranges(&f.snap, &found), expect);
@@ -103,7 +114,7 @@ actor us "United States"
 
     #[test]
     fn from_a_definition_with_and_without_declaration() {
-        check(
+        check_references(
             WS,
             true,
             "\
@@ -126,10 +137,12 @@ actor us "United States"
 /events.chron:4 2025-11-25 @«macron» claims @«macron».mood = good
 /events.chron:5 Prose: @«macron»'s aides and @«macron».
 ";
-        check(WS, false, without);
+        check_references(WS, false, without);
         // The same from a reference in prose, at the end of the ID.
-        let from_prose = WS.replace("mac$0ron", "macron").replace("aides and @macron.", "aides and @macron$0.");
-        check(&from_prose, false, without);
+        let from_prose = WS
+            .replace("mac$0ron", "macron")
+            .replace("aides and @macron.", "aides and @macron$0.");
+        check_references(&from_prose, false, without);
     }
 
     #[test]
@@ -144,7 +157,7 @@ actor us "United States"
 
     #[test]
     fn undefined_reference_finds_its_siblings() {
-        check(
+        check_references(
             "2025-11-01 @ghost said \"Boo.\"\nProse about @gho$0st.\n",
             true,
             "/main.chron:1 2025-11-01 @«ghost» said \"Boo.\"\n/main.chron:2 Prose about @«ghost».\n",
@@ -153,7 +166,7 @@ actor us "United States"
 
     #[test]
     fn duplicate_definitions_are_all_declarations() {
-        check(
+        check_references(
             "topic t \"T\"\ntopic t$0 \"T again\"\nProse @t.\n",
             true,
             "/main.chron:1 topic «t» \"T\"\n/main.chron:2 topic «t» \"T again\"\n/main.chron:3 Prose @«t».\n",
@@ -162,12 +175,12 @@ actor us "United States"
 
     #[test]
     fn non_ascii_and_nothing() {
-        check(
+        check_references(
             "actor türkiye \"Türkiye\"\nProse @tür$0kiye, @türkiye-x.\n",
             true,
             "/main.chron:1 actor «türkiye» \"Türkiye\"\n/main.chron:2 Prose @«türkiye», @türkiye-x.\n",
         );
-        check("actor a \"A\"\nJust prose$0.\n", true, "");
-        check("$0", true, "");
+        check_references("actor a \"A\"\nJust prose$0.\n", true, "");
+        check_references("$0", true, "");
     }
 }

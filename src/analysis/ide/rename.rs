@@ -17,10 +17,17 @@ pub struct PrepareRename {
 }
 
 /// The ID under the cursor, or why there is nothing to rename.
-pub fn prepare_rename(snap: &Snapshot, file: FileId, offset: usize) -> Result<PrepareRename, String> {
-    let data = snap.file(file).ok_or_else(|| "The file is not part of the workspace.".to_string())?;
+pub fn prepare_rename(
+    snap: &Snapshot,
+    file: FileId,
+    offset: usize,
+) -> Result<PrepareRename, String> {
+    let data = snap
+        .file(file)
+        .ok_or_else(|| "The file is not part of the workspace.".to_string())?;
     let target = id_at(data, offset).ok_or_else(|| {
-        "Nothing to rename here: place the cursor on an ID (`@id`, or the ID of a definition).".to_string()
+        "Nothing to rename here: place the cursor on an ID (`@id`, or the ID of a definition)."
+            .to_string()
     })?;
     Ok(PrepareRename {
         range: target.range.clone(),
@@ -33,10 +40,18 @@ pub fn prepare_rename(snap: &Snapshot, file: FileId, offset: usize) -> Result<Pr
 /// ID, when `new_id` is not a valid ID, or when it is already defined. An
 /// undefined ID may be renamed (all its references change), also to an ID
 /// that exists: that is how a misspelt reference is repaired everywhere.
-pub fn rename(snap: &Snapshot, file: FileId, offset: usize, new_id: &str) -> Result<WorkspaceEditPlain, String> {
-    let data = snap.file(file).ok_or_else(|| "The file is not part of the workspace.".to_string())?;
+pub fn rename(
+    snap: &Snapshot,
+    file: FileId,
+    offset: usize,
+    new_id: &str,
+) -> Result<WorkspaceEditPlain, String> {
+    let data = snap
+        .file(file)
+        .ok_or_else(|| "The file is not part of the workspace.".to_string())?;
     let target = id_at(data, offset).ok_or_else(|| {
-        "Nothing to rename here: place the cursor on an ID (`@id`, or the ID of a definition).".to_string()
+        "Nothing to rename here: place the cursor on an ID (`@id`, or the ID of a definition)."
+            .to_string()
     })?;
     let new_id = validate_id(new_id)?;
     let mut edit = WorkspaceEditPlain::default();
@@ -45,7 +60,11 @@ pub fn rename(snap: &Snapshot, file: FileId, offset: usize, new_id: &str) -> Res
     }
     let defs = snap.definitions(&target.id);
     if !defs.is_empty() {
-        if let Some((f, d)) = snap.definitions(&new_id).first().and_then(|l| snap.definition(*l)) {
+        if let Some((f, d)) = snap
+            .definitions(&new_id)
+            .first()
+            .and_then(|l| snap.definition(*l))
+        {
             return Err(format!(
                 "`{new_id}` is already defined ({}, {}); IDs must be unique across the workspace.",
                 d.kind.as_str(),
@@ -90,7 +109,9 @@ pub fn validate_id(new_id: &str) -> Result<String, String> {
         ));
     }
     if first == '-' {
-        return Err(format!("`{id}` is not a valid ID: an ID cannot start with `-`."));
+        return Err(format!(
+            "`{id}` is not a valid ID: an ID cannot start with `-`."
+        ));
     }
     // The grammar is the judge: `@ID` in prose must read as one reference
     // to exactly this ID (letters of categories the grammar does not
@@ -110,12 +131,15 @@ fn reads_as_text(id: &str) -> bool {
     let probe = format!("2025-01-01 @x said \"q\"\n  id: {id}\n");
     let tree = crate::syntax::parse(&probe);
     let summary = crate::analysis::FileSummary::new(&tree, &probe);
-    summary.definitions.len() == 1 && &*summary.definitions[0].id == id && summary.syntax.is_empty() && {
-        let node = tree
-            .root_node()
-            .descendant_for_byte_range(probe.len() - 1 - id.len(), probe.len() - 1);
-        node.is_some_and(|n| n.kind() == "text")
-    }
+    summary.definitions.len() == 1
+        && &*summary.definitions[0].id == id
+        && summary.syntax.is_empty()
+        && {
+            let node = tree
+                .root_node()
+                .descendant_for_byte_range(probe.len() - 1 - id.len(), probe.len() - 1);
+            node.is_some_and(|n| n.kind() == "text")
+        }
 }
 
 #[cfg(test)]
@@ -137,16 +161,19 @@ mod tests {
     }
 
     #[track_caller]
-    fn check(fixture: &str, new_id: &str, expect: &str) {
+    fn check_rename(fixture: &str, new_id: &str, expect: &str) {
         let f = parse(fixture);
         let edit = rename(&f.snap, f.file, f.offset, new_id).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(apply(&f.snap, &edit), expect);
     }
 
     #[track_caller]
-    fn check_err(fixture: &str, new_id: &str, expect: &str) {
+    fn check_rename_err(fixture: &str, new_id: &str, expect: &str) {
         let f = parse(fixture);
-        assert_eq!(rename(&f.snap, f.file, f.offset, new_id), Err(expect.to_string()));
+        assert_eq!(
+            rename(&f.snap, f.file, f.offset, new_id),
+            Err(expect.to_string())
+        );
     }
 
     const WS: &str = r#"
@@ -165,7 +192,7 @@ actor us "United States"
 
     #[test]
     fn renames_definition_and_references_in_every_file() {
-        check(
+        check_rename(
             WS,
             "emmanuel-macron",
             r#"//- /actors.chron
@@ -183,8 +210,10 @@ actor france "France"
 
     #[test]
     fn from_a_reference_with_an_at_typed_and_non_ascii() {
-        let ws = WS.replace("mac$0ron", "macron").replace("who: @macron", "who: $0@macron");
-        check(
+        let ws = WS
+            .replace("mac$0ron", "macron")
+            .replace("who: @macron", "who: $0@macron");
+        check_rename(
             &ws,
             " @türkiye-macron ",
             r#"//- /actors.chron
@@ -203,12 +232,15 @@ actor france "France"
     #[test]
     fn same_name_is_no_edit() {
         let f = parse(WS);
-        assert_eq!(rename(&f.snap, f.file, f.offset, "macron"), Ok(WorkspaceEditPlain::default()));
+        assert_eq!(
+            rename(&f.snap, f.file, f.offset, "macron"),
+            Ok(WorkspaceEditPlain::default())
+        );
     }
 
     #[test]
     fn collision_names_where() {
-        check_err(
+        check_rename_err(
             WS,
             "france",
             "`france` is already defined (actor, actors.chron, line 3); IDs must be unique across the workspace.",
@@ -217,19 +249,23 @@ actor france "France"
 
     #[test]
     fn invalid_ids() {
-        check_err(WS, "", "The new ID is empty.");
-        check_err(WS, "@", "The new ID is empty.");
-        check_err(
+        check_rename_err(WS, "", "The new ID is empty.");
+        check_rename_err(WS, "@", "The new ID is empty.");
+        check_rename_err(
             WS,
             "two words",
             "`two words` is not a valid ID: ` ` is not allowed (use letters, digits, `_` and `-`).",
         );
-        check_err(
+        check_rename_err(
             WS,
             "a.b",
             "`a.b` is not a valid ID: `.` is not allowed (use letters, digits, `_` and `-`).",
         );
-        check_err(WS, "-x", "`-x` is not a valid ID: an ID cannot start with `-`.");
+        check_rename_err(
+            WS,
+            "-x",
+            "`-x` is not a valid ID: an ID cannot start with `-`.",
+        );
         assert_eq!(validate_id("_x1"), Ok("_x1".to_string()));
         assert_eq!(validate_id("2025-summit"), Ok("2025-summit".to_string()));
         assert_eq!(validate_id("g7_2025"), Ok("g7_2025".to_string()));
@@ -238,19 +274,19 @@ actor france "France"
     #[test]
     fn statement_ids_must_read_as_text() {
         let ws = "2025-11-01 @x said \"Hi.\"\n  id: gree$0ting\n2025-11-02 @x claims @t.p = 1\n  contradicts: @greeting\n";
-        check(
+        check_rename(
             ws,
             "hello",
             "//- /main.chron\n2025-11-01 @x said \"Hi.\"\n  id: hello\n2025-11-02 @x claims @t.p = 1\n  contradicts: @hello\n",
         );
         let refused = "`2025-hello` cannot be the `id:` of a statement or claim: such an ID must start with a letter or `_` and not be a word like `yes` or `today`.";
-        check_err(ws, "2025-hello", refused);
-        check_err(ws, "tomorrow", &refused.replace("2025-hello", "tomorrow"));
+        check_rename_err(ws, "2025-hello", refused);
+        check_rename_err(ws, "tomorrow", &refused.replace("2025-hello", "tomorrow"));
     }
 
     #[test]
     fn undefined_reference_can_be_renamed_onto_an_existing_id() {
-        check(
+        check_rename(
             "actor macron \"M\"\nProse @macorn$0 and @macorn.\n",
             "macron",
             "//- /main.chron\nactor macron \"M\"\nProse @macron and @macron.\n",
