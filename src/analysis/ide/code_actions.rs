@@ -46,8 +46,76 @@ pub fn code_actions(snap: &Snapshot, file: FileId, range: Range<usize>) -> Vec<C
             undefined(snap, data, r, &mut out);
         }
     }
-    unlinked(snap, data, range, &mut out);
+    unlinked(snap, data, range.clone(), &mut out);
+    acknowledge(snap, data, range, &mut out);
     out
+}
+
+/// For a conflict between claims (or a claim and an event's date): mark the
+/// claim `disputed: yes`, or name the other claim in `contradicts:` when it
+/// has an ID. Either drops the conflict to an acknowledged hint.
+fn acknowledge(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut Vec<CodeAction>) {
+    let acknowledgeable = [
+        Code::ConflictingClaims,
+        Code::ConflictingEventDate,
+        Code::RelativeDateMismatch,
+    ];
+    let newline = if data.text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    for d in crate::analysis::file_diagnostics(snap, data.id) {
+        if !acknowledgeable.contains(&d.code)
+            || d.range.end < range.start
+            || range.end < d.range.start
+        {
+            continue;
+        }
+        let Some((_, entry)) = data.summary.entry_at(d.range.start) else {
+            continue;
+        };
+        if entry.fields.iter().any(|f| &*f.key == "disputed") {
+            continue;
+        }
+        let at = entry.range.end;
+        let mut insert = |title: String, line: String, preferred: bool| {
+            let mut edit = WorkspaceEditPlain::default();
+            edit.push(
+                data.id,
+                TextEdit {
+                    range: at..at,
+                    new_text: format!("{newline}  {line}"),
+                },
+            );
+            out.push(CodeAction {
+                title,
+                kind: CodeActionKind::QuickFix,
+                fixes: Some((d.code, d.range.clone())),
+                is_preferred: preferred,
+                edit,
+            });
+        };
+        // The other side's ID, when the conflict is with one claim that has one.
+        let other_id = d.related.first().and_then(|r| {
+            let other = snap.file(r.file)?;
+            let (_, e) = other.summary.entry_at(r.range.start)?;
+            let def = other.summary.definitions.get(e.def? as usize)?;
+            matches!(def.kind, EntryKind::Statement | EntryKind::Claim).then(|| def.id.clone())
+        });
+        if let Some(id) = other_id {
+            insert(
+                format!("Acknowledge the conflict: this claim contradicts `@{id}`"),
+                format!("contradicts: @{id}"),
+                true,
+            );
+        }
+        insert(
+            "Acknowledge the conflict: mark this claim `disputed: yes`".to_string(),
+            "disputed: yes".to_string(),
+            false,
+        );
+    }
 }
 
 fn undefined(snap: &Snapshot, data: &FileData, r: &Reference, out: &mut Vec<CodeAction>) {
@@ -287,6 +355,44 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn acknowledge_a_conflicting_claim() {
+        assert_eq!(
+            render(
+                r#"
+actor a "A"
+actor b "B"
+topic plan "Plan"
+2025-11-25 @a claims @plan.points = 19
+  id: a-points
+2025-11-25 @b claims @plan.po$0ints = 28
+  source: @a
+"#
+            ),
+            r#"== Acknowledge the conflict: this claim contradicts `@a-points` (preferred) fixes conflicting-claims «@plan.points = 28»
+//- /main.chron
+actor a "A"
+actor b "B"
+topic plan "Plan"
+2025-11-25 @a claims @plan.points = 19
+  id: a-points
+2025-11-25 @b claims @plan.points = 28
+  source: @a
+  contradicts: @a-points
+== Acknowledge the conflict: mark this claim `disputed: yes` fixes conflicting-claims «@plan.points = 28»
+//- /main.chron
+actor a "A"
+actor b "B"
+topic plan "Plan"
+2025-11-25 @a claims @plan.points = 19
+  id: a-points
+2025-11-25 @b claims @plan.points = 28
+  source: @a
+  disputed: yes
+"#
+        );
     }
 
     #[test]
