@@ -236,7 +236,12 @@ static bool header_start(TSLexer *lexer, const bool *valid) {
 static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
   bool recovering = valid[ERROR_SENTINEL];
 
-  if (lexer->get_column(lexer) == 0 && !lexer->eof(lexer)) {
+  /* Only a line start can open a line token; mid-line, none of them is
+   * valid, and asking for the column would make tree-sitter rescan the line
+   * from its start (the column is recomputed after every lexer reset). */
+  bool line_start = recovering || valid[INDENT] || valid[PROSE_START] ||
+                    valid[HEADER_START] || valid[HEADING_MARKER];
+  if (line_start && lexer->get_column(lexer) == 0 && !lexer->eof(lexer)) {
     /* A byte order mark (at the start of a file saved as "UTF-8 with BOM")
      * is skipped like a blank; the line is read as if it were not there. */
     if (lexer->lookahead == 0xFEFF) skip(lexer);
