@@ -1,5 +1,4 @@
-//! The `chronicle` binary: `chronicle check PATH…` (and, as the issues land,
-//! `chronicle lsp`).
+//! The `chronicle` binary: `chronicle check PATH…` and `chronicle lsp`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,11 +35,24 @@ enum Command {
         #[arg(long, default_value_t = 16 * 1024 * 1024)]
         max_file_size: u64,
     },
+    /// Run the language server on stdin/stdout (logs on stderr, filtered by
+    /// CHRONICLE_LOG or RUST_LOG, e.g. `CHRONICLE_LOG=debug`).
+    Lsp {
+        /// Accepted and ignored: stdio is the only transport (editors pass it).
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Lsp { stdio: _ } => {
+            init_lsp_logging();
+            let code = chronicle::server::run_stdio();
+            // Do not wait for threads still blocked on stdin.
+            std::process::exit(code);
+        }
         Command::Check {
             paths,
             format,
@@ -54,4 +66,20 @@ fn main() -> ExitCode {
         }),
     };
     ExitCode::from(code as u8)
+}
+
+/// Logs go to stderr (stdout carries the protocol), filtered by
+/// `CHRONICLE_LOG`, else `RUST_LOG`, else `info`.
+fn init_lsp_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = std::env::var("CHRONICLE_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .ok()
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .init();
 }

@@ -242,6 +242,17 @@ impl Document {
         &chunk.as_bytes()[byte - chunk_start..]
     }
 
+    /// [`Document::chunk_at`] as the parser must see it: a lone `\r` is shown
+    /// as `\n` (see [`crate::syntax::lines::for_parser_chunk`]), everything
+    /// else as is. Borrowed unless the chunk holds a lone `\r`; empty at or
+    /// after the end of the text.
+    pub fn parser_chunk_at(&self, byte: usize) -> Cow<'_, [u8]> {
+        let chunk = self.chunk_at(byte);
+        let end = byte.saturating_add(chunk.len());
+        let next = (end < self.len_bytes()).then(|| self.rope.byte(end));
+        crate::syntax::lines::for_parser_chunk(chunk, next)
+    }
+
     /// Number of lines. Always at least 1; a text ending in a line break has
     /// a final empty line (as in LSP).
     pub fn line_count(&self) -> usize {

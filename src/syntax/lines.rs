@@ -64,6 +64,25 @@ pub fn for_parser(text: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
 }
 
+/// [`for_parser`] for one chunk of a text read piece by piece (tree-sitter's
+/// read callback over a rope): `next` is the byte right after the chunk
+/// (`None` at the end of the text), which decides whether a `\r` ending the
+/// chunk is the first half of a `\r\n`. Borrows the chunk unless it holds a
+/// lone `\r`.
+pub fn for_parser_chunk(chunk: &[u8], next: Option<u8>) -> Cow<'_, [u8]> {
+    let lone_cr = |i: usize| chunk[i] == b'\r' && chunk.get(i + 1).copied().or(next) != Some(b'\n');
+    let Some(first) = (0..chunk.len()).find(|&i| lone_cr(i)) else {
+        return Cow::Borrowed(chunk);
+    };
+    let mut out = chunk.to_vec();
+    for (i, byte) in out.iter_mut().enumerate().skip(first) {
+        if lone_cr(i) {
+            *byte = b'\n';
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +105,30 @@ mod tests {
     fn lone_cr_becomes_lf_for_the_parser_only() {
         assert!(matches!(for_parser("a\r\nb\n"), Cow::Borrowed(_)));
         assert_eq!(for_parser("a\rb\r\nc\r"), "a\nb\r\nc\n");
+    }
+
+    #[test]
+    fn chunks_swap_lone_cr_and_borrow_otherwise() {
+        assert!(matches!(for_parser_chunk(b"ab\n", None), Cow::Borrowed(_)));
+        assert!(matches!(
+            for_parser_chunk(b"a\r\nb", None),
+            Cow::Borrowed(_)
+        ));
+        // A `\r` that ends the chunk pairs with a `\n` starting the next one.
+        assert!(matches!(
+            for_parser_chunk(b"ab\r", Some(b'\n')),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(&*for_parser_chunk(b"ab\r", Some(b'x')), b"ab\n");
+        assert_eq!(&*for_parser_chunk(b"ab\r", None), b"ab\n");
+        assert_eq!(&*for_parser_chunk(b"\r\n\ra\r", Some(b'\n')), b"\r\n\na\r");
+        // Chunk by chunk, the same bytes as the whole-text helper.
+        let text = "x\r\ry\r\nz\r";
+        for cut in 0..=text.len() {
+            let (a, b) = text.as_bytes().split_at(cut);
+            let mut joined = for_parser_chunk(a, b.first().copied()).into_owned();
+            joined.extend_from_slice(&for_parser_chunk(b, None));
+            assert_eq!(joined, for_parser(text).as_bytes(), "cut at {cut}");
+        }
     }
 }

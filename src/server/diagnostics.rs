@@ -1,0 +1,210 @@
+//! Publishing diagnostics (`textDocument/publishDiagnostics`).
+//!
+//! Changes only *schedule* files (a synchronous channel send); one publisher
+//! task computes and sends. It coalesces everything scheduled meanwhile,
+//! computes against the newest [`World`] (off the async threads, in
+//! parallel), drops what a newer change has already scheduled again and
+//! every open document whose text has moved past its analysis (the analysis
+//! of the newer text schedules it again), and sends the rest in order. So
+//! results for an old version are never published, while the newest
+//! version's diagnostics are always published (even when unchanged), with
+//! the document's version.
+//!
+//! The workspace-wide checks (temporal network, claims) can change the
+//! diagnostics of files that no reference links to the edited one; the
+//! publisher compares those checks between the last published world and the
+//! new one and republishes every file whose share of them changed.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+
+use rayon::prelude::*;
+use tokio::sync::mpsc;
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::Client;
+use tracing::{debug, error};
+
+use super::convert;
+use super::world::World;
+use crate::analysis::{self, FileId, Snapshot};
+
+/// Whether a file is published whatever its diagnostics, or only when that
+/// shows the editor something new: it has diagnostics now, or had some the
+/// last time it was published (after indexing, when most files are clean).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mode {
+    IfAny,
+    Always,
+}
+
+/// Keys scheduled together.
+pub type Job = Vec<(Arc<str>, Mode)>;
+
+/// The sending side: cheap to clone, never blocks.
+#[derive(Clone)]
+pub struct Publisher {
+    tx: mpsc::UnboundedSender<Job>,
+}
+
+impl Publisher {
+    /// Schedules the diagnostics of `keys` for publication.
+    pub fn schedule(&self, keys: Vec<Arc<str>>, mode: Mode) {
+        if keys.is_empty() {
+            return;
+        }
+        let job = keys.into_iter().map(|k| (k, mode)).collect();
+        if self.tx.send(job).is_err() {
+            debug!("the diagnostics publisher has stopped");
+        }
+    }
+}
+
+/// A publisher and the receiving end its task runs on.
+pub fn channel() -> (Publisher, mpsc::UnboundedReceiver<Job>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (Publisher { tx }, rx)
+}
+
+/// One `publishDiagnostics` notification, ready to send.
+pub struct Publication {
+    pub key: Arc<str>,
+    pub uri: lsp::Uri,
+    pub diagnostics: Vec<lsp::Diagnostic>,
+    pub version: Option<i32>,
+}
+
+/// The publisher task: runs until every [`Publisher`] is dropped.
+pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let current = || world.read().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut last: Option<World> = None;
+    // Keys whose last publication had diagnostics.
+    let mut shown: HashSet<Arc<str>> = HashSet::new();
+    while let Some(job) = rx.recv().await {
+        let mut pending: HashMap<Arc<str>, Mode> = HashMap::new();
+        let mut merge = |job: Job| {
+            for (key, mode) in job {
+                let m = pending.entry(key).or_insert(mode);
+                *m = (*m).max(mode);
+            }
+        };
+        merge(job);
+        while let Ok(job) = rx.try_recv() {
+            merge(job);
+        }
+        let world = current();
+        let previous = last.clone();
+        let computing = world.clone();
+        let started = std::time::Instant::now();
+        let scheduled = pending.len();
+        let result =
+            tokio::task::spawn_blocking(move || compute(&computing, previous.as_ref(), pending))
+                .await;
+        debug!(
+            scheduled,
+            compute_us = started.elapsed().as_micros() as u64,
+            "diagnostics computed"
+        );
+        let publications = match result {
+            Ok(p) => p,
+            Err(err) => {
+                error!("computing diagnostics failed: {err}");
+                continue;
+            }
+        };
+        let now = current();
+        for (p, mode) in publications {
+            if mode == Mode::IfAny && p.diagnostics.is_empty() && !shown.contains(&p.key) {
+                continue;
+            }
+            if world.is_stale_for(&p.key, &now) || now.behind.contains_key(&p.key) {
+                debug!(
+                    key = &*p.key,
+                    "diagnostics out of date; a newer change will publish them"
+                );
+                continue;
+            }
+            if p.diagnostics.is_empty() {
+                shown.remove(&p.key);
+            } else {
+                shown.insert(p.key.clone());
+            }
+            client
+                .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                .await;
+        }
+        last = Some(world);
+    }
+}
+
+/// The publications for `pending` (and for the files whose workspace-wide
+/// diagnostics changed since `previous`), computed from `world`, each with
+/// its mode.
+pub fn compute(
+    world: &World,
+    previous: Option<&World>,
+    mut pending: HashMap<Arc<str>, Mode>,
+) -> Vec<(Publication, Mode)> {
+    let snap = &world.analysis;
+    if let Some(previous) = previous {
+        for id in global_changes(&previous.analysis, snap) {
+            if let Some(file) = snap.file(id).or_else(|| previous.analysis.file(id)) {
+                pending.entry(file.key.clone()).or_insert(Mode::Always);
+            }
+        }
+    }
+    let mut pending: Vec<_> = pending.into_iter().collect();
+    pending.sort();
+    pending
+        .into_par_iter()
+        .filter_map(|(key, mode)| {
+            if world.behind.contains_key(&key) {
+                // The editor's text is newer than this analysis.
+                return None;
+            }
+            let (diagnostics, version) = file_publication(world, &key);
+            let uri = convert::uri_of_key(&key)?;
+            let publication = Publication {
+                key,
+                uri,
+                diagnostics,
+                version,
+            };
+            Some((publication, mode))
+        })
+        .collect()
+}
+
+/// The LSP diagnostics and version of one key: its analysis diagnostics, or
+/// the reason it is not analysed, or nothing (to clear what was published
+/// for a file that is gone).
+pub fn file_publication(world: &World, key: &str) -> (Vec<lsp::Diagnostic>, Option<i32>) {
+    let snap = &world.analysis;
+    if let Some(file) = snap.file_id(key).and_then(|id| snap.file(id)) {
+        let diagnostics = analysis::file_diagnostics(snap, file.id)
+            .iter()
+            .map(|d| convert::diagnostic(snap, file, d, world.encoding))
+            .collect();
+        return (diagnostics, file.version);
+    }
+    if let Some(skipped) = world.skipped.get(key) {
+        return (
+            vec![convert::file_diagnostic(&skipped.problem)],
+            skipped.version,
+        );
+    }
+    (Vec::new(), None)
+}
+
+/// Files whose share of the workspace-wide diagnostics (temporal, claims)
+/// differs between two snapshots.
+fn global_changes(old: &Snapshot, new: &Snapshot) -> Vec<FileId> {
+    let mut ids: HashSet<FileId> = old.files().map(|f| f.id).collect();
+    ids.extend(new.files().map(|f| f.id));
+    let (old_t, new_t) = (old.temporal(), new.temporal());
+    ids.into_iter()
+        .filter(|&id| {
+            old_t.diagnostics_of(id) != new_t.diagnostics_of(id)
+                || old.claim_diagnostics(id) != new.claim_diagnostics(id)
+        })
+        .collect()
+}

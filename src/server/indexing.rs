@@ -1,0 +1,114 @@
+//! Indexing the workspace folders: every `*.chron` file read, parsed and
+//! summarised in parallel (rayon, on a blocking thread) in batches, with
+//! work-done progress (begin, a report with a percentage after each batch,
+//! end); then the diagnostics of every file that has any are published.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tower_lsp_server::ls_types::NumberOrString;
+use tracing::{error, info, warn};
+
+use super::backend::Server;
+use super::convert;
+use super::diagnostics::Mode;
+use super::discover::Roots;
+use super::state::{self, Effects};
+
+/// Files per batch: enough for parallelism, small enough for a progress bar
+/// that moves.
+fn batch_size(total: usize) -> usize {
+    (total / 20).clamp(32, 512)
+}
+
+/// Indexes the folders of `roots` (all of the workspace on start-up, or the
+/// folders just added).
+pub async fn index(server: Server, roots: Roots, title: &'static str) {
+    let started = Instant::now();
+    let support = server.support.get().copied().unwrap_or_default();
+    let progress = if support.work_done_progress {
+        let n = server.progress_tokens.fetch_add(1, Ordering::Relaxed);
+        let token = NumberOrString::String(format!("chronicle/indexing/{n}"));
+        match server.client.create_work_done_progress(token.clone()).await {
+            Ok(()) => Some(
+                server
+                    .client
+                    .progress(token, title)
+                    .with_percentage(0)
+                    .with_message("finding files")
+                    .begin()
+                    .await,
+            ),
+            Err(err) => {
+                warn!("the client refused a progress token: {err}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    server.update(Mode::Always, |s| {
+        s.begin_indexing();
+        Effects::none()
+    });
+    let max_size = server.state().config.max_file_size;
+    let paths = match tokio::task::spawn_blocking(move || roots.find_files()).await {
+        Ok(paths) => paths,
+        Err(err) => {
+            error!("finding the workspace's files failed: {err}");
+            Vec::new()
+        }
+    };
+    let files: Vec<(Arc<str>, PathBuf)> = paths
+        .into_iter()
+        .filter_map(|p| Some((convert::key_of_path(&p)?, p)))
+        .collect();
+    let total = files.len();
+    let mut done = 0;
+    for batch in files.chunks(batch_size(total)) {
+        let batch = batch.to_vec();
+        let n = batch.len();
+        match tokio::task::spawn_blocking(move || state::load_all(batch, max_size)).await {
+            Ok(loaded) => server.update(Mode::Always, |s| {
+                s.apply_indexed(loaded);
+                Effects::none()
+            }),
+            Err(err) => error!("indexing a batch of files failed: {err}"),
+        }
+        done += n;
+        if let Some(progress) = &progress {
+            let percentage = (done * 100 / total.max(1)) as u32;
+            progress
+                .report_with_message(format!("{done}/{total} files"), percentage)
+                .await;
+        }
+    }
+    if total == 0 {
+        if let Some(progress) = &progress {
+            progress.report_with_message("no files", 100).await;
+        }
+    }
+    let (files_with_any, open) = {
+        let mut state = server.state();
+        state.end_indexing();
+        (state.all_keys(), state.open_keys())
+    };
+    info!(
+        files = total,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "indexed the workspace"
+    );
+    if let Some(progress) = progress {
+        progress
+            .finish_with_message(format!("{total} files indexed"))
+            .await;
+    }
+    // Every file with diagnostics; and the open documents whatever they
+    // have, since what was published for them during indexing may be out of
+    // date (references to files not indexed yet).
+    server.publish(files_with_any, Mode::IfAny);
+    server.publish(open, Mode::Always);
+}

@@ -1,0 +1,703 @@
+//! The server's mutable state — open documents (rope + tree), the analysis
+//! [`Workspace`], the files that are known but not analysed — and the
+//! operations that change it. No LSP types and no async code: every
+//! operation is a plain synchronous function, applied by the handlers under
+//! one lock in the order the notifications arrived, and returns its
+//! [`Effects`]: which diagnostics to publish again, which documents to
+//! analyse.
+//!
+//! # Open documents: text now, analysis next
+//!
+//! An edit updates the document's rope and tree at once (incremental
+//! reparse, a few milliseconds even on a 20,000-line file). Summarising the
+//! file and updating the workspace index costs far more on a large file
+//! (hundreds of milliseconds), so it is an [`AnalysisJob`] that the
+//! analyzer task runs off the lock and [`State::commit`]s; edits that arrive
+//! meanwhile are coalesced into the next job. Every open document's text
+//! has a generation; the [`World`] says which generation each document's
+//! analysis has reached ([`World::behind`], [`World::analysed`]), so that a
+//! request can wait for the text it was sent against and the diagnostics
+//! publisher never publishes for a text the editor has already moved past.
+//!
+//! Readers never see this state: they get a [`World`], an immutable view
+//! that clones in O(1).
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tracing::{debug, warn};
+use tree_sitter::{Parser, Tree};
+
+use super::convert;
+use super::discover::{self, DiskFile, Roots};
+use super::sync;
+use super::text::{Document, PositionEncoding, TextChange};
+use super::world::{Skipped, World};
+use crate::analysis::{self, ChangeSet, Diagnostic, FileSummary, Prepared, Workspace};
+use crate::syntax;
+
+/// What `initialize` decided.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub encoding: PositionEncoding,
+    /// Files (and open documents) larger than this are not analysed.
+    pub max_file_size: u64,
+    pub roots: Roots,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            encoding: PositionEncoding::Utf16,
+            max_file_size: discover::DEFAULT_MAX_FILE_SIZE,
+            roots: Roots::default(),
+        }
+    }
+}
+
+/// What a change asks for next.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Effects {
+    /// Keys whose diagnostics must be published again.
+    pub publish: Vec<Arc<str>>,
+    /// Open documents whose new text awaits analysis.
+    pub analyse: Vec<Arc<str>>,
+}
+
+impl Effects {
+    pub fn none() -> Self {
+        Effects::default()
+    }
+
+    pub fn publish(keys: Vec<Arc<str>>) -> Self {
+        Effects {
+            publish: keys,
+            analyse: Vec::new(),
+        }
+    }
+
+    fn analyse(key: Arc<str>) -> Self {
+        Effects {
+            publish: Vec::new(),
+            analyse: vec![key],
+        }
+    }
+
+    pub fn extend(&mut self, other: Effects) {
+        self.publish.extend(other.publish);
+        self.analyse.extend(other.analyse);
+    }
+}
+
+struct OpenDoc {
+    doc: Document,
+    /// `None` when the document is too large to be analysed.
+    tree: Option<Tree>,
+    /// The generation of the current text.
+    gen: u64,
+    /// The generation of the text `didOpen` gave (jobs from an earlier
+    /// opening of the same document are stale).
+    opened: u64,
+}
+
+/// The text of an open document to summarise, taken under the lock and run
+/// off it ([`AnalysisJob::run`]), then [`State::commit`]ted.
+pub struct AnalysisJob {
+    pub key: Arc<str>,
+    pub text: Arc<str>,
+    pub tree: Tree,
+    pub version: i32,
+    pub gen: u64,
+}
+
+impl AnalysisJob {
+    /// Summarises the text: the expensive part.
+    pub fn run(&self) -> FileSummary {
+        FileSummary::new(&self.tree, &self.text)
+    }
+}
+
+/// A file loaded from disk (read, parsed and summarised) off the lock.
+pub enum Loaded {
+    Prepared(Prepared),
+    Skipped(Diagnostic),
+    Missing,
+}
+
+/// Reads and prepares files in parallel (call outside the state lock).
+pub fn load_all(files: Vec<(Arc<str>, PathBuf)>, max_size: u64) -> Vec<(Arc<str>, Loaded)> {
+    let read: Vec<(Arc<str>, DiskFile)> = files
+        .into_par_iter()
+        .map(|(key, path)| {
+            let file = discover::read(&path, max_size);
+            (key, file)
+        })
+        .collect();
+    let mut texts = Vec::new();
+    let mut out = Vec::new();
+    for (key, file) in read {
+        match file {
+            DiskFile::Text(text) => texts.push((key.to_string(), Arc::<str>::from(text))),
+            DiskFile::Skipped(d) => out.push((key, Loaded::Skipped(d))),
+            DiskFile::Missing => out.push((key, Loaded::Missing)),
+        }
+    }
+    for p in analysis::prepare_all(texts) {
+        out.push((Arc::from(p.key.as_str()), Loaded::Prepared(p)));
+    }
+    out
+}
+
+/// The server's state.
+pub struct State {
+    pub config: Config,
+    workspace: Workspace,
+    docs: HashMap<Arc<str>, OpenDoc>,
+    skipped: imbl::HashMap<Arc<str>, Skipped>,
+    parser: Parser,
+    seq: u64,
+    dirty: imbl::HashMap<Arc<str>, u64>,
+    next_gen: u64,
+    behind: imbl::HashMap<Arc<str>, u64>,
+    analysed: imbl::HashMap<Arc<str>, u64>,
+    /// Indexing passes running, and the keys changed otherwise meanwhile
+    /// (a pass must not overwrite them with what it read earlier).
+    indexing: usize,
+    touched: HashSet<Arc<str>>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self::new(Config::default())
+    }
+}
+
+impl State {
+    pub fn new(config: Config) -> Self {
+        State {
+            config,
+            workspace: Workspace::new(),
+            docs: HashMap::new(),
+            skipped: imbl::HashMap::new(),
+            parser: syntax::parser(),
+            seq: 0,
+            dirty: imbl::HashMap::new(),
+            next_gen: 0,
+            behind: imbl::HashMap::new(),
+            analysed: imbl::HashMap::new(),
+            indexing: 0,
+            touched: HashSet::new(),
+        }
+    }
+
+    /// The current immutable view.
+    pub fn world(&self) -> World {
+        World {
+            analysis: self.workspace.snapshot(),
+            skipped: self.skipped.clone(),
+            encoding: self.config.encoding,
+            seq: self.seq,
+            dirty: self.dirty.clone(),
+            behind: self.behind.clone(),
+            analysed: self.analysed.clone(),
+        }
+    }
+
+    pub fn is_open(&self, key: &str) -> bool {
+        self.docs.contains_key(key)
+    }
+
+    /// The keys of the open documents.
+    pub fn open_keys(&self) -> Vec<Arc<str>> {
+        self.docs.keys().cloned().collect()
+    }
+
+    /// The text of an open document (tests and debugging).
+    pub fn open_text(&self, key: &str) -> Option<String> {
+        self.docs.get(key).map(|d| d.doc.text())
+    }
+
+    /// Every key known: analysed, skipped or open.
+    pub fn all_keys(&self) -> Vec<Arc<str>> {
+        let snap = self.workspace.snapshot();
+        let mut keys: HashSet<Arc<str>> = snap.files().map(|f| f.key.clone()).collect();
+        keys.extend(self.skipped.keys().cloned());
+        keys.extend(self.docs.keys().cloned());
+        keys.into_iter().collect()
+    }
+
+    /// Records that `keys` need their diagnostics published, as of a new
+    /// change.
+    fn changed(&mut self, keys: Vec<Arc<str>>) -> Effects {
+        self.seq += 1;
+        for key in &keys {
+            self.dirty.insert(key.clone(), self.seq);
+            if self.indexing > 0 {
+                self.touched.insert(key.clone());
+            }
+        }
+        Effects::publish(keys)
+    }
+
+    /// `key` and the files a workspace change affected.
+    fn with_affected(&self, key: Arc<str>, change: &ChangeSet) -> Vec<Arc<str>> {
+        let snap = self.workspace.snapshot();
+        let mut keys = vec![key];
+        keys.extend(
+            change
+                .affected
+                .iter()
+                .filter_map(|id| snap.file(*id).map(|f| f.key.clone())),
+        );
+        keys
+    }
+
+    fn new_gen(&mut self) -> u64 {
+        self.next_gen += 1;
+        self.next_gen
+    }
+
+    /// A closed file's text, parsed, summarised and put in the workspace.
+    fn analyse_closed(&mut self, key: Arc<str>, text: Arc<str>) -> Effects {
+        let tree = syntax::parse_with(&mut self.parser, &text, None);
+        let summary = Arc::new(FileSummary::new(&tree, &text));
+        let change = self.workspace.set_file(&key, text, tree, summary, None);
+        self.skipped.remove(&key);
+        let keys = self.with_affected(key, &change);
+        self.changed(keys)
+    }
+
+    fn skip(&mut self, key: Arc<str>, problem: Diagnostic, version: Option<i32>) -> Effects {
+        let change = self.workspace.remove_file(&key);
+        self.behind.remove(&key);
+        self.analysed.remove(&key);
+        self.skipped
+            .insert(key.clone(), Skipped { problem, version });
+        let keys = self.with_affected(key, &change);
+        self.changed(keys)
+    }
+
+    fn forget(&mut self, key: Arc<str>) -> Effects {
+        let change = self.workspace.remove_file(&key);
+        self.skipped.remove(&key);
+        self.behind.remove(&key);
+        self.analysed.remove(&key);
+        let keys = self.with_affected(key, &change);
+        self.changed(keys)
+    }
+
+    /// `textDocument/didOpen`: the editor's text is the truth from now on.
+    /// It is parsed at once and analysed next; a document over the size
+    /// limit is kept as text but neither parsed nor analysed.
+    pub fn open(&mut self, key: Arc<str>, text: String, version: i32) -> Effects {
+        let doc = Document::new(&text, version);
+        let gen = self.new_gen();
+        if text.len() as u64 > self.config.max_file_size {
+            warn!(
+                key = &*key,
+                size = text.len(),
+                "opened a document over the size limit; it is not analysed"
+            );
+            let open = OpenDoc {
+                doc,
+                tree: None,
+                gen,
+                opened: gen,
+            };
+            self.docs.insert(key.clone(), open);
+            let problem = discover::too_large(text.len(), self.config.max_file_size);
+            return self.skip(key, problem, Some(version));
+        }
+        let tree = sync::parse(&mut self.parser, &doc, None);
+        let open = OpenDoc {
+            doc,
+            tree: Some(tree),
+            gen,
+            opened: gen,
+        };
+        self.docs.insert(key.clone(), open);
+        self.behind.insert(key.clone(), gen);
+        Effects::analyse(key)
+    }
+
+    /// `textDocument/didChange`: applies the changes in order and reparses
+    /// incrementally; the analysis follows. `None` when the document is not
+    /// open.
+    pub fn change(
+        &mut self,
+        key: &Arc<str>,
+        version: i32,
+        changes: &[TextChange],
+    ) -> Option<Effects> {
+        let encoding = self.config.encoding;
+        let max = self.config.max_file_size;
+        let gen = self.next_gen + 1;
+        let open = self.docs.get_mut(key)?;
+        self.next_gen = gen;
+        if version <= open.doc.version() {
+            warn!(
+                key = &**key,
+                version,
+                previous = open.doc.version(),
+                "didChange with a version that does not increase; applied anyway"
+            );
+        }
+        let started = std::time::Instant::now();
+        let tree = match &open.tree {
+            Some(tree) => {
+                let applied =
+                    sync::apply_changes(&mut self.parser, &mut open.doc, tree, changes, encoding);
+                if applied.clamped {
+                    warn!(
+                        key = &**key,
+                        "didChange range out of the document or inside a character; clamped"
+                    );
+                }
+                let changed_bytes: usize = applied.changed.iter().map(|r| r.len()).sum();
+                debug!(
+                    key = &**key,
+                    version,
+                    changes = changes.len(),
+                    incremental = applied.incremental,
+                    changed_ranges = applied.changed.len(),
+                    changed_bytes,
+                    reparse_us = started.elapsed().as_micros() as u64,
+                    "reparsed"
+                );
+                Some(applied.tree)
+            }
+            None => {
+                let clamped = open.doc.apply_changes_checked(changes, encoding).clamped;
+                if clamped {
+                    warn!(key = &**key, "didChange range out of the document; clamped");
+                }
+                None
+            }
+        };
+        open.doc.set_version(version);
+        open.gen = gen;
+        let len = open.doc.len_bytes();
+        if len as u64 > max {
+            if tree.is_some() {
+                warn!(
+                    key = &**key,
+                    size = len,
+                    "the document grew over the size limit; it is no longer analysed"
+                );
+            }
+            open.tree = None;
+            let problem = discover::too_large(len, max);
+            return Some(self.skip(key.clone(), problem, Some(version)));
+        }
+        open.tree = Some(match tree {
+            Some(tree) => tree,
+            // Back under the limit: parse it from scratch.
+            None => sync::parse(&mut self.parser, &open.doc, None),
+        });
+        self.behind.insert(key.clone(), gen);
+        Some(Effects::analyse(key.clone()))
+    }
+
+    /// The analysis an open document awaits, if any: its current text and
+    /// tree (the text is copied out of the rope here, under the lock).
+    pub fn analysis_job(&self, key: &Arc<str>) -> Option<AnalysisJob> {
+        let open = self.docs.get(key)?;
+        let tree = open.tree.clone()?;
+        if self.analysed.get(key).is_some_and(|&a| a >= open.gen) {
+            return None;
+        }
+        Some(AnalysisJob {
+            key: key.clone(),
+            text: rope_text(&open.doc),
+            tree,
+            version: open.doc.version(),
+            gen: open.gen,
+        })
+    }
+
+    /// Puts the result of an analysis job in the workspace, unless the
+    /// document was closed (or reopened, or grew too large) meanwhile. A
+    /// job for a text the editor has already moved past is committed all
+    /// the same (it is the best there is), but the document stays behind.
+    pub fn commit(&mut self, job: AnalysisJob, summary: Arc<FileSummary>) -> Effects {
+        let Some(open) = self.docs.get(&job.key) else {
+            return Effects::none();
+        };
+        let current = open.gen == job.gen;
+        let stale = open.tree.is_none()
+            || job.gen < open.opened
+            || self.analysed.get(&job.key).is_some_and(|&a| a >= job.gen);
+        if stale {
+            return Effects::none();
+        }
+        let key = job.key;
+        let change = self
+            .workspace
+            .set_file(&key, job.text, job.tree, summary, Some(job.version));
+        self.skipped.remove(&key);
+        self.analysed.insert(key.clone(), job.gen);
+        if current {
+            self.behind.remove(&key);
+        }
+        let keys = self.with_affected(key, &change);
+        self.changed(keys)
+    }
+
+    /// An analysis job failed (a panic in the analysis): the document's
+    /// analysis is counted as done so that nothing waits for it forever.
+    pub fn analysis_failed(&mut self, key: &Arc<str>, gen: u64) {
+        let Some(open) = self.docs.get(key) else {
+            return;
+        };
+        if open.gen == gen {
+            self.behind.remove(key);
+        }
+        if self.analysed.get(key).is_none_or(|&a| a < gen) {
+            self.analysed.insert(key.clone(), gen);
+        }
+        self.seq += 1;
+    }
+
+    /// Runs every pending analysis here and now (tests; the server uses the
+    /// analyzer task).
+    pub fn analyse_now(&mut self) -> Effects {
+        let mut effects = Effects::none();
+        for key in self.behind.keys().cloned().collect::<Vec<_>>() {
+            if let Some(job) = self.analysis_job(&key) {
+                let summary = Arc::new(job.run());
+                effects.extend(self.commit(job, summary));
+            }
+        }
+        effects
+    }
+
+    /// `textDocument/didClose`: the file on disk is the truth again if it is
+    /// part of the workspace; otherwise the file is forgotten.
+    pub fn close(&mut self, key: &Arc<str>) -> Effects {
+        if self.docs.remove(key).is_none() {
+            warn!(key = &**key, "didClose of a document that is not open");
+        }
+        self.behind.remove(key);
+        self.analysed.remove(key);
+        let disk = match convert::path_of_key(key) {
+            Some(path) if self.config.roots.contains(&path) => {
+                discover::read(&path, self.config.max_file_size)
+            }
+            _ => DiskFile::Missing,
+        };
+        match disk {
+            DiskFile::Text(text) => self.analyse_closed(key.clone(), Arc::from(text)),
+            DiskFile::Skipped(problem) => self.skip(key.clone(), problem, None),
+            DiskFile::Missing => self.forget(key.clone()),
+        }
+    }
+
+    /// A file loaded from disk, e.g. after a watched-file event. Ignored
+    /// when the document is open in the editor (its text wins).
+    pub fn apply_loaded(&mut self, key: Arc<str>, loaded: Loaded) -> Effects {
+        if self.is_open(&key) {
+            debug!(
+                key = &*key,
+                "file changed on disk while open in the editor; the editor's text wins"
+            );
+            return Effects::none();
+        }
+        match loaded {
+            Loaded::Prepared(p) => {
+                let change = self
+                    .workspace
+                    .set_file(&key, p.text, p.tree, p.summary, None);
+                self.skipped.remove(&key);
+                let keys = self.with_affected(key, &change);
+                self.changed(keys)
+            }
+            Loaded::Skipped(problem) => self.skip(key, problem, None),
+            Loaded::Missing => {
+                let snap = self.workspace.snapshot();
+                let analysed = snap.file_id(&key).and_then(|id| snap.file(id)).is_some();
+                if analysed || self.skipped.contains_key(&key) {
+                    self.forget(key)
+                } else {
+                    Effects::none()
+                }
+            }
+        }
+    }
+
+    /// Forgets every file (not open) under a directory that was deleted or
+    /// removed from the workspace, unless another folder still holds it.
+    pub fn forget_under(&mut self, dir: &std::path::Path) -> Effects {
+        let mut effects = Effects::none();
+        for key in self.all_keys() {
+            if self.is_open(&key) {
+                continue;
+            }
+            let Some(path) = convert::path_of_key(&key) else {
+                continue;
+            };
+            if path.starts_with(dir) && !self.config.roots.contains(&path) {
+                effects.extend(self.forget(key));
+            }
+        }
+        effects
+    }
+
+    /// An indexing pass starts: files changed meanwhile by other means are
+    /// not overwritten by what it read earlier.
+    pub fn begin_indexing(&mut self) {
+        self.indexing += 1;
+    }
+
+    pub fn end_indexing(&mut self) {
+        self.indexing = self.indexing.saturating_sub(1);
+        if self.indexing == 0 {
+            self.touched.clear();
+        }
+    }
+
+    /// Puts files found by an indexing pass in the workspace, except open
+    /// documents and files changed since the pass started. Diagnostics are
+    /// published by the caller once the pass is over.
+    pub fn apply_indexed(&mut self, files: Vec<(Arc<str>, Loaded)>) {
+        for (key, loaded) in files {
+            if self.is_open(&key) || self.touched.contains(&key) {
+                continue;
+            }
+            match loaded {
+                Loaded::Prepared(p) => {
+                    self.workspace
+                        .set_file(&key, p.text, p.tree, p.summary, None);
+                    self.skipped.remove(&key);
+                }
+                Loaded::Skipped(problem) => {
+                    self.workspace.remove_file(&key);
+                    self.skipped.insert(
+                        key,
+                        Skipped {
+                            problem,
+                            version: None,
+                        },
+                    );
+                }
+                Loaded::Missing => {}
+            }
+        }
+        self.seq += 1;
+    }
+}
+
+/// The whole text of a document as one string (for the analysis).
+fn rope_text(doc: &Document) -> Arc<str> {
+    let mut text = String::with_capacity(doc.len_bytes());
+    for chunk in doc.rope().chunks() {
+        text.push_str(chunk);
+    }
+    Arc::from(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::Pos;
+    use super::*;
+
+    fn key(s: &str) -> Arc<str> {
+        Arc::from(format!("untitled:{s}"))
+    }
+
+    fn codes(world: &World, k: &str) -> Vec<&'static str> {
+        let id = world.analysis.file_id(k).unwrap();
+        analysis::file_diagnostics(&world.analysis, id)
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn edits_are_analysed_next_and_republish_the_files_they_affect() {
+        let mut state = State::default();
+        let (a, b) = (key("a"), key("b"));
+        let effects = state.open(a.clone(), "actor ann \"Ann\"\n".into(), 1);
+        assert_eq!(effects.analyse, vec![a.clone()]);
+        state.open(b.clone(), "Talked to @bob.\n".into(), 1);
+        assert_eq!(state.world().behind.len(), 2);
+        let effects = state.analyse_now();
+        assert!(effects.publish.contains(&a) && effects.publish.contains(&b));
+        assert!(state.world().behind.is_empty());
+        assert!(codes(&state.world(), &b).contains(&"undefined-reference"));
+
+        // Define @bob in a: the text changes at once, the analysis follows,
+        // and b is affected.
+        let edit = TextChange::replace(Pos::new(1, 0), Pos::new(1, 0), "actor bob \"Bob\"\n");
+        let effects = state.change(&a, 2, &[edit]).unwrap();
+        assert_eq!(effects, Effects::analyse(a.clone()));
+        assert_eq!(
+            state.open_text(&a).unwrap(),
+            "actor ann \"Ann\"\nactor bob \"Bob\"\n"
+        );
+        let world = state.world();
+        assert!(world.behind.contains_key(&a));
+        assert!(codes(&world, &b).contains(&"undefined-reference"));
+
+        let job = state.analysis_job(&a).unwrap();
+        // Another keystroke before the job is committed: the job still
+        // commits (its text is the best there is) but `a` stays behind.
+        let edit = TextChange::replace(Pos::new(2, 0), Pos::new(2, 0), "\n");
+        state.change(&a, 3, &[edit]).unwrap();
+        let summary = Arc::new(job.run());
+        let effects = state.commit(job, summary);
+        assert_eq!(effects.publish, [a.clone(), b.clone()]);
+        let world = state.world();
+        assert!(!codes(&world, &b).contains(&"undefined-reference"));
+        assert!(world.behind.contains_key(&a));
+        assert_eq!(world.dirty.get(&b), Some(&world.seq));
+        state.analyse_now();
+        let world = state.world();
+        assert!(world.behind.is_empty());
+        let id = world.analysis.file_id(&a).unwrap();
+        assert_eq!(world.analysis.file(id).unwrap().version, Some(3));
+
+        // Not open: no change.
+        assert!(state.change(&key("zzz"), 1, &[]).is_none());
+        // Closed while a job is out: the job is dropped.
+        state.change(&a, 4, &[TextChange::full("x")]).unwrap();
+        let job = state.analysis_job(&a).unwrap();
+        state.close(&a);
+        let summary = Arc::new(job.run());
+        assert_eq!(state.commit(job, summary), Effects::none());
+        assert!(state.world().analysis.file(id).is_none());
+    }
+
+    #[test]
+    fn documents_over_the_limit_are_kept_but_not_analysed() {
+        let mut state = State::new(Config {
+            max_file_size: 20,
+            ..Config::default()
+        });
+        let k = key("big");
+        state.open(k.clone(), "x".repeat(30), 1);
+        let world = state.world();
+        assert!(world.analysis.file_id(&k).is_none());
+        assert!(world.behind.is_empty());
+        assert_eq!(world.skipped.get(&k).unwrap().version, Some(1));
+        // Shrinks under the limit: analysed from then on.
+        let cut = TextChange::replace(Pos::new(0, 0), Pos::new(0, 25), "");
+        state.change(&k, 2, &[cut]).unwrap();
+        state.analyse_now();
+        let world = state.world();
+        assert!(world.skipped.get(&k).is_none());
+        let id = world.analysis.file_id(&k).unwrap();
+        assert_eq!(&*world.analysis.file(id).unwrap().text, "xxxxx");
+        // And grows again.
+        let grow = TextChange::replace(Pos::new(0, 0), Pos::new(0, 0), "y".repeat(40));
+        state.change(&k, 3, &[grow]).unwrap();
+        assert!(state.world().analysis.file(id).is_none());
+        assert_eq!(state.world().skipped.get(&k).unwrap().version, Some(3));
+        assert!(state.analysis_job(&k).is_none());
+        // Closed (not a file in the workspace): forgotten.
+        let effects = state.close(&k);
+        assert_eq!(effects.publish, vec![k.clone()]);
+        assert!(state.world().skipped.get(&k).is_none());
+    }
+}
