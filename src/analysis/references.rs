@@ -161,14 +161,22 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
             ));
         }
     }
+    let mut spans: Vec<(usize, usize)> = summary
+        .references
+        .iter()
+        .map(|r| (r.at, r.range.end))
+        .collect();
+    spans.sort_unstable();
     for prose in &summary.prose {
         let Some(text) = file.text.get(prose.clone()) else {
             continue;
         };
-        let refs = &summary.references;
+        // References are never nested, so sorted by start they are sorted
+        // by end too: the one that could overlap a range is found by a
+        // binary search.
         let mentions = snap.names().find(text, prose.start, |range| {
-            refs.iter()
-                .any(|r| r.at < range.end && range.start < r.range.end)
+            let i = spans.partition_point(|&(_, end)| end <= range.start);
+            spans.get(i).is_some_and(|&(start, _)| start < range.end)
         });
         for m in mentions {
             let related = snap
