@@ -31,6 +31,18 @@ type FileNames = Vec<(Arc<str>, Vec<String>)>;
 pub struct NameIndex {
     by_first_word: HashMap<Box<str>, Vec<Name>>,
     by_file: HashMap<FileId, FileNames>,
+    /// Every name written as an ID (`president-macron`) → the actors
+    /// (with the file that names them) it belongs to.
+    id_like: HashMap<String, Vec<(Arc<str>, FileId)>>,
+}
+
+/// A name as an ID: lowercase words joined by `-`.
+fn as_id(name: &str) -> String {
+    words(name)
+        .into_iter()
+        .map(|(_, w)| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// An actor named in prose.
@@ -70,6 +82,18 @@ impl NameIndex {
             list.retain(|n| n.file != file);
         }
         self.by_first_word.retain(|_, list| !list.is_empty());
+        for list in self.id_like.values_mut() {
+            list.retain(|(_, f)| *f != file);
+        }
+        self.id_like.retain(|_, list| !list.is_empty());
+        for (actor, actor_names) in &names {
+            for name in actor_names {
+                self.id_like
+                    .entry(as_id(name))
+                    .or_default()
+                    .push((actor.clone(), file));
+            }
+        }
         for (actor, actor_names) in &names {
             for name in actor_names {
                 let ws: Vec<Box<str>> = words(name).into_iter().map(|(_, w)| w.into()).collect();
@@ -147,25 +171,12 @@ impl NameIndex {
     /// The actor whose name or alias, written as an ID (lowercase, words
     /// joined by `-`), is `id`: `@president-macron` → `macron`.
     pub fn actor_for_id_like(&self, id: &str) -> Option<Arc<str>> {
-        let wanted = id.to_lowercase();
-        let mut found: Vec<&Arc<str>> = self
-            .by_file
-            .values()
-            .flatten()
-            .filter(|(_, names)| {
-                names.iter().any(|n| {
-                    let as_id = words(n)
-                        .into_iter()
-                        .map(|(_, w)| w.to_lowercase())
-                        .collect::<Vec<_>>()
-                        .join("-");
-                    as_id == wanted
-                })
-            })
+        self.id_like
+            .get(&id.to_lowercase())?
+            .iter()
             .map(|(actor, _)| actor)
-            .collect();
-        found.sort();
-        found.first().map(|a| (*a).clone())
+            .min()
+            .cloned()
     }
 
     /// Every actor's names, for hover and completion details.

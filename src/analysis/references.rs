@@ -63,10 +63,16 @@ fn place(role: &RefRole) -> String {
 pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let summary = &file.summary;
+    // An undefined ID is usually written more than once: suggest once.
+    let mut suggested: std::collections::HashMap<std::sync::Arc<str>, Vec<String>> =
+        std::collections::HashMap::new();
     for r in &summary.references {
         let defs = snap.definitions(&r.id);
         if defs.is_empty() {
-            out.push(undefined(snap, r));
+            let found = suggested
+                .entry(r.id.clone())
+                .or_insert_with(|| suggestions(snap, &r.id));
+            out.push(undefined(snap, r, found));
             continue;
         }
         let entry_kind = r
@@ -221,14 +227,27 @@ pub fn suggestions(snap: &Snapshot, id: &str) -> Vec<String> {
     if let Some(actor) = snap.names().actor_for_id_like(id) {
         out.push(actor.to_string());
     }
-    let limit = (id.chars().count() / 3).clamp(1, 3);
+    let id_len = id.chars().count();
+    let limit = (id_len / 3).clamp(1, 3);
     let lower = id.to_lowercase();
     let mut scored: Vec<(usize, &str)> = snap
         .all_definitions()
         .filter_map(|(candidate, _)| {
-            let d = strsim::levenshtein(&lower, &candidate.to_lowercase());
-            let prefix = candidate.starts_with(id) || id.starts_with(&**candidate);
-            (d <= limit || (prefix && id.len() >= 3)).then_some((d, &**candidate))
+            let prefix =
+                id.len() >= 3 && (candidate.starts_with(id) || id.starts_with(&**candidate));
+            // Lengths further apart than the limit cannot be within it.
+            if !prefix && candidate.len().abs_diff(id.len()) > limit * 4 {
+                return None;
+            }
+            if !prefix && candidate.chars().count().abs_diff(id_len) > limit {
+                return None;
+            }
+            let d = if candidate.chars().any(char::is_uppercase) {
+                strsim::levenshtein(&lower, &candidate.to_lowercase())
+            } else {
+                strsim::levenshtein(&lower, candidate)
+            };
+            (d <= limit || prefix).then_some((d, &**candidate))
         })
         .collect();
     scored.sort();
@@ -243,13 +262,12 @@ pub fn suggestions(snap: &Snapshot, id: &str) -> Vec<String> {
     out
 }
 
-fn undefined(snap: &Snapshot, r: &Reference) -> Diagnostic {
-    let suggestions = suggestions(snap, &r.id);
+fn undefined(snap: &Snapshot, r: &Reference, suggestions: &[String]) -> Diagnostic {
     let mut message = format!("`@{}` is not defined", r.id);
     let mut related = Vec::new();
     if let Some(best) = suggestions.first() {
         message.push_str(&format!("; did you mean `@{best}`?"));
-        for s in &suggestions {
+        for s in suggestions {
             if let Some((f, d)) = snap
                 .definitions(s)
                 .first()
