@@ -23,7 +23,7 @@ use super::{Code, Diagnostic, FileId, Related, Severity};
 use crate::syntax::EntryKind;
 
 /// What a link of the network stands for; decides the diagnostic's code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LinkKind {
     /// An event's own start-before-end; never shown.
     Internal,
@@ -962,10 +962,6 @@ fn solve(b: &mut Builder<'_>) {
             local[x] = i + 1;
         }
     }
-    let mut stns: BTreeMap<usize, Stn<u32>> = components
-        .iter()
-        .map(|(root, nodes)| (*root, Stn::new(nodes.len() + 1)))
-        .collect();
     // Dates are facts and go in first, then ordering, then the checks: a
     // cycle is closed by (and so reported on) the ordering constraint or the
     // check that contradicts the dates, not by a date.
@@ -977,22 +973,19 @@ fn solve(b: &mut Builder<'_>) {
         )
     });
     edges.extend(b.checks.iter().copied());
-    for e in edges {
+    let to_local = |e: &Edge<u32>| Edge {
+        from: if e.from == ZERO { 0 } else { local[e.from] },
+        to: if e.to == ZERO { 0 } else { local[e.to] },
+        weight: e.weight,
+        tag: e.tag,
+    };
+    let mut work: BTreeMap<usize, ComponentWork> = BTreeMap::new();
+    for e in &edges {
         let global = if e.from != ZERO { e.from } else { e.to };
         let root = find(&mut parent, global);
-        let stn = stns.get_mut(&root).expect("component exists");
-        let le = Edge {
-            from: if e.from == ZERO { 0 } else { local[e.from] },
-            to: if e.to == ZERO { 0 } else { local[e.to] },
-            weight: e.weight,
-            tag: e.tag,
-        };
-        if let Err(cycle) = stn.add(le) {
-            report_cycle(b, &cycle);
-        }
+        work.entry(root).or_default().edges.push(to_local(e));
     }
-    let probes = std::mem::take(&mut b.probes);
-    for probe in probes {
+    for probe in std::mem::take(&mut b.probes) {
         let Some(first) = probe.first() else { continue };
         let global = if first.from != ZERO {
             first.from
@@ -1000,43 +993,182 @@ fn solve(b: &mut Builder<'_>) {
             first.to
         };
         let root = find(&mut parent, global);
-        let stn = stns.get_mut(&root).expect("component exists");
-        let local_edges: Vec<Edge<u32>> = probe
-            .iter()
-            .map(|e| Edge {
-                from: if e.from == ZERO { 0 } else { local[e.from] },
-                to: if e.to == ZERO { 0 } else { local[e.to] },
-                weight: e.weight,
-                tag: e.tag,
-            })
-            .collect();
-        if let Err(cycle) = stn.probe(&local_edges) {
-            report_cycle(b, &cycle);
-        }
+        work.entry(root)
+            .or_default()
+            .probes
+            .push(probe.iter().map(to_local).collect());
     }
-    // Windows of every event.
+    let cache = b.snap.temporal_cache();
+    let mut used = Vec::new();
     for (root, nodes) in &components {
-        let stn = &stns[root];
-        let from_zero = stn.distances_from(0);
-        let to_zero = stn.distances_to(0);
+        let mut w = work.remove(root).unwrap_or_default();
+        // Tags as the component's own numbers, in order of appearance, so
+        // that the same constraints give the same key in any workspace.
+        let mut tags: Vec<u32> = Vec::new();
+        let mut local_tag = HashMap::new();
+        for e in w.edges.iter_mut().chain(w.probes.iter_mut().flatten()) {
+            let t = *local_tag.entry(e.tag).or_insert_with(|| {
+                tags.push(e.tag);
+                (tags.len() - 1) as u32
+            });
+            e.tag = t;
+        }
+        let key = component_key(nodes.len() + 1, &w, &tags, &b.links);
+        used.push(key);
+        let result = cache.get_or_solve(key, || solve_component(nodes.len() + 1, &w));
+        for cycle in &result.cycles {
+            let global: Vec<u32> = cycle.iter().map(|t| tags[*t as usize]).collect();
+            report_cycle(b, &global);
+        }
         for &x in nodes {
             if x % 2 == 1 {
                 let id = b.node_names[(x - 1) / 2].clone();
-                let earliest = to_zero[local[x]].map(|d| -d);
-                let latest = from_zero[local[x + 1]];
+                let (earliest, latest) = result.windows[local[x]];
                 b.out.windows.insert(id, (earliest, latest));
             }
         }
     }
+    cache.keep_only(&used);
 }
 
-fn report_cycle(b: &mut Builder<'_>, cycle: &[Edge<u32>]) {
-    let mut tags: Vec<u32> = Vec::new();
-    for e in cycle {
-        if !tags.contains(&e.tag) {
-            tags.push(e.tag);
+/// The constraints of one connected component, in the order they are added,
+/// with component-local node numbers and tags.
+#[derive(Default)]
+struct ComponentWork {
+    edges: Vec<Edge<u32>>,
+    probes: Vec<Vec<Edge<u32>>>,
+}
+
+/// What checking a component found: its refused constraints (as cycles of
+/// component-local tags, the closing one first) and, for every node, the
+/// bounds (earliest start for a start node, latest end for an end node).
+#[derive(Debug)]
+pub struct ComponentResult {
+    cycles: Vec<Vec<u32>>,
+    /// By local node: (earliest as a start, latest as an end).
+    windows: Vec<(Option<Day>, Option<Day>)>,
+}
+
+fn component_key(nodes: usize, w: &ComponentWork, tags: &[u32], links: &[Link]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    nodes.hash(&mut h);
+    for e in &w.edges {
+        (e.from, e.to, e.weight, e.tag).hash(&mut h);
+    }
+    for p in &w.probes {
+        p.len().hash(&mut h);
+        for e in p {
+            (e.from, e.to, e.weight, e.tag).hash(&mut h);
         }
     }
+    // The links' words and places are part of the result (messages,
+    // related information), so they are part of the key.
+    for t in tags {
+        let l = &links[*t as usize];
+        (l.kind, l.file, l.range.start, l.range.end, &l.message).hash(&mut h);
+        (
+            l.qualifier.uncertain,
+            l.qualifier.approximate,
+            l.acknowledged,
+        )
+            .hash(&mut h);
+    }
+    h.finish()
+}
+
+fn solve_component(nodes: usize, w: &ComponentWork) -> ComponentResult {
+    let mut stn: Stn<u32> = Stn::new(nodes);
+    let mut cycles = Vec::new();
+    let tags_of = |cycle: &[Edge<u32>]| {
+        let mut tags: Vec<u32> = Vec::new();
+        for e in cycle {
+            if !tags.contains(&e.tag) {
+                tags.push(e.tag);
+            }
+        }
+        tags
+    };
+    for e in &w.edges {
+        if let Err(cycle) = stn.add(*e) {
+            cycles.push(tags_of(&cycle));
+        }
+    }
+    for p in &w.probes {
+        if let Err(cycle) = stn.probe(p) {
+            cycles.push(tags_of(&cycle));
+        }
+    }
+    let from_zero = stn.distances_from(0);
+    let to_zero = stn.distances_to(0);
+    let windows = (0..nodes)
+        .map(|x| {
+            if x == 0 {
+                return (None, None);
+            }
+            // Local nodes come in (start, end) pairs: 1-2, 3-4 …
+            if x % 2 == 1 {
+                (
+                    to_zero[x].map(|d| -d),
+                    from_zero.get(x + 1).copied().flatten(),
+                )
+            } else {
+                (None, None)
+            }
+        })
+        .collect();
+    ComponentResult { cycles, windows }
+}
+
+/// Results of components, by a hash of their constraints, shared by the
+/// snapshots of one workspace: an edit re-solves only the components whose
+/// constraints it changed.
+#[derive(Default)]
+pub struct TemporalCache {
+    results: std::sync::Mutex<HashMap<u64, Arc<ComponentResult>>>,
+    solved: std::sync::atomic::AtomicUsize,
+}
+
+impl TemporalCache {
+    fn get_or_solve(
+        &self,
+        key: u64,
+        solve: impl FnOnce() -> ComponentResult,
+    ) -> Arc<ComponentResult> {
+        if let Some(r) = self
+            .results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return r.clone();
+        }
+        let r = Arc::new(solve());
+        self.solved
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, r.clone());
+        r
+    }
+
+    /// Forgets every result not used by the latest analysis.
+    fn keep_only(&self, keys: &[u64]) {
+        let keep: std::collections::HashSet<u64> = keys.iter().copied().collect();
+        self.results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|k, _| keep.contains(k));
+    }
+
+    /// How many components were solved (not found in the cache) so far.
+    pub fn solved(&self) -> usize {
+        self.solved.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+fn report_cycle(b: &mut Builder<'_>, tags: &[u32]) {
     let links: Vec<Link> = tags.iter().map(|t| b.links[*t as usize].clone()).collect();
     let closing = &links[0];
     let kinds: Vec<LinkKind> = links.iter().map(|l| l.kind).collect();
@@ -1137,6 +1269,31 @@ mod tests {
         let related: Vec<_> = d.related.iter().map(|r| r.message.as_str()).collect();
         assert!(related.contains(&"`call` is on 2025-11-25"), "{related:?}");
         assert!(related.contains(&"`wg` is on 2025-11-24"), "{related:?}");
+    }
+
+    #[test]
+    fn an_edit_re_solves_only_its_own_component() {
+        let a = "2025-11-25 event call: Call\n2025-11-24 event wg: WG\n  after: @call\n";
+        let b = "2025-11-01 event x: X\nevent y: Y\n  after: @x\n";
+        let mut ws = workspace_of(vec![
+            prepare("a.chron".into(), Arc::from(a)),
+            prepare("b.chron".into(), Arc::from(b)),
+        ]);
+        let first = ws.snapshot().temporal();
+        let solved = ws.snapshot().temporal_cache().solved();
+        assert_eq!(solved, 2);
+        assert_eq!(first.diagnostics_of(0).len(), 1);
+
+        // Edit b.chron: only its component is solved again; a.chron's
+        // conflict comes from the cache, unchanged.
+        let b2 = b.replace("2025-11-01", "2025-11-02");
+        let p = prepare("b.chron".into(), Arc::from(b2.as_str()));
+        ws.set_file("b.chron", p.text, p.tree, p.summary, None);
+        let second = ws.snapshot().temporal();
+        assert_eq!(ws.snapshot().temporal_cache().solved(), solved + 1);
+        assert_eq!(second.diagnostics_of(0), first.diagnostics_of(0));
+        let (earliest, _) = second.windows["y"];
+        assert_eq!(earliest.map(format_day).as_deref(), Some("2025-11-02"));
     }
 
     #[test]

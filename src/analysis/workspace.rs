@@ -66,6 +66,9 @@ pub struct Snapshot {
     names: Arc<NameIndex>,
     /// The temporal analysis of this snapshot, computed on first use.
     temporal: Arc<std::sync::OnceLock<Arc<super::temporal::Temporal>>>,
+    /// Solved components of the temporal network, shared by every snapshot
+    /// of the workspace.
+    temporal_cache: Arc<super::temporal::TemporalCache>,
     /// Claim conflicts of this snapshot, by file, computed on first use.
     claims: Arc<std::sync::OnceLock<Arc<DiagnosticsByFile>>>,
 }
@@ -146,6 +149,11 @@ impl Snapshot {
             .get(&file)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// The cache of solved temporal components (shared across snapshots).
+    pub fn temporal_cache(&self) -> &super::temporal::TemporalCache {
+        &self.temporal_cache
     }
 
     /// The date checks and event windows of the whole workspace, computed
