@@ -11,6 +11,7 @@ use tree_sitter::Node;
 use super::fields::{field_spec, ValueShape};
 use super::index::FileIndex;
 use super::{count, date_end_key, date_key, entry_label, entry_node, id_at, place, truncate};
+use crate::analysis::dates;
 use crate::analysis::references::{kind_phrase, suggestions};
 use crate::analysis::summary::{Definition, RefRole};
 use crate::analysis::{FileData, FileId, Snapshot};
@@ -531,36 +532,6 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
-/// Days since 1970-01-01 (proleptic Gregorian).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
 /// One EDTF date in words: `Tuesday, 25 November 2025`, `November 2025`,
 /// `spring 2025`, with its qualifier and time.
 pub(crate) fn describe_date(date: &str) -> String {
@@ -593,9 +564,11 @@ pub(crate) fn describe_date(date: &str) -> String {
                 _ => return "not a date on the calendar".to_string(),
             },
             (Some(y), [_, m, d]) if m.len() == 2 && d.len() == 2 => match (num(m), num(d)) {
-                (Some(m @ 1..=12), Some(d)) if d >= 1 && d <= days_in_month(y, m as u32) as i64 => {
-                    let days = days_from_civil(y, m as u32, d as u32);
-                    let weekday = WEEKDAYS[(days + 3).rem_euclid(7) as usize];
+                (Some(m @ 1..=12), Some(d))
+                    if d >= 1 && d <= dates::days_in_month(y, m as u32) as i64 =>
+                {
+                    let days = dates::days_from_civil(y, m as u32, d as u32);
+                    let weekday = dates::WEEKDAY_NAMES[dates::weekday(days) as usize];
                     format!("{weekday}, {d} {} {}", MONTHS[m as usize - 1], year_text(y))
                 }
                 _ => return "not a date on the calendar".to_string(),
