@@ -2,6 +2,7 @@
 //! and its sections, read from the tree once per version. Everything the
 //! workspace index and the features need from a file, without the tree.
 
+use crate::syntax::NodeExt;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -307,8 +308,8 @@ impl FileSummary {
                     .map(|a| src[a.range.clone()].to_string()),
                 _ => e.title_text(src),
             };
-            let aliases = e
-                .field("aka", src)
+            let named = |key: &str| fields.iter().copied().find(|f| f.key_text(src) == key);
+            let aliases = named("aka")
                 .map(|f| {
                     f.items()
                         .into_iter()
@@ -320,8 +321,7 @@ impl FileSummary {
                         .collect()
                 })
                 .unwrap_or_default();
-            let subkind = e
-                .field("kind", src)
+            let subkind = named("kind")
                 .and_then(|f| f.value())
                 .map(|v| text(v, src).trim().to_string());
             info.def = Some(self.definitions.len() as u32);
@@ -354,14 +354,10 @@ impl FileSummary {
                 match n.kind() {
                     "reference" => ref_at(n.start_byte()).map(ValueItem::Ref),
                     "offset" => {
-                        let anchor = n
-                            .child_by_field_name("anchor")
-                            .and_then(|a| ref_at(a.start_byte()));
-                        let negative = n
-                            .child_by_field_name("sign")
-                            .is_some_and(|s| text(s, src) == "-");
+                        let anchor = n.child_field("anchor").and_then(|a| ref_at(a.start_byte()));
+                        let negative = n.child_field("sign").is_some_and(|s| text(s, src) == "-");
                         let amount = n
-                            .child_by_field_name("amount")
+                            .child_field("amount")
                             .map(|a| text(a, src).to_string())
                             .unwrap_or_default();
                         anchor.map(|anchor| ValueItem::Offset {
@@ -441,7 +437,7 @@ impl FileSummary {
                     after_of = false;
                 }
                 "offset" => {
-                    if let Some(anchor) = n.child_by_field_name("anchor") {
+                    if let Some(anchor) = n.child_field("anchor") {
                         self.push_ref(anchor, src, Some(entry), RefRole::Anchor);
                     }
                     after_of = false;

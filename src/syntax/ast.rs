@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
+use super::NodeExt;
+
 /// The text of a node.
 pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
@@ -125,13 +127,13 @@ impl<'t> Heading<'t> {
     /// 1 for `#`, up to 6.
     pub fn level(self) -> usize {
         self.node
-            .child_by_field_name("marker")
+            .child_field("marker")
             .map(|m| m.byte_range().len())
             .unwrap_or(1)
     }
 
     pub fn title(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("title")
+        self.node.child_field("title")
     }
 
     pub fn title_text(self, src: &str) -> &str {
@@ -147,7 +149,7 @@ pub struct Prose<'t> {
 
 impl<'t> Prose<'t> {
     pub fn content(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("content")
+        self.node.child_field("content")
     }
 }
 
@@ -166,12 +168,12 @@ impl<'t> Entry<'t> {
 
     /// The defined ID (`actor macron …`, `event coalition-call: …`).
     pub fn name(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("name")
+        self.node.child_field("name")
     }
 
     /// The display name string of a definition, or the title of an event.
     pub fn title(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("title")
+        self.node.child_field("title")
     }
 
     /// The title as a person reads it: the string without quotes, or the
@@ -186,57 +188,53 @@ impl<'t> Entry<'t> {
 
     /// The entry's date: a `date` or an `interval` node.
     pub fn date(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("date")
+        self.node.child_field("date")
     }
 
     pub fn weekday(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("weekday")
+        self.node.child_field("weekday")
     }
 
     /// The actor who speaks (statements) or holds the claim (claims).
     pub fn author(self) -> Option<Reference<'t>> {
         self.node
-            .child_by_field_name("speaker")
-            .or_else(|| self.node.child_by_field_name("holder"))
+            .child_field("speaker")
+            .or_else(|| self.node.child_field("holder"))
             .and_then(Reference::cast)
     }
 
     /// `said` quote of a statement.
     pub fn quote(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("quote")
+        self.node.child_field("quote")
     }
 
     /// `claims`, `denies` or `reports`.
     pub fn verb(self, src: &str) -> Option<&str> {
-        self.node.child_by_field_name("verb").map(|v| text(v, src))
+        self.node.child_field("verb").map(|v| text(v, src))
     }
 
     pub fn assertion(self) -> Option<Assertion<'t>> {
-        self.node
-            .child_by_field_name("assertion")
-            .and_then(Assertion::cast)
+        self.node.child_field("assertion").and_then(Assertion::cast)
     }
 
     /// Whether an event header has its `:` after the ID.
     pub fn has_colon(self) -> bool {
-        self.node.child_by_field_name("colon").is_some()
+        self.node.child_field("colon").is_some()
     }
 
     /// The header line: from the entry's start to the end of its first line.
     pub fn header_range(self) -> Range<usize> {
         let start = self.node.start_byte();
-        let first_field = self.fields().next().map(|f| f.node.start_byte());
+        let first_field = self.node.child_field("field").map(|f| f.start_byte());
         let end = first_field.unwrap_or(self.node.end_byte());
         start..end
     }
 
     pub fn fields(self) -> impl Iterator<Item = Field<'t>> {
-        let mut cursor = self.node.walk();
         self.node
-            .children_by_field_name("field", &mut cursor)
-            .map(|node| Field { node })
-            .collect::<Vec<_>>()
+            .children_field("field")
             .into_iter()
+            .map(|node| Field { node })
     }
 
     /// The first field with this key.
@@ -253,7 +251,7 @@ pub struct Field<'t> {
 
 impl<'t> Field<'t> {
     pub fn key(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("key")
+        self.node.child_field("key")
     }
 
     pub fn key_text(self, src: &str) -> &str {
@@ -261,22 +259,19 @@ impl<'t> Field<'t> {
     }
 
     pub fn has_colon(self) -> bool {
-        self.node.child_by_field_name("colon").is_some()
+        self.node.child_field("colon").is_some()
     }
 
     /// The value as written: an atom, a `phrase` or a `list`.
     pub fn value(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("value")
+        self.node.child_field("value")
     }
 
     /// The items of the value: the items of a list, or the value itself.
     pub fn items(self) -> Vec<Node<'t>> {
         match self.value() {
             None => Vec::new(),
-            Some(v) if v.kind() == "list" => {
-                let mut cursor = v.walk();
-                v.children_by_field_name("item", &mut cursor).collect()
-            }
+            Some(v) if v.kind() == "list" => v.children_field("item"),
             Some(v) => vec![v],
         }
     }
@@ -314,7 +309,7 @@ impl<'t> Reference<'t> {
 
     /// The identifier node after `@` (may be absent in broken input).
     pub fn id(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("id")
+        self.node.child_field("id")
     }
 
     pub fn id_text(self, src: &str) -> &str {
@@ -334,23 +329,19 @@ impl<'t> Assertion<'t> {
     }
 
     pub fn subject(self) -> Option<Reference<'t>> {
-        self.node
-            .child_by_field_name("subject")
-            .and_then(Reference::cast)
+        self.node.child_field("subject").and_then(Reference::cast)
     }
 
     pub fn property(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("property")
+        self.node.child_field("property")
     }
 
     pub fn operator(self, src: &str) -> Option<&str> {
-        self.node
-            .child_by_field_name("operator")
-            .map(|n| text(n, src))
+        self.node.child_field("operator").map(|n| text(n, src))
     }
 
     pub fn value(self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("value")
+        self.node.child_field("value")
     }
 }
 

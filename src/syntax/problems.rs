@@ -2,6 +2,7 @@
 //! plus the slips the grammar accepts on purpose so that damage stays local
 //! (a field or event without its `:`, a field line cut off from its entry).
 
+use crate::syntax::NodeExt;
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
@@ -41,6 +42,10 @@ pub fn problems(tree: &Tree, src: &str) -> Vec<Problem> {
 }
 
 fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
+    // A token that is neither an ERROR nor MISSING has nothing to report.
+    if node.child_count() == 0 && !node.is_error() && !node.is_missing() {
+        return;
+    }
     if node.is_error() {
         out.push(unexpected(node, src));
         // Report MISSING nodes inside an ERROR too, but nothing else: the
@@ -60,8 +65,8 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
         out.push(p);
     }
     match node.kind() {
-        "field" if node.child_by_field_name("colon").is_none() => {
-            if let Some(key) = node.child_by_field_name("key") {
+        "field" if node.child_field("colon").is_none() => {
+            if let Some(key) = node.child_field("key") {
                 let key_text = text(key, src).to_string();
                 out.push(Problem {
                     message: format!("missing `:` after the field name `{key_text}`"),
@@ -70,8 +75,8 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
                 });
             }
         }
-        "event" if node.child_by_field_name("colon").is_none() => {
-            if let Some(name) = node.child_by_field_name("name") {
+        "event" if node.child_field("colon").is_none() => {
+            if let Some(name) = node.child_field("name") {
                 let id = text(name, src).to_string();
                 out.push(Problem {
                     message: format!(
@@ -115,13 +120,13 @@ fn missing_header_part(node: Node<'_>, src: &str) -> Option<Problem> {
         "claim" => ("assertion", "`@subject.property`"),
         _ => return None,
     };
-    if node.child_by_field_name(field).is_some() {
+    if node.child_field(field).is_some() {
         return None;
     }
     // After the keyword, speaker or verb: the last token before the gap.
     let anchor = match node.kind() {
         "statement" => node.children(&mut node.walk()).find(|c| c.kind() == "said"),
-        "claim" => node.child_by_field_name("verb"),
+        "claim" => node.child_field("verb"),
         kind => node.children(&mut node.walk()).find(|c| c.kind() == kind),
     }?;
     let at = anchor.end_byte();

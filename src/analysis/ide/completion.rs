@@ -18,6 +18,7 @@
 //!   known events;
 //! * at column 0 of an empty line: snippets for new entries.
 
+use crate::syntax::NodeExt;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -569,11 +570,9 @@ fn assertion_value(data: &FileData, at: usize) -> String {
     while let Some(n) = node {
         if n.kind() == "assertion" {
             let op = n
-                .child_by_field_name("operator")
+                .child_field("operator")
                 .map(|o| crate::syntax::text(o, src));
-            let value = n
-                .child_by_field_name("value")
-                .map(|v| crate::syntax::text(v, src));
+            let value = n.child_field("value").map(|v| crate::syntax::text(v, src));
             return match (op, value) {
                 (Some(op), Some(v)) => format!("{op} {v}"),
                 (Some(op), None) => op.to_string(),

@@ -2,6 +2,7 @@
 //! topic, event, or a statement/claim with an `id:`), for a field key, for
 //! an assertion's property, and for a date.
 
+use crate::syntax::NodeExt;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -454,8 +455,8 @@ fn field_key_hover(data: &FileData, offset: usize) -> Option<Hover> {
 /// How many claims use a property of a subject, with their values.
 fn property_hover(snap: &Snapshot, data: &FileData, node: Node<'_>) -> Option<Hover> {
     let assertion = node.parent().filter(|p| p.kind() == "assertion")?;
-    let subject = assertion.child_by_field_name("subject")?;
-    let subject_id = subject.child_by_field_name("id")?;
+    let subject = assertion.child_field("subject")?;
+    let subject_id = subject.child_field("id")?;
     let id = text(subject_id, &data.text);
     let property = text(node, &data.text);
     let uses = super::completion::property_uses(snap, id);
@@ -494,7 +495,7 @@ fn date_hover(data: &FileData, node: Node<'_>) -> Option<Hover> {
     let markdown = match n.kind() {
         "date" => format!("**{}** — {}", text(n, src), describe_date(text(n, src))),
         "interval" => {
-            let end = |field: &str| match n.child_by_field_name(field) {
+            let end = |field: &str| match n.child_field(field) {
                 Some(d) if d.kind() == "open_end" => "open (no end)".to_string(),
                 Some(d) => describe_date(text(d, src)),
                 None => "unknown".to_string(),

@@ -8,6 +8,7 @@
 //! a topic a `type`, an event an `event`, a statement or claim ID a
 //! `variable`. Two types are Chronicle's own: `date` and `heading`.
 
+use crate::syntax::NodeExt;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -236,7 +237,7 @@ impl<'a> Walker<'a> {
     }
 
     fn reference(&mut self, node: Node<'a>) {
-        let Some(id) = node.child_by_field_name("id") else {
+        let Some(id) = node.child_field("id") else {
             return;
         };
         let id_text = text(id, self.src);
