@@ -231,58 +231,28 @@ impl Rng {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub i32);
 
-const WEEKDAY_ABBR: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::analysis::dates::{self, MONTH_NAMES};
 
 impl Day {
     /// The day of a calendar date (no validation).
     pub fn from_ymd(y: i32, m: u32, d: u32) -> Day {
-        // Howard Hinnant's days_from_civil.
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = m as i32;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Day(era * 146_097 + doe - 719_468)
+        Day(dates::days_from_civil(y.into(), m, d) as i32)
     }
 
     /// Year, month (1–12), day (1–31).
     pub fn ymd(self) -> (i32, u32, u32) {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let y = yoe + era * 400 + i32::from(m <= 2);
-        (y, m, d)
+        let (y, m, d) = dates::civil_from_days(self.0.into());
+        (y as i32, m, d)
     }
 
     /// 0 = Monday … 6 = Sunday.
     pub fn weekday(self) -> usize {
-        // 1970-01-01 was a Thursday.
-        (self.0 + 3).rem_euclid(7) as usize
+        dates::weekday(self.0.into()) as usize
     }
 
     /// `Mon` … `Sun`.
     pub fn weekday_abbr(self) -> &'static str {
-        WEEKDAY_ABBR[self.weekday()]
+        &dates::WEEKDAY_NAMES[self.weekday()][..3]
     }
 
     /// The day `n` days later.
@@ -299,8 +269,7 @@ impl Day {
     /// Last day of this day's month.
     pub fn month_end(self) -> Day {
         let (y, m, _) = self.ymd();
-        let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-        Day::from_ymd(ny, nm, 1).plus(-1)
+        Day::from_ymd(y, m, dates::days_in_month(y.into(), m))
     }
 
     /// `24 November 2025`.

@@ -68,6 +68,21 @@ pub const WEEKDAY_NAMES: [&str; 7] = [
     "Sunday",
 ];
 
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Reads a weekday name or its first three letters, any case.
 pub fn parse_weekday(word: &str) -> Option<u32> {
     let w = word.trim().to_lowercase();
@@ -408,21 +423,7 @@ fn pad2(s: &str) -> String {
 }
 
 fn month_year(y: i64, m: u32) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {y}", MONTHS[(m - 1) as usize])
+    format!("{} {y}", MONTH_NAMES[(m - 1) as usize])
 }
 
 /// A relative date resolved against the date of its entry.

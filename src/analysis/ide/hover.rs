@@ -519,20 +519,6 @@ fn date_hover(data: &FileData, node: Node<'_>) -> Option<Hover> {
     })
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 /// One EDTF date in words: `Tuesday, 25 November 2025`, `November 2025`,
 /// `spring 2025`, with its qualifier and time.
 pub(crate) fn describe_date(date: &str) -> String {
@@ -557,7 +543,9 @@ pub(crate) fn describe_date(date: &str) -> String {
         match (year, parts.as_slice()) {
             (Some(y), [_]) => format!("the year {}", year_text(y)),
             (Some(y), [_, m]) if m.len() == 2 => match num(m) {
-                Some(m @ 1..=12) => format!("{} {}", MONTHS[m as usize - 1], year_text(y)),
+                Some(m @ 1..=12) => {
+                    format!("{} {}", dates::MONTH_NAMES[m as usize - 1], year_text(y))
+                }
                 Some(s @ 21..=24) => {
                     let season = ["spring", "summer", "autumn", "winter"][s as usize - 21];
                     format!("{season} {}", year_text(y))
@@ -570,7 +558,11 @@ pub(crate) fn describe_date(date: &str) -> String {
                 {
                     let days = dates::days_from_civil(y, m as u32, d as u32);
                     let weekday = dates::WEEKDAY_NAMES[dates::weekday(days) as usize];
-                    format!("{weekday}, {d} {} {}", MONTHS[m as usize - 1], year_text(y))
+                    format!(
+                        "{weekday}, {d} {} {}",
+                        dates::MONTH_NAMES[m as usize - 1],
+                        year_text(y)
+                    )
                 }
                 _ => return "not a date on the calendar".to_string(),
             },
