@@ -35,7 +35,12 @@ pub struct Prepared {
 
 /// Parses and summarises one file.
 pub fn prepare(key: String, text: Arc<str>) -> Prepared {
-    let tree = syntax::parse(&text);
+    prepare_with(&mut syntax::parser(), key, text)
+}
+
+/// Parses (with a parser the caller keeps) and summarises one file.
+fn prepare_with(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -> Prepared {
+    let tree = syntax::parse_with(parser, &text, None);
     let summary = Arc::new(FileSummary::new(&tree, &text));
     Prepared {
         key,
@@ -50,14 +55,7 @@ pub fn prepare_all(files: Vec<(String, Arc<str>)>) -> Vec<Prepared> {
     files
         .into_par_iter()
         .map_init(syntax::parser, |parser, (key, text)| {
-            let tree = syntax::parse_with(parser, &text, None);
-            let summary = Arc::new(FileSummary::new(&tree, &text));
-            Prepared {
-                key,
-                text,
-                tree,
-                summary,
-            }
+            prepare_with(parser, key, text)
         })
         .collect()
 }

@@ -91,6 +91,26 @@ impl World {
         ))
     }
 
+    /// An analysis edit (byte ranges by file) as an LSP workspace edit;
+    /// files that left the snapshot are skipped.
+    pub fn workspace_edit(
+        &self,
+        plain: crate::analysis::ide::WorkspaceEditPlain,
+    ) -> lsp::WorkspaceEdit {
+        let mut changes = std::collections::HashMap::new();
+        for (id, edits) in plain.changes {
+            let (Some(uri), Some(data)) = (self.uri(id), self.analysis.file(id)) else {
+                continue;
+            };
+            let edits = edits
+                .into_iter()
+                .map(|e| lsp::TextEdit::new(self.range(data, e.range), e.new_text))
+                .collect();
+            changes.insert(uri, edits);
+        }
+        lsp::WorkspaceEdit::new(changes)
+    }
+
     /// The file and byte offset a request points at; `None` when the
     /// document is unknown or not analysed.
     pub fn locate(&self, at: &lsp::TextDocumentPositionParams) -> Option<(&Arc<FileData>, usize)> {

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::references::occurrences;
-use super::{id_at, place, TextEdit, WorkspaceEditPlain};
+use super::{id_at, place, IdAt, TextEdit, WorkspaceEditPlain};
 use crate::analysis::{FileId, Snapshot};
 use crate::syntax::EntryKind;
 
@@ -17,18 +17,23 @@ pub struct PrepareRename {
 }
 
 /// The ID under the cursor, or why there is nothing to rename.
+fn target(snap: &Snapshot, file: FileId, offset: usize) -> Result<IdAt, String> {
+    let data = snap
+        .file(file)
+        .ok_or_else(|| "The file is not part of the workspace.".to_string())?;
+    id_at(data, offset).ok_or_else(|| {
+        "Nothing to rename here: place the cursor on an ID (`@id`, or the ID of a definition)."
+            .to_string()
+    })
+}
+
+/// The ID under the cursor, or why there is nothing to rename.
 pub fn prepare_rename(
     snap: &Snapshot,
     file: FileId,
     offset: usize,
 ) -> Result<PrepareRename, String> {
-    let data = snap
-        .file(file)
-        .ok_or_else(|| "The file is not part of the workspace.".to_string())?;
-    let target = id_at(data, offset).ok_or_else(|| {
-        "Nothing to rename here: place the cursor on an ID (`@id`, or the ID of a definition)."
-            .to_string()
-    })?;
+    let target = target(snap, file, offset)?;
     Ok(PrepareRename {
         range: target.range.clone(),
         text: target.id.to_string(),
@@ -46,13 +51,7 @@ pub fn rename(
     offset: usize,
     new_id: &str,
 ) -> Result<WorkspaceEditPlain, String> {
-    let data = snap
-        .file(file)
-        .ok_or_else(|| "The file is not part of the workspace.".to_string())?;
-    let target = id_at(data, offset).ok_or_else(|| {
-        "Nothing to rename here: place the cursor on an ID (`@id`, or the ID of a definition)."
-            .to_string()
-    })?;
+    let target = target(snap, file, offset)?;
     let new_id = validate_id(new_id)?;
     let mut edit = WorkspaceEditPlain::default();
     if new_id == *target.id {

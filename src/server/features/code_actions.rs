@@ -1,10 +1,8 @@
 //! `textDocument/codeAction`
 
-use std::collections::HashMap;
-
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
-    NumberOrString, TextEdit, WorkspaceEdit,
+    NumberOrString,
 };
 
 use crate::analysis::ide::code_actions;
@@ -17,17 +15,6 @@ pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActio
     let actions = code_actions::code_actions(&world.analysis, file.id, bytes);
     let mut out = Vec::new();
     for a in actions {
-        let mut changes = HashMap::new();
-        for (id, edits) in a.edit.changes {
-            let (Some(uri), Some(data)) = (world.uri(id), world.analysis.file(id)) else {
-                continue;
-            };
-            let edits: Vec<TextEdit> = edits
-                .into_iter()
-                .map(|e| TextEdit::new(world.range(data, e.range), e.new_text))
-                .collect();
-            changes.insert(uri, edits);
-        }
         // The client's diagnostics this action fixes: same code, same range.
         let diagnostics = a.fixes.as_ref().map(|(code, range)| {
             let lsp_range = world.range(file, range.clone());
@@ -46,7 +33,7 @@ pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActio
             title: a.title,
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics: diagnostics.filter(|d| !d.is_empty()),
-            edit: Some(WorkspaceEdit::new(changes)),
+            edit: Some(world.workspace_edit(a.edit)),
             command: None,
             is_preferred: a.is_preferred.then_some(true),
             disabled: None,

@@ -1,10 +1,8 @@
 //! `textDocument/prepareRename` and `textDocument/rename`
 
-use std::collections::HashMap;
-
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, WorkspaceEdit,
+    PrepareRenameResponse, RenameParams, TextDocumentPositionParams, WorkspaceEdit,
 };
 
 use crate::analysis::ide::rename;
@@ -32,16 +30,5 @@ pub fn rename(world: &World, params: RenameParams) -> Result<Option<WorkspaceEdi
     };
     let plain = rename::rename(&world.analysis, file.id, offset, &params.new_name)
         .map_err(Error::invalid_params)?;
-    let mut changes = HashMap::new();
-    for (id, edits) in plain.changes {
-        let (Some(uri), Some(data)) = (world.uri(id), world.analysis.file(id)) else {
-            continue;
-        };
-        let edits: Vec<TextEdit> = edits
-            .into_iter()
-            .map(|e| TextEdit::new(world.range(data, e.range), e.new_text))
-            .collect();
-        changes.insert(uri, edits);
-    }
-    Ok(Some(WorkspaceEdit::new(changes)))
+    Ok(Some(world.workspace_edit(plain)))
 }
