@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::dates::{self, Span};
-use super::summary::{AssertionInfo, EntryInfo, ValueItem};
+use super::summary::{AssertionInfo, ValueItem};
 use super::temporal::entry_span;
 use super::workspace::{FileData, Snapshot};
 use super::{Code, Diagnostic, FileId, Related};
@@ -321,10 +321,6 @@ impl Claim {
     }
 }
 
-fn field_value<'e>(e: &'e EntryInfo, key: &str) -> Option<&'e super::summary::FieldInfo> {
-    e.fields.iter().find(|f| &*f.key == key)
-}
-
 /// Every claim of a file: claim entries and `claims:` / `denies:` fields.
 pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
     let mut out = Vec::new();
@@ -339,7 +335,7 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
             };
             found.push((a, denies, verb));
         }
-        for (denies, a) in &e.field_claims {
+        for (denies, a) in s.field_claims(e) {
             found.push((a, *denies, if *denies { "denies" } else { "claims" }));
         }
         if found.is_empty() {
@@ -350,17 +346,19 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
             .author
             .and_then(|a| s.references.get(a as usize))
             .map(|r| r.id.clone());
-        let valid = field_value(e, "valid").and_then(|fi| {
-            fi.items.iter().find_map(|i| match i {
+        let valid = s.field(e, "valid").and_then(|fi| {
+            s.items(fi).iter().find_map(|i| match i {
                 ValueItem::Date { text, .. } => dates::parse(text).ok(),
                 _ => None,
             })
         });
-        let disputed = field_value(e, "disputed")
-            .is_some_and(|fi| matches!(fi.value.as_str(), "yes" | "true"));
-        let contradicts: Vec<Arc<str>> = field_value(e, "contradicts")
+        let disputed = s
+            .field(e, "disputed")
+            .is_some_and(|fi| matches!(&*fi.value, "yes" | "true"));
+        let contradicts: Vec<Arc<str>> = s
+            .field(e, "contradicts")
             .map(|fi| {
-                fi.items
+                s.items(fi)
                     .iter()
                     .filter_map(|i| match i {
                         ValueItem::Ref(r) => s.references.get(*r as usize).map(|r| r.id.clone()),
@@ -392,7 +390,7 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
             let Some(mut set) = values(
                 a.operator.as_deref(),
                 a.value_kind,
-                a.value.as_ref().map(|(_, t)| t.as_str()),
+                a.value.as_ref().map(|(_, t)| &**t),
                 date.as_ref(),
             ) else {
                 continue;

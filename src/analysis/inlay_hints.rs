@@ -3,6 +3,7 @@
 //! (`→ 2025-11-26`).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::dates::{self, format_day};
 use super::summary::ValueItem;
@@ -65,9 +66,9 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
         let Some(day) = anchor.as_ref().and_then(|s| s.single_day()) else {
             continue;
         };
-        let mut relatives: Vec<(Range<usize>, String)> = Vec::new();
-        for fi in &e.fields {
-            for item in &fi.items {
+        let mut relatives: Vec<(Range<usize>, Arc<str>)> = Vec::new();
+        for fi in f.summary.fields(e) {
+            for item in f.summary.items(fi) {
                 if let ValueItem::Relative { text, range } = item {
                     relatives.push((range.clone(), text.clone()));
                 }
@@ -76,7 +77,7 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
         let assertions = e
             .assertion
             .iter()
-            .chain(e.field_claims.iter().map(|(_, a)| a));
+            .chain(f.summary.field_claims(e).iter().map(|(_, a)| a));
         for a in assertions {
             if a.value_kind == Some("relative_date") {
                 if let Some((r, t)) = &a.value {

@@ -62,13 +62,13 @@ pub enum ValueItem {
     Offset {
         anchor: u32,
         negative: bool,
-        amount: String,
+        amount: Arc<str>,
         range: Range<usize>,
     },
     /// A `date` or `interval`.
-    Date { text: String, range: Range<usize> },
+    Date { text: Arc<str>, range: Range<usize> },
     /// `tomorrow`, `on Thursday` …
-    Relative { text: String, range: Range<usize> },
+    Relative { text: Arc<str>, range: Range<usize> },
     /// Anything else: text, numbers, strings, phrases.
     Other { range: Range<usize> },
 }
@@ -80,9 +80,10 @@ pub struct FieldInfo {
     pub key_range: Range<usize>,
     pub value_range: Option<Range<usize>>,
     /// The value's text, trimmed.
-    pub value: String,
-    /// The items of the value.
-    pub items: Vec<ValueItem>,
+    pub value: Arc<str>,
+    /// The items of the value (indices into [`FileSummary::items`]; see
+    /// [`FileSummary::items`]).
+    pub items: Range<u32>,
     /// The whole line, indentation excluded, line break excluded.
     pub range: Range<usize>,
 }
@@ -92,8 +93,8 @@ pub struct FieldInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateNode {
     pub range: Range<usize>,
-    pub text: String,
-    pub weekday: Option<(Range<usize>, String)>,
+    pub text: Arc<str>,
+    pub weekday: Option<(Range<usize>, Arc<str>)>,
 }
 
 /// An entry: a definition, a statement or a claim.
@@ -107,19 +108,21 @@ pub struct EntryInfo {
     /// The defined ID, for definitions and statements/claims with `id:`.
     pub def: Option<u32>,
     /// The date of a dated entry (a `date` or `interval`).
-    pub date: Option<(Range<usize>, String)>,
-    pub weekday: Option<(Range<usize>, String)>,
+    pub date: Option<(Range<usize>, Arc<str>)>,
+    pub weekday: Option<(Range<usize>, Arc<str>)>,
     /// Speaker or holder (index into references).
     pub author: Option<u32>,
     /// `said`, `claims`, `denies`, `reports`.
     pub verb: Option<Arc<str>>,
     /// `@subject.property` of a claim, and the assertion's text.
     pub assertion: Option<AssertionInfo>,
-    /// Assertions in `claims:` (false) and `denies:` (true) fields.
-    pub field_claims: Vec<(bool, AssertionInfo)>,
-    pub fields: Vec<FieldInfo>,
+    /// Assertions in `claims:` (false) and `denies:` (true) fields (indices
+    /// into [`FileSummary::field_claims`]).
+    pub field_claims: Range<u32>,
+    /// Indices into [`FileSummary::fields`].
+    pub fields: Range<u32>,
     /// The quote of a statement, without quotes.
-    pub quote: Option<String>,
+    pub quote: Option<Arc<str>>,
     /// The section it is in (index into sections).
     pub section: Option<u32>,
 }
@@ -131,7 +134,7 @@ pub struct AssertionInfo {
     pub subject: Option<u32>,
     pub property: Option<(Range<usize>, Arc<str>)>,
     pub operator: Option<Arc<str>>,
-    pub value: Option<(Range<usize>, String)>,
+    pub value: Option<(Range<usize>, Arc<str>)>,
     /// The kind of the value node (`number`, `date`, `relative_date`,
     /// `reference`, `text`, `string`, `boolean` …).
     pub value_kind: Option<&'static str>,
@@ -148,11 +151,11 @@ pub struct Definition {
     pub entry: u32,
     /// Display name of an actor/source/topic, title of an event, quote of a
     /// statement.
-    pub title: Option<String>,
+    pub title: Option<Arc<str>>,
     /// `aka:` names.
-    pub aliases: Vec<String>,
+    pub aliases: Arc<[String]>,
     /// The `kind:` field (`person`, `state`, `outlet`, `meeting` …).
-    pub subkind: Option<String>,
+    pub subkind: Option<Arc<str>>,
 }
 
 /// A heading and the section it opens.
@@ -171,6 +174,12 @@ pub struct Section {
 pub struct FileSummary {
     pub definitions: Vec<Definition>,
     pub entries: Vec<EntryInfo>,
+    /// The fields of every entry, in order ([`EntryInfo::fields`]).
+    pub fields: Vec<FieldInfo>,
+    /// The value items of every field, in order ([`FieldInfo::items`]).
+    pub items: Vec<ValueItem>,
+    /// The `claims:`/`denies:` assertions of every entry, in order.
+    pub field_claims: Vec<(bool, AssertionInfo)>,
     pub references: Vec<Reference>,
     pub sections: Vec<Section>,
     /// Prose lines (content only): where unlinked mentions are looked for.
@@ -241,16 +250,16 @@ impl FileSummary {
             range: e.node.start_byte()..end.max(header.end),
             header,
             def: None,
-            date: e.date().map(|d| (d.byte_range(), text(d, src).to_string())),
+            date: e.date().map(|d| (d.byte_range(), Arc::from(text(d, src)))),
             weekday: e
                 .weekday()
-                .map(|d| (d.byte_range(), text(d, src).to_string())),
+                .map(|d| (d.byte_range(), Arc::from(text(d, src)))),
             author: None,
             verb: e.verb(src).map(Arc::from),
             assertion: None,
-            field_claims: Vec::new(),
-            fields: Vec::new(),
-            quote: e.quote().map(|q| syntax::string_value(q, src)),
+            field_claims: self.field_claims.len() as u32..self.field_claims.len() as u32,
+            fields: self.fields.len() as u32..self.fields.len() as u32,
+            quote: e.quote().map(|q| Arc::from(syntax::string_value(q, src))),
             section: self.sections.len().checked_sub(1).map(|i| i as u32),
         };
         if let Some(author) = e.author() {
@@ -276,24 +285,26 @@ impl FileSummary {
                 let is_role = matches!(&*key, "role" | "as");
                 let denies = &*key == "denies";
                 for a in self.collect_field_refs(v, src, index, &key, is_role) {
-                    info.field_claims.push((denies, a));
+                    self.field_claims.push((denies, a));
                 }
             }
+            let first_item = self.items.len() as u32;
             let items = self.value_items(f.items(), src, first_ref);
-            info.fields.push(FieldInfo {
+            self.items.extend(items);
+            self.fields.push(FieldInfo {
                 key: key.clone(),
                 key_range: f
                     .key()
                     .map(|k| k.byte_range())
                     .unwrap_or(f.node.start_byte()..f.node.start_byte()),
                 value_range: value.map(|v| v.byte_range()),
-                value: value
-                    .map(|v| text(v, src).trim().to_string())
-                    .unwrap_or_default(),
-                items,
+                value: Arc::from(value.map(|v| text(v, src).trim()).unwrap_or_default()),
+                items: first_item..self.items.len() as u32,
                 range: trim_line(f.node.byte_range(), src),
             });
         }
+        info.fields.end = self.fields.len() as u32;
+        info.field_claims.end = self.field_claims.len() as u32;
         // Definitions: the header ID, or an `id:` field of a statement/claim.
         let def_node = e.name().or(match e.kind {
             EntryKind::Statement | EntryKind::Claim => id_field,
@@ -305,8 +316,8 @@ impl FileSummary {
                 EntryKind::Claim => info
                     .assertion
                     .as_ref()
-                    .map(|a| src[a.range.clone()].to_string()),
-                _ => e.title_text(src),
+                    .map(|a| Arc::from(&src[a.range.clone()])),
+                _ => e.title_text(src).map(Arc::from),
             };
             let named = |key: &str| fields.iter().copied().find(|f| f.key_text(src) == key);
             let aliases = named("aka")
@@ -320,10 +331,10 @@ impl FileSummary {
                         .filter(|a| !a.is_empty())
                         .collect()
                 })
-                .unwrap_or_default();
+                .unwrap_or_else(|| Arc::from([]));
             let subkind = named("kind")
                 .and_then(|f| f.value())
-                .map(|v| text(v, src).trim().to_string());
+                .map(|v| Arc::from(text(v, src).trim()));
             info.def = Some(self.definitions.len() as u32);
             self.definitions.push(Definition {
                 id: Arc::from(text(name, src).trim()),
@@ -358,8 +369,8 @@ impl FileSummary {
                         let negative = n.child_field("sign").is_some_and(|s| text(s, src) == "-");
                         let amount = n
                             .child_field("amount")
-                            .map(|a| text(a, src).to_string())
-                            .unwrap_or_default();
+                            .map(|a| Arc::from(text(a, src)))
+                            .unwrap_or_else(|| Arc::from(""));
                         anchor.map(|anchor| ValueItem::Offset {
                             anchor,
                             negative,
@@ -368,11 +379,11 @@ impl FileSummary {
                         })
                     }
                     "date" | "interval" => Some(ValueItem::Date {
-                        text: text(n, src).to_string(),
+                        text: Arc::from(text(n, src)),
                         range: range.clone(),
                     }),
                     "relative_date" => Some(ValueItem::Relative {
-                        text: text(n, src).to_string(),
+                        text: Arc::from(text(n, src)),
                         range: range.clone(),
                     }),
                     _ => None,
@@ -398,7 +409,7 @@ impl FileSummary {
                 .property()
                 .map(|p| (p.byte_range(), Arc::from(text(p, src)))),
             operator: a.operator(src).map(Arc::from),
-            value: value.map(|v| (v.byte_range(), text(v, src).to_string())),
+            value: value.map(|v| (v.byte_range(), Arc::from(text(v, src)))),
             value_kind: value.map(|v| static_kind(v.kind())),
         }
     }
@@ -484,6 +495,26 @@ impl FileSummary {
         Some(self.references.len() as u32 - 1)
     }
 
+    /// The fields of an entry.
+    pub fn fields(&self, e: &EntryInfo) -> &[FieldInfo] {
+        &self.fields[e.fields.start as usize..e.fields.end as usize]
+    }
+
+    /// The first field of an entry with this key.
+    pub fn field(&self, e: &EntryInfo, key: &str) -> Option<&FieldInfo> {
+        self.fields(e).iter().find(|f| &*f.key == key)
+    }
+
+    /// The value items of a field.
+    pub fn items(&self, f: &FieldInfo) -> &[ValueItem] {
+        &self.items[f.items.start as usize..f.items.end as usize]
+    }
+
+    /// The `claims:` (false) and `denies:` (true) assertions of an entry.
+    pub fn field_claims(&self, e: &EntryInfo) -> &[(bool, AssertionInfo)] {
+        &self.field_claims[e.field_claims.start as usize..e.field_claims.end as usize]
+    }
+
     /// The entry whose range contains `offset` (its header or fields).
     pub fn entry_at(&self, offset: usize) -> Option<(u32, &EntryInfo)> {
         let i = self.entries.partition_point(|e| e.range.start <= offset);
@@ -518,10 +549,10 @@ fn collect_dates(root: Node<'_>, src: &str, out: &mut Vec<DateNode>) {
                 let weekday = n
                     .next_named_sibling()
                     .filter(|w| w.kind() == "weekday")
-                    .map(|w| (w.byte_range(), text(w, src).to_string()));
+                    .map(|w| (w.byte_range(), Arc::from(text(w, src))));
                 out.push(DateNode {
                     range: n.byte_range(),
-                    text: text(n, src).to_string(),
+                    text: Arc::from(text(n, src)),
                     weekday,
                 });
             }
@@ -619,7 +650,7 @@ Prose mentions @uk.
         );
         let macron = &s.definitions[0];
         assert_eq!(&SRC[macron.range.clone()], "macron");
-        assert_eq!(macron.aliases, ["Macron", "President Macron"]);
+        assert_eq!(&*macron.aliases, ["Macron", "President Macron"]);
         assert_eq!(macron.subkind.as_deref(), Some("person"));
         assert_eq!(macron.title.as_deref(), Some("Emmanuel Macron"));
 

@@ -295,8 +295,8 @@ fn check_written_dates(b: &mut Builder<'_>, f: &FileData) {
     }
 }
 
-fn field<'e>(e: &'e EntryInfo, key: &str) -> Option<&'e FieldInfo> {
-    e.fields.iter().find(|f| &*f.key == key)
+fn field<'f>(f: &'f FileData, e: &EntryInfo, key: &str) -> Option<&'f FieldInfo> {
+    f.summary.field(e, key)
 }
 
 fn ref_id(f: &FileData, index: u32) -> Option<&Arc<str>> {
@@ -351,12 +351,12 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
 
     // Ordering constraints of an event.
     if let Some(n) = event_node {
-        for fi in &e.fields {
+        for fi in f.summary.fields(e) {
             let key = &*fi.key;
             if !matches!(key, "after" | "before" | "during") {
                 continue;
             }
-            for item in &fi.items {
+            for item in f.summary.items(fi) {
                 match item {
                     ValueItem::Ref(r) => {
                         let Some(id) = ref_id(f, *r).cloned() else {
@@ -445,8 +445,8 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
 
     // Statements and claims `at:` an event.
     if matches!(e.kind, EntryKind::Statement | EntryKind::Claim) {
-        if let (Some(fi), Some(span)) = (field(e, "at"), &span) {
-            for item in &fi.items {
+        if let (Some(fi), Some(span)) = (field(f, e, "at"), &span) {
+            for item in f.summary.items(fi) {
                 let ValueItem::Ref(r) = item else { continue };
                 let Some(id) = ref_id(f, *r).cloned() else {
                     continue;
@@ -495,8 +495,8 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
     claim_dates(b, f, e, span.as_ref(), &name);
 
     // The source an entry cites was published no earlier than the entry.
-    if let Some(fi) = field(e, "source") {
-        for item in &fi.items {
+    if let Some(fi) = field(f, e, "source") {
+        for item in f.summary.items(fi) {
             let ValueItem::Ref(r) = item else { continue };
             let Some(id) = ref_id(f, *r).cloned() else {
                 continue;
@@ -551,7 +551,8 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
         }
     }
     assertions.extend(
-        e.field_claims
+        f.summary
+            .field_claims(e)
             .iter()
             .filter(|(denies, _)| !denies)
             .map(|(_, a)| a),
@@ -606,7 +607,7 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
             claimed.qualifier,
         );
         b.links[tag as usize].acknowledged =
-            field(e, "disputed").is_some_and(|fi| matches!(fi.value.as_str(), "yes" | "true"));
+            field(f, e, "disputed").is_some_and(|fi| matches!(&*fi.value, "yes" | "true"));
         let mut probe = Vec::new();
         if let Some(a) = claimed.earliest {
             probe.push(Edge {
@@ -635,8 +636,9 @@ fn published_of(snap: &Snapshot, id: &str) -> Option<Span> {
         return None;
     }
     let entry = file.summary.entries.get(def.entry as usize)?;
-    let fi = field(entry, "published")?;
-    fi.items
+    let fi = field(file, entry, "published")?;
+    file.summary
+        .items(fi)
         .iter()
         .find_map(|i| item_span(i, None))
         .map(|(s, _)| s)
@@ -648,7 +650,7 @@ fn source_related(snap: &Snapshot, id: &str) -> Vec<Related> {
         .and_then(|l| snap.definition(*l))
         .and_then(|(file, def)| {
             let entry = file.summary.entries.get(def.entry as usize)?;
-            let fi = field(entry, "published")?;
+            let fi = field(file, entry, "published")?;
             Some(Related {
                 file: file.id,
                 range: fi.range.clone(),
@@ -691,10 +693,15 @@ fn lifetime(snap: &Snapshot, id: &str) -> Option<Life> {
         ("died", false),
         ("dissolved", false),
     ] {
-        let Some(fi) = field(entry, key) else {
+        let Some(fi) = field(file, entry, key) else {
             continue;
         };
-        let Some((s, _)) = fi.items.iter().find_map(|i| item_span(i, None)) else {
+        let Some((s, _)) = file
+            .summary
+            .items(fi)
+            .iter()
+            .find_map(|i| item_span(i, None))
+        else {
             continue;
         };
         q = q.or(s.qualifier);
@@ -722,7 +729,12 @@ fn tenure(
     let loc = *snap.definitions(actor).first()?;
     let (file, def) = snap.definition(loc)?;
     let entry = file.summary.entries.get(def.entry as usize)?;
-    for fi in entry.fields.iter().filter(|fi| &*fi.key == "role") {
+    for fi in file
+        .summary
+        .fields(entry)
+        .iter()
+        .filter(|fi| &*fi.key == "role")
+    {
         let role = read_role(file, fi);
         if !role.title.eq_ignore_ascii_case(title) || (org.is_some() && role.org.as_deref() != org)
         {
@@ -803,12 +815,13 @@ fn actor_checks(
         let r = &f.summary.references[a as usize];
         actors.push((r.id.clone(), r.full_range()));
     }
-    for fi in e
-        .fields
+    for fi in f
+        .summary
+        .fields(e)
         .iter()
         .filter(|fi| matches!(&*fi.key, "who" | "led-by"))
     {
-        for item in &fi.items {
+        for item in f.summary.items(fi) {
             if let ValueItem::Ref(r) = item {
                 let r = &f.summary.references[*r as usize];
                 actors.push((r.id.clone(), r.full_range()));
@@ -851,7 +864,7 @@ fn actor_checks(
     }
 
     // `as: president of @us`: the role's tenure.
-    let (Some(fi), Some(span)) = (field(e, "as"), span) else {
+    let (Some(fi), Some(span)) = (field(f, e, "as"), span) else {
         return;
     };
     let Some(author) = e.author.and_then(|a| ref_id(f, a)).cloned() else {

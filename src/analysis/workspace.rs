@@ -353,8 +353,8 @@ impl Workspace {
                     .iter()
                     .filter(|d| d.kind == EntryKind::Actor)
                     .map(|d| {
-                        let mut names = d.aliases.clone();
-                        names.extend(d.title.clone());
+                        let mut names = d.aliases.to_vec();
+                        names.extend(d.title.as_deref().map(str::to_string));
                         (d.id.clone(), names)
                     })
                     .collect()

@@ -75,7 +75,7 @@ fn acknowledge(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut 
         let Some((_, entry)) = data.summary.entry_at(d.range.start) else {
             continue;
         };
-        if entry.fields.iter().any(|f| &*f.key == "disputed") {
+        if data.summary.field(entry, "disputed").is_some() {
             continue;
         }
         let at = entry.range.end;

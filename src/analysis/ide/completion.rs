@@ -464,23 +464,31 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
             EntryKind::Statement | EntryKind::Claim => {
                 detail.push(super::entry_label(file, def.entry));
             }
-            _ => detail.extend(def.title.clone().filter(|t| !t.is_empty())),
+            _ => detail.extend(
+                def.title
+                    .as_deref()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string),
+            ),
         }
-        let role = e
-            .fields
-            .iter()
-            .find(|f| &*f.key == "role")
-            .map(|f| f.value.clone());
+        let role = file.summary.field(e, "role").map(|f| f.value.to_string());
         match (role, &def.subkind, &e.date) {
             (Some(role), _, _) => detail.push(role),
-            (None, _, Some((_, date))) if def.kind == EntryKind::Event => detail.push(date.clone()),
-            (None, Some(kind), _) => detail.push(kind.clone()),
+            (None, _, Some((_, date))) if def.kind == EntryKind::Event => {
+                detail.push(date.to_string())
+            }
+            (None, Some(kind), _) => detail.push(kind.to_string()),
             _ if detail.is_empty() => detail.push(def.kind.as_str().to_string()),
             _ => {}
         }
         // The typed word never includes the `@`, so neither does the filter.
         let mut filter = id.to_string();
-        for name in def.title.iter().chain(&def.aliases) {
+        for name in def
+            .title
+            .as_deref()
+            .into_iter()
+            .chain(def.aliases.iter().map(String::as_str))
+        {
             filter.push(' ');
             filter.push_str(name);
         }
@@ -531,7 +539,7 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
             let entry = r.entry.and_then(|e| s.entries.get(e as usize));
             let date = entry
                 .and_then(|e| e.date.as_ref())
-                .map(|(_, d)| d.as_str())
+                .map(|(_, d)| &**d)
                 .unwrap_or("undated");
             let author = entry
                 .and_then(|e| e.author)
@@ -540,7 +548,7 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
                 .unwrap_or_else(|| "?".to_string());
             let verb = entry
                 .and_then(|e| {
-                    e.fields
+                    s.fields(e)
                         .iter()
                         .find(|f| f.value_range.as_ref().is_some_and(|v| v.contains(&r.at)))
                         .map(|f| f.key.to_string())
@@ -623,8 +631,9 @@ fn field_names(
     range: Range<usize>,
     colon_follows: bool,
 ) {
-    let present: Vec<&str> = entry
-        .fields
+    let present: Vec<&str> = data
+        .summary
+        .fields(entry)
         .iter()
         .filter(|f| !(line.start <= f.range.start && f.range.start <= line.end))
         .map(|f| &*f.key)
@@ -762,7 +771,7 @@ fn event_dates(snap: &Snapshot, out: &mut Out, typed: &str, range: Range<usize>)
         }
         if let Some((_, date)) = &file.summary.entries[def.entry as usize].date {
             if date.starts_with(typed) {
-                by_date.entry(date.as_str()).or_default().push(&def.id);
+                by_date.entry(&**date).or_default().push(&def.id);
             }
         }
     }

@@ -125,13 +125,13 @@ fn usage(snap: &Snapshot, id: &str) -> Usage {
             if let Some(k) = date_key(date) {
                 if first_key.as_ref().is_none_or(|f| k < *f) {
                     first_key = Some(k);
-                    u.first = Some((date.clone(), label()));
+                    u.first = Some((date.to_string(), label()));
                 }
             }
             if let Some(k) = date_end_key(date) {
                 if last_key.as_ref().is_none_or(|l| k > *l) {
                     last_key = Some(k);
-                    u.last = Some((date.clone(), label()));
+                    u.last = Some((date.to_string(), label()));
                 }
             }
         }
@@ -171,12 +171,7 @@ pub fn entity_card(snap: &Snapshot, id: &str) -> Option<String> {
     let mut out = header(file, def);
     let u = usage(snap, id);
     let e = &file.summary.entries[def.entry as usize];
-    let field = |key: &str| {
-        e.fields
-            .iter()
-            .find(|f| &*f.key == key)
-            .map(|f| f.value.as_str())
-    };
+    let field = |key: &str| file.summary.field(e, key).map(|f| &*f.value);
     let mut facts: Vec<String> = Vec::new();
     let fact = |facts: &mut Vec<String>, label: &str, key: &str| {
         if let Some(v) = field(key).filter(|v| !v.is_empty()) {
@@ -330,7 +325,7 @@ fn header(file: &FileData, def: &Definition) -> String {
     }
     if matches!(def.kind, EntryKind::Statement | EntryKind::Claim) {
         let e = &file.summary.entries[def.entry as usize];
-        what.extend(e.date.iter().map(|(_, d)| d.clone()));
+        what.extend(e.date.iter().map(|(_, d)| d.to_string()));
     }
     match name {
         Some(n) => format!("### {}\n\n{}", md(n), what.join(" · ")),
@@ -378,11 +373,12 @@ pub fn short_card(file: &FileData, def: &Definition) -> String {
         let _ = write!(out, "\n\nAlso known as: {}", md(&def.aliases.join(", ")));
     }
     let e = &file.summary.entries[def.entry as usize];
-    let roles: Vec<&str> = e
-        .fields
+    let roles: Vec<&str> = file
+        .summary
+        .fields(e)
         .iter()
         .filter(|f| &*f.key == "role")
-        .map(|f| f.value.as_str())
+        .map(|f| &*f.value)
         .collect();
     if !roles.is_empty() {
         let _ = write!(out, "\n\nRole: {}", md(&roles.join("; ")));
@@ -425,10 +421,10 @@ fn undefined_card(snap: &Snapshot, id: &str) -> String {
 
 fn field_key_hover(data: &FileData, offset: usize) -> Option<Hover> {
     let (_, e) = data.summary.entry_at(offset)?;
-    let f = e
-        .fields
-        .iter()
-        .find(|f| f.key_range.start <= offset && offset <= f.key_range.end && !f.key.is_empty())?;
+    let f =
+        data.summary.fields(e).iter().find(|f| {
+            f.key_range.start <= offset && offset <= f.key_range.end && !f.key.is_empty()
+        })?;
     let key = &*f.key;
     let of = kind_phrase(e.kind);
     let markdown = match field_spec(e.kind, key) {

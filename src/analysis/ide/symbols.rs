@@ -67,7 +67,7 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
         let def = e.def.and_then(|d| s.definitions.get(d as usize));
         let (name, detail) = match e.kind {
             EntryKind::Statement | EntryKind::Claim => {
-                let mut detail: Vec<String> = e.date.iter().map(|(_, d)| d.clone()).collect();
+                let mut detail: Vec<String> = e.date.iter().map(|(_, d)| d.to_string()).collect();
                 detail.extend(def.map(|d| format!("id: {}", d.id)));
                 (
                     entry_label(data, i as u32),
@@ -79,10 +79,10 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
                     .map(|d| d.id.to_string())
                     .unwrap_or_else(|| format!("{} (no ID)", kind.as_str()));
                 let mut detail: Vec<String> = Vec::new();
-                detail.extend(def.and_then(|d| d.title.clone()));
-                detail.extend(def.and_then(|d| d.subkind.clone()));
+                detail.extend(def.and_then(|d| d.title.as_deref().map(str::to_string)));
+                detail.extend(def.and_then(|d| d.subkind.as_deref().map(str::to_string)));
                 if kind == EntryKind::Event {
-                    detail.extend(e.date.iter().map(|(_, d)| d.clone()));
+                    detail.extend(e.date.iter().map(|(_, d)| d.to_string()));
                 }
                 (name, (!detail.is_empty()).then(|| detail.join(" · ")))
             }
@@ -190,7 +190,7 @@ pub fn workspace_symbols(snap: &Snapshot, query: &str, limit: usize) -> Vec<Work
                 kind: d.kind.into(),
                 file: h.file.id,
                 range: d.range.clone(),
-                detail: d.title.clone(),
+                detail: d.title.as_deref().map(str::to_string),
             }
         })
         .collect()
