@@ -9,6 +9,7 @@ pub mod ide;
 pub mod inlay_hints;
 pub mod names;
 pub mod references;
+pub mod splice;
 pub mod stn;
 pub mod summary;
 pub mod syntax_check;

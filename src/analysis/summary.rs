@@ -170,7 +170,7 @@ pub struct Section {
 }
 
 /// Everything about one file that outlives its tree.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileSummary {
     pub definitions: Vec<Definition>,
     pub entries: Vec<EntryInfo>,
@@ -213,7 +213,7 @@ impl FileSummary {
         s
     }
 
-    fn item(&mut self, node: Node<'_>, src: &str, section_range: Range<usize>) {
+    pub(super) fn item(&mut self, node: Node<'_>, src: &str, section_range: Range<usize>) {
         match Item::cast(node) {
             Some(Item::Heading(h)) => {
                 self.sections.push(Section {
@@ -495,6 +495,11 @@ impl FileSummary {
         Some(self.references.len() as u32 - 1)
     }
 
+    /// Adds the dates written inside `node` (a top-level item).
+    pub(super) fn collect_dates_in(&mut self, node: Node<'_>, src: &str) {
+        collect_dates(node, src, &mut self.dates);
+    }
+
     /// The fields of an entry.
     pub fn fields(&self, e: &EntryInfo) -> &[FieldInfo] {
         &self.fields[e.fields.start as usize..e.fields.end as usize]
@@ -596,7 +601,7 @@ fn trim_line(range: Range<usize>, src: &str) -> Range<usize> {
     range.start..trim_end(range.end, src).max(range.start)
 }
 
-fn trim_end(mut end: usize, src: &str) -> usize {
+pub(super) fn trim_end(mut end: usize, src: &str) -> usize {
     let bytes = src.as_bytes();
     while end > 0 && matches!(bytes.get(end - 1), Some(b'\n' | b'\r' | b' ' | b'\t')) {
         end -= 1;

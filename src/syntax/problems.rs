@@ -41,6 +41,15 @@ pub fn problems(tree: &Tree, src: &str) -> Vec<Problem> {
     out
 }
 
+/// Lists the syntax problems inside one node (a top-level item), in
+/// document order.
+pub fn problems_in(node: Node<'_>, src: &str) -> Vec<Problem> {
+    let mut out = Vec::new();
+    visit(node, src, &mut out);
+    out.sort_by_key(|p| (p.range.start, p.range.end));
+    out
+}
+
 fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
     // A token that is neither an ERROR nor MISSING has nothing to report.
     if node.child_count() == 0 && !node.is_error() && !node.is_missing() {
