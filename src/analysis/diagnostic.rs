@@ -35,6 +35,14 @@ macro_rules! codes {
         impl Code {
             pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
 
+            /// A problem of the syntax itself.
+            pub fn is_syntax(self) -> bool {
+                matches!(
+                    self,
+                    Code::SyntaxError | Code::MissingToken | Code::MissingColon | Code::StrayField
+                )
+            }
+
             pub fn as_str(self) -> &'static str {
                 match self { $( Code::$variant => $code, )* }
             }

@@ -6,6 +6,7 @@ pub mod claims;
 pub mod dates;
 mod diagnostic;
 pub mod ide;
+pub mod incremental;
 pub mod inlay_hints;
 pub mod names;
 pub mod references;
@@ -76,7 +77,7 @@ pub fn file_diagnostics(snap: &Snapshot, file: FileId) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut out = data.summary.syntax.clone();
-    out.extend(references::reference_diagnostics(snap, data));
+    out.extend(snap.reference_diagnostics(data).iter().cloned());
     out.extend(snap.temporal().diagnostics_of(file).iter().cloned());
     out.extend(snap.claim_diagnostics(file));
     out.sort_by(|a, b| {

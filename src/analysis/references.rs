@@ -59,14 +59,42 @@ fn place(role: &RefRole) -> String {
     }
 }
 
+/// Which elements of a file to check: references, definitions and prose
+/// lines, by index into the file's summary.
+pub struct Selection<'a> {
+    pub references: &'a dyn Fn(usize, &Reference) -> bool,
+    pub definitions: &'a dyn Fn(usize, &super::summary::Definition) -> bool,
+    pub prose: &'a dyn Fn(usize) -> bool,
+}
+
 /// The reference diagnostics of one file.
 pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic> {
+    reference_diagnostics_of(
+        snap,
+        file,
+        &Selection {
+            references: &|_, _| true,
+            definitions: &|_, _| true,
+            prose: &|_| true,
+        },
+    )
+}
+
+/// The reference diagnostics of the selected elements of one file.
+pub fn reference_diagnostics_of(
+    snap: &Snapshot,
+    file: &FileData,
+    select: &Selection<'_>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let summary = &file.summary;
     // An undefined ID is usually written more than once: suggest once.
     let mut suggested: std::collections::HashMap<std::sync::Arc<str>, Vec<String>> =
         std::collections::HashMap::new();
-    for r in &summary.references {
+    for (i, r) in summary.references.iter().enumerate() {
+        if !(select.references)(i, r) {
+            continue;
+        }
         let defs = snap.definitions(&r.id);
         if defs.is_empty() {
             let found = suggested
@@ -109,6 +137,9 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
         }
     }
     for (index, def) in summary.definitions.iter().enumerate() {
+        if !(select.definitions)(index, def) {
+            continue;
+        }
         let locs = snap.definitions(&def.id);
         if locs.len() > 1 {
             let related = locs
@@ -173,7 +204,10 @@ pub fn reference_diagnostics(snap: &Snapshot, file: &FileData) -> Vec<Diagnostic
         .map(|r| (r.at, r.range.end))
         .collect();
     spans.sort_unstable();
-    for prose in &summary.prose {
+    for (i, prose) in summary.prose.iter().enumerate() {
+        if !(select.prose)(i) {
+            continue;
+        }
         let Some(text) = file.text.get(prose.clone()) else {
             continue;
         };

@@ -269,9 +269,13 @@ fn cut<T>(list: &[T], region: &Range<usize>, anchor: impl Fn(&T) -> usize) -> Ra
 }
 
 /// The top-level item (a child of the document or of a section) that
-/// contains `offset`, and its parent.
+/// contains `offset`, and its parent; `None` when `offset` is in no item
+/// (whitespace between items).
 fn top_item(root: Node<'_>, offset: usize) -> Option<(Node<'_>, Node<'_>)> {
     let mut node = root.descendant_for_byte_range(offset, offset)?;
+    if node.id() == root.id() || node.kind() == "section" {
+        return None;
+    }
     loop {
         let parent = node.parent()?;
         if parent.id() == root.id() || parent.kind() == "section" {
@@ -294,12 +298,28 @@ pub fn update(
     if src.is_empty() || edit.new_end > src.len() {
         return None;
     }
-    let (first, parent) = top_item(root, edit.start.saturating_sub(1))?;
-    let (last, last_parent) = top_item(root, edit.new_end.min(src.len() - 1))?;
-    if parent.id() != last_parent.id() {
+    // The items around the edit, past whitespace between items; at the end
+    // of the file, the region runs to the end.
+    const REACH: usize = 256;
+    let before = edit.start.saturating_sub(1);
+    let (first, parent) = (before.saturating_sub(REACH)..=before)
+        .rev()
+        .find_map(|p| top_item(root, p))?;
+    let after = (edit.new_end..src.len().min(edit.new_end + REACH)).find_map(|p| top_item(root, p));
+    let (last, last_parent, end) = match after {
+        Some((last, parent)) => (last, parent, last.end_byte()),
+        None if src.len() <= edit.new_end + REACH => {
+            let (last, parent) = (edit.new_end.saturating_sub(REACH)..src.len())
+                .rev()
+                .find_map(|p| top_item(root, p))?;
+            (last, parent, src.len())
+        }
+        None => return None,
+    };
+    if parent.id() != last_parent.id() || last.start_byte() < first.start_byte() {
         return None;
     }
-    let new = first.start_byte()..last.end_byte();
+    let new = first.start_byte()..end;
     let delta = edit.delta();
     if new.start > edit.start || new.end < edit.new_end || (new.end as isize) - delta < 0 {
         return None;
@@ -702,5 +722,42 @@ topic plan \"Plan\"
             (0..20).map(|k| vec![(prose_line + 3 + k, 0, 0)]).collect();
         let fast = check(&text, &batches).unwrap();
         assert_eq!(fast, 20);
+    }
+}
+
+#[cfg(test)]
+mod eof_tests {
+    use super::*;
+    use crate::syntax;
+
+    #[test]
+    fn appending_an_entry_at_the_end_takes_the_fast_path() {
+        let text = crate::workload::single_file(300, 3);
+        let tree = syntax::parse(&text);
+        let old = FileSummary::new(&tree, &text);
+        let line = "\n2024-01-02 @ireland claims @pledge.signatories = 22\n";
+        let mut new_text = text.clone();
+        new_text.push_str(line);
+        let mut edited = tree.clone();
+        let end = |t: &str| tree_sitter::Point {
+            row: t.matches('\n').count(),
+            column: t.len() - t.rfind('\n').map_or(0, |i| i + 1),
+        };
+        edited.edit(&tree_sitter::InputEdit {
+            start_byte: text.len(),
+            old_end_byte: text.len(),
+            new_end_byte: new_text.len(),
+            start_position: end(&text),
+            old_end_position: end(&text),
+            new_end_position: end(&new_text),
+        });
+        let new_tree = syntax::parse_with(&mut syntax::parser(), &new_text, Some(&edited));
+        let edit = Edit {
+            start: text.len(),
+            old_end: text.len(),
+            new_end: new_text.len(),
+        };
+        let (spliced, _) = update(&old, &new_tree, &new_text, edit).expect("fast path");
+        assert_eq!(spliced, FileSummary::new(&new_tree, &new_text));
     }
 }

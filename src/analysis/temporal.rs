@@ -52,7 +52,7 @@ pub struct Link {
 }
 
 /// The result of the temporal analysis of a snapshot.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Temporal {
     /// Diagnostics by file.
     pub diagnostics: HashMap<FileId, Vec<Diagnostic>>,

@@ -11,10 +11,13 @@ use std::sync::Arc;
 
 use tree_sitter::Tree;
 
+use super::incremental::{self, PositionMap, ReferenceBase};
 use super::names::NameIndex;
+use super::splice::Splice;
 use super::summary::FileSummary;
 use super::FileId;
 use crate::syntax::EntryKind;
+use std::ops::Range;
 
 /// One file as the analysis sees it.
 #[derive(Clone)]
@@ -32,9 +35,33 @@ pub struct FileData {
     /// The editor features' index of this version (definitions folded for
     /// fuzzy search, references by ID), built on first use.
     pub ide_index: std::sync::OnceLock<Arc<super::ide::index::FileIndex>>,
+    /// The reference diagnostics of this version in this workspace,
+    /// computed on first use (cleared when another file's change affects
+    /// this one).
+    pub reference_diagnostics: std::sync::OnceLock<Arc<Vec<super::Diagnostic>>>,
+    /// The previous version's reference diagnostics and the edit since,
+    /// to compute this version's from.
+    pub reference_base: Option<ReferenceBase>,
 }
 
 impl FileData {
+    /// This file as part of a workspace where another file's change may
+    /// have changed its diagnostics.
+    fn affected(&self) -> FileData {
+        FileData {
+            id: self.id,
+            key: self.key.clone(),
+            text: self.text.clone(),
+            tree: self.tree.clone(),
+            summary: self.summary.clone(),
+            version: self.version,
+            line_starts: self.line_starts.clone(),
+            ide_index: self.ide_index.clone(),
+            reference_diagnostics: Default::default(),
+            reference_base: None,
+        }
+    }
+
     /// The byte offset of every line start, computed once per version.
     pub fn line_starts(&self) -> &[usize] {
         self.line_starts
@@ -71,6 +98,23 @@ pub struct Snapshot {
     temporal_cache: Arc<super::temporal::TemporalCache>,
     /// Claim conflicts of this snapshot, by file, computed on first use.
     claims: Arc<std::sync::OnceLock<Arc<DiagnosticsByFile>>>,
+    /// When this snapshot differs from an earlier one only by positions in
+    /// one file: that snapshot, the file and the map, to move its
+    /// workspace-wide results instead of computing them again.
+    temporal_from: Arc<std::sync::Mutex<Option<Derivation>>>,
+    claims_from: Arc<std::sync::Mutex<Option<Derivation>>>,
+}
+
+/// An earlier snapshot, and where the positions of one of its files are now.
+#[derive(Clone)]
+struct Derivation {
+    from: Snapshot,
+    file: FileId,
+    map: Arc<PositionMap>,
+}
+
+fn take(m: &std::sync::Mutex<Option<Derivation>>) -> Option<Derivation> {
+    m.lock().unwrap_or_else(|e| e.into_inner()).take()
 }
 
 impl Snapshot {
@@ -144,11 +188,21 @@ impl Snapshot {
     /// The claim diagnostics of the whole workspace, computed once per
     /// snapshot.
     pub fn claim_diagnostics(&self, file: FileId) -> Vec<super::Diagnostic> {
-        self.claims
-            .get_or_init(|| Arc::new(super::claims::analyse(self)))
+        self.claims_by_file()
             .get(&file)
             .cloned()
             .unwrap_or_default()
+    }
+
+    fn claims_by_file(&self) -> &Arc<DiagnosticsByFile> {
+        self.claims.get_or_init(|| match take(&self.claims_from) {
+            Some(d) => {
+                let mut out = (**d.from.claims_by_file()).clone();
+                move_by_file(&mut out, d.file, &d.map);
+                Arc::new(out)
+            }
+            None => Arc::new(super::claims::analyse(self)),
+        })
     }
 
     /// The cache of solved temporal components (shared across snapshots).
@@ -160,9 +214,104 @@ impl Snapshot {
     /// once per snapshot.
     pub fn temporal(&self) -> Arc<super::temporal::Temporal> {
         self.temporal
-            .get_or_init(|| Arc::new(super::temporal::analyse(self)))
+            .get_or_init(|| match take(&self.temporal_from) {
+                Some(d) => {
+                    let mut out = (*d.from.temporal()).clone();
+                    move_by_file(&mut out.diagnostics, d.file, &d.map);
+                    if let Some(list) = out.resolved.get_mut(&d.file) {
+                        for (r, _) in list {
+                            *r = d.map.map_range(r);
+                        }
+                    }
+                    Arc::new(out)
+                }
+                None => Arc::new(super::temporal::analyse(self)),
+            })
             .clone()
     }
+
+    /// The reference diagnostics of a file, computed once per version
+    /// (from the previous version's when the edit allows).
+    pub fn reference_diagnostics(&self, file: &FileData) -> Arc<Vec<super::Diagnostic>> {
+        file.reference_diagnostics
+            .get_or_init(|| {
+                let incremental = file
+                    .reference_base
+                    .as_ref()
+                    .and_then(|base| incremental_references(self, file, base));
+                Arc::new(
+                    incremental
+                        .unwrap_or_else(|| super::references::reference_diagnostics(self, file)),
+                )
+            })
+            .clone()
+    }
+}
+
+/// Moves the positions of `file` in diagnostics of every file.
+fn move_by_file(by_file: &mut DiagnosticsByFile, file: FileId, map: &PositionMap) {
+    for (id, list) in by_file.iter_mut() {
+        let in_file = *id == file;
+        if !in_file
+            && !list
+                .iter()
+                .any(|d| d.related.iter().any(|r| r.file == file))
+        {
+            continue;
+        }
+        for d in list.iter_mut() {
+            map.move_diagnostic(d, in_file, file);
+        }
+    }
+}
+
+/// A file's reference diagnostics from its previous version's: the
+/// elements of the spliced region and those whose ID changed in the index
+/// are checked again, the others keep theirs (moved).
+fn incremental_references(
+    snap: &Snapshot,
+    file: &FileData,
+    base: &ReferenceBase,
+) -> Option<Vec<super::Diagnostic>> {
+    if base
+        .changed
+        .iter()
+        .any(|id| &**id == super::names::NAMES_CHANGED)
+    {
+        return None;
+    }
+    let mut kept = base.kept(file.id)?;
+    let s = &file.summary;
+    let region = base.splice.new.clone();
+    let in_region = |at: usize| region.start <= at && at < region.end;
+    let changed: std::collections::HashSet<&str> = base.changed.iter().map(|c| &**c).collect();
+    // Elements outside the region whose ID changed: their old diagnostics go.
+    let mut again: std::collections::HashSet<Range<usize>> = std::collections::HashSet::new();
+    for r in &s.references {
+        if !in_region(r.at) && changed.contains(&*r.id) {
+            again.insert(r.full_range());
+        }
+    }
+    for d in &s.definitions {
+        if !in_region(d.range.start) && changed.contains(&*d.id) {
+            again.insert(d.range.clone());
+        }
+    }
+    kept.retain(|d| !(incremental::is_element_code(d.code) && again.contains(&d.range)));
+    let fresh = super::references::reference_diagnostics_of(
+        snap,
+        file,
+        &super::references::Selection {
+            references: &|_, r| in_region(r.at) || changed.contains(&*r.id),
+            definitions: &|_, d| in_region(d.range.start) || changed.contains(&*d.id),
+            prose: &|i| s.prose.get(i).is_some_and(|p| in_region(p.start)),
+        },
+    );
+    kept.extend(fresh);
+    kept.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    Some(kept)
 }
 
 /// The mutable side: owns the current snapshot and replaces files in it.
@@ -170,6 +319,9 @@ impl Snapshot {
 pub struct Workspace {
     snapshot: Snapshot,
     next_id: FileId,
+    /// An ID was defined for the first time or lost its last definition
+    /// during the current change: "did you mean" may change anywhere.
+    ids_changed: bool,
 }
 
 /// What a change did, so the server knows which files to re-check.
@@ -211,6 +363,22 @@ impl Workspace {
         summary: Arc<FileSummary>,
         version: Option<i32>,
     ) -> ChangeSet {
+        self.set_file_edited(key, text, tree, summary, version, None)
+    }
+
+    /// Replaces a file whose new summary was spliced from the one in the
+    /// workspace (`splice`): the index, the file's reference diagnostics
+    /// and, when no entry changed, the workspace-wide results are updated
+    /// from the previous ones instead of being computed again.
+    pub fn set_file_edited(
+        &mut self,
+        key: &str,
+        text: Arc<str>,
+        tree: Tree,
+        summary: Arc<FileSummary>,
+        version: Option<i32>,
+        splice: Option<&Splice>,
+    ) -> ChangeSet {
         let id = self.intern(key);
         let key: Arc<str> = self
             .snapshot
@@ -218,8 +386,9 @@ impl Workspace {
             .get_key_value(key)
             .map(|(k, _)| k.clone())
             .unwrap_or_else(|| Arc::from(key));
+        let before = self.snapshot.clone();
         let old = self.snapshot.files.get(&id).cloned();
-        let data = Arc::new(FileData {
+        let mut data = FileData {
             id,
             key,
             text,
@@ -228,15 +397,148 @@ impl Workspace {
             version,
             line_starts: Default::default(),
             ide_index: Default::default(),
+            reference_diagnostics: Default::default(),
+            reference_base: None,
+        };
+        let spliced = old.as_ref().zip(splice);
+        let changed = match spliced.and_then(|(old, s)| self.replace_spliced(id, old, &data, s)) {
+            Some(changed) => changed,
+            None => {
+                // A definition changed (perhaps only its title, which other
+                // files' messages quote).
+                self.ids_changed |= old.is_some();
+                self.replace(id, old.as_deref(), Some(&data))
+            }
+        };
+        let map = spliced.and_then(|(old, s)| {
+            PositionMap::of_unchanged_entries(&old.summary, &old.text, &data.summary, &data.text, s)
         });
-        let changed = self.replace(id, old.as_deref(), Some(&data));
+        // When IDs came or went, suggestions may change anywhere in the file.
+        if let Some((old, s)) = spliced.filter(|_| !self.ids_changed) {
+            if let Some(previous) = old.reference_diagnostics.get() {
+                data.reference_base = Some(ReferenceBase {
+                    previous: previous.clone(),
+                    splice: s.clone(),
+                    changed: changed.clone(),
+                });
+            }
+        }
         self.snapshot.temporal = Default::default();
         self.snapshot.claims = Default::default();
-        self.snapshot.files.insert(id, data);
+        self.snapshot.temporal_from = Default::default();
+        self.snapshot.claims_from = Default::default();
+        if let Some(map) = map {
+            let derivation = Derivation {
+                from: before,
+                file: id,
+                map: Arc::new(map),
+            };
+            self.snapshot.temporal_from = Arc::new(std::sync::Mutex::new(Some(derivation.clone())));
+            self.snapshot.claims_from = Arc::new(std::sync::Mutex::new(Some(derivation)));
+        }
+        self.snapshot.files.insert(id, Arc::new(data));
+        let mut affected = self.affected_by(&changed, id);
+        self.clear_affected(&mut affected, id);
         ChangeSet {
             file: Some(id),
-            affected: self.affected_by(&changed, id),
+            affected,
         }
+    }
+
+    /// Forgets the cached diagnostics of files another change affected;
+    /// when the set of defined IDs changed, every file with an undefined
+    /// reference is affected too (its suggestions may change).
+    fn clear_affected(&mut self, affected: &mut BTreeSet<FileId>, except: FileId) {
+        if std::mem::take(&mut self.ids_changed) {
+            for f in self.snapshot.files.values() {
+                let undefined = f
+                    .reference_diagnostics
+                    .get()
+                    .is_some_and(|d| d.iter().any(|d| d.code == super::Code::UndefinedReference));
+                if undefined && f.id != except {
+                    affected.insert(f.id);
+                }
+            }
+        }
+        for id in affected.iter() {
+            if let Some(f) = self.snapshot.files.get(id) {
+                if f.reference_diagnostics.get().is_some() || f.reference_base.is_some() {
+                    let fresh = Arc::new(f.affected());
+                    self.snapshot.files.insert(*id, fresh);
+                }
+            }
+        }
+    }
+
+    /// The index update for a spliced file: only the region's references
+    /// are counted again. `None` when the region's definitions changed (the
+    /// full update handles that).
+    fn replace_spliced(
+        &mut self,
+        id: FileId,
+        old: &FileData,
+        new: &FileData,
+        splice: &Splice,
+    ) -> Option<Vec<Arc<str>>> {
+        let (defs_cut, defs_new) = &splice.definitions;
+        if defs_cut.len() != *defs_new {
+            return None;
+        }
+        let old_defs = &old.summary.definitions[defs_cut.clone()];
+        let new_defs = new
+            .summary
+            .definitions
+            .get(defs_cut.start..defs_cut.start + defs_new)?;
+        let same = old_defs.iter().zip(new_defs).all(|(a, b)| {
+            (&a.id, a.kind, &a.title, &a.aliases, &a.subkind)
+                == (&b.id, b.kind, &b.title, &b.aliases, &b.subkind)
+        });
+        if !same {
+            return None;
+        }
+        let (refs_cut, refs_new) = &splice.references;
+        let mut counts: HashMap<Arc<str>, i64> = HashMap::new();
+        for r in &old.summary.references[refs_cut.clone()] {
+            *counts.entry(r.id.clone()).or_default() -= 1;
+        }
+        for r in new
+            .summary
+            .references
+            .get(refs_cut.start..refs_cut.start + refs_new)?
+        {
+            *counts.entry(r.id.clone()).or_default() += 1;
+        }
+        let s = &mut self.snapshot;
+        let mut changed = Vec::new();
+        for (name, d) in counts {
+            if d == 0 {
+                continue;
+            }
+            let before = s
+                .refs
+                .get(&name)
+                .and_then(|m| m.get(&id))
+                .copied()
+                .unwrap_or(0) as i64;
+            let after = before + d;
+            if after <= 0 {
+                if let Some(files) = s.refs.get_mut(&name) {
+                    files.remove(&id);
+                    if files.is_empty() {
+                        s.refs.remove(&name);
+                    }
+                }
+            } else {
+                s.refs
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(id, after as u32);
+            }
+            if (before == 0) != (after <= 0) {
+                changed.push(name);
+            }
+        }
+        Some(changed)
     }
 
     /// Sets the version of an open file without changing its content.
@@ -262,9 +564,13 @@ impl Workspace {
         let changed = self.replace(id, Some(&old), None);
         self.snapshot.temporal = Default::default();
         self.snapshot.claims = Default::default();
+        self.snapshot.temporal_from = Default::default();
+        self.snapshot.claims_from = Default::default();
+        let mut affected = self.affected_by(&changed, id);
+        self.clear_affected(&mut affected, id);
         ChangeSet {
             file: None,
-            affected: self.affected_by(&changed, id),
+            affected,
         }
     }
 
@@ -275,7 +581,7 @@ impl Workspace {
         &mut self,
         id: FileId,
         old: Option<&FileData>,
-        new: Option<&Arc<FileData>>,
+        new: Option<&FileData>,
     ) -> Vec<Arc<str>> {
         let s = &mut self.snapshot;
         let def_set = |f: Option<&FileData>| -> HashMap<Arc<str>, Vec<(u32, EntryKind)>> {
@@ -296,7 +602,7 @@ impl Workspace {
             }
             m
         };
-        let new_ref = new.map(|a| &**a);
+        let new_ref = new;
         let (old_defs, new_defs) = (def_set(old), def_set(new_ref));
         let (old_refs, new_refs) = (ref_counts(old), ref_counts(new_ref));
         let mut changed = Vec::new();
@@ -306,6 +612,7 @@ impl Workspace {
                 locs.retain(|l| l.file != id);
                 if locs.is_empty() {
                     s.defs.remove(name);
+                    self.ids_changed = true;
                 }
             }
             changed.push(name.clone());
@@ -314,6 +621,9 @@ impl Workspace {
             let old_indices = old_defs.get(name);
             if old_indices == Some(indices) {
                 continue;
+            }
+            if !s.defs.contains_key(name) {
+                self.ids_changed = true;
             }
             let locs = s.defs.entry(name.clone()).or_default();
             locs.retain(|l| l.file != id);
@@ -366,6 +676,8 @@ impl Workspace {
             let mut index = (*s.names).clone();
             index.replace_file(id, new_names);
             s.names = Arc::new(index);
+            // "Did you mean" reads names too.
+            self.ids_changed = true;
             // Unlinked mentions can appear or vanish in any file with prose.
             changed.push(Arc::from(super::names::NAMES_CHANGED));
         }

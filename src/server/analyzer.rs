@@ -28,19 +28,20 @@ pub async fn run(server: Server, mut rx: mpsc::UnboundedReceiver<Arc<str>>) {
             let (gen, version) = (job.gen, job.version);
             let started = Instant::now();
             let outcome = tokio::task::spawn_blocking(move || {
-                let summary = Arc::new(job.run());
-                (job, summary)
+                let (summary, splice) = job.run();
+                (job, Arc::new(summary), splice)
             })
             .await;
             match outcome {
-                Ok((job, summary)) => {
+                Ok((job, summary, splice)) => {
                     debug!(
                         key = &*key,
                         version,
                         summary_us = started.elapsed().as_micros() as u64,
+                        spliced = splice.is_some(),
                         "summarised"
                     );
-                    server.update(Mode::Always, |state| state.commit(job, summary));
+                    server.update(Mode::Always, |state| state.commit(job, summary, splice));
                 }
                 Err(err) => {
                     error!(key = &*key, version, "analysing a document failed: {err}");

@@ -35,6 +35,7 @@ use super::discover::{self, DiskFile, Roots};
 use super::sync;
 use super::text::{Document, PositionEncoding, TextChange};
 use super::world::{Skipped, World};
+use crate::analysis::splice::{self, Edit, Splice};
 use crate::analysis::{self, ChangeSet, Diagnostic, FileSummary, Prepared, Workspace};
 use crate::syntax;
 
@@ -100,6 +101,11 @@ struct OpenDoc {
     /// The generation of the text `didOpen` gave (jobs from an earlier
     /// opening of the same document are stale).
     opened: u64,
+    /// The generation of the text the last analysis job read, and one edit
+    /// covering every change since (`None`: no change yet). Lets the next
+    /// job splice the summary of that text instead of reading the whole
+    /// file; `None` after a full replacement.
+    since: Option<(u64, Option<Edit>)>,
 }
 
 /// The text of an open document to summarise, taken under the lock and run
@@ -110,12 +116,20 @@ pub struct AnalysisJob {
     pub tree: Tree,
     pub version: i32,
     pub gen: u64,
+    /// The summary of an earlier text and the edit from it to this one.
+    pub base: Option<(Arc<FileSummary>, Edit)>,
 }
 
 impl AnalysisJob {
-    /// Summarises the text: the expensive part.
-    pub fn run(&self) -> FileSummary {
-        FileSummary::new(&self.tree, &self.text)
+    /// Summarises the text: splices the base summary when there is one and
+    /// the edit allows it, reads the whole file otherwise.
+    pub fn run(&self) -> (FileSummary, Option<Splice>) {
+        if let Some((base, edit)) = &self.base {
+            if let Some((summary, splice)) = splice::update(base, &self.tree, &self.text, *edit) {
+                return (summary, Some(splice));
+            }
+        }
+        (FileSummary::new(&self.tree, &self.text), None)
     }
 }
 
@@ -305,6 +319,7 @@ impl State {
                 tree: None,
                 gen,
                 opened: gen,
+                since: None,
             };
             self.docs.insert(key.clone(), open);
             let problem = discover::too_large(text.len(), self.config.max_file_size);
@@ -316,6 +331,7 @@ impl State {
             tree: Some(tree),
             gen,
             opened: gen,
+            since: None,
         };
         self.docs.insert(key.clone(), open);
         self.behind.insert(key.clone(), gen);
@@ -366,9 +382,15 @@ impl State {
                     reparse_us = started.elapsed().as_micros() as u64,
                     "reparsed"
                 );
+                open.since = match (open.since, applied.edit) {
+                    (Some((g, None)), Some(e)) => Some((g, Some(e))),
+                    (Some((g, Some(p))), Some(e)) => Some((g, Some(p.then(e)))),
+                    _ => None,
+                };
                 Some(applied.tree)
             }
             None => {
+                open.since = None;
                 let clamped = open.doc.apply_changes_checked(changes, encoding).clamped;
                 if clamped {
                     warn!(key = &**key, "didChange range out of the document; clamped");
@@ -388,6 +410,7 @@ impl State {
                 );
             }
             open.tree = None;
+            open.since = None;
             let problem = discover::too_large(len, max);
             return Some(self.skip(key.clone(), problem, Some(version)));
         }
@@ -402,18 +425,31 @@ impl State {
 
     /// The analysis an open document awaits, if any: its current text and
     /// tree (the text is copied out of the rope here, under the lock).
-    pub fn analysis_job(&self, key: &Arc<str>) -> Option<AnalysisJob> {
-        let open = self.docs.get(key)?;
+    pub fn analysis_job(&mut self, key: &Arc<str>) -> Option<AnalysisJob> {
+        let analysed = self.analysed.get(key).copied();
+        let open = self.docs.get_mut(key)?;
         let tree = open.tree.clone()?;
-        if self.analysed.get(key).is_some_and(|&a| a >= open.gen) {
+        if analysed.is_some_and(|a| a >= open.gen) {
             return None;
         }
+        // The summary in the workspace is of the text the edits start from.
+        let base = match open.since {
+            Some((g, Some(edit))) if analysed == Some(g) => {
+                let snap = self.workspace.snapshot();
+                snap.file_id(key)
+                    .and_then(|id| snap.file(id))
+                    .map(|f| (f.summary.clone(), edit))
+            }
+            _ => None,
+        };
+        open.since = Some((open.gen, None));
         Some(AnalysisJob {
             key: key.clone(),
             text: rope_text(&open.doc),
             tree,
             version: open.doc.version(),
             gen: open.gen,
+            base,
         })
     }
 
@@ -421,7 +457,12 @@ impl State {
     /// document was closed (or reopened, or grew too large) meanwhile. A
     /// job for a text the editor has already moved past is committed all
     /// the same (it is the best there is), but the document stays behind.
-    pub fn commit(&mut self, job: AnalysisJob, summary: Arc<FileSummary>) -> Effects {
+    pub fn commit(
+        &mut self,
+        job: AnalysisJob,
+        summary: Arc<FileSummary>,
+        splice: Option<Splice>,
+    ) -> Effects {
         let Some(open) = self.docs.get(&job.key) else {
             return Effects::none();
         };
@@ -433,9 +474,23 @@ impl State {
             return Effects::none();
         }
         let key = job.key;
-        let change = self
-            .workspace
-            .set_file(&key, job.text, job.tree, summary, Some(job.version));
+        // The splice is from the summary the job started from, which must
+        // still be the one in the workspace.
+        let base_current = job.base.as_ref().is_some_and(|(base, _)| {
+            let snap = self.workspace.snapshot();
+            snap.file_id(&key)
+                .and_then(|id| snap.file(id))
+                .is_some_and(|f| Arc::ptr_eq(&f.summary, base))
+        });
+        let splice = splice.filter(|_| base_current);
+        let change = self.workspace.set_file_edited(
+            &key,
+            job.text,
+            job.tree,
+            summary,
+            Some(job.version),
+            splice.as_ref(),
+        );
         self.skipped.remove(&key);
         self.analysed.insert(key.clone(), job.gen);
         if current {
@@ -466,8 +521,8 @@ impl State {
         let mut effects = Effects::none();
         for key in self.behind.keys().cloned().collect::<Vec<_>>() {
             if let Some(job) = self.analysis_job(&key) {
-                let summary = Arc::new(job.run());
-                effects.extend(self.commit(job, summary));
+                let (summary, splice) = job.run();
+                effects.extend(self.commit(job, Arc::new(summary), splice));
             }
         }
         effects
@@ -645,8 +700,8 @@ mod tests {
         // commits (its text is the best there is) but `a` stays behind.
         let edit = TextChange::replace(Pos::new(2, 0), Pos::new(2, 0), "\n");
         state.change(&a, 3, &[edit]).unwrap();
-        let summary = Arc::new(job.run());
-        let effects = state.commit(job, summary);
+        let summary = Arc::new(job.run().0);
+        let effects = state.commit(job, summary, None);
         assert_eq!(effects.publish, [a.clone(), b.clone()]);
         let world = state.world();
         assert!(!codes(&world, &b).contains(&"undefined-reference"));
@@ -664,8 +719,8 @@ mod tests {
         state.change(&a, 4, &[TextChange::full("x")]).unwrap();
         let job = state.analysis_job(&a).unwrap();
         state.close(&a);
-        let summary = Arc::new(job.run());
-        assert_eq!(state.commit(job, summary), Effects::none());
+        let summary = Arc::new(job.run().0);
+        assert_eq!(state.commit(job, summary, None), Effects::none());
         assert!(state.world().analysis.file(id).is_none());
     }
 

@@ -14,6 +14,7 @@ use std::ops::Range;
 use tree_sitter::{Parser, Tree};
 
 use super::text::{Document, PositionEncoding, TextChange};
+use crate::analysis::splice::Edit;
 
 /// Parses a document, reading its rope chunk by chunk; `old` is a tree
 /// already edited to match the document (incremental reparse) or `None`.
@@ -35,6 +36,9 @@ pub struct Applied {
     /// The byte ranges whose syntactic structure changed, as tree-sitter
     /// reports them (the whole text when the tree was not reused).
     pub changed: Vec<Range<usize>>,
+    /// One edit covering every change and every changed range (`None`
+    /// after a full replacement).
+    pub edit: Option<Edit>,
 }
 
 /// Applies the changes of one `didChange` notification to `doc` and returns
@@ -55,6 +59,7 @@ pub fn apply_changes(
             clamped: edits.clamped,
             incremental,
             changed: std::iter::once(0..doc.len_bytes()).collect(),
+            edit: None,
         };
     }
     let mut old = tree.clone();
@@ -62,15 +67,25 @@ pub fn apply_changes(
         old.edit(edit);
     }
     let tree = parse(parser, doc, Some(&old));
-    let changed = old
+    let changed: Vec<Range<usize>> = old
         .changed_ranges(&tree)
         .map(|r| r.start_byte..r.end_byte)
         .collect();
+    let mut edit = edits.value.iter().map(|e| Edit {
+        start: e.start_byte,
+        old_end: e.old_end_byte,
+        new_end: e.new_end_byte,
+    });
+    let edit = edit.next().map(|first| {
+        let all = edit.fold(first, Edit::then);
+        changed.iter().fold(all, |e, r| e.cover(r.clone()))
+    });
     Applied {
         tree,
         clamped: edits.clamped,
         incremental,
         changed,
+        edit,
     }
 }
 

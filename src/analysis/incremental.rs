@@ -1,0 +1,333 @@
+//! Keeping what is known about the workspace across an edit of one file, so
+//! that a keystroke costs in proportion to what it changed:
+//!
+//! - the file's reference diagnostics: those of elements outside the
+//!   spliced region are moved, only the region's elements (and elements
+//!   whose ID changed in the index) are checked again;
+//! - the workspace-wide results (temporal network, claims): when every
+//!   entry of the region reads exactly as before, nothing they depend on
+//!   changed but positions, so the previous results are moved
+//!   ([`PositionMap`]) instead of being computed again.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::splice::Splice;
+use super::summary::FileSummary;
+use super::{Code, Diagnostic, FileId};
+
+/// Where an offset of a file's old text is in its new text, after a splice
+/// whose entries read exactly as before. Exact for every offset inside an
+/// entry and outside the region; other offsets in the region are clamped.
+#[derive(Clone, Debug)]
+pub struct PositionMap {
+    old: Range<usize>,
+    new: Range<usize>,
+    /// Each entry of the region: its old range and how far it moved.
+    pieces: Vec<(Range<usize>, isize)>,
+}
+
+impl PositionMap {
+    /// The map of a splice, if every entry of its region is unchanged.
+    pub fn of_unchanged_entries(
+        old: &FileSummary,
+        old_text: &str,
+        new: &FileSummary,
+        new_text: &str,
+        splice: &Splice,
+    ) -> Option<PositionMap> {
+        let (cut, count) = &splice.entries;
+        if cut.len() != *count {
+            return None;
+        }
+        let added = new.entries.get(cut.start..cut.start + count)?;
+        let mut pieces = Vec::with_capacity(*count);
+        for (a, b) in old.entries[cut.clone()].iter().zip(added) {
+            if a.kind != b.kind
+                || old_text.get(a.range.clone())? != new_text.get(b.range.clone())?
+            {
+                return None;
+            }
+            pieces.push((
+                a.range.clone(),
+                b.range.start as isize - a.range.start as isize,
+            ));
+        }
+        Some(PositionMap {
+            old: splice.old.clone(),
+            new: splice.new.clone(),
+            pieces,
+        })
+    }
+
+    fn delta(&self) -> isize {
+        self.new.end as isize - self.old.end as isize
+    }
+
+    pub fn map(&self, x: usize) -> usize {
+        if x < self.old.start {
+            return x;
+        }
+        if x >= self.old.end {
+            return (x as isize + self.delta()) as usize;
+        }
+        for (r, d) in &self.pieces {
+            if r.start <= x && x <= r.end {
+                return (x as isize + d) as usize;
+            }
+        }
+        x.clamp(self.new.start, self.new.end)
+    }
+
+    pub fn map_range(&self, r: &Range<usize>) -> Range<usize> {
+        let start = self.map(r.start);
+        start..self.map(r.end).max(start)
+    }
+
+    /// Moves every range of `file` in a diagnostic (its own range when it
+    /// is in `file`, and its related information).
+    pub fn move_diagnostic(&self, d: &mut Diagnostic, in_file: bool, file: FileId) {
+        if in_file {
+            d.range = self.map_range(&d.range);
+        }
+        for r in &mut d.related {
+            if r.file == file {
+                r.range = self.map_range(&r.range);
+            }
+        }
+    }
+}
+
+/// What the previous version of a file knew of its reference diagnostics,
+/// and how to bring it to the new version.
+#[derive(Clone, Debug)]
+pub struct ReferenceBase {
+    pub previous: Arc<Vec<Diagnostic>>,
+    pub splice: Splice,
+    /// IDs whose definitions or references changed in the index with this
+    /// edit: their elements outside the region are checked again.
+    pub changed: Vec<Arc<str>>,
+}
+
+impl ReferenceBase {
+    /// The previous diagnostics of elements outside the region, moved; or
+    /// `None` when one of them points into the region (it must be checked
+    /// again, and which element it belongs to is not known here).
+    pub fn kept(&self, file: FileId) -> Option<Vec<Diagnostic>> {
+        let s = &self.splice;
+        let inside = |r: &Range<usize>| r.start < s.old.end && r.end > s.old.start;
+        let delta = s.delta();
+        let shift = |r: &Range<usize>| {
+            if r.start >= s.old.end {
+                (r.start as isize + delta) as usize..(r.end as isize + delta) as usize
+            } else {
+                r.clone()
+            }
+        };
+        let mut out = Vec::with_capacity(self.previous.len());
+        for d in self.previous.iter() {
+            let anchored_inside = (s.old.start <= d.range.start && d.range.start < s.old.end)
+                || (d.range.is_empty() && d.range.start == s.old.end);
+            if anchored_inside {
+                continue;
+            }
+            if inside(&d.range) {
+                return None;
+            }
+            let mut d = d.clone();
+            d.range = shift(&d.range);
+            for r in &mut d.related {
+                if r.file == file {
+                    if inside(&r.range) {
+                        return None;
+                    }
+                    r.range = shift(&r.range);
+                }
+            }
+            out.push(d);
+        }
+        Some(out)
+    }
+}
+
+/// Codes the reference checks give for one reference or definition (the
+/// ones replaced when that element is checked again).
+pub fn is_element_code(code: Code) -> bool {
+    matches!(
+        code,
+        Code::UndefinedReference | Code::WrongKind | Code::DuplicateId | Code::UnusedDefinition
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::splice::{self, Edit};
+    use super::super::{file_diagnostics, prepare, workspace_of, Workspace};
+    use crate::syntax;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+    use tree_sitter::{InputEdit, Point};
+
+    const A: &str = "\
+actor macron \"Emmanuel Macron\"
+  aka: \"Macron\"
+
+2025-11-25 event call: Meeting with @macron
+  after: @talks + 1d
+Prose mentions Macron and @uk.
+
+2025-11-27 @uk claims @plan.points = 20
+# Events
+2025-11-26 event talks: Talks
+  before: @call
+Some prose @macron here.
+";
+    const B: &str = "\
+actor uk \"United Kingdom\"
+topic plan \"Plan\"
+2025-11-27 @macron claims @plan.points = 21
+2025-11-20 event other: Other
+  after: @call
+";
+    const SNIPPETS: &[&str] = &[
+        "e",
+        "\n",
+        "@",
+        "@uk",
+        "Macron ",
+        "2025-11-2",
+        "1",
+        "  after: @call\n",
+        "2025-11-28 @uk claims @plan.points = 3\n",
+        "actor zed \"Zed\"\n",
+        "",
+    ];
+
+    fn point(text: &str, byte: usize) -> Point {
+        let before = &text[..byte];
+        Point {
+            row: before.matches('\n').count(),
+            column: byte - before.rfind('\n').map_or(0, |i| i + 1),
+        }
+    }
+
+    fn floor(text: &str, mut i: usize) -> usize {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    /// Every diagnostic of both files, after edits applied the way the
+    /// server applies them, equals what a fresh workspace of the same texts
+    /// reports.
+    fn check(edits: &[(usize, usize, usize)]) -> Result<(), TestCaseError> {
+        let mut ws: Workspace = workspace_of(vec![
+            prepare("a".into(), Arc::from(A)),
+            prepare("b".into(), Arc::from(B)),
+        ]);
+        let mut parser = syntax::parser();
+        let mut text = A.to_string();
+        let mut tree = syntax::parse(&text);
+        for (i, &(at, len, snippet)) in edits.iter().enumerate() {
+            // What the publisher computes for every version.
+            let snap = ws.snapshot();
+            let (a, b) = (snap.file_id("a").unwrap(), snap.file_id("b").unwrap());
+            let _ = (file_diagnostics(&snap, a), file_diagnostics(&snap, b));
+
+            let start = floor(&text, at % (text.len() + 1));
+            let end = floor(&text, start + len);
+            let with = SNIPPETS[snippet % SNIPPETS.len()];
+            let mut new_text = text.clone();
+            new_text.replace_range(start..end, with);
+            tree.edit(&InputEdit {
+                start_byte: start,
+                old_end_byte: end,
+                new_end_byte: start + with.len(),
+                start_position: point(&text, start),
+                old_end_position: point(&text, end),
+                new_end_position: point(&new_text, start + with.len()),
+            });
+            let old_tree = tree.clone();
+            tree = syntax::parse_with(&mut parser, &new_text, Some(&old_tree));
+            text = new_text;
+            let mut edit = Edit {
+                start,
+                old_end: end,
+                new_end: start + with.len(),
+            };
+            for r in old_tree.changed_ranges(&tree) {
+                edit = edit.cover(r.start_byte..r.end_byte);
+            }
+            let old_summary = snap.file(a).unwrap().summary.clone();
+            let (summary, sp) = match splice::update(&old_summary, &tree, &text, edit) {
+                Some((s, sp)) => (s, Some(sp)),
+                None => (super::super::FileSummary::new(&tree, &text), None),
+            };
+            ws.set_file_edited(
+                "a",
+                Arc::from(text.as_str()),
+                tree.clone(),
+                Arc::new(summary),
+                Some(i as i32 + 2),
+                sp.as_ref(),
+            );
+            let snap = ws.snapshot();
+            let fresh = workspace_of(vec![
+                prepare("a".into(), Arc::from(text.as_str())),
+                prepare("b".into(), Arc::from(B)),
+            ])
+            .snapshot();
+            for key in ["a", "b"] {
+                let got = file_diagnostics(&snap, snap.file_id(key).unwrap());
+                let want = file_diagnostics(&fresh, fresh.file_id(key).unwrap());
+                // Syntax messages may name what an earlier parse expected
+                // (see splice tests); codes and ranges must match.
+                let strip = |v: Vec<super::Diagnostic>| -> Vec<_> {
+                    v.into_iter()
+                        .map(|mut d| {
+                            if d.code.is_syntax() {
+                                d.message.clear();
+                            }
+                            d
+                        })
+                        .collect()
+                };
+                // Another file's related locations in the edited file are
+                // refreshed when that file is checked again, not per edit.
+                let strip_related = |v: Vec<super::Diagnostic>| -> Vec<_> {
+                    v.into_iter()
+                        .map(|mut d| {
+                            if key == "b" {
+                                for r in &mut d.related {
+                                    r.range = 0..0;
+                                }
+                            }
+                            d
+                        })
+                        .collect()
+                };
+                prop_assert_eq!(
+                    strip_related(strip(got)),
+                    strip_related(strip(want)),
+                    "file {} after edit {} in:\n{}",
+                    key,
+                    i,
+                    text
+                );
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn incremental_diagnostics_equal_fresh_ones(
+            edits in prop::collection::vec((0usize..600, 0usize..6, 0usize..100), 1..12)
+        ) {
+            check(&edits)?;
+        }
+    }
+}
