@@ -323,9 +323,18 @@ impl Claim {
 
 /// Every claim of a file: claim entries and `claims:` / `denies:` fields.
 pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
+    claims_of_entries(snap, f, 0..f.summary.entries.len())
+}
+
+/// The claims of some entries of a file.
+pub fn claims_of_entries(
+    snap: &Snapshot,
+    f: &FileData,
+    entries: std::ops::Range<usize>,
+) -> Vec<Claim> {
     let mut out = Vec::new();
     let s = &f.summary;
-    for e in &s.entries {
+    for e in s.entries.get(entries).unwrap_or_default() {
         let mut found: Vec<(&AssertionInfo, bool, &'static str)> = Vec::new();
         if let Some(a) = &e.assertion {
             let (denies, verb) = match e.verb.as_deref() {
@@ -457,6 +466,31 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Vec<Diagnostic>> {
     }
     let mut out: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
     for claims in groups.values() {
+        check_group(claims, &mut out);
+    }
+    out
+}
+
+/// The claims of the workspace about one `subject.property`, in the order
+/// the whole analysis sees them (by file key, then position).
+pub fn group(snap: &Snapshot, subject: &Arc<str>, property: &str) -> Vec<Claim> {
+    let mut files: Vec<&Arc<FileData>> = snap
+        .referring_files(subject)
+        .into_iter()
+        .filter_map(|(id, _)| snap.file(id))
+        .collect();
+    files.sort_by(|a, b| a.key.cmp(&b.key));
+    files
+        .into_iter()
+        .flat_map(|f| claims_of(snap, f))
+        .filter(|c| c.subject == *subject && &*c.property == property)
+        .collect()
+}
+
+/// The diagnostics of one group of claims about the same
+/// `subject.property`.
+pub fn check_group(claims: &[Claim], out: &mut HashMap<FileId, Vec<Diagnostic>>) {
+    {
         for (i, c) in claims.iter().enumerate() {
             let mut conflicts = Vec::new();
             let mut acknowledged = Vec::new();
@@ -571,7 +605,6 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Vec<Diagnostic>> {
             }
         }
     }
-    out
 }
 
 impl Claim {

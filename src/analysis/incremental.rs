@@ -102,6 +102,8 @@ impl PositionMap {
 /// and how to bring it to the new version.
 #[derive(Clone, Debug)]
 pub struct ReferenceBase {
+    /// The snapshot epoch `previous` was computed at.
+    pub epoch: u64,
     pub previous: Arc<Vec<Diagnostic>>,
     pub splice: Splice,
     /// IDs whose definitions or references changed in the index with this
@@ -319,6 +321,89 @@ topic plan \"Plan\"
             }
         }
         Ok(())
+    }
+
+    /// The publisher may still be reading an older snapshot when a newer
+    /// one exists: what it caches there must not reach the newer one.
+    #[test]
+    fn a_cache_filled_from_an_older_snapshot_does_not_leak() {
+        let mut ws = workspace_of(vec![prepare("b".into(), Arc::from(B))]);
+        let old = ws.snapshot();
+        let p = prepare("a".into(), Arc::from(A));
+        ws.set_file(&p.key, p.text, p.tree, p.summary, None);
+        let new = ws.snapshot();
+        let b = old.file_id("b").unwrap();
+        let unused = |snap: &super::super::Snapshot| {
+            file_diagnostics(snap, b)
+                .iter()
+                .filter(|d| d.code == super::Code::UnusedDefinition)
+                .count()
+        };
+        // `uk` is used only by a.
+        assert_eq!(unused(&old), 1);
+        assert_eq!(unused(&new), 0);
+    }
+
+    /// Typing in prose moves the workspace-wide results; adding a claim
+    /// redoes only its region; adding an event rebuilds the network.
+    #[test]
+    fn edits_take_the_cheapest_correct_path() {
+        let mut ws: Workspace = workspace_of(vec![
+            prepare("a".into(), Arc::from(A)),
+            prepare("b".into(), Arc::from(B)),
+        ]);
+        let mut text = A.to_string();
+        let mut tree = syntax::parse(&text);
+        let mut parser = syntax::parser();
+        let mut type_at = |ws: &mut Workspace, at: usize, with: &str| {
+            let snap = ws.snapshot();
+            let a = snap.file_id("a").unwrap();
+            let _ = file_diagnostics(&snap, a);
+            let mut new_text = text.clone();
+            new_text.insert_str(at, with);
+            tree.edit(&InputEdit {
+                start_byte: at,
+                old_end_byte: at,
+                new_end_byte: at + with.len(),
+                start_position: point(&text, at),
+                old_end_position: point(&text, at),
+                new_end_position: point(&new_text, at + with.len()),
+            });
+            let old_tree = tree.clone();
+            tree = syntax::parse_with(&mut parser, &new_text, Some(&old_tree));
+            text = new_text;
+            let old = snap.file(a).unwrap().summary.clone();
+            let edit = Edit {
+                start: at,
+                old_end: at,
+                new_end: at + with.len(),
+            };
+            let (summary, sp) = splice::update(&old, &tree, &text, edit).expect("spliced");
+            ws.set_file_edited(
+                "a",
+                Arc::from(text.as_str()),
+                tree.clone(),
+                Arc::new(summary),
+                None,
+                Some(&sp),
+            );
+            ws.snapshot().temporal().how
+        };
+        let prose = A.find("Prose mentions").unwrap() + 5;
+        assert_eq!(type_at(&mut ws, prose, "e"), "moved");
+        assert_eq!(
+            type_at(
+                &mut ws,
+                A.len() + 1,
+                "2025-11-29 @uk claims @plan.points = 5\n"
+            ),
+            "region"
+        );
+        let end = ws.snapshot().file(0).unwrap().text.len();
+        assert_eq!(
+            type_at(&mut ws, end, "2025-11-30 event late: Late\n"),
+            "full"
+        );
     }
 
     proptest! {

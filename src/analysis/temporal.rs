@@ -60,6 +60,9 @@ pub struct Temporal {
     pub windows: HashMap<Arc<str>, (Option<Day>, Option<Day>)>,
     /// Relative dates resolved: file → (range, resolved text).
     pub resolved: HashMap<FileId, Vec<(Range<usize>, String)>>,
+    /// How this result was made: `"full"`, or moved from the previous
+    /// snapshot's (`"moved"`, `"region"`).
+    pub how: &'static str,
 }
 
 impl Temporal {
@@ -190,8 +193,23 @@ impl<'s> Builder<'s> {
     }
 }
 
-/// Runs every date check of the snapshot.
-pub fn analyse(snap: &Snapshot) -> Temporal {
+/// What the entries of one region of a file contribute: whether they put
+/// anything in the temporal network, and their own checks (written dates,
+/// lifetimes, tenures, cited sources) and resolved relative dates.
+pub struct RegionPart {
+    pub network: bool,
+    pub diagnostics: Vec<Diagnostic>,
+    pub resolved: Vec<(Range<usize>, String)>,
+}
+
+/// The contribution of entries `entries` (and the dates in `region`) of a
+/// file, checked against `snap`.
+pub fn region_part(
+    snap: &Snapshot,
+    f: &FileData,
+    entries: Range<usize>,
+    region: &Range<usize>,
+) -> RegionPart {
     let mut b = Builder {
         snap,
         nodes: HashMap::new(),
@@ -202,12 +220,48 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
         probes: Vec::new(),
         out: Temporal::default(),
     };
+    check_written_dates(&mut b, f, Some(region));
+    let mut network = false;
+    for i in entries {
+        let Some(e) = f.summary.entries.get(i) else {
+            continue;
+        };
+        network |= e.kind == EntryKind::Event && e.def.is_some();
+        entry_constraints(&mut b, f, i, e);
+    }
+    network |= !b.links.is_empty() || !b.probes.is_empty();
+    let mut diagnostics = b.out.diagnostics.remove(&f.id).unwrap_or_default();
+    // Checks only ever report on the file of the entry.
+    network |= !b.out.diagnostics.is_empty();
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    RegionPart {
+        network,
+        diagnostics,
+        resolved: b.out.resolved.remove(&f.id).unwrap_or_default(),
+    }
+}
+
+/// Runs every date check of the snapshot.
+pub fn analyse(snap: &Snapshot) -> Temporal {
+    let mut b = Builder {
+        snap,
+        nodes: HashMap::new(),
+        node_names: Vec::new(),
+        links: Vec::new(),
+        structural: Vec::new(),
+        checks: Vec::new(),
+        probes: Vec::new(),
+        out: Temporal {
+            how: "full",
+            ..Default::default()
+        },
+    };
     let mut files: Vec<&Arc<FileData>> = snap.files().collect();
     files.sort_by(|a, b| a.key.cmp(&b.key));
 
     // Every written date: valid, in order, on the weekday it names.
     for f in &files {
-        check_written_dates(&mut b, f);
+        check_written_dates(&mut b, f, None);
     }
     // Events first, so that node numbers follow reading order.
     for f in &files {
@@ -237,8 +291,11 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
     b.out
 }
 
-fn check_written_dates(b: &mut Builder<'_>, f: &FileData) {
+fn check_written_dates(b: &mut Builder<'_>, f: &FileData, region: Option<&Range<usize>>) {
     for d in &f.summary.dates {
+        if region.is_some_and(|r| !(r.start <= d.range.start && d.range.start < r.end)) {
+            continue;
+        }
         match dates::parse(&d.text) {
             Err(DateError::Invalid(msg)) => {
                 b.diag(

@@ -38,7 +38,12 @@ pub struct FileData {
     /// The reference diagnostics of this version in this workspace,
     /// computed on first use (cleared when another file's change affects
     /// this one).
-    pub reference_diagnostics: std::sync::OnceLock<Arc<Vec<super::Diagnostic>>>,
+    ///
+    /// Kept with the snapshot's `ids_epoch` it was computed at: a file's
+    /// data is replaced whenever another change affects it, so what is
+    /// cached here is valid for every snapshot holding this data and the
+    /// same epoch.
+    pub reference_diagnostics: RefCache,
     /// The previous version's reference diagnostics and the edit since,
     /// to compute this version's from.
     pub reference_base: Option<ReferenceBase>,
@@ -77,6 +82,9 @@ pub struct DefLoc {
     pub index: u32,
 }
 
+/// A file's reference diagnostics and the epoch they were computed at.
+pub type RefCache = Arc<std::sync::Mutex<Option<(u64, Arc<Vec<super::Diagnostic>>)>>>;
+
 /// Diagnostics of a global analysis, by file.
 type DiagnosticsByFile = HashMap<FileId, Vec<super::Diagnostic>>;
 
@@ -91,6 +99,9 @@ pub struct Snapshot {
     refs: imbl::HashMap<Arc<str>, imbl::HashMap<FileId, u32>>,
     /// Actor names and aliases, for unlinked mentions and alias suggestions.
     names: Arc<NameIndex>,
+    /// Bumped whenever an ID or actor name comes or goes ("did you mean"
+    /// may then change in any file).
+    ids_epoch: u64,
     /// The temporal analysis of this snapshot, computed on first use.
     temporal: Arc<std::sync::OnceLock<Arc<super::temporal::Temporal>>>,
     /// Solved components of the temporal network, shared by every snapshot
@@ -105,12 +116,137 @@ pub struct Snapshot {
     claims_from: Arc<std::sync::Mutex<Option<Derivation>>>,
 }
 
-/// An earlier snapshot, and where the positions of one of its files are now.
+/// An earlier snapshot, and how one of its files changed since.
 #[derive(Clone)]
 struct Derivation {
     from: Snapshot,
     file: FileId,
-    map: Arc<PositionMap>,
+    change: Change,
+}
+
+#[derive(Clone)]
+enum Change {
+    /// No entry changed: every position moved as the map says.
+    Moved(Arc<PositionMap>),
+    /// Entries of the spliced region changed, no definition did: the
+    /// region's own checks and the claim groups it touches are redone.
+    Region(Arc<Splice>),
+}
+
+/// A range of the old text in the new one, or `None` when it reaches into
+/// the spliced region.
+fn shift(sp: &Splice, r: &Range<usize>) -> Option<Range<usize>> {
+    if r.end <= sp.old.start && r.start < sp.old.start {
+        return Some(r.clone());
+    }
+    if r.start >= sp.old.end && !(r.is_empty() && r.start == sp.old.end) {
+        let d = sp.delta();
+        return Some((r.start as isize + d) as usize..(r.end as isize + d) as usize);
+    }
+    None
+}
+
+/// Moves the positions of `file` in diagnostics of every file past a
+/// region; `None` when one of them reaches into the region.
+fn shift_by_file(by_file: &mut DiagnosticsByFile, file: FileId, sp: &Splice) -> Option<()> {
+    for (id, list) in by_file.iter_mut() {
+        let in_file = *id == file;
+        for d in list.iter_mut() {
+            if in_file {
+                d.range = shift(sp, &d.range)?;
+            }
+            for r in &mut d.related {
+                if r.file == file {
+                    r.range = shift(sp, &r.range)?;
+                }
+            }
+        }
+    }
+    Some(())
+}
+
+/// Whether a diagnostic is anchored in the region of the old text.
+fn anchored(sp: &Splice, r: &Range<usize>) -> bool {
+    (sp.old.start <= r.start && r.start < sp.old.end) || (r.is_empty() && r.start == sp.old.end)
+}
+
+fn region_temporal(
+    new: &Snapshot,
+    d: &Derivation,
+    sp: &Splice,
+) -> Option<super::temporal::Temporal> {
+    let old_file = d.from.file(d.file)?;
+    let new_file = new.file(d.file)?;
+    let (cut, count) = &sp.entries;
+    let old_part = super::temporal::region_part(&d.from, old_file, cut.clone(), &sp.old);
+    if old_part.network {
+        return None;
+    }
+    let new_part =
+        super::temporal::region_part(new, new_file, cut.start..cut.start + count, &sp.new);
+    if new_part.network {
+        return None;
+    }
+    let mut out = (*d.from.temporal()).clone();
+    out.how = "region";
+    if let Some(list) = out.diagnostics.get_mut(&d.file) {
+        list.retain(|x| !anchored(sp, &x.range));
+    }
+    shift_by_file(&mut out.diagnostics, d.file, sp)?;
+    if !new_part.diagnostics.is_empty() {
+        out.diagnostics
+            .entry(d.file)
+            .or_default()
+            .extend(new_part.diagnostics);
+    }
+    let resolved = out.resolved.entry(d.file).or_default();
+    resolved.retain(|(r, _)| !anchored(sp, r));
+    for (r, _) in resolved.iter_mut() {
+        *r = shift(sp, r)?;
+    }
+    resolved.extend(new_part.resolved);
+    resolved.sort_by_key(|(r, _)| r.start);
+    Some(out)
+}
+
+fn region_claims(new: &Snapshot, d: &Derivation, sp: &Splice) -> Option<DiagnosticsByFile> {
+    use super::claims;
+    let old_file = d.from.file(d.file)?;
+    let new_file = new.file(d.file)?;
+    let (cut, count) = &sp.entries;
+    let mut keys: Vec<(Arc<str>, Arc<str>)> =
+        claims::claims_of_entries(&d.from, old_file, cut.clone())
+            .into_iter()
+            .chain(claims::claims_of_entries(
+                new,
+                new_file,
+                cut.start..cut.start + count,
+            ))
+            .map(|c| (c.subject, c.property))
+            .collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = (**d.from.claims_by_file()).clone();
+    // The touched groups' diagnostics go (at their old places) …
+    let mut gone: std::collections::HashSet<(FileId, Range<usize>)> = Default::default();
+    for (subject, property) in &keys {
+        for c in claims::group(&d.from, subject, property) {
+            gone.insert((c.file, c.range));
+        }
+    }
+    if !gone.is_empty() {
+        for (id, list) in out.iter_mut() {
+            list.retain(|x| !gone.contains(&(*id, x.range.clone())));
+        }
+    }
+    // … the others move …
+    shift_by_file(&mut out, d.file, sp)?;
+    // … and the touched groups are checked again.
+    for (subject, property) in &keys {
+        claims::check_group(&claims::group(new, subject, property), &mut out);
+    }
+    out.retain(|_, list| !list.is_empty());
+    Some(out)
 }
 
 fn take(m: &std::sync::Mutex<Option<Derivation>>) -> Option<Derivation> {
@@ -196,11 +332,16 @@ impl Snapshot {
 
     fn claims_by_file(&self) -> &Arc<DiagnosticsByFile> {
         self.claims.get_or_init(|| match take(&self.claims_from) {
-            Some(d) => {
-                let mut out = (**d.from.claims_by_file()).clone();
-                move_by_file(&mut out, d.file, &d.map);
-                Arc::new(out)
-            }
+            Some(d) => match &d.change {
+                Change::Moved(map) => {
+                    let mut out = (**d.from.claims_by_file()).clone();
+                    move_by_file(&mut out, d.file, map);
+                    Arc::new(out)
+                }
+                Change::Region(sp) => Arc::new(
+                    region_claims(self, &d, sp).unwrap_or_else(|| super::claims::analyse(self)),
+                ),
+            },
             None => Arc::new(super::claims::analyse(self)),
         })
     }
@@ -215,16 +356,23 @@ impl Snapshot {
     pub fn temporal(&self) -> Arc<super::temporal::Temporal> {
         self.temporal
             .get_or_init(|| match take(&self.temporal_from) {
-                Some(d) => {
-                    let mut out = (*d.from.temporal()).clone();
-                    move_by_file(&mut out.diagnostics, d.file, &d.map);
-                    if let Some(list) = out.resolved.get_mut(&d.file) {
-                        for (r, _) in list {
-                            *r = d.map.map_range(r);
+                Some(d) => match &d.change {
+                    Change::Moved(map) => {
+                        let mut out = (*d.from.temporal()).clone();
+                        out.how = "moved";
+                        move_by_file(&mut out.diagnostics, d.file, map);
+                        if let Some(list) = out.resolved.get_mut(&d.file) {
+                            for (r, _) in list {
+                                *r = map.map_range(r);
+                            }
                         }
+                        Arc::new(out)
                     }
-                    Arc::new(out)
-                }
+                    Change::Region(sp) => Arc::new(
+                        region_temporal(self, &d, sp)
+                            .unwrap_or_else(|| super::temporal::analyse(self)),
+                    ),
+                },
                 None => Arc::new(super::temporal::analyse(self)),
             })
             .clone()
@@ -233,18 +381,37 @@ impl Snapshot {
     /// The reference diagnostics of a file, computed once per version
     /// (from the previous version's when the edit allows).
     pub fn reference_diagnostics(&self, file: &FileData) -> Arc<Vec<super::Diagnostic>> {
-        file.reference_diagnostics
-            .get_or_init(|| {
-                let incremental = file
-                    .reference_base
-                    .as_ref()
-                    .and_then(|base| incremental_references(self, file, base));
-                Arc::new(
-                    incremental
-                        .unwrap_or_else(|| super::references::reference_diagnostics(self, file)),
-                )
-            })
-            .clone()
+        if let Some(d) = self.cached_references(file) {
+            return d;
+        }
+        let incremental = file
+            .reference_base
+            .as_ref()
+            .filter(|base| base.epoch == self.ids_epoch)
+            .and_then(|base| incremental_references(self, file, base));
+        let d = Arc::new(
+            incremental.unwrap_or_else(|| super::references::reference_diagnostics(self, file)),
+        );
+        let mut slot = file
+            .reference_diagnostics
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if slot.as_ref().is_none_or(|(e, _)| *e <= self.ids_epoch) {
+            *slot = Some((self.ids_epoch, d.clone()));
+        }
+        d
+    }
+
+    /// The reference diagnostics cached for a file, if computed in this
+    /// snapshot's epoch.
+    fn cached_references(&self, file: &FileData) -> Option<Arc<Vec<super::Diagnostic>>> {
+        let slot = file
+            .reference_diagnostics
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        slot.as_ref()
+            .filter(|(e, _)| *e == self.ids_epoch)
+            .map(|(_, d)| d.clone())
     }
 }
 
@@ -401,7 +568,9 @@ impl Workspace {
             reference_base: None,
         };
         let spliced = old.as_ref().zip(splice);
-        let changed = match spliced.and_then(|(old, s)| self.replace_spliced(id, old, &data, s)) {
+        let index_spliced = spliced.and_then(|(old, s)| self.replace_spliced(id, old, &data, s));
+        let defs_kept = index_spliced.is_some();
+        let changed = match index_spliced {
             Some(changed) => changed,
             None => {
                 // A definition changed (perhaps only its title, which other
@@ -415,9 +584,10 @@ impl Workspace {
         });
         // When IDs came or went, suggestions may change anywhere in the file.
         if let Some((old, s)) = spliced.filter(|_| !self.ids_changed) {
-            if let Some(previous) = old.reference_diagnostics.get() {
+            if let Some(previous) = before.cached_references(old) {
                 data.reference_base = Some(ReferenceBase {
-                    previous: previous.clone(),
+                    epoch: before.ids_epoch,
+                    previous,
                     splice: s.clone(),
                     changed: changed.clone(),
                 });
@@ -427,11 +597,18 @@ impl Workspace {
         self.snapshot.claims = Default::default();
         self.snapshot.temporal_from = Default::default();
         self.snapshot.claims_from = Default::default();
-        if let Some(map) = map {
+        let change = match (map, spliced) {
+            (Some(map), _) => Some(Change::Moved(Arc::new(map))),
+            (None, Some((_, s))) if defs_kept && !self.ids_changed => {
+                Some(Change::Region(Arc::new(s.clone())))
+            }
+            _ => None,
+        };
+        if let Some(change) = change {
             let derivation = Derivation {
                 from: before,
                 file: id,
-                map: Arc::new(map),
+                change,
             };
             self.snapshot.temporal_from = Arc::new(std::sync::Mutex::new(Some(derivation.clone())));
             self.snapshot.claims_from = Arc::new(std::sync::Mutex::new(Some(derivation)));
@@ -450,22 +627,27 @@ impl Workspace {
     /// reference is affected too (its suggestions may change).
     fn clear_affected(&mut self, affected: &mut BTreeSet<FileId>, except: FileId) {
         if std::mem::take(&mut self.ids_changed) {
+            self.snapshot.ids_epoch += 1;
             for f in self.snapshot.files.values() {
                 let undefined = f
                     .reference_diagnostics
-                    .get()
-                    .is_some_and(|d| d.iter().any(|d| d.code == super::Code::UndefinedReference));
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .as_ref()
+                    .is_some_and(|(_, d)| {
+                        d.iter().any(|d| d.code == super::Code::UndefinedReference)
+                    });
                 if undefined && f.id != except {
                     affected.insert(f.id);
                 }
             }
         }
+        // Always a new data: a cache filled later from an older snapshot
+        // (the publisher may still be reading one) must not reach this one.
         for id in affected.iter() {
             if let Some(f) = self.snapshot.files.get(id) {
-                if f.reference_diagnostics.get().is_some() || f.reference_base.is_some() {
-                    let fresh = Arc::new(f.affected());
-                    self.snapshot.files.insert(*id, fresh);
-                }
+                let fresh = Arc::new(f.affected());
+                self.snapshot.files.insert(*id, fresh);
             }
         }
     }
