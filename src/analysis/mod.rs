@@ -65,9 +65,11 @@ pub fn prepare_all(files: Vec<(String, Arc<str>)>) -> Vec<Prepared> {
 /// A workspace of the given files (keys must be unique).
 pub fn workspace_of(prepared: Vec<Prepared>) -> Workspace {
     let mut ws = Workspace::new();
-    for p in prepared {
-        ws.set_file(&p.key, p.text, p.tree, p.summary, None);
-    }
+    ws.set_files(
+        prepared
+            .into_iter()
+            .map(|p| (Arc::from(p.key.as_str()), p.text, p.tree, p.summary)),
+    );
     ws
 }
 

@@ -533,6 +533,46 @@ impl Workspace {
         self.set_file_edited(key, text, tree, summary, version, None)
     }
 
+    /// Adds or replaces many files at once (indexing): the index is
+    /// updated file by file, but which other files each one affects is not
+    /// worked out — every cached result is invalidated once at the end,
+    /// and the caller publishes everything.
+    pub fn set_files(
+        &mut self,
+        files: impl IntoIterator<Item = (Arc<str>, Arc<str>, Tree, Arc<FileSummary>)>,
+    ) {
+        for (key, text, tree, summary) in files {
+            let id = self.intern(&key);
+            let key = self
+                .snapshot
+                .keys
+                .get_key_value(&*key)
+                .map(|(k, _)| k.clone())
+                .unwrap_or(key);
+            let old = self.snapshot.files.get(&id).cloned();
+            let data = FileData {
+                id,
+                key,
+                text,
+                tree,
+                summary,
+                version: None,
+                line_starts: Default::default(),
+                ide_index: Default::default(),
+                reference_diagnostics: Default::default(),
+                reference_base: None,
+            };
+            self.replace(id, old.as_deref(), Some(&data));
+            self.snapshot.files.insert(id, Arc::new(data));
+        }
+        self.snapshot.temporal = Default::default();
+        self.snapshot.claims = Default::default();
+        self.snapshot.temporal_from = Default::default();
+        self.snapshot.claims_from = Default::default();
+        self.ids_changed = false;
+        self.snapshot.ids_epoch += 1;
+    }
+
     /// Replaces a file whose new summary was spliced from the one in the
     /// workspace (`splice`): the index, the file's reference diagnostics
     /// and, when no entry changed, the workspace-wide results are updated

@@ -616,15 +616,15 @@ impl State {
     /// documents and files changed since the pass started. Diagnostics are
     /// published by the caller once the pass is over.
     pub fn apply_indexed(&mut self, files: Vec<(Arc<str>, Loaded)>) {
+        let mut prepared = Vec::new();
         for (key, loaded) in files {
             if self.is_open(&key) || self.touched.contains(&key) {
                 continue;
             }
             match loaded {
                 Loaded::Prepared(p) => {
-                    self.workspace
-                        .set_file(&key, p.text, p.tree, p.summary, None);
                     self.skipped.remove(&key);
+                    prepared.push((key, p.text, p.tree, p.summary));
                 }
                 Loaded::Skipped(problem) => {
                     self.workspace.remove_file(&key);
@@ -639,6 +639,7 @@ impl State {
                 Loaded::Missing => {}
             }
         }
+        self.workspace.set_files(prepared);
         self.seq += 1;
     }
 }
