@@ -2687,7 +2687,6 @@ pub fn render(ws: &Workspace) -> Vec<(String, String)> {
     let mut actors = vec![Vec::new(); n];
     let mut sources = vec![Vec::new(); n];
     let mut topics = vec![Vec::new(); n];
-    let mut items: Vec<Vec<Item>> = vec![Vec::new(); n];
     for (i, a) in ws.actors.iter().enumerate() {
         actors[a.file].push(i);
     }
@@ -2697,6 +2696,33 @@ pub fn render(ws: &Workspace) -> Vec<(String, String)> {
     for (i, t) in ws.topics.iter().enumerate() {
         topics[t.file].push(i);
     }
+    let items = items_by_file(ws);
+    let base = Rng::new(ws.spec.seed ^ RENDER_SALT);
+    let mut out = Vec::with_capacity(n);
+    for (f, info) in ws.files.iter().enumerate() {
+        let mut r = Renderer::new(ws, base.fork(f as u64 + 1));
+        if info.definitions {
+            r.definitions(f, &actors[f], &sources[f], &topics[f]);
+        }
+        if info.notes {
+            if info.definitions {
+                r.out.push('\n');
+            }
+            r.notes(&items[f]);
+        }
+        out.push((info.path.clone(), r.out));
+    }
+    out
+}
+
+/// Mixed into the seed for the randomness of the rendering (prose,
+/// headings, comments, blank lines).
+const RENDER_SALT: u64 = 0x5eed_0f7e_87ab;
+
+/// The events, statements and claims of each file, in the order they are
+/// written: by day, events first, then statements, then claims.
+fn items_by_file(ws: &Workspace) -> Vec<Vec<Item>> {
+    let mut items: Vec<Vec<Item>> = vec![Vec::new(); ws.files.len()];
     for (i, e) in ws.events.iter().enumerate() {
         items[e.file].push(Item::Event(i));
     }
@@ -2706,29 +2732,39 @@ pub fn render(ws: &Workspace) -> Vec<(String, String)> {
     for (i, c) in ws.claims.iter().enumerate() {
         items[c.file].push(Item::Claim(i));
     }
-    let base = Rng::new(ws.spec.seed ^ 0x5eed_0f7e_87ab);
-    let mut out = Vec::with_capacity(n);
-    for (f, info) in ws.files.iter().enumerate() {
-        let mut r = Renderer {
-            ws,
-            rng: base.fork(f as u64 + 1),
-            out: String::with_capacity(4096),
-            ctx: Ctx::default(),
-        };
-        if info.definitions {
-            r.definitions(f, &actors[f], &sources[f], &topics[f]);
-        }
-        if info.notes {
-            if info.definitions {
-                r.out.push('\n');
-            }
-            let mut its = std::mem::take(&mut items[f]);
-            its.sort_by_key(|it| (it.day(ws), it.rank(), it.index()));
-            r.notes(&its);
-        }
-        out.push((info.path.clone(), r.out));
+    for its in &mut items {
+        its.sort_by_key(|it| (it.day(ws), it.rank(), it.index()));
     }
-    out
+    items
+}
+
+/// The written date of an event (nothing for an undated one):
+/// `2025-11-25T14:00Z? (Tue)`, `2025-11~`, `2025-11-25/2025-11-27`.
+fn write_event_date(out: &mut String, e: &Event) {
+    match e.form {
+        DateForm::Undated => {}
+        DateForm::Day {
+            weekday,
+            time,
+            qualifier,
+        } => {
+            let _ = write!(out, "{}", e.day);
+            if let Some((h, m)) = time {
+                let _ = write!(out, "T{h:02}:{m:02}Z");
+            }
+            out.push_str(qualifier.suffix());
+            if weekday {
+                let _ = write!(out, " ({})", e.day.weekday_abbr());
+            }
+        }
+        DateForm::Month { qualifier } => {
+            let (y, m, _) = e.day.ymd();
+            let _ = write!(out, "{y}-{m:02}{}", qualifier.suffix());
+        }
+        DateForm::Range { end } => {
+            let _ = write!(out, "{}/{end}", e.day);
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -2822,7 +2858,16 @@ struct Renderer<'a> {
     ctx: Ctx,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    fn new(ws: &'a Workspace, rng: Rng) -> Renderer<'a> {
+        Renderer {
+            ws,
+            rng,
+            out: String::with_capacity(4096),
+            ctx: Ctx::default(),
+        }
+    }
+
     fn line(&mut self, s: &str) {
         self.out.push_str(s);
         self.out.push('\n');
@@ -3164,30 +3209,9 @@ impl Renderer<'_> {
     fn event(&mut self, i: usize) {
         let ws = self.ws;
         let e = &ws.events[i];
-        match e.form {
-            DateForm::Undated => {}
-            DateForm::Day {
-                weekday,
-                time,
-                qualifier,
-            } => {
-                let _ = write!(self.out, "{}", e.day);
-                if let Some((h, m)) = time {
-                    let _ = write!(self.out, "T{h:02}:{m:02}Z");
-                }
-                self.out.push_str(qualifier.suffix());
-                if weekday {
-                    let _ = write!(self.out, " ({})", e.day.weekday_abbr());
-                }
-                self.out.push(' ');
-            }
-            DateForm::Month { qualifier } => {
-                let (y, m, _) = e.day.ymd();
-                let _ = write!(self.out, "{y}-{m:02}{} ", qualifier.suffix());
-            }
-            DateForm::Range { end } => {
-                let _ = write!(self.out, "{}/{end} ", e.day);
-            }
+        if e.dated() {
+            write_event_date(&mut self.out, e);
+            self.out.push(' ');
         }
         let _ = writeln!(self.out, "event {}: {}", e.id, e.title);
         let _ = writeln!(self.out, "  kind: {}", e.kind);
@@ -3348,6 +3372,396 @@ impl Renderer<'_> {
         if let Some(id) = &c.id {
             let _ = writeln!(self.out, "  id: {id}");
         }
+    }
+}
+
+// ───────────────────────────── Markdown vault ─────────────────────────────
+
+/// Lines of the big note of [`render_vault`], like the `big.chron` of the
+/// benchmarks.
+pub const VAULT_BIG_LINES: usize = 20_000;
+
+/// Path of the big note of [`render_vault`] (its last file).
+pub const VAULT_BIG_NOTE: &str = "big.md";
+
+/// Renders the story as an Obsidian-style Markdown vault, for comparing
+/// Chronicle with Markdown note servers on the same workload: `(relative
+/// path, contents)` per note, [`VAULT_BIG_NOTE`] last.
+///
+/// * `actors/<id>.md`, `sources/<id>.md`, `topics/<id>.md`: one note per
+///   definition, titled with its name, with YAML frontmatter (`aliases:` with
+///   the name and the `aka:` names, which Obsidian and markdown-oxide
+///   resolve links by) and the fields as a list; roles, members and
+///   authors are `[[links]]`.
+/// * `events/<id>.md`: one note per event: date (`date:` in the frontmatter
+///   when it has one), the title as heading, then participants, place,
+///   topic, the events it is after/before (with their gaps) and its source,
+///   as `[[links]]`.
+/// * One story note per `*.chron` note file, at the same path with `.md`
+///   (`notes/YYYY/MM/….md`): the same headings, prose paragraphs, comments
+///   (as `<!-- … -->`), statements and claims as list items with their
+///   fields as nested items; an event is one item linking to its note. Every
+///   `@id` becomes `[[id|Name]]` (actors, sources, topics) or `[[id]]`
+///   (events), so the prose volume is about that of [`render`].
+/// * [`VAULT_BIG_NOTE`]: exactly [`VAULT_BIG_LINES`] lines of story notes
+///   over the whole timeline (cycling through it if the workspace is small),
+///   the counterpart of the benchmarks' `big.chron`.
+///
+/// Every `[[link]]` points at a note of the vault (notes are named by ID,
+/// and IDs are unique). Deterministic, like [`render`].
+pub fn render_vault(ws: &Workspace) -> Vec<(String, String)> {
+    let links = Links::new(ws);
+    let mut out = Vec::new();
+    for a in &ws.actors {
+        out.push((format!("actors/{}.md", a.id), actor_note(ws, &links, a)));
+    }
+    for s in &ws.sources {
+        out.push((format!("sources/{}.md", s.id), source_note(ws, &links, s)));
+    }
+    for t in &ws.topics {
+        let mut text = String::new();
+        frontmatter(&mut text, &[&t.name], &[("kind", t.kind)]);
+        let _ = writeln!(text, "# {}\n\n- kind: {}", t.name, t.kind);
+        out.push((format!("topics/{}.md", t.id), text));
+    }
+    for e in &ws.events {
+        out.push((format!("events/{}.md", e.id), event_note(ws, &links, e)));
+    }
+    let items = items_by_file(ws);
+    // The same randomness as `render`: a story note is its note file's text.
+    let base = Rng::new(ws.spec.seed ^ RENDER_SALT);
+    for (f, info) in ws.files.iter().enumerate() {
+        if !info.notes {
+            continue;
+        }
+        let mut r = Renderer::new(ws, base.fork(f as u64 + 1));
+        r.notes(&items[f]);
+        let stem = info.path.strip_suffix(".chron").unwrap_or(&info.path);
+        out.push((format!("{stem}.md"), links.markdown(&r.out)));
+    }
+    out.push((VAULT_BIG_NOTE.to_string(), big_note(ws, &links, &base)));
+    out
+}
+
+/// [`VAULT_BIG_LINES`] lines of story notes: the timeline in stretches of
+/// [`BIG_NOTE_STRETCH`] entries, each rendered like a note file.
+fn big_note(ws: &Workspace, links: &Links, base: &Rng) -> String {
+    let mut all: Vec<Item> = items_by_file(ws).into_iter().flatten().collect();
+    all.sort_by_key(|it| (it.day(ws), it.rank(), it.index()));
+    let mut text = String::from("# The whole story\n\n");
+    let mut lines = 2;
+    let mut stretch = 0u64;
+    while lines < VAULT_BIG_LINES && !all.is_empty() {
+        let n = all.len();
+        let from = (stretch as usize * BIG_NOTE_STRETCH) % n;
+        let these: Vec<Item> = (from..from + BIG_NOTE_STRETCH.min(n))
+            .map(|i| all[i % n])
+            .collect();
+        let mut r = Renderer::new(ws, base.fork(0xb16_0000 + stretch));
+        r.notes(&these);
+        r.out.push('\n');
+        let md = links.markdown(&r.out);
+        lines += md.lines().count();
+        text.push_str(&md);
+        stretch += 1;
+    }
+    let cut = text
+        .match_indices('\n')
+        .nth(VAULT_BIG_LINES - 1)
+        .map_or(text.len(), |(i, _)| i + 1);
+    text.truncate(cut);
+    text
+}
+
+/// Entries per stretch of the big note.
+const BIG_NOTE_STRETCH: usize = 40;
+
+/// YAML frontmatter: `aliases:` (double-quoted) and plain `key: value`
+/// fields; nothing when both are empty.
+fn frontmatter(out: &mut String, aliases: &[&str], fields: &[(&str, &str)]) {
+    if aliases.is_empty() && fields.is_empty() {
+        return;
+    }
+    out.push_str("---\n");
+    if !aliases.is_empty() {
+        out.push_str("aliases:\n");
+        for a in aliases {
+            let quoted = a.replace('\\', "\\\\").replace('"', "\\\"");
+            let _ = writeln!(out, "  - \"{quoted}\"");
+        }
+    }
+    for (k, v) in fields {
+        let _ = writeln!(out, "{k}: {v}");
+    }
+    out.push_str("---\n");
+}
+
+fn actor_note(ws: &Workspace, links: &Links, a: &Actor) -> String {
+    let mut out = String::new();
+    let mut aliases = vec![a.name.as_str()];
+    aliases.extend(a.aka.iter().map(String::as_str));
+    frontmatter(&mut out, &aliases, &[("kind", a.kind.word())]);
+    let _ = writeln!(out, "# {}\n", a.name);
+    let _ = writeln!(out, "- kind: {}", a.kind.word());
+    if !a.aka.is_empty() {
+        let _ = writeln!(out, "- also known as: {}", a.aka.join(", "));
+    }
+    if let Some(d) = a.born {
+        let _ = writeln!(out, "- born: {d}");
+    }
+    if let Some(d) = a.founded {
+        let _ = writeln!(out, "- founded: {d}");
+    }
+    if !a.roles.is_empty() {
+        out.push_str("\n## Roles\n\n");
+        for role in &a.roles {
+            let _ = write!(out, "- {} ", role.title);
+            links.actor(&mut out, &ws.actors[role.of]);
+            if let Some(since) = role.since {
+                let _ = write!(out, " since {since}");
+            }
+            out.push('\n');
+        }
+    }
+    if !a.members.is_empty() {
+        out.push_str("\n## Members\n\n");
+        for &m in &a.members {
+            out.push_str("- ");
+            links.actor(&mut out, &ws.actors[m]);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn source_note(ws: &Workspace, links: &Links, s: &Source) -> String {
+    let kind = match s.kind {
+        SourceKind::Outlet => "outlet",
+        SourceKind::Report => "report",
+    };
+    let mut out = String::new();
+    let published = s.published.map(|d| d.to_string());
+    let mut fields = vec![("kind", kind)];
+    if let Some(p) = &published {
+        fields.push(("published", p.as_str()));
+    }
+    frontmatter(&mut out, &[&s.name], &fields);
+    let _ = writeln!(out, "# {}\n\n- kind: {kind}", s.name);
+    if let Some(by) = s.by {
+        out.push_str("- by: ");
+        links.actor(&mut out, &ws.actors[by]);
+        out.push('\n');
+    }
+    if let Some(p) = &published {
+        let _ = writeln!(out, "- published: {p}");
+    }
+    if let Some(url) = &s.url {
+        let _ = writeln!(out, "- url: <{url}>");
+    }
+    out
+}
+
+fn event_note(ws: &Workspace, links: &Links, e: &Event) -> String {
+    let mut out = String::new();
+    let date = e.dated().then(|| {
+        let mut d = String::new();
+        write_event_date(&mut d, e);
+        d
+    });
+    // The frontmatter date is the first day, for tools that sort by it.
+    let first = e.day.to_string();
+    if date.is_some() {
+        frontmatter(&mut out, &[], &[("date", first.as_str())]);
+    }
+    out.push_str("# ");
+    links.linkify(&mut out, &e.title);
+    out.push_str("\n\n");
+    match &date {
+        Some(d) => {
+            let _ = writeln!(out, "- date: {d}");
+        }
+        None => out.push_str("- date: unknown (placed by the events below)\n"),
+    }
+    let _ = writeln!(out, "- kind: {}", e.kind);
+    let list = |out: &mut String, label: &str, xs: &[usize]| {
+        if xs.is_empty() {
+            return;
+        }
+        let _ = write!(out, "- {label}: ");
+        for (n, &a) in xs.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            links.actor(out, &ws.actors[a]);
+        }
+        out.push('\n');
+    };
+    if e.led_by.is_empty() {
+        list(&mut out, "who", &e.who);
+    } else {
+        list(&mut out, "led by", &e.led_by);
+        list(&mut out, "who", e.who.get(2..).unwrap_or_default());
+    }
+    match e.place {
+        Some((city, Some(state))) => {
+            let _ = write!(out, "- where: {city}, ");
+            links.actor(&mut out, &ws.actors[state]);
+            out.push('\n');
+        }
+        Some((city, None)) => {
+            let _ = writeln!(out, "- where: {city}");
+        }
+        None if e.kind == "meeting" || e.kind == "call" => out.push_str("- where: online\n"),
+        None => {}
+    }
+    if let Some(t) = e.about {
+        out.push_str("- about: ");
+        links.link(&mut out, &ws.topics[t].id);
+        out.push('\n');
+    }
+    for (label, xs, sign) in [("after", &e.after, '+'), ("before", &e.before, '-')] {
+        if xs.is_empty() {
+            continue;
+        }
+        let _ = write!(out, "- {label}: ");
+        for (n, l) in xs.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "[[{}]]", ws.events[l.event].id);
+            match l.days {
+                0 => {}
+                7 => {
+                    let _ = write!(out, " {sign} 1w");
+                }
+                d => {
+                    let _ = write!(out, " {sign} {d}d");
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str("- source: ");
+    links.link(&mut out, &ws.sources[e.source].id);
+    out.push('\n');
+    out
+}
+
+/// How mentions become links: `[[id]]` where the ID reads as the name (it
+/// is the name's slug, and for events), `[[id|Name]]` otherwise.
+struct Links<'a> {
+    /// The link text of every ID: `Some(name)` for `[[id|name]]`, `None`
+    /// for a bare `[[id]]`.
+    names: HashMap<&'a str, Option<&'a str>>,
+}
+
+impl<'a> Links<'a> {
+    fn new(ws: &'a Workspace) -> Links<'a> {
+        let mut names = HashMap::new();
+        let named = ws
+            .actors
+            .iter()
+            .map(|a| (&a.id, &a.name))
+            .chain(ws.sources.iter().map(|s| (&s.id, &s.name)))
+            .chain(ws.topics.iter().map(|t| (&t.id, &t.name)));
+        for (id, name) in named {
+            let text = (slug(name) != *id).then_some(name.as_str());
+            names.insert(id.as_str(), text);
+        }
+        for e in &ws.events {
+            names.insert(e.id.as_str(), None);
+        }
+        Links { names }
+    }
+
+    fn link(&self, out: &mut String, id: &str) {
+        match self.names.get(id) {
+            Some(Some(name)) => {
+                let _ = write!(out, "[[{id}|{name}]]");
+            }
+            _ => {
+                let _ = write!(out, "[[{id}]]");
+            }
+        }
+    }
+
+    fn actor(&self, out: &mut String, a: &Actor) {
+        self.link(out, &a.id);
+    }
+
+    /// Copies `text`, turning each `@id` of a known ID into a link.
+    fn linkify(&self, out: &mut String, text: &str) {
+        let mut rest = text;
+        while let Some(at) = rest.find('@') {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            let len = after
+                .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                .unwrap_or(after.len());
+            let id = &after[..len];
+            if self.names.contains_key(id) {
+                self.link(out, id);
+            } else {
+                out.push('@');
+                out.push_str(id);
+            }
+            rest = &after[len..];
+        }
+        out.push_str(rest);
+    }
+
+    /// The Markdown of notes rendered by [`Renderer::notes`]: headings,
+    /// prose and blank lines as they are (with links), `//` comments as
+    /// HTML comments, entries as list items with their fields nested, and
+    /// events as one item linking to their note (their fields are there).
+    fn markdown(&self, chron: &str) -> String {
+        let mut out = String::with_capacity(chron.len() + chron.len() / 4);
+        let mut in_event = false;
+        for line in chron.lines() {
+            if let Some(field) = line.strip_prefix("  ") {
+                if in_event {
+                    continue;
+                }
+                match field.strip_prefix("// ") {
+                    Some(c) => {
+                        let _ = writeln!(out, "  <!-- {c} -->");
+                    }
+                    None => {
+                        out.push_str("  - ");
+                        self.linkify(&mut out, field);
+                        out.push('\n');
+                    }
+                }
+                continue;
+            }
+            in_event = false;
+            if let Some(c) = line.strip_prefix("// ") {
+                let _ = writeln!(out, "<!-- {c} -->");
+                continue;
+            }
+            let entry =
+                line.starts_with(|c: char| c.is_ascii_digit()) || line.starts_with("event ");
+            if entry {
+                out.push_str("- ");
+                // `[DATE ]event ID: TITLE` (no `@` before `event`).
+                let event = line
+                    .find("event ")
+                    .filter(|&i| !line[..i].contains(['@', '"']));
+                if let Some((i, (id, title))) =
+                    event.and_then(|i| Some((i, line[i + 6..].split_once(": ")?)))
+                {
+                    in_event = true;
+                    let _ = write!(out, "{}[[{id}]]: ", &line[..i]);
+                    self.linkify(&mut out, title);
+                } else {
+                    self.linkify(&mut out, line);
+                }
+            } else {
+                self.linkify(&mut out, line);
+            }
+            out.push('\n');
+        }
+        out
     }
 }
 
@@ -3546,6 +3960,96 @@ mod tests {
         let mut paths = HashSet::new();
         for f in &ws.files {
             assert!(paths.insert(f.path.clone()), "duplicate {}", f.path);
+        }
+    }
+
+    /// The targets of the `[[target]]` / `[[target|text]]` links of a note.
+    fn link_targets(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(i) = rest.find("[[") {
+            let after = &rest[i + 2..];
+            let end = after.find("]]").expect("unclosed [[");
+            let inner = &after[..end];
+            assert!(!inner.contains('['), "nested link in {inner:?}");
+            out.push(inner.split('|').next().unwrap_or(inner));
+            rest = &after[end + 2..];
+        }
+        out
+    }
+
+    #[test]
+    fn vault_is_deterministic_and_every_link_resolves() {
+        let ws = build(&Spec::small());
+        let vault = render_vault(&ws);
+        assert_eq!(vault, render_vault(&build(&Spec::small())));
+        assert_ne!(vault, render_vault(&build(&Spec::small().with_seed(99))));
+
+        // Notes are named by unique stems, as Obsidian-style links need.
+        let mut stems = HashSet::new();
+        for (path, _) in &vault {
+            assert!(path.ends_with(".md"), "{path}");
+            let stem = path.rsplit('/').next().unwrap().trim_end_matches(".md");
+            assert!(stems.insert(stem), "two notes named {stem}");
+        }
+        let notes_in = |dir: &str| vault.iter().filter(|(p, _)| p.starts_with(dir)).count();
+        assert_eq!(notes_in("actors/"), ws.actors.len());
+        assert_eq!(notes_in("events/"), ws.events.len());
+        assert_eq!(notes_in("sources/"), ws.sources.len());
+        assert_eq!(notes_in("topics/"), ws.topics.len());
+        assert_eq!(
+            notes_in("notes/"),
+            ws.files.iter().filter(|f| f.notes).count()
+        );
+        let (big_path, big) = vault.last().unwrap();
+        assert_eq!(big_path, VAULT_BIG_NOTE);
+        assert_eq!(big.lines().count(), VAULT_BIG_LINES);
+
+        let mut links = 0;
+        for (path, text) in &vault {
+            for target in link_targets(text) {
+                assert!(stems.contains(target), "{path}: [[{target}]] has no note");
+                links += 1;
+            }
+            // Every mention became a link.
+            assert!(!text.contains('@'), "{path}: a mention was left as @id");
+        }
+        assert!(links > 5 * vault.len(), "only {links} links");
+
+        // Actor notes carry their names and aliases as frontmatter aliases.
+        let a = ws.actors.iter().find(|a| !a.aka.is_empty()).unwrap();
+        let (_, note) = vault
+            .iter()
+            .find(|(p, _)| *p == format!("actors/{}.md", a.id))
+            .unwrap();
+        assert!(note.starts_with("---\naliases:\n"), "{note}");
+        assert!(note.contains(&format!("  - \"{}\"\n", a.aka[0])), "{note}");
+    }
+
+    #[test]
+    fn vault_is_about_the_size_of_the_chron_rendering() {
+        for spec in [Spec::small(), Spec::medium()] {
+            let ws = build(&spec);
+            let chron: usize = render(&ws).iter().map(|(_, t)| t.len()).sum();
+            let big_chron = single_file(VAULT_BIG_LINES, spec.seed).len();
+            let vault = render_vault(&ws);
+            let (_, big) = vault.last().unwrap();
+            let notes = vault.iter().map(|(_, t)| t.len()).sum::<usize>() - big.len();
+            println!(
+                "seed {}: .chron {} files, {chron} bytes, + big.chron {big_chron} bytes; \
+                 vault {} notes, {notes} bytes, + {VAULT_BIG_NOTE} {} bytes",
+                spec.seed,
+                ws.files.len(),
+                vault.len() - 1,
+                big.len()
+            );
+            let ratio = notes as f64 / chron as f64;
+            assert!((0.7..1.6).contains(&ratio), "vault / .chron = {ratio:.2}");
+            let ratio = big.len() as f64 / big_chron as f64;
+            assert!(
+                (0.7..1.6).contains(&ratio),
+                "big.md / big.chron = {ratio:.2}"
+            );
         }
     }
 }

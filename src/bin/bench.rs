@@ -14,8 +14,30 @@
 //! cargo run --release --bin bench -- --preset small|medium|large \
 //!     [--server "path/to/chronicle lsp"] [--edits N] [--json out.json] [--dir DIR]
 //! ```
+//!
+//! With `--vault --server "CMD"` it writes the same story as a Markdown vault
+//! instead ([`workload::render_vault`]: one note per actor, source, topic and
+//! event, story notes with `[[wiki links]]`, and a 20,000-line `big.md`),
+//! starts `CMD` in the vault's directory, and measures what applies to a
+//! Markdown note server, for a side-by-side comparison:
+//!
+//! * the `initialize` response time;
+//! * cold start until idle: `big.md` is opened right after `initialized`
+//!   and `textDocument/definition` is asked, every 20 ms until it answers
+//!   with a location, on a `[[link]]` of `big.md` to an actor note (so the
+//!   vault must be indexed); idle is the latest of that answer, the last
+//!   `$/progress` end (if the server reports progress, every begun token
+//!   must end) and the last `publishDiagnostics` before 300 ms without one;
+//! * typing in prose lines of `big.md`: edit → `publishDiagnostics` of
+//!   `big.md` if the server published any for it after `didOpen`; otherwise
+//!   edit → the answer to a `textDocument/diagnostic` pull if it advertises
+//!   `diagnosticProvider`, else to a `textDocument/documentSymbol` request
+//!   sent right after the edit (the table names the one measured); edits
+//!   are sent as the server's `textDocumentSync` asks (whole text or ranges);
+//! * completion after `[[`, definition and references on a link to the most
+//!   linked actor note, rename of that link (if `renameProvider`), peak RSS.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
@@ -70,6 +92,10 @@ struct Args {
     /// directory, removed at the end).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Write the story as a Markdown vault and benchmark the Markdown note
+    /// server given by `--server` (started in the vault's directory).
+    #[arg(long, requires = "server")]
+    vault: bool,
 }
 
 type Res<T> = Result<T, String>;
@@ -106,23 +132,37 @@ fn main() -> ExitCode {
 
 /// The generated files, as written to disk.
 struct Workspace {
-    /// `(relative path, text)`, `big.chron` last.
+    /// `(relative path, text)`, the big file (`big.chron`, `big.md`) last.
     files: Vec<(String, String)>,
     /// Total bytes.
     bytes: u64,
 }
 
-fn generate(preset: Preset, dir: &Path) -> Res<Workspace> {
-    let spec = match preset {
+fn spec_of(preset: Preset) -> workload::Spec {
+    match preset {
         Preset::Small => workload::Spec::small(),
         Preset::Medium => workload::Spec::medium(),
         Preset::Large => workload::Spec::large(),
-    };
+    }
+}
+
+fn generate(preset: Preset, dir: &Path) -> Res<Workspace> {
+    let spec = spec_of(preset);
     let mut files = workload::generate(&spec);
     files.push((
         "big.chron".to_string(),
         workload::single_file(BIG_LINES, spec.seed),
     ));
+    write_files(files, dir)
+}
+
+/// The same story as a Markdown vault, `big.md` last.
+fn generate_vault(preset: Preset, dir: &Path) -> Res<Workspace> {
+    let files = workload::render_vault(&workload::build(&spec_of(preset)));
+    write_files(files, dir)
+}
+
+fn write_files(files: Vec<(String, String)>, dir: &Path) -> Res<Workspace> {
     let mut bytes = 0;
     for (rel, text) in &files {
         let path = dir.join(rel);
@@ -278,6 +318,54 @@ struct Client {
     stdin: Arc<Mutex<ChildStdin>>,
     inbox: Receiver<Stamped>,
     next_id: i64,
+    /// What every message received so far told about the server's state.
+    seen: Seen,
+}
+
+/// Progress and diagnostics seen in the messages received so far, whether a
+/// wait was for them or not.
+#[derive(Default)]
+struct Seen {
+    /// `$/progress` tokens begun and not ended yet.
+    open_progress: HashSet<String>,
+    /// `$/progress` begins.
+    progress_begins: usize,
+    /// Arrival of the last `$/progress` end.
+    last_progress_end: Option<Instant>,
+    /// `publishDiagnostics` notifications.
+    publications: usize,
+    /// Arrival of the last one.
+    last_publication: Option<Instant>,
+    /// URIs published for.
+    published: HashSet<String>,
+    /// Some publication carried a `version`.
+    versioned: bool,
+}
+
+impl Seen {
+    fn note(&mut self, at: Instant, m: &Value) {
+        if m["method"] == "$/progress" {
+            let token = m["params"]["token"].to_string();
+            match m["params"]["value"]["kind"].as_str() {
+                Some("begin") => {
+                    self.progress_begins += 1;
+                    self.open_progress.insert(token);
+                }
+                Some("end") => {
+                    self.open_progress.remove(&token);
+                    self.last_progress_end = Some(at);
+                }
+                _ => {}
+            }
+        } else if m["method"] == "textDocument/publishDiagnostics" {
+            self.publications += 1;
+            self.last_publication = Some(at);
+            if let Some(uri) = m["params"]["uri"].as_str() {
+                self.published.insert(uri.to_string());
+            }
+            self.versioned |= m["params"]["version"].is_i64();
+        }
+    }
 }
 
 fn write_frame(stdin: &Mutex<ChildStdin>, body: &[u8]) -> std::io::Result<()> {
@@ -312,13 +400,18 @@ fn read_frame(r: &mut impl BufRead) -> Option<(Instant, Vec<u8>)> {
 }
 
 impl Client {
-    fn spawn(command: &[String]) -> Res<Client> {
+    /// Starts the server, in `cwd` if given.
+    fn spawn(command: &[String], cwd: Option<&Path>) -> Res<Client> {
         let (program, args) = command.split_first().ok_or("empty --server command")?;
-        let mut child = Command::new(program)
-            .args(args)
+        let mut cmd = Command::new(program);
+        cmd.args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(dir) = cwd {
+            cmd.current_dir(dir);
+        }
+        let mut child = cmd
             .spawn()
             .map_err(|e| format!("starting {program}: {e}"))?;
         let stdin = Arc::new(Mutex::new(child.stdin.take().ok_or("no stdin")?));
@@ -331,9 +424,16 @@ impl Client {
                     continue;
                 };
                 // Answer the server's requests (progress tokens,
-                // registrations, configuration) as an editor would.
-                if let (Some(_), Some(id)) = (msg.get("method"), msg.get("id")) {
-                    let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
+                // registrations, configuration) as an editor would: no
+                // settings for each configuration item, `null` otherwise.
+                if let (Some(method), Some(id)) = (msg.get("method"), msg.get("id")) {
+                    let result = match msg["params"]["items"].as_array() {
+                        Some(items) if method == "workspace/configuration" => {
+                            json!(vec![Value::Null; items.len()])
+                        }
+                        _ => Value::Null,
+                    };
+                    let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
                     let _ = write_frame(&replies, reply.to_string().as_bytes());
                 }
                 if tx.send((at, msg)).is_err() {
@@ -346,6 +446,7 @@ impl Client {
             stdin,
             inbox,
             next_id: 1,
+            seen: Seen::default(),
         })
     }
 
@@ -372,11 +473,15 @@ impl Client {
 
     /// The next message satisfying `pred` within `timeout` (others are
     /// dropped); `Ok(None)` on timeout, `Err` if the server is gone.
-    fn wait(&self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Res<Option<Stamped>> {
+    fn wait(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Res<Option<Stamped>> {
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.inbox.recv_timeout(left) {
+            let received = self.inbox.recv_timeout(left);
+            if let Ok((at, msg)) = &received {
+                self.seen.note(*at, msg);
+            }
+            match received {
                 Ok((at, msg)) if pred(&msg) => return Ok(Some((at, msg))),
                 Ok(_) => {}
                 Err(RecvTimeoutError::Timeout) => return Ok(None),
@@ -389,26 +494,38 @@ impl Client {
 
     /// A request and its response: `(latency, result)`.
     fn call(&mut self, method: &str, params: Value) -> Res<(Duration, Value)> {
+        let (d, result) = self.call_result(method, params)?;
+        let result = result.map_err(|err| format!("{method} failed: {err}"))?;
+        Ok((d, result))
+    }
+
+    /// A request and its response: `(latency, result or error)`.
+    fn call_result(
+        &mut self,
+        method: &str,
+        params: Value,
+    ) -> Res<(Duration, Result<Value, Value>)> {
         let (id, sent) = self.send_request(method, params)?;
         let (at, msg) = self
             .wait(TIMEOUT, |m| {
                 m.get("method").is_none() && m["id"] == json!(id)
             })?
             .ok_or_else(|| format!("no response to {method} within {TIMEOUT:?}"))?;
-        if let Some(err) = msg.get("error") {
-            return Err(format!("{method} failed: {err}"));
-        }
-        Ok((at - sent, msg["result"].clone()))
+        let result = match msg.get("error") {
+            Some(err) => Err(err.clone()),
+            None => Ok(msg["result"].clone()),
+        };
+        Ok((at - sent, result))
     }
 
     /// Waits for diagnostics of `uri` at `version`; the arrival time.
-    fn wait_diagnostics(&self, uri: &str, version: i64) -> Res<Option<Instant>> {
+    fn wait_diagnostics(&mut self, uri: &str, version: i64) -> Res<Option<Instant>> {
         Ok(self.wait_publication(uri, version)?.map(|(at, _)| at))
     }
 
     /// Waits for diagnostics of `uri` at `version`: the arrival time and
     /// the diagnostics.
-    fn wait_publication(&self, uri: &str, version: i64) -> Res<Option<(Instant, Vec<Value>)>> {
+    fn wait_publication(&mut self, uri: &str, version: i64) -> Res<Option<(Instant, Vec<Value>)>> {
         Ok(self
             .wait(TIMEOUT, |m| {
                 m["method"] == "textDocument/publishDiagnostics"
@@ -425,9 +542,13 @@ impl Client {
     }
 
     fn open(&self, uri: &str, text: &str) -> Res<Instant> {
+        self.open_as(uri, "chronicle", text)
+    }
+
+    fn open_as(&self, uri: &str, language: &str, text: &str) -> Res<Instant> {
         self.notify(
             "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "chronicle", "version": 1, "text": text}}),
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
         )
     }
 
@@ -464,6 +585,9 @@ struct Doc {
     uri: String,
     lines: Vec<String>,
     version: i64,
+    /// Send the whole text on each change (the server's `textDocumentSync`
+    /// is `Full`) instead of the changed range.
+    full: bool,
 }
 
 impl Doc {
@@ -505,7 +629,10 @@ impl Doc {
         to: (u32, u32),
         text: &str,
     ) -> Res<(i64, Instant)> {
-        let change = self.edit(from, to, text);
+        let mut change = self.edit(from, to, text);
+        if self.full {
+            change = json!({"text": self.lines.join("\n")});
+        }
         self.version += 1;
         let t = client.notify(
             "textDocument/didChange",
@@ -641,7 +768,11 @@ fn run(args: &Args, dir: &Path) -> Res<()> {
         .canonicalize()
         .map_err(|e| format!("{}: {e}", dir.display()))?;
     let t = Instant::now();
-    let ws = generate(args.preset, &dir)?;
+    let ws = if args.vault {
+        generate_vault(args.preset, &dir)?
+    } else {
+        generate(args.preset, &dir)?
+    };
     let gen_s = t.elapsed().as_secs_f64();
     let ws_mb = ws.bytes as f64 / 1e6;
     eprintln!(
@@ -652,8 +783,15 @@ fn run(args: &Args, dir: &Path) -> Res<()> {
         dir.display()
     );
     let command = server_command(args)?;
-    let mut client = Client::spawn(&command)?;
-    let result = measure(args, &dir, &ws, &mut client);
+    let (client, result) = if args.vault {
+        let mut client = Client::spawn(&command, Some(&dir))?;
+        let result = measure_vault(args, &dir, &ws, &mut client);
+        (client, result)
+    } else {
+        let mut client = Client::spawn(&command, None)?;
+        let result = measure(args, &dir, &ws, &mut client);
+        (client, result)
+    };
     let rss = client.peak_rss_mb();
     client.shutdown();
     let mut report = result?;
@@ -671,19 +809,28 @@ fn run(args: &Args, dir: &Path) -> Res<()> {
             .rows
             .push(row("peak RSS (VmHWM)", "n/a".into(), "-", None)),
     }
-    let title = format!(
-        "chronicle lsp bench, preset {}: {} files, {:.2} MB, big.chron {} lines, {} edits",
-        format!("{:?}", args.preset).to_lowercase(),
-        ws.files.len(),
-        ws_mb,
-        BIG_LINES,
-        args.edits
-    );
+    let preset = format!("{:?}", args.preset).to_lowercase();
+    let title = if args.vault {
+        format!(
+            "Markdown vault bench ({}), preset {preset}: {} notes, {ws_mb:.2} MB, {} {BIG_LINES} lines, {} edits",
+            command.join(" "),
+            ws.files.len(),
+            workload::VAULT_BIG_NOTE,
+            args.edits
+        )
+    } else {
+        format!(
+            "chronicle lsp bench, preset {preset}: {} files, {ws_mb:.2} MB, big.chron {BIG_LINES} lines, {} edits",
+            ws.files.len(),
+            args.edits
+        )
+    };
     print_table(&title, &report.rows);
 
     if let Some(path) = &args.json {
         let mut figures = report.json;
-        figures["preset"] = json!(format!("{:?}", args.preset).to_lowercase());
+        figures["preset"] = json!(preset);
+        figures["mode"] = json!(if args.vault { "vault" } else { "chron" });
         figures["workspace"] =
             json!({"files": ws.files.len(), "bytes": ws.bytes, "generate_s": gen_s});
         figures["peak_rss_mb"] = json!(rss);
@@ -694,8 +841,10 @@ fn run(args: &Args, dir: &Path) -> Res<()> {
     }
     if report.edit_timeouts * 10 > args.edits {
         return Err(format!(
-            "{} of {} edits got no diagnostics within {TIMEOUT:?}",
-            report.edit_timeouts, args.edits
+            "{} of {} edits got no {} within {TIMEOUT:?}",
+            report.edit_timeouts,
+            args.edits,
+            if args.vault { "answer" } else { "diagnostics" }
         ));
     }
     Ok(())
@@ -707,24 +856,21 @@ struct Report {
     edit_timeouts: usize,
 }
 
-fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<Report> {
-    let mut rows = Vec::new();
-    let mut figures = json!({});
-    let root = uri_of(dir);
-
-    // 1. Cold start.
+/// `initialize` with these client capabilities, then `initialized`: the
+/// time the request was sent, the time the response arrived, and the
+/// server's capabilities.
+fn initialize(
+    client: &mut Client,
+    root: &str,
+    capabilities: Value,
+) -> Res<(Instant, Instant, Value)> {
     let (id, t0) = client.send_request(
         "initialize",
         json!({
             "processId": std::process::id(),
             "rootUri": root,
             "workspaceFolders": [{"uri": root, "name": "bench"}],
-            "capabilities": {
-                "general": {"positionEncodings": ["utf-16"]},
-                "window": {"workDoneProgress": true},
-                "workspace": {"workspaceFolders": true},
-                "textDocument": {"publishDiagnostics": {"versionSupport": true, "relatedInformation": true}}
-            }
+            "capabilities": capabilities
         }),
     )?;
     let (init_at, init) = client
@@ -736,6 +882,25 @@ fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<
         return Err(format!("initialize failed: {init}"));
     }
     client.notify("initialized", json!({}))?;
+    Ok((t0, init_at, init["result"]["capabilities"].clone()))
+}
+
+fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<Report> {
+    let mut rows = Vec::new();
+    let mut figures = json!({});
+    let root = uri_of(dir);
+
+    // 1. Cold start.
+    let (t0, init_at, _) = initialize(
+        client,
+        &root,
+        json!({
+            "general": {"positionEncodings": ["utf-16"]},
+            "window": {"workDoneProgress": true},
+            "workspace": {"workspaceFolders": true},
+            "textDocument": {"publishDiagnostics": {"versionSupport": true, "relatedInformation": true}}
+        }),
+    )?;
     let mut progress_end: Option<Instant> = None;
     let mut last_pub: Option<Instant> = None;
     let mut publications = 0usize;
@@ -808,6 +973,7 @@ fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<
         uri: uri_of(&dir.join(big_rel)),
         lines: big_text.split('\n').map(str::to_string).collect(),
         version: 1,
+        full: false,
     };
     let sent = client.open(&big.uri, big_text)?;
     let at = client
@@ -1065,7 +1231,7 @@ fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<
     rename_params["newName"] = json!(format!("{actor}-renamed"));
     let (d, result) = client.call("textDocument/rename", rename_params)?;
     let rename_ms = d.as_secs_f64() * 1000.0;
-    let (rename_edits, rename_files) = count_edits(&result);
+    let (rename_edits, rename_files, _) = count_edits(&result);
     rows.push(row(
         &format!("rename ({rename_edits} edits in {rename_files} files)"),
         format!("{rename_ms:.2} ms"),
@@ -1081,15 +1247,486 @@ fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<
     })
 }
 
+// ───────────────────────────── Markdown vault ─────────────────────────────
+
+/// The `[[target]]` / `[[target|text]]` links of a text: `(line, UTF-16
+/// column of the target's first character, target)`.
+fn wiki_links(text: &str) -> impl Iterator<Item = (u32, u32, &str)> + '_ {
+    text.lines().enumerate().flat_map(|(n, line)| {
+        let mut links = Vec::new();
+        let mut from = 0;
+        while let Some(i) = line[from..].find("[[") {
+            let start = from + i + 2;
+            let Some(len) = line[start..].find("]]") else {
+                break;
+            };
+            let inner = &line[start..start + len];
+            let target = inner.split('|').next().unwrap_or(inner);
+            links.push((n as u32, utf16_len(&line[..start]), target));
+            from = start + len + 2;
+        }
+        links
+    })
+}
+
+/// A prose line of a note (not a heading, list item, comment, quote or
+/// table).
+fn is_md_prose(line: &str) -> bool {
+    line.chars().next().is_some_and(|c| {
+        !matches!(c, ' ' | '-' | '#' | '<' | '>' | '|' | '`' | '*') && !c.is_ascii_digit()
+    })
+}
+
+/// The UTF-16 column just after the first plain word outside `[[links]]`.
+fn word_end_outside_links(line: &str) -> Option<u32> {
+    let mut col = 0;
+    let mut in_link = false;
+    for w in line.split(' ') {
+        col += utf16_len(w);
+        if !in_link && is_word(w) {
+            return Some(col);
+        }
+        if let Some(open) = w.rfind("[[") {
+            in_link = !w[open..].contains("]]");
+        } else if w.contains("]]") {
+            in_link = false;
+        }
+        col += 1;
+    }
+    None
+}
+
+/// Whether the server advertises a capability (present, not `false`).
+fn advertises(caps: &Value, name: &str) -> bool {
+    !caps[name].is_null() && caps[name] != json!(false)
+}
+
+/// What an edit of `big.md` waits for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EditProbe {
+    /// `publishDiagnostics` of `big.md`.
+    Publish,
+    /// The answer to a `textDocument/diagnostic` pull.
+    Pull,
+    /// The answer to `textDocument/documentSymbol`.
+    Symbols,
+}
+
+impl EditProbe {
+    fn label(self) -> &'static str {
+        match self {
+            EditProbe::Publish => "edit -> publishDiagnostics",
+            EditProbe::Pull => "edit -> diagnostic pull answer",
+            EditProbe::Symbols => "edit -> documentSymbol answer",
+        }
+    }
+}
+
+/// The vault mode (see the module documentation).
+fn measure_vault(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<Report> {
+    let mut rows = Vec::new();
+    let mut figures = json!({});
+    let root = uri_of(dir);
+    let (big_rel, big_text) = ws.files.last().ok_or("no files")?;
+    let others = &ws.files[..ws.files.len() - 1];
+    let actors: HashSet<&str> = others
+        .iter()
+        .filter_map(|(rel, _)| rel.strip_prefix("actors/")?.strip_suffix(".md"))
+        .collect();
+
+    // 1. Cold start: initialize, then a definition over big.md until it
+    // answers with a location, then progress ends and quiet diagnostics.
+    let (t0, init_at, caps) = initialize(
+        client,
+        &root,
+        json!({
+            "general": {"positionEncodings": ["utf-16"]},
+            "window": {"workDoneProgress": true},
+            "workspace": {
+                "workspaceFolders": true,
+                "configuration": true,
+                "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create", "rename", "delete"]}
+            },
+            "textDocument": {
+                "synchronization": {"didSave": true},
+                "publishDiagnostics": {"versionSupport": true, "relatedInformation": true},
+                "diagnostic": {},
+                "completion": {"completionItem": {"snippetSupport": false}},
+                "definition": {"linkSupport": false},
+                "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
+                "rename": {"prepareSupport": true}
+            }
+        }),
+    )?;
+    let full =
+        caps["textDocumentSync"] == json!(1) || caps["textDocumentSync"]["change"] == json!(1);
+    let mut big = Doc {
+        uri: uri_of(&dir.join(big_rel)),
+        lines: big_text.split('\n').map(str::to_string).collect(),
+        version: 1,
+        full,
+    };
+    client.open_as(&big.uri, "markdown", big_text)?;
+    let (pl, pc, _) = wiki_links(big_text)
+        .find(|(_, _, target)| actors.contains(target))
+        .ok_or("big.md links to no actor note")?;
+    let probe =
+        json!({"textDocument": {"uri": big.uri}, "position": {"line": pl, "character": pc}});
+    let mut attempts = 0;
+    let answered = loop {
+        attempts += 1;
+        let (id, _) = client.send_request("textDocument/definition", probe.clone())?;
+        let left = COLD_START_LIMIT.saturating_sub(t0.elapsed());
+        let (at, msg) = client
+            .wait(left, |m| m.get("method").is_none() && m["id"] == json!(id))?
+            .ok_or("no answer to the first definition request")?;
+        let result = &msg["result"];
+        let located = result
+            .as_array()
+            .map_or(result.is_object(), |a| !a.is_empty());
+        if located {
+            break at;
+        }
+        if t0.elapsed() > COLD_START_LIMIT {
+            return Err(format!(
+                "definition over big.md found no location within {COLD_START_LIMIT:?}: {msg}"
+            ));
+        }
+        client.wait(Duration::from_millis(20), |_| false)?;
+    };
+    while !client.seen.open_progress.is_empty() {
+        if t0.elapsed() > COLD_START_LIMIT {
+            return Err(format!("progress did not end within {COLD_START_LIMIT:?}"));
+        }
+        client.wait(Duration::from_millis(100), |_| false)?;
+    }
+    while client
+        .wait(QUIET, |m| m["method"] == "textDocument/publishDiagnostics")?
+        .is_some()
+    {
+        if t0.elapsed() > COLD_START_LIMIT {
+            return Err(format!(
+                "diagnostics did not settle within {COLD_START_LIMIT:?}"
+            ));
+        }
+    }
+    let seen = &client.seen;
+    let idle = [
+        Some(answered),
+        seen.last_progress_end,
+        seen.last_publication,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(answered);
+    let secs = |t: Instant| (t - t0).as_secs_f64();
+    let (init_s, answer_s, idle_s) = (secs(init_at), secs(answered), secs(idle));
+    rows.push(row(
+        "cold start: initialize response",
+        format!("{init_s:.3} s"),
+        "-",
+        None,
+    ));
+    rows.push(row(
+        &format!("cold start: first definition answer ({attempts} tries)"),
+        format!("{answer_s:.3} s"),
+        "-",
+        None,
+    ));
+    rows.push(row(
+        "cold start: progress end",
+        seen.last_progress_end
+            .map_or("none sent".into(), |t| format!("{:.3} s", secs(t))),
+        "-",
+        None,
+    ));
+    rows.push(row(
+        &format!("cold start: idle ({} publications)", seen.publications),
+        format!("{idle_s:.3} s"),
+        "< 2 s (large)",
+        Some(idle_s < 2.0),
+    ));
+    figures["cold_start"] = json!({
+        "initialize_response_s": init_s,
+        "first_definition_answer_s": answer_s,
+        "definition_attempts": attempts,
+        "progress_begins": seen.progress_begins,
+        "progress_end_s": seen.last_progress_end.map(secs),
+        "publications": seen.publications,
+        "idle_s": idle_s,
+    });
+    eprintln!(
+        "cold start: first answer {answer_s:.3} s, idle {idle_s:.3} s, {} publications",
+        seen.publications
+    );
+
+    // 2. Typing in prose lines of big.md.
+    let probe_kind = if seen.published.contains(&big.uri) {
+        EditProbe::Publish
+    } else if advertises(&caps, "diagnosticProvider") {
+        EditProbe::Pull
+    } else {
+        EditProbe::Symbols
+    };
+    let versioned = seen.versioned;
+    let prose: Vec<u32> = (0..big.lines.len())
+        .filter(|&i| {
+            i > big.lines.len() / 4
+                && is_md_prose(&big.lines[i])
+                && word_end_outside_links(&big.lines[i]).is_some()
+        })
+        .map(|i| i as u32)
+        .collect();
+    if prose.is_empty() {
+        return Err("big.md has no prose line".into());
+    }
+    let doc = json!({"textDocument": {"uri": big.uri}});
+    let method = match probe_kind {
+        EditProbe::Publish => None,
+        EditProbe::Pull => Some("textDocument/diagnostic"),
+        EditProbe::Symbols => Some("textDocument/documentSymbol"),
+    };
+    // The request alone, without an edit before it, for comparison.
+    if let Some(method) = method {
+        let mut alone = Samples::default();
+        for _ in 0..SAMPLES / 5 {
+            alone.push(client.call(method, doc.clone())?.0);
+        }
+        rows.push(ms_row(
+            &format!("{method} without edit p50"),
+            alone.pct(50.0),
+            None,
+        ));
+        figures["probe_without_edit"] = alone.json();
+    }
+    let mut edits = Samples::default();
+    let mut timeouts = 0;
+    for i in 0..args.edits {
+        let line = prose[i % prose.len()];
+        let at =
+            word_end_outside_links(&big.lines[line as usize]).ok_or("prose line lost its word")?;
+        let (version, sent) = big.change(client, (line, at), (line, at), "e")?;
+        let arrived = match method {
+            None => client
+                .wait(TIMEOUT, |m| {
+                    m["method"] == "textDocument/publishDiagnostics"
+                        && m["params"]["uri"] == big.uri
+                        && (!versioned || m["params"]["version"] == json!(version))
+                })?
+                .map(|(at, _)| at),
+            Some(method) => {
+                let (id, _) = client.send_request(method, doc.clone())?;
+                client
+                    .wait(TIMEOUT, |m| {
+                        m.get("method").is_none() && m["id"] == json!(id)
+                    })?
+                    .map(|(at, _)| at)
+            }
+        };
+        match arrived {
+            Some(at) => edits.push(at - sent),
+            None => {
+                timeouts += 1;
+                eprintln!("edit {i} (version {version}): no answer within {TIMEOUT:?}");
+            }
+        }
+    }
+    let label = probe_kind.label();
+    rows.push(ms_row(&format!("{label} p50"), edits.pct(50.0), None));
+    rows.push(ms_row(&format!("{label} p95"), edits.pct(95.0), Some(5.0)));
+    rows.push(ms_row(&format!("{label} p99"), edits.pct(99.0), Some(15.0)));
+    rows.push(ms_row(&format!("{label} max"), edits.max(), None));
+    rows.push(row(
+        &format!(
+            "  prose edits, {} sync",
+            if full { "whole-text" } else { "incremental" }
+        ),
+        format!("n={}", edits.0.len()),
+        "-",
+        None,
+    ));
+    rows.push(row(
+        "edit timeouts",
+        format!("{timeouts} / {}", args.edits),
+        "<= 10%",
+        Some(timeouts * 10 <= args.edits),
+    ));
+    figures["edits"] = edits.json();
+    figures["edits"]["timeouts"] = json!(timeouts);
+    figures["edits"]["measured"] = json!(label);
+    figures["edits"]["whole_text_sync"] = json!(full);
+
+    // 3. Completion after `[[` on a new prose line.
+    let line = big.last_line();
+    big.change(client, (line, 0), (line, 0), "\nMet [[")?;
+    if advertises(&caps, "completionProvider") {
+        let triggers = &caps["completionProvider"]["triggerCharacters"];
+        let context = if triggers.as_array().is_some_and(|t| t.contains(&json!("["))) {
+            json!({"triggerKind": 2, "triggerCharacter": "["})
+        } else {
+            json!({"triggerKind": 1})
+        };
+        let params = json!({"textDocument": {"uri": big.uri},
+            "position": {"line": line + 1, "character": 6}, "context": context});
+        let mut completion = Samples::default();
+        let mut items = 0;
+        let mut incomplete = false;
+        for _ in 0..SAMPLES {
+            let (d, result) = client.call("textDocument/completion", params.clone())?;
+            completion.push(d);
+            items = result
+                .as_array()
+                .or_else(|| result["items"].as_array())
+                .map_or(0, Vec::len);
+            incomplete = result["isIncomplete"] == json!(true);
+        }
+        rows.push(ms_row(
+            "completion after [[ p50",
+            completion.pct(50.0),
+            None,
+        ));
+        rows.push(ms_row(
+            &format!(
+                "completion after [[ p95 ({items} items{})",
+                if incomplete { ", incomplete" } else { "" }
+            ),
+            completion.pct(95.0),
+            Some(5.0),
+        ));
+        figures["completion"] = completion.json();
+        figures["completion"]["items"] = json!(items);
+        figures["completion"]["is_incomplete"] = json!(incomplete);
+    } else {
+        rows.push(row(
+            "completion after [[",
+            "not advertised".into(),
+            "-",
+            None,
+        ));
+    }
+
+    // 4. Definition, references and rename on a link to the most linked
+    // actor note.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (_, text) in others {
+        for (_, _, target) in wiki_links(text) {
+            if actors.contains(target) {
+                *counts.entry(target).or_insert(0) += 1;
+            }
+        }
+    }
+    let actor = *actors
+        .iter()
+        .max_by_key(|a| (counts.get(*a).copied().unwrap_or(0), std::cmp::Reverse(**a)))
+        .ok_or("no actor")?;
+    let links = counts.get(actor).copied().unwrap_or(0);
+    let big_now = big.lines.join("\n");
+    let (file_uri, l, c) = match wiki_links(&big_now).find(|(_, _, t)| *t == actor) {
+        Some((l, c, _)) => (big.uri.clone(), l, c),
+        None => {
+            let (rel, text, l, c) = others
+                .iter()
+                .find_map(|(rel, text)| {
+                    let (l, c, _) = wiki_links(text).find(|(_, _, t)| *t == actor)?;
+                    Some((rel, text, l, c))
+                })
+                .ok_or("the most linked actor has no link")?;
+            let uri = uri_of(&dir.join(rel));
+            client.open_as(&uri, "markdown", text)?;
+            (uri, l, c)
+        }
+    };
+    eprintln!("actor [[{actor}]]: {links} links; querying {file_uri}:{l}:{c}");
+    figures["actor"] =
+        json!({"id": actor, "links": links, "uri": file_uri, "line": l, "character": c});
+    let at = json!({"textDocument": {"uri": file_uri}, "position": {"line": l, "character": c}});
+    let mut ref_params = at.clone();
+    ref_params["context"] = json!({"includeDeclaration": true});
+    for (method, capability, params, name) in [
+        (
+            "textDocument/definition",
+            "definitionProvider",
+            at.clone(),
+            "definition",
+        ),
+        (
+            "textDocument/references",
+            "referencesProvider",
+            ref_params,
+            "references",
+        ),
+    ] {
+        if !advertises(&caps, capability) {
+            rows.push(row(name, "not advertised".into(), "-", None));
+            continue;
+        }
+        let mut samples = Samples::default();
+        let mut locations = 0;
+        for _ in 0..SAMPLES {
+            let (d, result) = client.call(method, params.clone())?;
+            samples.push(d);
+            locations = result
+                .as_array()
+                .map_or(usize::from(result.is_object()), Vec::len);
+        }
+        rows.push(ms_row(&format!("{name} p50"), samples.pct(50.0), None));
+        rows.push(ms_row(
+            &format!("{name} p95 ({locations} locations)"),
+            samples.pct(95.0),
+            Some(5.0),
+        ));
+        figures[name] = samples.json();
+        figures[name]["locations"] = json!(locations);
+    }
+
+    if advertises(&caps, "renameProvider") {
+        let mut rename_params = at;
+        rename_params["newName"] = json!(format!("{actor}-renamed"));
+        let (d, result) = client.call_result("textDocument/rename", rename_params)?;
+        let rename_ms = d.as_secs_f64() * 1000.0;
+        match result {
+            Ok(edit) => {
+                let (edits, files, ops) = count_edits(&edit);
+                rows.push(row(
+                    &format!("rename ({edits} edits in {files} files, {ops} file operations)"),
+                    format!("{rename_ms:.2} ms"),
+                    "< 200 ms",
+                    Some(rename_ms < 200.0),
+                ));
+                figures["rename"] = json!({"ms": rename_ms, "edits": edits, "files": files, "file_operations": ops});
+            }
+            Err(err) => {
+                rows.push(row(
+                    "rename",
+                    format!("error after {rename_ms:.2} ms"),
+                    "-",
+                    None,
+                ));
+                figures["rename"] = json!({"ms": rename_ms, "error": err});
+            }
+        }
+    } else {
+        rows.push(row("rename", "not advertised".into(), "-", None));
+    }
+
+    Ok(Report {
+        rows,
+        json: figures,
+        edit_timeouts: timeouts,
+    })
+}
+
 /// A plain lowercase word (no mention, no punctuation).
 fn is_word(w: &str) -> bool {
     w.len() >= 3 && w.chars().all(|c| c.is_ascii_lowercase())
 }
 
-/// `(text edits, files)` of a `WorkspaceEdit`.
-fn count_edits(edit: &Value) -> (usize, usize) {
+/// `(text edits, files, file operations)` of a `WorkspaceEdit`.
+fn count_edits(edit: &Value) -> (usize, usize, usize) {
     let mut edits = 0;
     let mut files = 0;
+    let mut ops = 0;
     if let Some(changes) = edit["changes"].as_object() {
         for v in changes.values() {
             files += 1;
@@ -1101,8 +1738,10 @@ fn count_edits(edit: &Value) -> (usize, usize) {
             if let Some(e) = c["edits"].as_array() {
                 files += 1;
                 edits += e.len();
+            } else if c["kind"].is_string() {
+                ops += 1;
             }
         }
     }
-    (edits, files)
+    (edits, files, ops)
 }
