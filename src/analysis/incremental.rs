@@ -270,7 +270,7 @@ topic plan \"Plan\"
             ws.set_file_edited(
                 "a",
                 Arc::from(text.as_str()),
-                tree.clone(),
+                Some(tree.clone()),
                 Arc::new(summary),
                 Some(i as i32 + 2),
                 sp.as_ref(),
@@ -382,7 +382,7 @@ topic plan \"Plan\"
             ws.set_file_edited(
                 "a",
                 Arc::from(text.as_str()),
-                tree.clone(),
+                Some(tree.clone()),
                 Arc::new(summary),
                 None,
                 Some(&sp),

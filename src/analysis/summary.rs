@@ -12,6 +12,34 @@ use crate::analysis::syntax_check::syntax_diagnostics;
 use crate::analysis::Diagnostic;
 use crate::syntax::{self, text, Document, Entry as SyntaxEntry, EntryKind, Item};
 
+thread_local! {
+    /// Strings of summaries, shared: an ID, a field key or a date is
+    /// written many times across a workspace, and each summary would
+    /// otherwise hold its own copy of each occurrence.
+    static STRINGS: std::cell::RefCell<std::collections::HashSet<Arc<str>>> =
+        Default::default();
+}
+
+/// One shared `Arc<str>` per distinct short string (per thread).
+fn intern(s: &str) -> Arc<str> {
+    if s.len() > 64 {
+        return Arc::from(s);
+    }
+    STRINGS.with(|set| {
+        let mut set = set.borrow_mut();
+        if let Some(a) = set.get(s) {
+            return a.clone();
+        }
+        // A safety valve for very long sessions: start over.
+        if set.len() > 1 << 20 {
+            set.clear();
+        }
+        let a: Arc<str> = Arc::from(s);
+        set.insert(a.clone());
+        a
+    })
+}
+
 /// Where a reference stands, which decides what kind of entity it may name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefRole {
@@ -210,6 +238,7 @@ impl FileSummary {
                 s.item(child, src, 0..0);
             }
         }
+        s.shrink();
         s
     }
 
@@ -250,10 +279,8 @@ impl FileSummary {
             range: e.node.start_byte()..end.max(header.end),
             header,
             def: None,
-            date: e.date().map(|d| (d.byte_range(), Arc::from(text(d, src)))),
-            weekday: e
-                .weekday()
-                .map(|d| (d.byte_range(), Arc::from(text(d, src)))),
+            date: e.date().map(|d| (d.byte_range(), intern(text(d, src)))),
+            weekday: e.weekday().map(|d| (d.byte_range(), intern(text(d, src)))),
             author: None,
             verb: e.verb(src).map(Arc::from),
             assertion: None,
@@ -275,7 +302,7 @@ impl FileSummary {
         }
         let mut id_field = None;
         for f in &fields {
-            let key: Arc<str> = Arc::from(f.key_text(src));
+            let key: Arc<str> = intern(f.key_text(src));
             let value = f.value();
             let first_ref = self.references.len();
             if let Some(v) = value {
@@ -298,7 +325,7 @@ impl FileSummary {
                     .map(|k| k.byte_range())
                     .unwrap_or(f.node.start_byte()..f.node.start_byte()),
                 value_range: value.map(|v| v.byte_range()),
-                value: Arc::from(value.map(|v| text(v, src).trim()).unwrap_or_default()),
+                value: intern(value.map(|v| text(v, src).trim()).unwrap_or_default()),
                 items: first_item..self.items.len() as u32,
                 range: trim_line(f.node.byte_range(), src),
             });
@@ -337,7 +364,7 @@ impl FileSummary {
                 .map(|v| Arc::from(text(v, src).trim()));
             info.def = Some(self.definitions.len() as u32);
             self.definitions.push(Definition {
-                id: Arc::from(text(name, src).trim()),
+                id: intern(text(name, src).trim()),
                 kind: e.kind,
                 range: trim_range(name.byte_range(), src),
                 entry: index,
@@ -379,11 +406,11 @@ impl FileSummary {
                         })
                     }
                     "date" | "interval" => Some(ValueItem::Date {
-                        text: Arc::from(text(n, src)),
+                        text: intern(text(n, src)),
                         range: range.clone(),
                     }),
                     "relative_date" => Some(ValueItem::Relative {
-                        text: Arc::from(text(n, src)),
+                        text: intern(text(n, src)),
                         range: range.clone(),
                     }),
                     _ => None,
@@ -400,16 +427,14 @@ impl FileSummary {
             .and_then(|r| self.push_ref(r.node, src, Some(entry), RefRole::Subject));
         let value = a.value();
         if let Some(v) = value {
-            self.collect_refs(v, src, Some(entry), RefRole::Field(Arc::from("value")));
+            self.collect_refs(v, src, Some(entry), RefRole::Field(intern("value")));
         }
         AssertionInfo {
             range: node.byte_range(),
             subject,
-            property: a
-                .property()
-                .map(|p| (p.byte_range(), Arc::from(text(p, src)))),
+            property: a.property().map(|p| (p.byte_range(), intern(text(p, src)))),
             operator: a.operator(src).map(Arc::from),
-            value: value.map(|v| (v.byte_range(), Arc::from(text(v, src)))),
+            value: value.map(|v| (v.byte_range(), intern(text(v, src)))),
             value_kind: value.map(|v| static_kind(v.kind())),
         }
     }
@@ -486,13 +511,28 @@ impl FileSummary {
             return None;
         }
         self.references.push(Reference {
-            id: Arc::from(text(id, src)),
+            id: intern(text(id, src)),
             range: id.byte_range(),
             at: node.start_byte(),
             entry,
             role,
         });
         Some(self.references.len() as u32 - 1)
+    }
+
+    /// Gives back the room the lists grew into: a workspace keeps every
+    /// file's summary.
+    pub(super) fn shrink(&mut self) {
+        self.definitions.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.fields.shrink_to_fit();
+        self.items.shrink_to_fit();
+        self.field_claims.shrink_to_fit();
+        self.references.shrink_to_fit();
+        self.sections.shrink_to_fit();
+        self.prose.shrink_to_fit();
+        self.dates.shrink_to_fit();
+        self.syntax.shrink_to_fit();
     }
 
     /// Adds the dates written inside `node` (a top-level item).
@@ -554,10 +594,10 @@ fn collect_dates(root: Node<'_>, src: &str, out: &mut Vec<DateNode>) {
                 let weekday = n
                     .next_named_sibling()
                     .filter(|w| w.kind() == "weekday")
-                    .map(|w| (w.byte_range(), Arc::from(text(w, src))));
+                    .map(|w| (w.byte_range(), intern(text(w, src))));
                 out.push(DateNode {
                     range: n.byte_range(),
-                    text: Arc::from(text(n, src)),
+                    text: intern(text(n, src)),
                     weekday,
                 });
             }

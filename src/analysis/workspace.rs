@@ -26,7 +26,10 @@ pub struct FileData {
     /// The file's key: a URI in the server, a path in the CLI.
     pub key: Arc<str>,
     pub text: Arc<str>,
-    pub tree: Tree,
+    /// The syntax tree: kept for open documents, parsed again on first use
+    /// for other files (every file's summary is kept, trees are not: a tree
+    /// costs ~14 times its text).
+    tree: std::sync::OnceLock<Tree>,
     pub summary: Arc<FileSummary>,
     /// The editor's version for an open document.
     pub version: Option<i32>,
@@ -49,7 +52,20 @@ pub struct FileData {
     pub reference_base: Option<ReferenceBase>,
 }
 
+fn tree_cell(tree: Option<Tree>) -> std::sync::OnceLock<Tree> {
+    let cell = std::sync::OnceLock::new();
+    if let Some(tree) = tree {
+        let _ = cell.set(tree);
+    }
+    cell
+}
+
 impl FileData {
+    /// The file's syntax tree (parsed now if it was not kept).
+    pub fn tree(&self) -> &Tree {
+        self.tree.get_or_init(|| crate::syntax::parse(&self.text))
+    }
+
     /// This file as part of a workspace where another file's change may
     /// have changed its diagnostics.
     fn affected(&self) -> FileData {
@@ -392,12 +408,17 @@ impl Snapshot {
         let d = Arc::new(
             incremental.unwrap_or_else(|| super::references::reference_diagnostics(self, file)),
         );
-        let mut slot = file
-            .reference_diagnostics
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if slot.as_ref().is_none_or(|(e, _)| *e <= self.ids_epoch) {
-            *slot = Some((self.ids_epoch, d.clone()));
+        // Kept for open documents only: their next version starts from it.
+        // Other files are checked again when something affects them, and a
+        // workspace's worth of diagnostics is memory better not held.
+        if file.version.is_some() {
+            let mut slot = file
+                .reference_diagnostics
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if slot.as_ref().is_none_or(|(e, _)| *e <= self.ids_epoch) {
+                *slot = Some((self.ids_epoch, d.clone()));
+            }
         }
         d
     }
@@ -526,7 +547,7 @@ impl Workspace {
         &mut self,
         key: &str,
         text: Arc<str>,
-        tree: Tree,
+        tree: Option<Tree>,
         summary: Arc<FileSummary>,
         version: Option<i32>,
     ) -> ChangeSet {
@@ -539,9 +560,9 @@ impl Workspace {
     /// and the caller publishes everything.
     pub fn set_files(
         &mut self,
-        files: impl IntoIterator<Item = (Arc<str>, Arc<str>, Tree, Arc<FileSummary>)>,
+        files: impl IntoIterator<Item = (Arc<str>, Arc<str>, Arc<FileSummary>)>,
     ) {
-        for (key, text, tree, summary) in files {
+        for (key, text, summary) in files {
             let id = self.intern(&key);
             let key = self
                 .snapshot
@@ -554,7 +575,7 @@ impl Workspace {
                 id,
                 key,
                 text,
-                tree,
+                tree: Default::default(),
                 summary,
                 version: None,
                 line_starts: Default::default(),
@@ -581,7 +602,7 @@ impl Workspace {
         &mut self,
         key: &str,
         text: Arc<str>,
-        tree: Tree,
+        tree: Option<Tree>,
         summary: Arc<FileSummary>,
         version: Option<i32>,
         splice: Option<&Splice>,
@@ -599,7 +620,7 @@ impl Workspace {
             id,
             key,
             text,
-            tree,
+            tree: tree_cell(tree),
             summary,
             version,
             line_starts: Default::default(),

@@ -277,7 +277,8 @@ impl State {
     fn analyse_closed(&mut self, key: Arc<str>, text: Arc<str>) -> Effects {
         let tree = syntax::parse_with(&mut self.parser, &text, None);
         let summary = Arc::new(FileSummary::new(&tree, &text));
-        let change = self.workspace.set_file(&key, text, tree, summary, None);
+        drop(tree);
+        let change = self.workspace.set_file(&key, text, None, summary, None);
         self.skipped.remove(&key);
         let keys = self.with_affected(key, &change);
         self.changed(keys)
@@ -486,7 +487,7 @@ impl State {
         let change = self.workspace.set_file_edited(
             &key,
             job.text,
-            job.tree,
+            Some(job.tree),
             summary,
             Some(job.version),
             splice.as_ref(),
@@ -624,7 +625,7 @@ impl State {
             match loaded {
                 Loaded::Prepared(p) => {
                     self.skipped.remove(&key);
-                    prepared.push((key, p.text, p.tree, p.summary));
+                    prepared.push((key, p.text, p.summary));
                 }
                 Loaded::Skipped(problem) => {
                     self.workspace.remove_file(&key);

@@ -572,7 +572,7 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
 fn assertion_value(data: &FileData, at: usize) -> String {
     let src = &*data.text;
     let mut node = data
-        .tree
+        .tree()
         .root_node()
         .named_descendant_for_byte_range(at, at + 1);
     while let Some(n) = node {

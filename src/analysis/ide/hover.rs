@@ -47,7 +47,7 @@ pub fn hover(snap: &Snapshot, file: FileId, offset: usize) -> Option<Hover> {
         return Some(h);
     }
     let node = data
-        .tree
+        .tree()
         .root_node()
         .named_descendant_for_byte_range(offset, offset)?;
     if node.kind() == "property" {

@@ -168,7 +168,7 @@ pub(crate) fn each_definition(
 pub(crate) fn entry_node<'t>(file: &'t FileData, entry: &EntryInfo) -> Option<syntax::Entry<'t>> {
     let start = entry.header.start;
     let mut node = file
-        .tree
+        .tree()
         .root_node()
         .descendant_for_byte_range(start, start)?;
     loop {

@@ -127,7 +127,7 @@ pub fn semantic_tokens(
             .collect(),
         out: Vec::new(),
     };
-    w.visit(data.tree.root_node());
+    w.visit(data.tree().root_node());
     w.out
 }
 
