@@ -727,6 +727,8 @@ pub struct Workspace {
     pub series: Vec<Series>,
     /// Planted conflicts.
     pub conflicts: Vec<Conflict>,
+    /// Every ID the story defines.
+    pub ids: HashSet<String>,
 }
 
 // ───────────────────────────── Vocabulary ─────────────────────────────
@@ -1221,6 +1223,12 @@ struct Builder {
 
 /// Builds the model of a workspace.
 pub fn build(spec: &Spec) -> Workspace {
+    build_beside(spec, &HashSet::new())
+}
+
+/// Builds a story whose IDs avoid `taken` (the IDs of another story that
+/// shares the workspace).
+pub fn build_beside(spec: &Spec, taken: &HashSet<String>) -> Workspace {
     let spec = Spec {
         files: spec.files.max(1),
         actors: spec.actors.max(8),
@@ -1229,7 +1237,10 @@ pub fn build(spec: &Spec) -> Workspace {
     let span = ((spec.events / 5) as i32).clamp(60, 3 * 365);
     let mut b = Builder {
         rng: Rng::new(spec.seed),
-        ids: Ids::default(),
+        ids: Ids {
+            used: taken.clone(),
+            next: HashMap::new(),
+        },
         ws: Workspace {
             spec: spec.clone(),
             files: Vec::new(),
@@ -1241,6 +1252,7 @@ pub fn build(spec: &Spec) -> Workspace {
             claims: Vec::new(),
             series: Vec::new(),
             conflicts: Vec::new(),
+            ids: HashSet::new(),
         },
         persons: Vec::new(),
         states: Vec::new(),
@@ -1266,6 +1278,7 @@ pub fn build(spec: &Spec) -> Workspace {
     b.cite_every_report();
     b.conflicts();
     b.name_note_files();
+    b.ws.ids = b.ids.used.difference(taken).cloned().collect();
     b.ws
 }
 
@@ -2631,7 +2644,13 @@ pub fn generate(spec: &Spec) -> Vec<(String, String)> {
 /// story is sized to end just past `lines` (within about 2%) and cut at a
 /// line boundary, so only a few references near the end point past the cut.
 pub fn single_file(lines: usize, seed: u64) -> String {
-    let text = fitted(lines, seed, 9, |t| t.lines().count());
+    single_file_beside(lines, seed, &HashSet::new())
+}
+
+/// [`single_file`] for a workspace whose IDs are `taken`: the file defines
+/// its own IDs, none of them already defined there.
+pub fn single_file_beside(lines: usize, seed: u64, taken: &HashSet<String>) -> String {
+    let text = fitted(lines, seed, 9, taken, |t| t.lines().count());
     let cut = text
         .match_indices('\n')
         .nth(lines.saturating_sub(1))
@@ -2644,7 +2663,7 @@ pub fn single_file(lines: usize, seed: u64) -> String {
 /// One file of at most `bytes` bytes and within one line of it,
 /// definitions first, then notes; sized and cut like [`single_file`].
 pub fn notes_of_size(bytes: usize, seed: u64) -> String {
-    let mut text = fitted(bytes, seed, 330, str::len);
+    let mut text = fitted(bytes, seed, 330, &HashSet::new(), str::len);
     if text.len() > bytes {
         let cut = text[..bytes].rfind('\n').map_or(0, |i| i + 1);
         text.truncate(cut);
@@ -2655,11 +2674,17 @@ pub fn notes_of_size(bytes: usize, seed: u64) -> String {
 /// A one-file story whose `measure` is at least `target` and, when a few
 /// attempts allow, at most 2% more; `per_unit` is a first guess of the
 /// measure of one event's worth of notes.
-fn fitted(target: usize, seed: u64, per_unit: usize, measure: impl Fn(&str) -> usize) -> String {
+fn fitted(
+    target: usize,
+    seed: u64,
+    per_unit: usize,
+    taken: &HashSet<String>,
+    measure: impl Fn(&str) -> usize,
+) -> String {
     let mut units = target / per_unit + 10;
     let mut attempt = 0;
     loop {
-        let text = one_file(units, seed);
+        let text = one_file(units, seed, taken);
         let n = measure(&text).max(1);
         if n >= target && (n <= target + target / 50 || attempt >= 4) {
             return text;
@@ -2674,8 +2699,8 @@ fn fitted(target: usize, seed: u64, per_unit: usize, measure: impl Fn(&str) -> u
     }
 }
 
-fn one_file(units: usize, seed: u64) -> String {
-    generate(&Spec::one_file(units, seed))
+fn one_file(units: usize, seed: u64, taken: &HashSet<String>) -> String {
+    render(&build_beside(&Spec::one_file(units, seed), taken))
         .pop()
         .map(|(_, text)| text)
         .unwrap_or_default()

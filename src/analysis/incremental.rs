@@ -98,6 +98,69 @@ impl PositionMap {
     }
 }
 
+/// The splice narrowed to the entries that changed: entries at the edges of
+/// the region that read as before and sit where they sat (before the edit)
+/// or moved by the edit's delta (after it) are left out, so that their
+/// checks and links count as outside the region.
+pub fn narrow(
+    old: &FileSummary,
+    old_text: &str,
+    new: &FileSummary,
+    new_text: &str,
+    sp: &Splice,
+) -> Splice {
+    let (cut, count) = &sp.entries;
+    let olds = &old.entries[cut.clone()];
+    let news = new
+        .entries
+        .get(cut.start..cut.start + count)
+        .unwrap_or_default();
+    let same = |a: &super::summary::EntryInfo, b: &super::summary::EntryInfo, shift: isize| {
+        a.kind == b.kind
+            && b.range.start as isize == a.range.start as isize + shift
+            && old_text.get(a.range.clone()) == new_text.get(b.range.clone())
+    };
+    let mut p = 0;
+    while p < olds.len() && p < news.len() && same(&olds[p], &news[p], 0) {
+        p += 1;
+    }
+    let delta = sp.delta();
+    let mut q = 0;
+    while q < olds.len() - p
+        && q < news.len() - p
+        && same(&olds[olds.len() - 1 - q], &news[news.len() - 1 - q], delta)
+    {
+        q += 1;
+    }
+    let old_lo = if p > 0 {
+        olds[p - 1].range.end
+    } else {
+        sp.old.start
+    };
+    let new_lo = if p > 0 {
+        news[p - 1].range.end
+    } else {
+        sp.new.start
+    };
+    let old_hi = if q > 0 {
+        olds[olds.len() - q].range.start
+    } else {
+        sp.old.end
+    };
+    let new_hi = if q > 0 {
+        news[news.len() - q].range.start
+    } else {
+        sp.new.end
+    };
+    Splice {
+        old: old_lo..old_hi.max(old_lo),
+        new: new_lo..new_hi.max(new_lo),
+        entries: (cut.start + p..cut.end - q, count - p - q),
+        references: sp.references.clone(),
+        definitions: sp.definitions.clone(),
+    }
+}
+
 /// What the previous version of a file knew of its reference diagnostics,
 /// and how to bring it to the new version.
 #[derive(Clone, Debug)]
@@ -403,6 +466,13 @@ topic plan \"Plan\"
         assert_eq!(
             type_at(&mut ws, end, "2025-11-30 event late: Late\n"),
             "full"
+        );
+        // A claim right under that event: the event is in the spliced
+        // region but reads as before, so only the claim is checked.
+        let end = ws.snapshot().file(0).unwrap().text.len();
+        assert_eq!(
+            type_at(&mut ws, end, "2025-11-30 @uk claims @plan.points = 6\n"),
+            "region"
         );
     }
 

@@ -660,8 +660,14 @@ impl Workspace {
         self.snapshot.claims_from = Default::default();
         let change = match (map, spliced) {
             (Some(map), _) => Some(Change::Moved(Arc::new(map))),
-            (None, Some((_, s))) if defs_kept && !self.ids_changed => {
-                Some(Change::Region(Arc::new(s.clone())))
+            (None, Some((old, s))) if defs_kept && !self.ids_changed => {
+                Some(Change::Region(Arc::new(incremental::narrow(
+                    &old.summary,
+                    &old.text,
+                    &data.summary,
+                    &data.text,
+                    s,
+                ))))
             }
             _ => None,
         };

@@ -148,10 +148,13 @@ fn spec_of(preset: Preset) -> workload::Spec {
 
 fn generate(preset: Preset, dir: &Path) -> Res<Workspace> {
     let spec = spec_of(preset);
-    let mut files = workload::generate(&spec);
+    let story = workload::build(&spec);
+    let mut files = workload::render(&story);
+    // big.chron is a story of its own in the same workspace: its IDs are
+    // kept clear of the workspace's, as a writer's would be.
     files.push((
         "big.chron".to_string(),
-        workload::single_file(BIG_LINES, spec.seed),
+        workload::single_file_beside(BIG_LINES, spec.seed, &story.ids),
     ));
     write_files(files, dir)
 }
