@@ -89,10 +89,13 @@ module.exports = grammar({
   inline: $ => [$._value, $._item_value],
 
   rules: {
-    document: $ => seq(
-      repeat($._item),
-      repeat($.section),
-    ),
+    // Items before the first heading belong to the document, later ones to
+    // the section of the heading above them. Written as one repetition (a
+    // section prefers to take the items that follow it) so that, after a
+    // section, the parser is in a state with the same lookaheads as inside
+    // one: on an incremental reparse tree-sitter can then reuse whole
+    // sections instead of walking every line of the file.
+    document: $ => repeat(choice($._item, $.section)),
 
     _item: $ => choice(
       $._entry,
@@ -103,10 +106,10 @@ module.exports = grammar({
     // ── Sections ────────────────────────────────────────────────────────
     // A heading opens a section that runs to the next heading. Heading
     // levels are not nested in the tree; the analysis builds the outline.
-    section: $ => seq(
+    section: $ => prec.right(seq(
       field('heading', $.heading),
       repeat($._item),
-    ),
+    )),
 
     heading: $ => seq(
       field('marker', $.heading_marker),

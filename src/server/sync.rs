@@ -66,11 +66,18 @@ pub fn apply_changes(
     for edit in &edits.value {
         old.edit(edit);
     }
+    let started = std::time::Instant::now();
     let tree = parse(parser, doc, Some(&old));
+    let parsed = started.elapsed();
     let changed: Vec<Range<usize>> = old
         .changed_ranges(&tree)
         .map(|r| r.start_byte..r.end_byte)
         .collect();
+    tracing::trace!(
+        parse_us = parsed.as_micros() as u64,
+        changed_ranges_us = (started.elapsed() - parsed).as_micros() as u64,
+        "incremental parse"
+    );
     let mut edit = edits.value.iter().map(|e| Edit {
         start: e.start_byte,
         old_end: e.old_end_byte,
