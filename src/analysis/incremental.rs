@@ -339,6 +339,10 @@ topic plan \"Plan\"
                 sp.as_ref(),
             );
             let snap = ws.snapshot();
+            prop_assert_eq!(
+                snap.file(a).unwrap().line_starts(),
+                &crate::syntax::lines::line_starts(&text)[..]
+            );
             let fresh = workspace_of(vec![
                 prepare("a".into(), Arc::from(text.as_str())),
                 prepare("b".into(), Arc::from(B)),

@@ -57,7 +57,7 @@ pub struct Temporal {
     /// Diagnostics by file.
     pub diagnostics: HashMap<FileId, Vec<Diagnostic>>,
     /// The window each event can lie in: (earliest start, latest end).
-    pub windows: HashMap<Arc<str>, (Option<Day>, Option<Day>)>,
+    pub windows: Arc<HashMap<Arc<str>, (Option<Day>, Option<Day>)>>,
     /// Relative dates resolved: file → (range, resolved text).
     pub resolved: HashMap<FileId, Vec<(Range<usize>, String)>>,
     /// How this result was made: `"full"`, or moved from the previous
@@ -1094,7 +1094,7 @@ fn solve(b: &mut Builder<'_>) {
             if x % 2 == 1 {
                 let id = b.node_names[(x - 1) / 2].clone();
                 let (earliest, latest) = result.windows[local[x]];
-                b.out.windows.insert(id, (earliest, latest));
+                Arc::make_mut(&mut b.out.windows).insert(id, (earliest, latest));
             }
         }
     }

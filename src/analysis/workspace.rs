@@ -346,6 +346,24 @@ impl Snapshot {
             .unwrap_or_default()
     }
 
+    /// The files with temporal or claim diagnostics in this snapshot.
+    pub fn files_with_global_diagnostics(&self) -> impl Iterator<Item = FileId> + '_ {
+        let temporal = self.temporal();
+        let mut ids: Vec<FileId> = temporal
+            .diagnostics
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(id, _)| *id)
+            .collect();
+        ids.extend(
+            self.claims_by_file()
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(id, _)| *id),
+        );
+        ids.into_iter()
+    }
+
     fn claims_by_file(&self) -> &Arc<DiagnosticsByFile> {
         self.claims.get_or_init(|| match take(&self.claims_from) {
             Some(d) => match &d.change {
@@ -434,6 +452,31 @@ impl Snapshot {
             .filter(|(e, _)| *e == self.ids_epoch)
             .map(|(_, d)| d.clone())
     }
+}
+
+/// The line starts of a spliced text from those of the text before: the
+/// region is scanned, the lines after it move. `None` when a `\r\n` could
+/// straddle an edge of the region.
+fn splice_line_starts(old: &[usize], text: &str, sp: &Splice) -> Option<Vec<usize>> {
+    let b = text.as_bytes();
+    let (start, end) = (sp.new.start, sp.new.end);
+    if end > b.len() || (start > 0 && b.get(start - 1) == Some(&b'\r')) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(old.len() + 4);
+    out.extend(old.iter().copied().take_while(|&s| s <= start));
+    for (i, &c) in b[start..end].iter().enumerate() {
+        let i = start + i;
+        match c {
+            b'\n' => out.push(i + 1),
+            b'\r' if b.get(i + 1) != Some(&b'\n') => out.push(i + 1),
+            _ => {}
+        }
+    }
+    let d = sp.delta();
+    let after = old.partition_point(|&s| s <= sp.old.end);
+    out.extend(old[after..].iter().map(|&s| (s as isize + d) as usize));
+    Some(out)
 }
 
 /// Moves the positions of `file` in diagnostics of every file.
@@ -643,6 +686,15 @@ impl Workspace {
         let map = spliced.and_then(|(old, s)| {
             PositionMap::of_unchanged_entries(&old.summary, &old.text, &data.summary, &data.text, s)
         });
+        if let Some((old, s)) = spliced {
+            if let Some(starts) = old
+                .line_starts
+                .get()
+                .and_then(|old| splice_line_starts(old, &data.text, s))
+            {
+                let _ = data.line_starts.set(starts);
+            }
+        }
         // When IDs came or went, suggestions may change anywhere in the file.
         if let Some((old, s)) = spliced.filter(|_| !self.ids_changed) {
             if let Some(previous) = before.cached_references(old) {

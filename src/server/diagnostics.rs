@@ -145,6 +145,9 @@ pub fn compute(
     mut pending: HashMap<Arc<str>, Mode>,
 ) -> Vec<(Publication, Mode)> {
     let snap = &world.analysis;
+    let started = std::time::Instant::now();
+    let _ = (snap.temporal(), snap.claim_diagnostics(0));
+    let global_us = started.elapsed().as_micros() as u64;
     if let Some(previous) = previous {
         for id in global_changes(&previous.analysis, snap) {
             if let Some(file) = snap.file(id).or_else(|| previous.analysis.file(id)) {
@@ -152,6 +155,11 @@ pub fn compute(
             }
         }
     }
+    tracing::trace!(
+        global_us,
+        changes_us = started.elapsed().as_micros() as u64 - global_us,
+        "workspace-wide results"
+    );
     let mut pending: Vec<_> = pending.into_iter().collect();
     pending.sort();
     pending
@@ -180,10 +188,20 @@ pub fn compute(
 pub fn file_publication(world: &World, key: &str) -> (Vec<lsp::Diagnostic>, Option<i32>) {
     let snap = &world.analysis;
     if let Some(file) = snap.file_id(key).and_then(|id| snap.file(id)) {
-        let diagnostics = analysis::file_diagnostics(snap, file.id)
+        let started = std::time::Instant::now();
+        let found = analysis::file_diagnostics(snap, file.id);
+        let analysed = started.elapsed();
+        let diagnostics = found
             .iter()
             .map(|d| convert::diagnostic(snap, file, d, world.encoding))
             .collect();
+        tracing::trace!(
+            key,
+            analyse_us = analysed.as_micros() as u64,
+            convert_us = (started.elapsed() - analysed).as_micros() as u64,
+            count = found.len(),
+            "file diagnostics"
+        );
         return (diagnostics, file.version);
     }
     if let Some(skipped) = world.skipped.get(key) {
@@ -198,8 +216,9 @@ pub fn file_publication(world: &World, key: &str) -> (Vec<lsp::Diagnostic>, Opti
 /// Files whose share of the workspace-wide diagnostics (temporal, claims)
 /// differs between two snapshots.
 fn global_changes(old: &Snapshot, new: &Snapshot) -> Vec<FileId> {
-    let mut ids: HashSet<FileId> = old.files().map(|f| f.id).collect();
-    ids.extend(new.files().map(|f| f.id));
+    // A file with no such diagnostics in either snapshot has none to change.
+    let mut ids: HashSet<FileId> = old.files_with_global_diagnostics().collect();
+    ids.extend(new.files_with_global_diagnostics());
     let (old_t, new_t) = (old.temporal(), new.temporal());
     ids.into_iter()
         .filter(|&id| {
