@@ -51,13 +51,16 @@ pub struct Link {
     pub acknowledged: bool,
 }
 
+/// Each event's earliest start and latest end, by ID.
+pub type Windows = HashMap<Arc<str>, (Option<Day>, Option<Day>)>;
+
 /// The result of the temporal analysis of a snapshot.
 #[derive(Clone, Default, Debug)]
 pub struct Temporal {
     /// Diagnostics by file.
     pub diagnostics: HashMap<FileId, Vec<Diagnostic>>,
     /// The window each event can lie in: (earliest start, latest end).
-    pub windows: Arc<HashMap<Arc<str>, (Option<Day>, Option<Day>)>>,
+    pub windows: Arc<Windows>,
     /// Relative dates resolved: file → (range, resolved text).
     pub resolved: HashMap<FileId, Vec<(Range<usize>, String)>>,
     /// How this result was made: `"full"`, or moved from the previous

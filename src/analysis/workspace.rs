@@ -733,7 +733,13 @@ impl Workspace {
             self.snapshot.claims_from = Arc::new(std::sync::Mutex::new(Some(derivation)));
         }
         self.snapshot.files.insert(id, Arc::new(data));
-        let mut affected = self.affected_by(&changed, id);
+        // With the definitions kept, only references came or went: that can
+        // change whether an ID is unused, which only its definitions show.
+        let mut affected = if defs_kept {
+            self.definers_of(&changed, id)
+        } else {
+            self.affected_by(&changed, id)
+        };
         self.clear_affected(&mut affected, id);
         ChangeSet {
             file: Some(id),
@@ -986,6 +992,17 @@ impl Workspace {
     }
 
     /// Files other than `except` whose diagnostics may depend on `ids`.
+    /// Files other than `except` that define one of `ids`.
+    fn definers_of(&self, ids: &[Arc<str>], except: FileId) -> BTreeSet<FileId> {
+        let mut out: BTreeSet<FileId> = ids
+            .iter()
+            .filter_map(|id| self.snapshot.defs.get(id))
+            .flat_map(|locs| locs.iter().map(|l| l.file))
+            .collect();
+        out.remove(&except);
+        out
+    }
+
     fn affected_by(&self, ids: &[Arc<str>], except: FileId) -> BTreeSet<FileId> {
         let s = &self.snapshot;
         let mut out = BTreeSet::new();

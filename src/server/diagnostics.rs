@@ -92,7 +92,37 @@ pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::Unboun
             merge(job);
         }
         let world = current();
-        let previous = last.clone();
+        // Open documents first: the editor is waiting for the one being
+        // typed in; files another change affected (and the workspace-wide
+        // comparison) follow.
+        let snap = &world.analysis;
+        let (open, rest): (HashMap<_, _>, HashMap<_, _>) =
+            pending.into_iter().partition(|(key, _)| {
+                snap.file_id(key)
+                    .and_then(|id| snap.file(id))
+                    .is_some_and(|f| f.version.is_some())
+            });
+        for (batch, previous) in [(open, None), (rest, last.clone())] {
+            if batch.is_empty() && previous.is_none() {
+                continue;
+            }
+            publish(&client, &world, previous, batch, &mut shown, &current).await;
+        }
+        last = Some(world);
+    }
+}
+
+/// Computes one batch of publications off the async threads and sends what
+/// is still current.
+async fn publish(
+    client: &Client,
+    world: &World,
+    previous: Option<World>,
+    pending: HashMap<Arc<str>, Mode>,
+    shown: &mut HashSet<Arc<str>>,
+    current: &impl Fn() -> World,
+) {
+    {
         let computing = world.clone();
         let started = std::time::Instant::now();
         let scheduled = pending.len();
@@ -108,7 +138,7 @@ pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::Unboun
             Ok(p) => p,
             Err(err) => {
                 error!("computing diagnostics failed: {err}");
-                continue;
+                return;
             }
         };
         let now = current();
@@ -132,7 +162,6 @@ pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::Unboun
                 .publish_diagnostics(p.uri, p.diagnostics, p.version)
                 .await;
         }
-        last = Some(world);
     }
 }
 
