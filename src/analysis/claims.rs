@@ -326,6 +326,13 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
     claims_of_entries(snap, f, 0..f.summary.entries.len())
 }
 
+/// [`claims_of`], kept with the file's data.
+pub fn cached_claims_of(snap: &Snapshot, f: &FileData) -> Arc<Vec<Claim>> {
+    f.claims
+        .get_or_init(|| Arc::new(claims_of(snap, f)))
+        .clone()
+}
+
 /// The claims of some entries of a file.
 pub fn claims_of_entries(
     snap: &Snapshot,
@@ -482,8 +489,13 @@ pub fn group(snap: &Snapshot, subject: &Arc<str>, property: &str) -> Vec<Claim> 
     files.sort_by(|a, b| a.key.cmp(&b.key));
     files
         .into_iter()
-        .flat_map(|f| claims_of(snap, f))
-        .filter(|c| c.subject == *subject && &*c.property == property)
+        .flat_map(|f| {
+            cached_claims_of(snap, f)
+                .iter()
+                .filter(|c| c.subject == *subject && &*c.property == property)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 

@@ -50,6 +50,9 @@ pub struct FileData {
     /// The previous version's reference diagnostics and the edit since,
     /// to compute this version's from.
     pub reference_base: Option<ReferenceBase>,
+    /// The file's claims, read on first use (valid as long as this data is:
+    /// it is replaced when a change affects the file).
+    pub claims: std::sync::OnceLock<Arc<Vec<super::claims::Claim>>>,
 }
 
 fn tree_cell(tree: Option<Tree>) -> std::sync::OnceLock<Tree> {
@@ -80,6 +83,7 @@ impl FileData {
             ide_index: self.ide_index.clone(),
             reference_diagnostics: Default::default(),
             reference_base: None,
+            claims: Default::default(),
         }
     }
 
@@ -625,6 +629,7 @@ impl Workspace {
                 ide_index: Default::default(),
                 reference_diagnostics: Default::default(),
                 reference_base: None,
+                claims: Default::default(),
             };
             self.replace(id, old.as_deref(), Some(&data));
             self.snapshot.files.insert(id, Arc::new(data));
@@ -670,6 +675,7 @@ impl Workspace {
             ide_index: Default::default(),
             reference_diagnostics: Default::default(),
             reference_base: None,
+            claims: Default::default(),
         };
         let spliced = old.as_ref().zip(splice);
         let index_spliced = spliced.and_then(|(old, s)| self.replace_spliced(id, old, &data, s));
