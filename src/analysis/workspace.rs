@@ -384,6 +384,17 @@ impl Snapshot {
         })
     }
 
+    /// This snapshot with an empty cache of solved temporal components and
+    /// no results yet (benchmarks of the whole analysis).
+    pub fn with_fresh_temporal_cache(&self) -> Snapshot {
+        Snapshot {
+            temporal_cache: Default::default(),
+            temporal: Default::default(),
+            temporal_from: Default::default(),
+            ..self.clone()
+        }
+    }
+
     /// The cache of solved temporal components (shared across snapshots).
     pub fn temporal_cache(&self) -> &super::temporal::TemporalCache {
         &self.temporal_cache
@@ -550,7 +561,7 @@ fn incremental_references(
 }
 
 /// The mutable side: owns the current snapshot and replaces files in it.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Workspace {
     snapshot: Snapshot,
     next_id: FileId,
