@@ -343,6 +343,13 @@ topic plan \"Plan\"
                 snap.file(a).unwrap().line_starts(),
                 &crate::syntax::lines::line_starts(&text)[..]
             );
+            // Claims carried over from the previous version read as fresh.
+            let f = snap.file(a).unwrap();
+            if let Some(kept) = f.claims.get() {
+                let fresh = super::super::claims::claims_of(&snap, f);
+                prop_assert_eq!(format!("{kept:?}"), format!("{fresh:?}"));
+            }
+            let _ = super::super::claims::cached_claims_of(&snap, f);
             let fresh = workspace_of(vec![
                 prepare("a".into(), Arc::from(text.as_str())),
                 prepare("b".into(), Arc::from(B)),

@@ -727,6 +727,36 @@ impl Workspace {
         self.snapshot.claims = Default::default();
         self.snapshot.temporal_from = Default::default();
         self.snapshot.claims_from = Default::default();
+        // The file's claims, from the previous version's: only the region's
+        // entries are read again (the rest depend on definitions, which did
+        // not change).
+        if let Some((old, s)) = spliced.filter(|_| defs_kept && !self.ids_changed) {
+            if let Some(previous) = old.claims.get() {
+                let (cut, count) = &s.entries;
+                let fresh = super::claims::claims_of_entries(
+                    &self.snapshot,
+                    &data,
+                    cut.start..cut.start + count,
+                );
+                let d = s.delta();
+                let mut claims: Vec<super::claims::Claim> =
+                    Vec::with_capacity(previous.len() + fresh.len());
+                let mut fresh = fresh.into_iter().peekable();
+                for c in previous.iter() {
+                    if c.range.start < s.old.start {
+                        claims.push(c.clone());
+                    } else if c.range.start >= s.old.end {
+                        claims.extend(fresh.by_ref());
+                        let mut c = c.clone();
+                        c.range = (c.range.start as isize + d) as usize
+                            ..(c.range.end as isize + d) as usize;
+                        claims.push(c);
+                    }
+                }
+                claims.extend(fresh);
+                let _ = data.claims.set(Arc::new(claims));
+            }
+        }
         let change = match (map, spliced) {
             (Some(map), _) => Some(Change::Moved(Arc::new(map))),
             (None, Some((old, s))) if defs_kept && !self.ids_changed => {
