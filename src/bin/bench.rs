@@ -150,6 +150,7 @@ fn generate(preset: Preset, dir: &Path) -> Res<Workspace> {
     let spec = spec_of(preset);
     let story = workload::build(&spec);
     let mut files = workload::render(&story);
+    files.extend(crowd(&files));
     // big.chron is a story of its own in the same workspace: its IDs are
     // kept clear of the workspace's, as a writer's would be.
     files.push((
@@ -158,6 +159,38 @@ fn generate(preset: Preset, dir: &Path) -> Res<Workspace> {
     ));
     write_files(files, dir)
 }
+
+/// What the request budgets are stated for: 10,000 more actors (a
+/// roster, for completion after `@`) and a log that mentions the story's
+/// most mentioned actor 10,000 times (for definition, references and
+/// rename), each roster member once.
+fn crowd(files: &[(String, String)]) -> Vec<(String, String)> {
+    let counts = mention_counts(files);
+    let actors = defined_ids(files, "actor");
+    let Some(main) = actors.iter().max_by_key(|a| {
+        (
+            counts.get(*a).copied().unwrap_or(0),
+            std::cmp::Reverse((*a).clone()),
+        )
+    }) else {
+        return Vec::new();
+    };
+    let mut roster = String::from("# Roster\n\n");
+    let mut log = String::from("# Contact log\n\n");
+    for i in 1..=CROWD {
+        roster.push_str(&format!(
+            "actor member-{i:05} \"Member {i}\"\n  kind: person\n"
+        ));
+        log.push_str(&format!("@{main} met @member-{i:05} about the plan.\n"));
+    }
+    vec![
+        ("crowd/roster.chron".to_string(), roster),
+        ("crowd/log.chron".to_string(), log),
+    ]
+}
+
+/// Roster members and mentions in [`crowd`].
+const CROWD: usize = 10_000;
 
 /// The same story as a Markdown vault, `big.md` last.
 fn generate_vault(preset: Preset, dir: &Path) -> Res<Workspace> {
