@@ -288,12 +288,16 @@ topic plan \"Plan\"
     /// server applies them, equals what a fresh workspace of the same texts
     /// reports.
     fn check(edits: &[(usize, usize, usize)]) -> Result<(), TestCaseError> {
+        check_from(A, edits)
+    }
+
+    fn check_from(start: &str, edits: &[(usize, usize, usize)]) -> Result<(), TestCaseError> {
         let mut ws: Workspace = workspace_of(vec![
-            prepare("a".into(), Arc::from(A)),
+            prepare("a".into(), Arc::from(start)),
             prepare("b".into(), Arc::from(B)),
         ]);
         let mut parser = syntax::parser();
-        let mut text = A.to_string();
+        let mut text = start.to_string();
         let mut tree = syntax::parse(&text);
         for (i, &(at, len, snippet)) in edits.iter().enumerate() {
             // What the publisher computes for every version.
@@ -485,6 +489,16 @@ topic plan \"Plan\"
             type_at(&mut ws, end, "2025-11-30 @uk claims @plan.points = 6\n"),
             "region"
         );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+        #[test]
+        fn incremental_diagnostics_equal_fresh_ones_with_crlf(
+            edits in prop::collection::vec((0usize..600, 0usize..6, 0usize..100), 1..12)
+        ) {
+            check_from(&A.replace('\n', "\r\n"), &edits)?;
+        }
     }
 
     proptest! {

@@ -670,6 +670,21 @@ topic plan \"Plan\"
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The same with `\r\n` line breaks (the snippets keep `\n`, so
+        /// the texts mix both).
+        #[test]
+        fn spliced_summary_equals_a_fresh_one_with_crlf(
+            batches in prop::collection::vec(
+                prop::collection::vec((0usize..2000, 0usize..12, 0usize..100), 1..4),
+                1..8,
+            )
+        ) {
+            check(&BASE.replace('\n', "\r\n"), &batches)?;
+        }
+    }
+
     #[test]
     fn edit_then_merges_in_order() {
         // "abcdef": replace "bc" by "XYZ" → "aXYZdef"; then delete "Zd" →
