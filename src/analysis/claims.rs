@@ -326,6 +326,30 @@ pub fn claims_of(snap: &Snapshot, f: &FileData) -> Vec<Claim> {
     claims_of_entries(snap, f, 0..f.summary.entries.len())
 }
 
+/// A spliced file's claims from its previous version's: those outside the
+/// region move, the region's (`fresh`) take their place; `None` when one
+/// reaches into the region.
+pub fn spliced(
+    previous: &[Claim],
+    fresh: Vec<Claim>,
+    sp: &super::splice::Splice,
+) -> Option<Vec<Claim>> {
+    let mut out = Vec::with_capacity(previous.len() + fresh.len());
+    let mut fresh = Some(fresh);
+    for c in previous {
+        if sp.anchored(&c.range) {
+            continue;
+        }
+        let range = sp.shift(&c.range)?;
+        if range.start >= sp.new.end {
+            out.extend(fresh.take().into_iter().flatten());
+        }
+        out.push(Claim { range, ..c.clone() });
+    }
+    out.extend(fresh.into_iter().flatten());
+    Some(out)
+}
+
 /// [`claims_of`], kept with the file's data.
 pub fn cached_claims_of(snap: &Snapshot, f: &FileData) -> Arc<Vec<Claim>> {
     f.claims

@@ -180,33 +180,16 @@ impl ReferenceBase {
     /// again, and which element it belongs to is not known here).
     pub fn kept(&self, file: FileId) -> Option<Vec<Diagnostic>> {
         let s = &self.splice;
-        let inside = |r: &Range<usize>| r.start < s.old.end && r.end > s.old.start;
-        let delta = s.delta();
-        let shift = |r: &Range<usize>| {
-            if r.start >= s.old.end {
-                (r.start as isize + delta) as usize..(r.end as isize + delta) as usize
-            } else {
-                r.clone()
-            }
-        };
         let mut out = Vec::with_capacity(self.previous.len());
         for d in self.previous.iter() {
-            let anchored_inside = (s.old.start <= d.range.start && d.range.start < s.old.end)
-                || (d.range.is_empty() && d.range.start == s.old.end);
-            if anchored_inside {
+            if s.anchored(&d.range) {
                 continue;
             }
-            if inside(&d.range) {
-                return None;
-            }
             let mut d = d.clone();
-            d.range = shift(&d.range);
+            d.range = s.shift(&d.range)?;
             for r in &mut d.related {
                 if r.file == file {
-                    if inside(&r.range) {
-                        return None;
-                    }
-                    r.range = shift(&r.range);
+                    r.range = s.shift(&r.range)?;
                 }
             }
             out.push(d);
@@ -226,12 +209,12 @@ pub fn is_element_code(code: Code) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::splice::{self, Edit};
+    use super::super::splice;
+    use super::super::splice::tests::{floor, type_into};
     use super::super::{file_diagnostics, prepare, workspace_of, Workspace};
     use crate::syntax;
     use proptest::prelude::*;
     use std::sync::Arc;
-    use tree_sitter::{InputEdit, Point};
 
     const A: &str = "\
 actor macron \"Emmanuel Macron\"
@@ -268,22 +251,6 @@ topic plan \"Plan\"
         "",
     ];
 
-    fn point(text: &str, byte: usize) -> Point {
-        let before = &text[..byte];
-        Point {
-            row: before.matches('\n').count(),
-            column: byte - before.rfind('\n').map_or(0, |i| i + 1),
-        }
-    }
-
-    fn floor(text: &str, mut i: usize) -> usize {
-        i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    }
-
     /// Every diagnostic of both files, after edits applied the way the
     /// server applies them, equals what a fresh workspace of the same texts
     /// reports.
@@ -308,27 +275,7 @@ topic plan \"Plan\"
             let start = floor(&text, at % (text.len() + 1));
             let end = floor(&text, start + len);
             let with = SNIPPETS[snippet % SNIPPETS.len()];
-            let mut new_text = text.clone();
-            new_text.replace_range(start..end, with);
-            tree.edit(&InputEdit {
-                start_byte: start,
-                old_end_byte: end,
-                new_end_byte: start + with.len(),
-                start_position: point(&text, start),
-                old_end_position: point(&text, end),
-                new_end_position: point(&new_text, start + with.len()),
-            });
-            let old_tree = tree.clone();
-            tree = syntax::parse_with(&mut parser, &new_text, Some(&old_tree));
-            text = new_text;
-            let mut edit = Edit {
-                start,
-                old_end: end,
-                new_end: start + with.len(),
-            };
-            for r in old_tree.changed_ranges(&tree) {
-                edit = edit.cover(r.start_byte..r.end_byte);
-            }
+            let edit = type_into(&mut parser, &mut text, &mut tree, start..end, with);
             let old_summary = snap.file(a).unwrap().summary.clone();
             let (summary, sp) = match splice::update(&old_summary, &tree, &text, edit) {
                 Some((s, sp)) => (s, Some(sp)),
@@ -437,25 +384,8 @@ topic plan \"Plan\"
             let snap = ws.snapshot();
             let a = snap.file_id("a").unwrap();
             let _ = file_diagnostics(&snap, a);
-            let mut new_text = text.clone();
-            new_text.insert_str(at, with);
-            tree.edit(&InputEdit {
-                start_byte: at,
-                old_end_byte: at,
-                new_end_byte: at + with.len(),
-                start_position: point(&text, at),
-                old_end_position: point(&text, at),
-                new_end_position: point(&new_text, at + with.len()),
-            });
-            let old_tree = tree.clone();
-            tree = syntax::parse_with(&mut parser, &new_text, Some(&old_tree));
-            text = new_text;
             let old = snap.file(a).unwrap().summary.clone();
-            let edit = Edit {
-                start: at,
-                old_end: at,
-                new_end: at + with.len(),
-            };
+            let edit = type_into(&mut parser, &mut text, &mut tree, at..at, with);
             let (summary, sp) = splice::update(&old, &tree, &text, edit).expect("spliced");
             ws.set_file_edited(
                 "a",

@@ -91,16 +91,24 @@ impl Splice {
         self.new.end as isize - self.old.end as isize
     }
 
-    /// Where an offset of the old text is in the new one (offsets inside
-    /// the replaced region keep their place, clamped to it).
-    pub fn map(&self, offset: usize) -> usize {
-        if offset >= self.old.end {
-            (offset as isize + self.delta()) as usize
-        } else if offset > self.new.end {
-            self.new.end
-        } else {
-            offset
+    /// A range of the old text in the new one: unchanged before the
+    /// region, moved after it; `None` when it reaches into the region.
+    pub fn shift(&self, r: &Range<usize>) -> Option<Range<usize>> {
+        if r.end <= self.old.start && r.start < self.old.start {
+            return Some(r.clone());
         }
+        if r.start >= self.old.end && !(r.is_empty() && r.start == self.old.end) {
+            return Some(range(r, self.delta()));
+        }
+        None
+    }
+
+    /// Whether something at `r` in the old text belongs to the region: it
+    /// starts there, or is empty at its end (a MISSING token of its last
+    /// item).
+    pub fn anchored(&self, r: &Range<usize>) -> bool {
+        (self.old.start <= r.start && r.start < self.old.end)
+            || (r.is_empty() && r.start == self.old.end)
     }
 }
 
@@ -484,7 +492,7 @@ pub fn update(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::syntax;
     use proptest::prelude::*;
@@ -499,7 +507,12 @@ mod tests {
 
     /// Applies `replace(range, with)` to the text and the tree; returns the
     /// edit.
-    fn apply(text: &mut String, tree: &mut Tree, range: Range<usize>, with: &str) -> Edit {
+    pub(crate) fn apply(
+        text: &mut String,
+        tree: &mut Tree,
+        range: Range<usize>,
+        with: &str,
+    ) -> Edit {
         let edit = InputEdit {
             start_byte: range.start,
             old_end_byte: range.end,
@@ -521,12 +534,30 @@ mod tests {
         }
     }
 
-    fn floor(text: &str, mut i: usize) -> usize {
+    /// The char boundary at or before `i` (clamped to the text).
+    pub(crate) fn floor(text: &str, mut i: usize) -> usize {
         i = i.min(text.len());
         while !text.is_char_boundary(i) {
             i -= 1;
         }
         i
+    }
+
+    /// One edit as the server applies it: text and tree edited, one
+    /// incremental reparse, the edit widened to what tree-sitter reports
+    /// as changed.
+    pub(crate) fn type_into(
+        parser: &mut tree_sitter::Parser,
+        text: &mut String,
+        tree: &mut Tree,
+        range: Range<usize>,
+        with: &str,
+    ) -> Edit {
+        let edit = apply(text, tree, range, with);
+        let old = tree.clone();
+        *tree = syntax::parse_with(parser, text, Some(&old));
+        old.changed_ranges(tree)
+            .fold(edit, |e, r| e.cover(r.start_byte..r.end_byte))
     }
 
     const SNIPPETS: &[&str] = &[
@@ -657,14 +688,20 @@ Some prose @macron here.
 topic plan \"Plan\"
 ";
 
+    /// Batches of edits (position, length removed, snippet), each batch
+    /// followed by one reparse.
+    fn batches() -> impl Strategy<Value = Vec<Vec<(usize, usize, usize)>>> {
+        prop::collection::vec(
+            prop::collection::vec((0usize..2000, 0usize..12, 0usize..100), 1..4),
+            1..8,
+        )
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
         #[test]
         fn spliced_summary_equals_a_fresh_one(
-            batches in prop::collection::vec(
-                prop::collection::vec((0usize..2000, 0usize..12, 0usize..100), 1..4),
-                1..8,
-            )
+            batches in batches()
         ) {
             check(BASE, &batches)?;
         }
@@ -676,10 +713,7 @@ topic plan \"Plan\"
         /// the texts mix both).
         #[test]
         fn spliced_summary_equals_a_fresh_one_with_crlf(
-            batches in prop::collection::vec(
-                prop::collection::vec((0usize..2000, 0usize..12, 0usize..100), 1..4),
-                1..8,
-            )
+            batches in batches()
         ) {
             check(&BASE.replace('\n', "\r\n"), &batches)?;
         }

@@ -134,6 +134,23 @@ struct Builder<'s> {
 const ZERO: usize = 0;
 
 impl<'s> Builder<'s> {
+    /// An empty builder; `how` names the result it makes.
+    fn new(snap: &'s Snapshot, how: &'static str) -> Self {
+        Builder {
+            snap,
+            nodes: HashMap::new(),
+            node_names: Vec::new(),
+            links: Vec::new(),
+            structural: Vec::new(),
+            checks: Vec::new(),
+            probes: Vec::new(),
+            out: Temporal {
+                how,
+                ..Default::default()
+            },
+        }
+    }
+
     fn node(&mut self, id: &Arc<str>) -> usize {
         if let Some(&n) = self.nodes.get(id) {
             return n;
@@ -213,16 +230,7 @@ pub fn region_part(
     entries: Range<usize>,
     region: &Range<usize>,
 ) -> RegionPart {
-    let mut b = Builder {
-        snap,
-        nodes: HashMap::new(),
-        node_names: Vec::new(),
-        links: Vec::new(),
-        structural: Vec::new(),
-        checks: Vec::new(),
-        probes: Vec::new(),
-        out: Temporal::default(),
-    };
+    let mut b = Builder::new(snap, "");
     check_written_dates(&mut b, f, Some(region));
     let mut network = false;
     for i in entries {
@@ -246,19 +254,7 @@ pub fn region_part(
 
 /// Runs every date check of the snapshot.
 pub fn analyse(snap: &Snapshot) -> Temporal {
-    let mut b = Builder {
-        snap,
-        nodes: HashMap::new(),
-        node_names: Vec::new(),
-        links: Vec::new(),
-        structural: Vec::new(),
-        checks: Vec::new(),
-        probes: Vec::new(),
-        out: Temporal {
-            how: "full",
-            ..Default::default()
-        },
-    };
+    let mut b = Builder::new(snap, "full");
     let mut files: Vec<&Arc<FileData>> = snap.files().collect();
     files.sort_by(|a, b| a.key.cmp(&b.key));
 

@@ -55,15 +55,36 @@ pub struct FileData {
     pub claims: std::sync::OnceLock<Arc<Vec<super::claims::Claim>>>,
 }
 
-fn tree_cell(tree: Option<Tree>) -> std::sync::OnceLock<Tree> {
-    let cell = std::sync::OnceLock::new();
-    if let Some(tree) = tree {
-        let _ = cell.set(tree);
-    }
-    cell
-}
-
 impl FileData {
+    /// A file's data with nothing computed yet; `tree` is kept (open
+    /// documents) or dropped (`None`: parsed again on first use).
+    fn new(
+        id: FileId,
+        key: Arc<str>,
+        text: Arc<str>,
+        tree: Option<Tree>,
+        summary: Arc<FileSummary>,
+        version: Option<i32>,
+    ) -> FileData {
+        let cell = std::sync::OnceLock::new();
+        if let Some(tree) = tree {
+            let _ = cell.set(tree);
+        }
+        FileData {
+            id,
+            key,
+            text,
+            tree: cell,
+            summary,
+            version,
+            line_starts: Default::default(),
+            ide_index: Default::default(),
+            reference_diagnostics: Default::default(),
+            reference_base: None,
+            claims: Default::default(),
+        }
+    }
+
     /// The file's syntax tree (parsed now if it was not kept).
     pub fn tree(&self) -> &Tree {
         self.tree.get_or_init(|| crate::syntax::parse(&self.text))
@@ -73,17 +94,10 @@ impl FileData {
     /// have changed its diagnostics.
     fn affected(&self) -> FileData {
         FileData {
-            id: self.id,
-            key: self.key.clone(),
-            text: self.text.clone(),
-            tree: self.tree.clone(),
-            summary: self.summary.clone(),
-            version: self.version,
-            line_starts: self.line_starts.clone(),
-            ide_index: self.ide_index.clone(),
             reference_diagnostics: Default::default(),
             reference_base: None,
             claims: Default::default(),
+            ..self.clone()
         }
     }
 
@@ -153,19 +167,6 @@ enum Change {
     Region(Arc<Splice>),
 }
 
-/// A range of the old text in the new one, or `None` when it reaches into
-/// the spliced region.
-fn shift(sp: &Splice, r: &Range<usize>) -> Option<Range<usize>> {
-    if r.end <= sp.old.start && r.start < sp.old.start {
-        return Some(r.clone());
-    }
-    if r.start >= sp.old.end && !(r.is_empty() && r.start == sp.old.end) {
-        let d = sp.delta();
-        return Some((r.start as isize + d) as usize..(r.end as isize + d) as usize);
-    }
-    None
-}
-
 /// Moves the positions of `file` in diagnostics of every file past a
 /// region; `None` when one of them reaches into the region.
 fn shift_by_file(by_file: &mut DiagnosticsByFile, file: FileId, sp: &Splice) -> Option<()> {
@@ -173,21 +174,16 @@ fn shift_by_file(by_file: &mut DiagnosticsByFile, file: FileId, sp: &Splice) -> 
         let in_file = *id == file;
         for d in list.iter_mut() {
             if in_file {
-                d.range = shift(sp, &d.range)?;
+                d.range = sp.shift(&d.range)?;
             }
             for r in &mut d.related {
                 if r.file == file {
-                    r.range = shift(sp, &r.range)?;
+                    r.range = sp.shift(&r.range)?;
                 }
             }
         }
     }
     Some(())
-}
-
-/// Whether a diagnostic is anchored in the region of the old text.
-fn anchored(sp: &Splice, r: &Range<usize>) -> bool {
-    (sp.old.start <= r.start && r.start < sp.old.end) || (r.is_empty() && r.start == sp.old.end)
 }
 
 fn region_temporal(
@@ -210,7 +206,7 @@ fn region_temporal(
     let mut out = (*d.from.temporal()).clone();
     out.how = "region";
     if let Some(list) = out.diagnostics.get_mut(&d.file) {
-        list.retain(|x| !anchored(sp, &x.range));
+        list.retain(|x| !sp.anchored(&x.range));
     }
     shift_by_file(&mut out.diagnostics, d.file, sp)?;
     if !new_part.diagnostics.is_empty() {
@@ -220,9 +216,9 @@ fn region_temporal(
             .extend(new_part.diagnostics);
     }
     let resolved = out.resolved.entry(d.file).or_default();
-    resolved.retain(|(r, _)| !anchored(sp, r));
+    resolved.retain(|(r, _)| !sp.anchored(r));
     for (r, _) in resolved.iter_mut() {
-        *r = shift(sp, r)?;
+        *r = sp.shift(r)?;
     }
     resolved.extend(new_part.resolved);
     resolved.sort_by_key(|(r, _)| r.start);
@@ -348,6 +344,13 @@ impl Snapshot {
             .get(&file)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Computes the workspace-wide results (temporal network, claims) of
+    /// this snapshot now, if they are not yet.
+    pub fn compute_workspace_results(&self) {
+        self.temporal();
+        self.claims_by_file();
     }
 
     /// The files with temporal or claim diagnostics in this snapshot.
@@ -480,14 +483,7 @@ fn splice_line_starts(old: &[usize], text: &str, sp: &Splice) -> Option<Vec<usiz
     }
     let mut out = Vec::with_capacity(old.len() + 4);
     out.extend(old.iter().copied().take_while(|&s| s <= start));
-    for (i, &c) in b[start..end].iter().enumerate() {
-        let i = start + i;
-        match c {
-            b'\n' => out.push(i + 1),
-            b'\r' if b.get(i + 1) != Some(&b'\n') => out.push(i + 1),
-            _ => {}
-        }
-    }
+    crate::syntax::lines::push_line_starts(b, start..end, &mut out);
     let d = sp.delta();
     let after = old.partition_point(|&s| s <= sp.old.end);
     out.extend(old[after..].iter().map(|&s| (s as isize + d) as usize));
@@ -629,19 +625,7 @@ impl Workspace {
                 .map(|(k, _)| k.clone())
                 .unwrap_or(key);
             let old = self.snapshot.files.get(&id).cloned();
-            let data = FileData {
-                id,
-                key,
-                text,
-                tree: Default::default(),
-                summary,
-                version: None,
-                line_starts: Default::default(),
-                ide_index: Default::default(),
-                reference_diagnostics: Default::default(),
-                reference_base: None,
-                claims: Default::default(),
-            };
+            let data = FileData::new(id, key, text, None, summary, None);
             self.replace(id, old.as_deref(), Some(&data));
             self.snapshot.files.insert(id, Arc::new(data));
         }
@@ -675,19 +659,7 @@ impl Workspace {
             .unwrap_or_else(|| Arc::from(key));
         let before = self.snapshot.clone();
         let old = self.snapshot.files.get(&id).cloned();
-        let mut data = FileData {
-            id,
-            key,
-            text,
-            tree: tree_cell(tree),
-            summary,
-            version,
-            line_starts: Default::default(),
-            ide_index: Default::default(),
-            reference_diagnostics: Default::default(),
-            reference_base: None,
-            claims: Default::default(),
-        };
+        let mut data = FileData::new(id, key, text, tree, summary, version);
         let spliced = old.as_ref().zip(splice);
         let index_spliced = spliced.and_then(|(old, s)| self.replace_spliced(id, old, &data, s));
         let defs_kept = index_spliced.is_some();
@@ -738,23 +710,9 @@ impl Workspace {
                     &data,
                     cut.start..cut.start + count,
                 );
-                let d = s.delta();
-                let mut claims: Vec<super::claims::Claim> =
-                    Vec::with_capacity(previous.len() + fresh.len());
-                let mut fresh = fresh.into_iter().peekable();
-                for c in previous.iter() {
-                    if c.range.start < s.old.start {
-                        claims.push(c.clone());
-                    } else if c.range.start >= s.old.end {
-                        claims.extend(fresh.by_ref());
-                        let mut c = c.clone();
-                        c.range = (c.range.start as isize + d) as usize
-                            ..(c.range.end as isize + d) as usize;
-                        claims.push(c);
-                    }
+                if let Some(claims) = super::claims::spliced(previous, fresh, s) {
+                    let _ = data.claims.set(Arc::new(claims));
                 }
-                claims.extend(fresh);
-                let _ = data.claims.set(Arc::new(claims));
             }
         }
         let change = match (map, spliced) {

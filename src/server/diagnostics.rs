@@ -175,7 +175,7 @@ pub fn compute(
 ) -> Vec<(Publication, Mode)> {
     let snap = &world.analysis;
     let started = std::time::Instant::now();
-    let _ = (snap.temporal(), snap.claim_diagnostics(0));
+    snap.compute_workspace_results();
     let global_us = started.elapsed().as_micros() as u64;
     if let Some(previous) = previous {
         for id in global_changes(&previous.analysis, snap) {

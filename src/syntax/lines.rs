@@ -5,18 +5,22 @@ use std::borrow::Cow;
 
 /// The byte offset at which every line starts; the first is always 0.
 pub fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
     let mut starts = vec![0];
-    let mut i = 0;
-    while i < bytes.len() {
+    push_line_starts(text.as_bytes(), 0..text.len(), &mut starts);
+    starts
+}
+
+/// Pushes the start of every line that begins after a line break inside
+/// `range` of `bytes` (a `\r` at the end of the range looks past it for its
+/// `\n`).
+pub fn push_line_starts(bytes: &[u8], range: std::ops::Range<usize>, out: &mut Vec<usize>) {
+    for i in range {
         match bytes[i] {
-            b'\n' => starts.push(i + 1),
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            b'\n' => out.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => out.push(i + 1),
             _ => {}
         }
-        i += 1;
     }
-    starts
 }
 
 /// The 0-based line of a byte offset, given the text's [`line_starts`].
