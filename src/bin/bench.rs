@@ -730,6 +730,25 @@ struct Row {
     ok: Option<bool>,
 }
 
+/// Percentiles of the edit latencies against the budgets (p95 < 5 ms,
+/// p99 < 15 ms).
+fn latency_rows(rows: &mut Vec<Row>, label: &str, edits: &Samples) {
+    rows.push(ms_row(&format!("{label} p50"), edits.pct(50.0), None));
+    rows.push(ms_row(&format!("{label} p95"), edits.pct(95.0), Some(5.0)));
+    rows.push(ms_row(&format!("{label} p99"), edits.pct(99.0), Some(15.0)));
+    rows.push(ms_row(&format!("{label} max"), edits.max(), None));
+}
+
+/// How many edits got no answer, against at most 10%.
+fn timeouts_row(timeouts: usize, edits: usize) -> Row {
+    row(
+        "edit timeouts",
+        format!("{timeouts} / {edits}"),
+        "<= 10%",
+        Some(timeouts * 10 <= edits),
+    )
+}
+
 fn row(metric: &str, value: String, budget: &str, ok: Option<bool>) -> Row {
     Row {
         metric: metric.to_string(),
@@ -1126,18 +1145,7 @@ fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<
         let (v, _) = big.change(client, (line - 1, 0), (line + 1, 0), "")?;
         client.wait_diagnostics(&big.uri, v)?;
     }
-    rows.push(ms_row("edit -> diagnostics p50", edits.pct(50.0), None));
-    rows.push(ms_row(
-        "edit -> diagnostics p95",
-        edits.pct(95.0),
-        Some(5.0),
-    ));
-    rows.push(ms_row(
-        "edit -> diagnostics p99",
-        edits.pct(99.0),
-        Some(15.0),
-    ));
-    rows.push(ms_row("edit -> diagnostics max", edits.max(), None));
+    latency_rows(&mut rows, "edit -> diagnostics", &edits);
     for kind in ["prose", "date", "claim"] {
         if let Some(s) = by_kind.get(kind) {
             rows.push(row(
@@ -1148,12 +1156,7 @@ fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<
             ));
         }
     }
-    rows.push(row(
-        "edit timeouts",
-        format!("{timeouts} / {}", args.edits),
-        "<= 10%",
-        Some(timeouts * 10 <= args.edits),
-    ));
+    rows.push(timeouts_row(timeouts, args.edits));
     figures["edits"] = edits.json();
     figures["edits"]["timeouts"] = json!(timeouts);
     figures["edits"]["conflict_line"] = json!(conflict_line);
@@ -1569,10 +1572,7 @@ fn measure_vault(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -
         }
     }
     let label = probe_kind.label();
-    rows.push(ms_row(&format!("{label} p50"), edits.pct(50.0), None));
-    rows.push(ms_row(&format!("{label} p95"), edits.pct(95.0), Some(5.0)));
-    rows.push(ms_row(&format!("{label} p99"), edits.pct(99.0), Some(15.0)));
-    rows.push(ms_row(&format!("{label} max"), edits.max(), None));
+    latency_rows(&mut rows, label, &edits);
     rows.push(row(
         &format!(
             "  prose edits, {} sync",
@@ -1582,12 +1582,7 @@ fn measure_vault(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -
         "-",
         None,
     ));
-    rows.push(row(
-        "edit timeouts",
-        format!("{timeouts} / {}", args.edits),
-        "<= 10%",
-        Some(timeouts * 10 <= args.edits),
-    ));
+    rows.push(timeouts_row(timeouts, args.edits));
     figures["edits"] = edits.json();
     figures["edits"]["timeouts"] = json!(timeouts);
     figures["edits"]["measured"] = json!(label);
