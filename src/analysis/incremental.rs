@@ -169,8 +169,11 @@ pub struct ReferenceBase {
     pub epoch: u64,
     pub previous: Arc<Vec<Diagnostic>>,
     pub splice: Splice,
-    /// IDs whose definitions or references changed in the index with this
-    /// edit: their elements outside the region are checked again.
+    /// IDs whose references came or went with this edit (a base is made
+    /// only for edits that keep every definition): their definitions
+    /// outside the region are checked again, as whether they are used may
+    /// have changed. References are checked against definitions only, so
+    /// those outside the region keep their diagnostics.
     pub changed: Vec<Arc<str>>,
 }
 

@@ -527,13 +527,11 @@ fn incremental_references(
     let region = base.splice.new.clone();
     let in_region = |at: usize| region.start <= at && at < region.end;
     let changed: std::collections::HashSet<&str> = base.changed.iter().map(|c| &**c).collect();
-    // Elements outside the region whose ID changed: their old diagnostics go.
+    // Definitions outside the region whose ID's references came or went:
+    // their old diagnostics go (whether the ID is used may have changed).
+    // References are checked against definitions only, and no definition
+    // changed (a base exists only for an edit that kept them).
     let mut again: std::collections::HashSet<Range<usize>> = std::collections::HashSet::new();
-    for r in &s.references {
-        if !in_region(r.at) && changed.contains(&*r.id) {
-            again.insert(r.full_range());
-        }
-    }
     for d in &s.definitions {
         if !in_region(d.range.start) && changed.contains(&*d.id) {
             again.insert(d.range.clone());
@@ -544,7 +542,7 @@ fn incremental_references(
         snap,
         file,
         &super::references::Selection {
-            references: &|_, r| in_region(r.at) || changed.contains(&*r.id),
+            references: &|_, r| in_region(r.at),
             definitions: &|_, d| in_region(d.range.start) || changed.contains(&*d.id),
             prose: &|i| s.prose.get(i).is_some_and(|p| in_region(p.start)),
         },
