@@ -7,6 +7,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`transport`] | stdio framing in front of tower-lsp-server: malformed messages answered and skipped; one writer for stdout |
+//! | [`direct`] | the tower `Service` layer that writes large results (references, symbols, tokens …) straight into the response frame, bypassing tower-lsp-server's `Value` tree |
 //! | [`catch_panic`] | the tower `Service` wrapper: a panicking handler becomes an internal error; notes shutdown/exit |
 //! | [`backend`] | [`backend::Server`] (what handlers share: state, world, publisher) and the one-line `LanguageServer` impl |
 //! | [`lifecycle`] | `initialize` (encoding, options, folders, capabilities), `initialized` (watchers, indexing) |
@@ -67,6 +68,7 @@ pub mod catch_panic;
 pub mod commands;
 pub mod convert;
 pub mod diagnostics;
+pub mod direct;
 pub mod discover;
 pub mod documents;
 pub mod features;
@@ -104,11 +106,14 @@ pub fn run_stdio() -> i32 {
     let lifecycle = Arc::new(Lifecycle::default());
     let service_lifecycle = lifecycle.clone();
     let sink_out = out.clone();
+    let direct_out = out.clone();
     runtime.block_on(async move {
         let (service, socket) = LspService::build(|client| Backend(Server::new(client)))
             .custom_method("chronicle/debugPanic", Backend::debug_panic_notification)
             .custom_method("chronicle/debugFileState", Backend::debug_file_state)
             .finish();
+        let server = service.inner().0.clone();
+        let service = direct::Direct::new(service, server, direct_out);
         let service = CatchPanic::new(service, service_lifecycle);
         LspServer::new(input, transport::FrameSink::new(sink_out), socket)
             .concurrency_level(CONCURRENCY)

@@ -449,6 +449,55 @@ fn requests_before_initialize_are_refused() {
     assert!(lsp.shutdown_and_exit().success());
 }
 
+/// References, symbols, tokens and the like are answered by the server's
+/// direct-response layer (src/server/direct.rs), not by tower-lsp-server's
+/// own path; the protocol's lifecycle and parameter errors must still be
+/// the same.
+#[test]
+fn directly_answered_requests_keep_the_protocol_errors() {
+    let refs = |uri: &str| {
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 7},
+               "context": {"includeDeclaration": true}})
+    };
+    let mut lsp = Lsp::spawn(&[]);
+    let r = lsp.request("textDocument/references", refs("untitled:a.chron"));
+    assert_eq!(r["error"]["code"], -32002, "before initialize: {r}");
+    let r = lsp.request("initialize", json!({"capabilities": {}}));
+    assert!(r["result"]["capabilities"].is_object(), "{r}");
+    lsp.notify("initialized", json!({}));
+
+    let uri = "untitled:a.chron";
+    lsp.open(
+        uri,
+        1,
+        "actor macron \"Emmanuel Macron\"\nMet @macron. Saw @macron.\n",
+    );
+    lsp.wait_for_diagnostics(uri, Some(1));
+    let r = lsp.request("textDocument/references", refs(uri));
+    assert_eq!(r["result"].as_array().map(Vec::len), Some(3), "{r}");
+    assert_eq!(r["jsonrpc"], "2.0");
+    let r = lsp.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(r["result"][0]["name"], "macron", "{r}");
+    // Unknown document: an empty answer, not an error.
+    let r = lsp.request("textDocument/references", refs("untitled:nothing.chron"));
+    assert!(r.get("error").is_none() && r["result"].is_null(), "{r}");
+    // Params that do not decode: "invalid params".
+    let r = lsp.request("textDocument/references", json!({"textDocument": 5}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let r = lsp.request("textDocument/semanticTokens/full", json!(null));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+
+    let r = lsp.request("shutdown", json!(null));
+    assert_eq!(r["result"], Value::Null);
+    let r = lsp.request("textDocument/references", refs(uri));
+    assert_eq!(r["error"]["code"], -32600, "after shutdown: {r}");
+    lsp.notify("exit", json!(null));
+    assert_eq!(lsp.wait_exit().expect("exited").code(), Some(0));
+}
+
 #[test]
 fn malformed_messages_are_answered_and_the_server_keeps_serving() {
     let (mut lsp, _) = Lsp::start(None, false);
