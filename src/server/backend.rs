@@ -192,9 +192,26 @@ impl Server {
         method: &'static str,
         work: impl FnOnce(&World) -> R + Send + 'static,
     ) -> Result<R> {
+        let started = std::time::Instant::now();
         let world = self.settled_world().await;
-        match tokio::task::spawn_blocking(move || work(&world)).await {
-            Ok(result) => Ok(result),
+        let settled = started.elapsed();
+        match tokio::task::spawn_blocking(move || {
+            let t = std::time::Instant::now();
+            let result = work(&world);
+            (result, t.elapsed())
+        })
+        .await
+        {
+            Ok((result, worked)) => {
+                tracing::trace!(
+                    method,
+                    settle_us = settled.as_micros() as u64,
+                    work_us = worked.as_micros() as u64,
+                    total_us = started.elapsed().as_micros() as u64,
+                    "request"
+                );
+                Ok(result)
+            }
             Err(err) if err.is_panic() => {
                 let message = panic_message(&*err.into_panic());
                 error!(method, "request handler panicked: {message}");

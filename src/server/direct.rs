@@ -104,9 +104,14 @@ where
     Some(
         async move {
             let result = fut.await;
+            let started = std::time::Instant::now();
             match body(id, result) {
                 Ok(bytes) => {
-                    trace!(bytes = bytes.len(), "direct response");
+                    trace!(
+                        bytes = bytes.len(),
+                        serialise_us = started.elapsed().as_micros() as u64,
+                        "direct response"
+                    );
                     let _ = out.send(Out::Frame(frame(&bytes)));
                 }
                 Err(err) => error!("cannot serialise a response: {err}"),
