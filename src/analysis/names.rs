@@ -78,14 +78,27 @@ pub fn words(text: &str) -> Vec<(Range<usize>, &str)> {
 impl NameIndex {
     /// Replaces the names a file defines.
     pub fn replace_file(&mut self, file: FileId, names: Vec<(Arc<str>, Vec<String>)>) {
-        for list in self.by_first_word.values_mut() {
-            list.retain(|n| n.file != file);
+        // Only the lists holding one of the file's previous names can hold
+        // an entry of the file (indexing calls this once per file: a pass
+        // over the whole index each time would be quadratic).
+        let previous = self.by_file.get(&file).into_iter().flatten();
+        for name in previous.flat_map(|(_, names)| names) {
+            if let Some((_, first)) = words(name).first() {
+                if let Some(list) = self.by_first_word.get_mut(*first) {
+                    list.retain(|n| n.file != file);
+                    if list.is_empty() {
+                        self.by_first_word.remove(*first);
+                    }
+                }
+            }
+            let id = as_id(name);
+            if let Some(list) = self.id_like.get_mut(&id) {
+                list.retain(|(_, f)| *f != file);
+                if list.is_empty() {
+                    self.id_like.remove(&id);
+                }
+            }
         }
-        self.by_first_word.retain(|_, list| !list.is_empty());
-        for list in self.id_like.values_mut() {
-            list.retain(|(_, f)| *f != file);
-        }
-        self.id_like.retain(|_, list| !list.is_empty());
         for (actor, actor_names) in &names {
             for name in actor_names {
                 self.id_like

@@ -983,9 +983,9 @@ impl Workspace {
         };
         let (old_names, new_names) = (names_of(old), names_of(new_ref));
         if old_names != new_names {
-            let mut index = (*s.names).clone();
-            index.replace_file(id, new_names);
-            s.names = Arc::new(index);
+            // Cloned only when an older snapshot shares it (not between
+            // the files of one `set_files`).
+            Arc::make_mut(&mut s.names).replace_file(id, new_names);
             // "Did you mean" reads names too.
             self.ids_changed = true;
             // Unlinked mentions can appear or vanish in any file with prose.
