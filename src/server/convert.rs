@@ -75,6 +75,90 @@ pub fn offset_to_pos_in(
         clamped = true;
     }
     let line = lines::line_of(starts, offset);
+    finish_pos(text, starts, offset, line, clamped, encoding)
+}
+
+/// The line holding `byte`, searched forward from line `hint` when `byte`
+/// is at or after it (galloping: O(log distance)), else from the start.
+fn line_near(starts: &[usize], hint: usize, byte: usize) -> usize {
+    if starts.get(hint).is_none_or(|&s| s > byte) {
+        return lines::line_of(starts, byte);
+    }
+    let mut lo = hint;
+    let mut step = 1;
+    while lo + step < starts.len() && starts[lo + step] <= byte {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(starts.len());
+    lo + starts[lo..hi].partition_point(|&s| s <= byte) - 1
+}
+
+/// Converts many byte ranges of one file of a snapshot, fastest when they
+/// come in increasing order (each search starts from the previous line):
+/// a file's references, highlights or edits. The same results as
+/// [`range_to_lsp`].
+pub struct RangeCursor<'a> {
+    text: &'a str,
+    starts: &'a [usize],
+    encoding: PositionEncoding,
+    line: usize,
+}
+
+impl<'a> RangeCursor<'a> {
+    pub fn new(file: &'a FileData, encoding: PositionEncoding) -> Self {
+        Self::over(&file.text, file.line_starts(), encoding)
+    }
+
+    /// Over `text` with its [`lines::line_starts`].
+    pub fn over(text: &'a str, starts: &'a [usize], encoding: PositionEncoding) -> Self {
+        RangeCursor {
+            text,
+            starts,
+            encoding,
+            line: 0,
+        }
+    }
+
+    fn pos(&mut self, byte: usize) -> Pos {
+        let mut clamped = false;
+        let mut offset = byte;
+        if offset > self.text.len() {
+            offset = self.text.len();
+            clamped = true;
+        }
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+            clamped = true;
+        }
+        self.line = line_near(self.starts, self.line, offset);
+        finish_pos(
+            self.text,
+            self.starts,
+            offset,
+            self.line,
+            clamped,
+            self.encoding,
+        )
+        .value
+    }
+
+    pub fn range(&mut self, bytes: Range<usize>) -> lsp::Range {
+        let start = self.pos(bytes.start);
+        let end = self.pos(bytes.end.max(bytes.start));
+        lsp::Range::new(position(start), position(end))
+    }
+}
+
+/// The position of `offset` (a char boundary of `text`) on `line`.
+fn finish_pos(
+    text: &str,
+    starts: &[usize],
+    mut offset: usize,
+    line: usize,
+    mut clamped: bool,
+    encoding: PositionEncoding,
+) -> Converted<Pos> {
     let start = starts[line];
     let end = content_end(text, starts, line);
     if offset > end {
@@ -322,6 +406,29 @@ mod tests {
                 let p = Pos::new(line, character);
                 prop_assert_eq!(pos_to_offset_in(&text, &starts, p, enc), doc.pos_to_offset(p, enc));
                 prop_assert_eq!(offset_to_pos_in(&text, &starts, byte, enc), doc.offset_to_pos(byte, enc));
+            }
+        }
+
+        /// A cursor converts ranges as one-off conversions do, in any order
+        /// (it is fastest in increasing order).
+        #[test]
+        fn range_cursor_agrees_with_one_off_conversions(
+            pieces in prop::collection::vec(prop::sample::select(PIECES), 0..40),
+            mut ranges in prop::collection::vec((0usize..90, 0usize..90), 0..30),
+            sorted in any::<bool>(),
+        ) {
+            let text = pieces.concat();
+            let starts = lines::line_starts(&text);
+            if sorted {
+                ranges.sort();
+            }
+            for enc in [Utf8, Utf16] {
+                let mut cursor = RangeCursor::over(&text, &starts, enc);
+                for &(a, b) in &ranges {
+                    let one = |byte| position(offset_to_pos_in(&text, &starts, byte, enc).value);
+                    let want = lsp::Range::new(one(a), one(b.max(a)));
+                    prop_assert_eq!(cursor.range(a..b), want);
+                }
             }
         }
     }

@@ -40,7 +40,8 @@ use tower_service::Service;
 use tracing::{error, trace};
 
 use super::backend::{Backend, Server};
-use super::transport::{frame, Out};
+use super::features;
+use super::transport::Out;
 
 /// The tower `Service` in front of the `LspService` (see the module docs).
 pub struct Direct<S> {
@@ -62,22 +63,42 @@ impl<S> Direct<S> {
     }
 }
 
-/// A successful response, written from a borrowed result.
-#[derive(Serialize)]
-struct Success<'a, R> {
-    jsonrpc: &'static str,
-    result: &'a R,
-    id: &'a Id,
+/// A result already written as JSON (by a feature that writes its large
+/// results itself, such as [`super::features::references::references_json`]).
+pub struct Json(pub Vec<u8>);
+
+/// What a direct handler answers with: a typed result or pre-written JSON.
+pub trait Payload {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
+}
+
+/// A typed result, serialised with serde.
+pub struct Typed<R>(pub R);
+
+impl<R: Serialize> Payload for Typed<R> {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(out, &self.0)
+    }
+}
+
+impl Payload for Json {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(&self.0);
+        Ok(())
+    }
 }
 
 /// The body of the response to request `id`.
-fn body<R: Serialize>(id: Id, result: Result<R>) -> serde_json::Result<Vec<u8>> {
+fn body<P: Payload>(id: Id, result: Result<P>) -> serde_json::Result<Vec<u8>> {
     match result {
-        Ok(result) => serde_json::to_vec(&Success {
-            jsonrpc: "2.0",
-            result: &result,
-            id: &id,
-        }),
+        Ok(payload) => {
+            let mut out = b"{\"jsonrpc\":\"2.0\",\"result\":".to_vec();
+            payload.write(&mut out)?;
+            out.extend_from_slice(b",\"id\":");
+            serde_json::to_writer(&mut out, &id)?;
+            out.push(b'}');
+            Ok(out)
+        }
         Err(err) => serde_json::to_vec(&Response::from_error(id, err)),
     }
 }
@@ -95,7 +116,7 @@ fn answer<P, R, F>(
 ) -> Option<Answer>
 where
     P: DeserializeOwned,
-    R: Serialize,
+    R: Payload,
     F: std::future::Future<Output = Result<R>> + Send + 'static,
 {
     let params = P::deserialize(params).ok()?;
@@ -112,7 +133,7 @@ where
                         serialise_us = started.elapsed().as_micros() as u64,
                         "direct response"
                     );
-                    let _ = out.send(Out::Frame(frame(&bytes)));
+                    let _ = out.send(Out::Body(bytes));
                 }
                 Err(err) => error!("cannot serialise a response: {err}"),
             }
@@ -132,15 +153,22 @@ fn direct_answer(
     macro_rules! route {
         ($($name:literal => $handler:ident,)*) => {
             match method {
+                // References to a much-mentioned actor: tens of thousands
+                // of locations, written by the feature itself.
+                "textDocument/references" => answer(server, out, id, params, |b: Backend, p| async move {
+                    b.0.read("references", move |w| {
+                        Json(features::references::references_json(w, p))
+                    })
+                    .await
+                }),
                 $($name => answer(server, out, id, params, |b: Backend, p| async move {
-                    b.$handler(p).await
+                    b.$handler(p).await.map(Typed)
                 }),)*
                 _ => None,
             }
         };
     }
     route! {
-        "textDocument/references" => references,
         "textDocument/rename" => rename,
         "textDocument/documentHighlight" => document_highlight,
         "textDocument/documentSymbol" => document_symbol,
@@ -212,20 +240,25 @@ mod tests {
         let result = Some(vec![json!({"uri": "file:///a.chron", "n": [1, 2]})]);
         for id in [Id::Number(7), Id::String("x".into())] {
             let direct: Value =
-                serde_json::from_slice(&body(id.clone(), Ok(&result)).unwrap()).unwrap();
+                serde_json::from_slice(&body(id.clone(), Ok(Typed(&result))).unwrap()).unwrap();
             let theirs = serde_json::to_value(Response::from_ok(
                 id.clone(),
                 serde_json::to_value(&result).unwrap(),
             ))
             .unwrap();
             assert_eq!(direct, theirs);
-            let none: Result<Option<u8>> = Ok(None);
+            let raw = Json(serde_json::to_vec(&result).unwrap());
+            let direct: Value =
+                serde_json::from_slice(&body(id.clone(), Ok(raw)).unwrap()).unwrap();
+            assert_eq!(direct, theirs);
+            let none: Result<Typed<Option<u8>>> = Ok(Typed(None));
             let direct: Value = serde_json::from_slice(&body(id.clone(), none).unwrap()).unwrap();
             assert_eq!(direct["result"], Value::Null);
             assert!(direct.as_object().unwrap().contains_key("result"));
             let err = Error::invalid_params("no");
             let direct: Value =
-                serde_json::from_slice(&body::<u8>(id.clone(), Err(err.clone())).unwrap()).unwrap();
+                serde_json::from_slice(&body::<Typed<u8>>(id.clone(), Err(err.clone())).unwrap())
+                    .unwrap();
             let theirs = serde_json::to_value(Response::from_error(id, err)).unwrap();
             assert_eq!(direct, theirs);
         }

@@ -35,6 +35,9 @@ const MAX_HEADER_LINE: u64 = 8 * 1024;
 pub enum Out {
     /// One whole frame (headers and body).
     Frame(Vec<u8>),
+    /// One body: the writer adds its headers (saves copying a large body
+    /// into a frame).
+    Body(Vec<u8>),
     /// Acknowledge once everything sent before has been written.
     Flush(std_mpsc::Sender<()>),
 }
@@ -68,6 +71,17 @@ pub fn spawn_writer(
                 match out {
                     Out::Frame(bytes) => {
                         if let Err(err) = output.write_all(&bytes).and_then(|()| output.flush()) {
+                            error!("cannot write to the client: {err}");
+                            return;
+                        }
+                    }
+                    Out::Body(body) => {
+                        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                        if let Err(err) = output
+                            .write_all(header.as_bytes())
+                            .and_then(|()| output.write_all(&body))
+                            .and_then(|()| output.flush())
+                        {
                             error!("cannot write to the client: {err}");
                             return;
                         }
@@ -435,7 +449,7 @@ mod tests {
             .try_iter()
             .map(|o| match o {
                 Out::Frame(f) => f,
-                Out::Flush(_) => unreachable!(),
+                Out::Body(_) | Out::Flush(_) => unreachable!(),
             })
             .collect();
         assert_eq!(frames, vec![a, b]);

@@ -1,30 +1,74 @@
 //! `textDocument/references`
+//!
+//! An actor of a long story is mentioned tens of thousands of times, so the
+//! answer is written as JSON here ([`references_json`]), in one pass over
+//! the locations: each file's URI is made and escaped once, positions are
+//! found with a forward-moving line search and written with `itoa`. The direct-response layer sends those bytes as
+//! they are; [`references`] (tower-lsp-server's typed path, used only where
+//! that layer steps aside) decodes the same bytes, so both answers are the
+//! same by construction.
 
-use std::collections::HashMap;
-
-use tower_lsp_server::ls_types::{Location, ReferenceParams, Uri};
+use tower_lsp_server::ls_types::{Location, Position, ReferenceParams};
 
 use crate::analysis::ide::references::find_references;
-use crate::analysis::FileId;
+use crate::server::convert::RangeCursor;
 use crate::server::world::World;
 
 pub fn references(world: &World, params: ReferenceParams) -> Option<Vec<Location>> {
-    let (file, offset) = world.locate(&params.text_document_position)?;
-    let include = params.context.include_declaration;
-    // Thousands of locations come from a few hundred files: each file's URI
-    // is made once.
-    let mut uris: HashMap<FileId, Option<Uri>> = HashMap::new();
-    Some(
-        find_references(&world.analysis, file.id, offset, include)
-            .into_iter()
-            .filter_map(|r| {
-                let uri = uris
-                    .entry(r.file)
-                    .or_insert_with(|| world.uri(r.file))
-                    .clone()?;
-                let data = world.analysis.file(r.file)?;
-                Some(Location::new(uri, world.range(data, r.range)))
-            })
-            .collect(),
-    )
+    serde_json::from_slice(&references_json(world, params)).unwrap_or_default()
+}
+
+/// The answer as JSON: an array of `Location`s, or `null` when the position
+/// is not in an analysed file.
+pub fn references_json(world: &World, params: ReferenceParams) -> Vec<u8> {
+    let Some((file, offset)) = world.locate(&params.text_document_position) else {
+        return b"null".to_vec();
+    };
+    let found = find_references(
+        &world.analysis,
+        file.id,
+        offset,
+        params.context.include_declaration,
+    );
+    // A location is about 120 bytes.
+    let mut out = Vec::with_capacity(2 + found.len() * 128);
+    out.push(b'[');
+    let mut first = true;
+    // Occurrences come sorted by file and position: one URI and one
+    // forward-moving line search per file.
+    for group in found.chunk_by(|a, b| a.file == b.file) {
+        let id = group[0].file;
+        let (Some(data), Some(uri)) = (world.analysis.file(id), world.uri(id)) else {
+            continue;
+        };
+        let Ok(uri) = serde_json::to_vec(&uri) else {
+            continue;
+        };
+        let mut cursor = RangeCursor::new(data, world.encoding);
+        for r in group {
+            let range = cursor.range(r.range.clone());
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.extend_from_slice(b"{\"uri\":");
+            out.extend_from_slice(&uri);
+            out.extend_from_slice(b",\"range\":{\"start\":");
+            position(&mut out, range.start);
+            out.extend_from_slice(b",\"end\":");
+            position(&mut out, range.end);
+            out.extend_from_slice(b"}}");
+        }
+    }
+    out.push(b']');
+    out
+}
+
+fn position(out: &mut Vec<u8>, p: Position) {
+    let mut digits = itoa::Buffer::new();
+    out.extend_from_slice(b"{\"line\":");
+    out.extend_from_slice(digits.format(p.line).as_bytes());
+    out.extend_from_slice(b",\"character\":");
+    out.extend_from_slice(digits.format(p.character).as_bytes());
+    out.push(b'}');
 }
