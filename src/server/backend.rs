@@ -114,7 +114,7 @@ impl Server {
                 self.world.clone(),
                 rx.publisher,
             ));
-            tokio::spawn(analyzer::run(self.clone(), rx.analyzer));
+            analyzer::spawn(self.clone(), rx.analyzer);
         }
     }
 
@@ -131,12 +131,21 @@ impl Server {
     /// `.await`), makes the new world visible to readers, and passes on its
     /// effects: diagnostics to publish, documents to analyse.
     pub fn update(&self, mode: Mode, change: impl FnOnce(&mut State) -> Effects) {
+        let t = std::time::Instant::now();
         let (effects, seq) = {
             let mut state = self.state();
+            let locked = t.elapsed();
             let effects = change(&mut state);
+            let changed = t.elapsed();
             let world = state.world();
             let seq = world.seq;
             *self.world.write().unwrap_or_else(|e| e.into_inner()) = world;
+            tracing::trace!(
+                lock_us = locked.as_micros() as u64,
+                change_us = (changed - locked).as_micros() as u64,
+                world_us = (t.elapsed() - changed).as_micros() as u64,
+                "update"
+            );
             (effects, seq)
         };
         self.world_seq.send_replace(seq);

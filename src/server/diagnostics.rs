@@ -102,10 +102,14 @@ pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::Unboun
                     .and_then(|id| snap.file(id))
                     .is_some_and(|f| f.version.is_some())
             });
+        // The open documents are computed from this world in the first
+        // batch: the comparison with the last world must not add them again.
+        let done: HashSet<Arc<str>> = open.keys().cloned().collect();
         for (batch, previous) in [(open, None), (rest, last.clone())] {
             if batch.is_empty() && previous.is_none() {
                 continue;
             }
+            let previous = previous.map(|p| (p, done.clone()));
             publish(&client, &world, previous, batch, &mut shown, &current).await;
         }
         last = Some(world);
@@ -117,7 +121,7 @@ pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::Unboun
 async fn publish(
     client: &Client,
     world: &World,
-    previous: Option<World>,
+    previous: Option<(World, HashSet<Arc<str>>)>,
     pending: HashMap<Arc<str>, Mode>,
     shown: &mut HashSet<Arc<str>>,
     current: &impl Fn() -> World,
@@ -126,9 +130,11 @@ async fn publish(
         let computing = world.clone();
         let started = std::time::Instant::now();
         let scheduled = pending.len();
-        let result =
-            tokio::task::spawn_blocking(move || compute(&computing, previous.as_ref(), pending))
-                .await;
+        let result = tokio::task::spawn_blocking(move || {
+            let previous = previous.as_ref().map(|(w, done)| (w, done));
+            compute(&computing, previous, pending)
+        })
+        .await;
         debug!(
             scheduled,
             compute_us = started.elapsed().as_micros() as u64,
@@ -166,21 +172,23 @@ async fn publish(
 }
 
 /// The publications for `pending` (and for the files whose workspace-wide
-/// diagnostics changed since `previous`), computed from `world`, each with
-/// its mode.
+/// diagnostics changed since `previous`, except those already published
+/// from `world`), computed from `world`, each with its mode.
 pub fn compute(
     world: &World,
-    previous: Option<&World>,
+    previous: Option<(&World, &HashSet<Arc<str>>)>,
     mut pending: HashMap<Arc<str>, Mode>,
 ) -> Vec<(Publication, Mode)> {
     let snap = &world.analysis;
     let started = std::time::Instant::now();
     snap.compute_workspace_results();
     let global_us = started.elapsed().as_micros() as u64;
-    if let Some(previous) = previous {
+    if let Some((previous, done)) = previous {
         for id in global_changes(&previous.analysis, snap) {
             if let Some(file) = snap.file(id).or_else(|| previous.analysis.file(id)) {
-                pending.entry(file.key.clone()).or_insert(Mode::Always);
+                if !done.contains(&file.key) {
+                    pending.entry(file.key.clone()).or_insert(Mode::Always);
+                }
             }
         }
     }

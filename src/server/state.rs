@@ -446,7 +446,7 @@ impl State {
         open.since = Some((open.gen, None));
         Some(AnalysisJob {
             key: key.clone(),
-            text: rope_text(&open.doc),
+            text: open.doc.shared_text(),
             tree,
             version: open.doc.version(),
             gen: open.gen,
@@ -643,15 +643,6 @@ impl State {
         self.workspace.set_files(prepared);
         self.seq += 1;
     }
-}
-
-/// The whole text of a document as one string (for the analysis).
-fn rope_text(doc: &Document) -> Arc<str> {
-    let mut text = String::with_capacity(doc.len_bytes());
-    for chunk in doc.rope().chunks() {
-        text.push_str(chunk);
-    }
-    Arc::from(text)
 }
 
 #[cfg(test)]

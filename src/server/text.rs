@@ -215,6 +215,42 @@ impl Document {
         self.rope.to_string()
     }
 
+    /// The whole text as one shared string, copied once from the rope's
+    /// chunks into the `Arc`'s own allocation (the analysis of a document
+    /// needs it after every edit; going through a `String` copied a large
+    /// file twice).
+    pub fn shared_text(&self) -> std::sync::Arc<str> {
+        use std::mem::MaybeUninit;
+        use std::sync::Arc;
+        let len = self.rope.len_bytes();
+        let mut buf: Arc<[MaybeUninit<u8>]> = Arc::new_uninit_slice(len);
+        let slots = Arc::get_mut(&mut buf).expect("a new Arc is unique");
+        let mut at = 0;
+        for chunk in self.rope.chunks() {
+            let to = &mut slots[at..at + chunk.len()];
+            // SAFETY: `to` is exactly `chunk.len()` bytes of this new
+            // allocation, which `chunk` cannot overlap. (MaybeUninit's
+            // `write_copy_of_slice` is newer than this crate's MSRV.)
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    chunk.as_ptr(),
+                    to.as_mut_ptr().cast::<u8>(),
+                    chunk.len(),
+                );
+            }
+            at += chunk.len();
+        }
+        assert_eq!(at, len, "the rope's chunks cover its length");
+        // SAFETY: every byte was written above (the chunks cover `len`
+        // bytes, checked).
+        let bytes: Arc<[u8]> = unsafe { buf.assume_init() };
+        debug_assert!(std::str::from_utf8(&bytes).is_ok());
+        // SAFETY: the bytes are the rope's chunks in order: each is a `&str`
+        // and the rope splits only at char boundaries, so they are valid
+        // UTF-8; `str` and `[u8]` have the same layout.
+        unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) }
+    }
+
     /// The text in the byte `range`, borrowed when it lies within one rope
     /// chunk and copied otherwise.
     ///
@@ -884,6 +920,20 @@ mod tests {
         assert_eq!(doc.pos_to_offset(pos(1, 0), Utf8), Converted::new(0, true));
         assert!(doc.chunk_at(0).is_empty());
         assert_eq!(doc.slice(0..10), "");
+    }
+
+    #[test]
+    fn shared_text_is_the_whole_text() {
+        assert_eq!(&*Document::new("", 0).shared_text(), "");
+        // Many rope chunks, multi-byte characters at their edges.
+        let text = "é中😀 line\r\n".repeat(5_000);
+        let mut doc = Document::new(&text, 0);
+        assert_eq!(&*doc.shared_text(), text);
+        doc.apply_change(
+            &TextChange::replace(pos(2_500, 3), pos(2_500, 3), "é😀x"),
+            Utf8,
+        );
+        assert_eq!(&*doc.shared_text(), doc.text());
     }
 
     #[test]
