@@ -483,7 +483,7 @@ fn resolved_text(a: &AssertionInfo, anchor: Option<&Span>) -> Option<String> {
 }
 
 /// Claim diagnostics of the whole workspace, by file.
-pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Vec<Diagnostic>> {
+pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Arc<Vec<Diagnostic>>> {
     let mut files: Vec<&Arc<FileData>> = snap.files().collect();
     files.sort_by(|a, b| a.key.cmp(&b.key));
     let mut groups: HashMap<(Arc<str>, Arc<str>), Vec<Claim>> = HashMap::new();
@@ -495,7 +495,7 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Vec<Diagnostic>> {
                 .push(c);
         }
     }
-    let mut out: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+    let mut out: HashMap<FileId, Arc<Vec<Diagnostic>>> = HashMap::new();
     for claims in groups.values() {
         check_group(claims, &mut out);
     }
@@ -525,7 +525,7 @@ pub fn group(snap: &Snapshot, subject: &Arc<str>, property: &str) -> Vec<Claim> 
 
 /// The diagnostics of one group of claims about the same
 /// `subject.property`.
-pub fn check_group(claims: &[Claim], out: &mut HashMap<FileId, Vec<Diagnostic>>) {
+pub fn check_group(claims: &[Claim], out: &mut HashMap<FileId, Arc<Vec<Diagnostic>>>) {
     {
         for (i, c) in claims.iter().enumerate() {
             let mut conflicts = Vec::new();
@@ -593,13 +593,13 @@ pub fn check_group(claims: &[Claim], out: &mut HashMap<FileId, Vec<Diagnostic>>)
                         c.property
                     )
                 };
-                out.entry(c.file).or_default().push(
+                Arc::make_mut(out.entry(c.file).or_default()).push(
                     Diagnostic::new(Code::ConflictingClaims, c.range.clone(), msg)
                         .with_related(related(&conflicts, "conflicts with:")),
                 );
             }
             if !acknowledged.is_empty() {
-                out.entry(c.file).or_default().push(
+                Arc::make_mut(out.entry(c.file).or_default()).push(
                     Diagnostic::new(
                         Code::AcknowledgedConflict,
                         c.range.clone(),
@@ -620,7 +620,7 @@ pub fn check_group(claims: &[Claim], out: &mut HashMap<FileId, Vec<Diagnostic>>)
                 .iter()
                 .max_by_key(|o| o.date.and_then(|d| d.latest))
             {
-                out.entry(c.file).or_default().push(
+                Arc::make_mut(out.entry(c.file).or_default()).push(
                     Diagnostic::new(
                         Code::ChangedPosition,
                         c.range.clone(),
@@ -663,6 +663,7 @@ mod tests {
         let snap = ws.snapshot();
         let mut out: Vec<_> = analyse(&snap)
             .remove(&0)
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default()
             .into_iter()
             .map(|d| (d.code.as_str(), src[d.range].to_string()))

@@ -84,7 +84,7 @@ pub fn file_diagnostics(snap: &Snapshot, file: FileId) -> Vec<Diagnostic> {
     let mut out = data.summary.syntax.clone();
     out.extend(snap.reference_diagnostics(data).iter().cloned());
     out.extend(snap.temporal().diagnostics_of(file).iter().cloned());
-    out.extend(snap.claim_diagnostics(file));
+    out.extend(snap.claim_diagnostics(file).iter().cloned());
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });

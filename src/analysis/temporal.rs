@@ -58,21 +58,24 @@ pub type Windows = HashMap<Arc<str>, (Option<Day>, Option<Day>)>;
 #[derive(Clone, Default, Debug)]
 pub struct Temporal {
     /// Diagnostics by file.
-    pub diagnostics: HashMap<FileId, Vec<Diagnostic>>,
+    pub diagnostics: HashMap<FileId, Arc<Vec<Diagnostic>>>,
     /// The window each event can lie in: (earliest start, latest end).
     pub windows: Arc<Windows>,
     /// Relative dates resolved: file → (range, resolved text).
-    pub resolved: HashMap<FileId, Vec<(Range<usize>, String)>>,
+    pub resolved: HashMap<FileId, Arc<Vec<Resolved>>>,
     /// How this result was made: `"full"`, or moved from the previous
     /// snapshot's (`"moved"`, `"region"`).
     pub how: &'static str,
 }
 
+/// A relative date and what it resolves to, in words.
+pub type Resolved = (Range<usize>, String);
+
 impl Temporal {
     pub fn diagnostics_of(&self, file: FileId) -> &[Diagnostic] {
         self.diagnostics
             .get(&file)
-            .map(Vec::as_slice)
+            .map(|v| v.as_slice())
             .unwrap_or(&[])
     }
 }
@@ -209,7 +212,7 @@ impl<'s> Builder<'s> {
     }
 
     fn diag(&mut self, file: FileId, d: Diagnostic) {
-        self.out.diagnostics.entry(file).or_default().push(d);
+        Arc::make_mut(self.out.diagnostics.entry(file).or_default()).push(d);
     }
 }
 
@@ -241,14 +244,24 @@ pub fn region_part(
         entry_constraints(&mut b, f, i, e);
     }
     network |= !b.links.is_empty() || !b.probes.is_empty();
-    let mut diagnostics = b.out.diagnostics.remove(&f.id).unwrap_or_default();
+    let mut diagnostics = b
+        .out
+        .diagnostics
+        .remove(&f.id)
+        .map(Arc::unwrap_or_clone)
+        .unwrap_or_default();
     // Checks only ever report on the file of the entry.
     network |= !b.out.diagnostics.is_empty();
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     RegionPart {
         network,
         diagnostics,
-        resolved: b.out.resolved.remove(&f.id).unwrap_or_default(),
+        resolved: b
+            .out
+            .resolved
+            .remove(&f.id)
+            .map(Arc::unwrap_or_clone)
+            .unwrap_or_default(),
     }
 }
 
@@ -642,10 +655,7 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
             continue;
         };
         if relative {
-            b.out
-                .resolved
-                .entry(f.id)
-                .or_default()
+            Arc::make_mut(b.out.resolved.entry(f.id).or_default())
                 .push((vrange.clone(), span_words(&claimed)));
         }
         let m = b.node(&id);

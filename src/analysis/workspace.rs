@@ -120,7 +120,9 @@ pub struct DefLoc {
 pub type RefCache = Arc<std::sync::Mutex<Option<(u64, Arc<Vec<super::Diagnostic>>)>>>;
 
 /// Diagnostics of a global analysis, by file.
-type DiagnosticsByFile = HashMap<FileId, Vec<super::Diagnostic>>;
+/// Diagnostics by file; a list is shared until a change touches it, so a
+/// derived result copies only the lists it moves.
+type DiagnosticsByFile = HashMap<FileId, Arc<Vec<super::Diagnostic>>>;
 
 /// An immutable view of the whole workspace.
 #[derive(Clone, Default)]
@@ -167,12 +169,21 @@ enum Change {
     Region(Arc<Splice>),
 }
 
+/// Whether a diagnostic of `list` points into `file`.
+fn mentions(list: &[super::Diagnostic], file: FileId) -> bool {
+    list.iter()
+        .any(|d| d.related.iter().any(|r| r.file == file))
+}
+
 /// Moves the positions of `file` in diagnostics of every file past a
 /// region; `None` when one of them reaches into the region.
 fn shift_by_file(by_file: &mut DiagnosticsByFile, file: FileId, sp: &Splice) -> Option<()> {
     for (id, list) in by_file.iter_mut() {
         let in_file = *id == file;
-        for d in list.iter_mut() {
+        if !in_file && !mentions(list, file) {
+            continue;
+        }
+        for d in Arc::make_mut(list).iter_mut() {
             if in_file {
                 d.range = sp.shift(&d.range)?;
             }
@@ -206,16 +217,13 @@ fn region_temporal(
     let mut out = (*d.from.temporal()).clone();
     out.how = "region";
     if let Some(list) = out.diagnostics.get_mut(&d.file) {
-        list.retain(|x| !sp.anchored(&x.range));
+        Arc::make_mut(list).retain(|x| !sp.anchored(&x.range));
     }
     shift_by_file(&mut out.diagnostics, d.file, sp)?;
     if !new_part.diagnostics.is_empty() {
-        out.diagnostics
-            .entry(d.file)
-            .or_default()
-            .extend(new_part.diagnostics);
+        Arc::make_mut(out.diagnostics.entry(d.file).or_default()).extend(new_part.diagnostics);
     }
-    let resolved = out.resolved.entry(d.file).or_default();
+    let resolved = Arc::make_mut(out.resolved.entry(d.file).or_default());
     resolved.retain(|(r, _)| !sp.anchored(r));
     for (r, _) in resolved.iter_mut() {
         *r = sp.shift(r)?;
@@ -252,7 +260,9 @@ fn region_claims(new: &Snapshot, d: &Derivation, sp: &Splice) -> Option<Diagnost
     }
     if !gone.is_empty() {
         for (id, list) in out.iter_mut() {
-            list.retain(|x| !gone.contains(&(*id, x.range.clone())));
+            if list.iter().any(|x| gone.contains(&(*id, x.range.clone()))) {
+                Arc::make_mut(list).retain(|x| !gone.contains(&(*id, x.range.clone())));
+            }
         }
     }
     // … the others move …
@@ -339,7 +349,7 @@ impl Snapshot {
 
     /// The claim diagnostics of the whole workspace, computed once per
     /// snapshot.
-    pub fn claim_diagnostics(&self, file: FileId) -> Vec<super::Diagnostic> {
+    pub fn claim_diagnostics(&self, file: FileId) -> Arc<Vec<super::Diagnostic>> {
         self.claims_by_file()
             .get(&file)
             .cloned()
@@ -414,7 +424,7 @@ impl Snapshot {
                         out.how = "moved";
                         move_by_file(&mut out.diagnostics, d.file, map);
                         if let Some(list) = out.resolved.get_mut(&d.file) {
-                            for (r, _) in list {
+                            for (r, _) in Arc::make_mut(list) {
                                 *r = map.map_range(r);
                             }
                         }
@@ -494,14 +504,10 @@ fn splice_line_starts(old: &[usize], text: &str, sp: &Splice) -> Option<Vec<usiz
 fn move_by_file(by_file: &mut DiagnosticsByFile, file: FileId, map: &PositionMap) {
     for (id, list) in by_file.iter_mut() {
         let in_file = *id == file;
-        if !in_file
-            && !list
-                .iter()
-                .any(|d| d.related.iter().any(|r| r.file == file))
-        {
+        if !in_file && !mentions(list, file) {
             continue;
         }
-        for d in list.iter_mut() {
+        for d in Arc::make_mut(list).iter_mut() {
             map.move_diagnostic(d, in_file, file);
         }
     }
