@@ -1,7 +1,9 @@
 //! Indexing the workspace folders: every `*.chron` file read, parsed and
 //! summarised in parallel (rayon, on a blocking thread) in batches, with
 //! work-done progress (begin, a report with a percentage after each batch,
-//! end); then the diagnostics of every file that has any are published.
+//! end); the workspace-wide checks (temporal network, claims) are computed
+//! before the progress ends, then the diagnostics of every file that has any
+//! are published.
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -9,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tower_lsp_server::ls_types::NumberOrString;
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::backend::Server;
 use super::convert;
@@ -68,16 +70,22 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
         .collect();
     let total = files.len();
     let mut done = 0;
+    let (mut load_us, mut apply_us) = (0u64, 0u64);
     for batch in files.chunks(batch_size(total)) {
         let batch = batch.to_vec();
         let n = batch.len();
-        match tokio::task::spawn_blocking(move || state::load_all(batch, max_size)).await {
+        let loading = Instant::now();
+        let loaded = tokio::task::spawn_blocking(move || state::load_all(batch, max_size)).await;
+        load_us += loading.elapsed().as_micros() as u64;
+        let applying = Instant::now();
+        match loaded {
             Ok(loaded) => server.update(Mode::Always, |s| {
                 s.apply_indexed(loaded);
                 Effects::none()
             }),
             Err(err) => error!("indexing a batch of files failed: {err}"),
         }
+        apply_us += applying.elapsed().as_micros() as u64;
         done += n;
         if let Some(progress) = &progress {
             let percentage = (done * 100 / total.max(1)) as u32;
@@ -96,6 +104,21 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
         state.end_indexing();
         (state.all_keys(), state.open_keys())
     };
+    // The workspace-wide checks, while the progress is still shown: the
+    // publisher reads them next (from the same snapshot, unless something
+    // changed meanwhile).
+    let global = Instant::now();
+    let world = server.world();
+    if let Err(err) =
+        tokio::task::spawn_blocking(move || world.analysis.compute_workspace_results()).await
+    {
+        error!("the workspace-wide checks failed: {err}");
+    }
+    let global_us = global.elapsed().as_micros() as u64;
+    debug!(
+        load_us,
+        apply_us, global_us, "indexing: parse and summary, index, workspace-wide checks"
+    );
     info!(
         files = total,
         elapsed_ms = started.elapsed().as_millis() as u64,
