@@ -61,6 +61,9 @@ pub struct Shared {
     pub support: OnceLock<ClientSupport>,
     /// Numbers progress tokens.
     pub progress_tokens: AtomicU64,
+    /// The stdio writer, when serving over stdio: diagnostics are written
+    /// to it directly instead of through tower-lsp-server's client.
+    output: OnceLock<std::sync::mpsc::Sender<super::transport::Out>>,
 }
 
 struct Receivers {
@@ -97,7 +100,14 @@ impl Server {
             world_seq: watch::Sender::new(0),
             support: OnceLock::new(),
             progress_tokens: AtomicU64::new(0),
+            output: OnceLock::new(),
         }))
+    }
+
+    /// Lets the publisher write its notifications straight to the stdio
+    /// writer (before the tasks start).
+    pub fn set_output(&self, out: std::sync::mpsc::Sender<super::transport::Out>) {
+        let _ = self.output.set(out);
     }
 
     /// Starts the diagnostics publisher and the analyzer (once; needs the
@@ -110,7 +120,10 @@ impl Server {
             .take();
         if let Some(rx) = receivers {
             tokio::spawn(diagnostics::run(
-                self.client.clone(),
+                diagnostics::Sink {
+                    client: self.client.clone(),
+                    out: self.output.get().cloned(),
+                },
                 self.world.clone(),
                 rx.publisher,
             ));

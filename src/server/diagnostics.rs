@@ -74,7 +74,46 @@ pub struct Publication {
 }
 
 /// The publisher task: runs until every [`Publisher`] is dropped.
-pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::UnboundedReceiver<Job>) {
+/// Where publications go: straight to the stdio writer when there is one
+/// (a notification serialised from its typed params, as tower-lsp-server's
+/// client would send it, without its `Value` tree and its hand-over between
+/// tasks), else through tower-lsp-server's client.
+pub struct Sink {
+    pub client: Client,
+    pub out: Option<std::sync::mpsc::Sender<super::transport::Out>>,
+}
+
+impl Sink {
+    async fn publish(&self, p: Publication) {
+        let Some(out) = &self.out else {
+            return self
+                .client
+                .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                .await;
+        };
+        let params = lsp::PublishDiagnosticsParams::new(p.uri, p.diagnostics, p.version);
+        let note = Notification {
+            jsonrpc: "2.0",
+            method: "textDocument/publishDiagnostics",
+            params: &params,
+        };
+        match serde_json::to_vec(&note) {
+            Ok(body) => {
+                let _ = out.send(super::transport::Out::Body(body));
+            }
+            Err(err) => error!("cannot serialise diagnostics: {err}"),
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Notification<'a, P> {
+    jsonrpc: &'static str,
+    method: &'static str,
+    params: &'a P,
+}
+
+pub async fn run(sink: Sink, world: Arc<RwLock<World>>, mut rx: mpsc::UnboundedReceiver<Job>) {
     let current = || world.read().unwrap_or_else(|e| e.into_inner()).clone();
     let mut last: Option<World> = None;
     // Keys whose last publication had diagnostics.
@@ -110,7 +149,7 @@ pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::Unboun
                 continue;
             }
             let previous = previous.map(|p| (p, done.clone()));
-            publish(&client, &world, previous, batch, &mut shown, &current).await;
+            publish(&sink, &world, previous, batch, &mut shown, &current).await;
         }
         last = Some(world);
     }
@@ -119,7 +158,7 @@ pub async fn run(client: Client, world: Arc<RwLock<World>>, mut rx: mpsc::Unboun
 /// Computes one batch of publications off the async threads and sends what
 /// is still current.
 async fn publish(
-    client: &Client,
+    sink: &Sink,
     world: &World,
     previous: Option<(World, HashSet<Arc<str>>)>,
     pending: HashMap<Arc<str>, Mode>,
@@ -164,9 +203,7 @@ async fn publish(
             } else {
                 shown.insert(p.key.clone());
             }
-            client
-                .publish_diagnostics(p.uri, p.diagnostics, p.version)
-                .await;
+            sink.publish(p).await;
         }
     }
 }

@@ -113,6 +113,7 @@ pub fn run_stdio() -> i32 {
             .custom_method("chronicle/debugFileState", Backend::debug_file_state)
             .finish();
         let server = service.inner().0.clone();
+        server.set_output(direct_out.clone());
         let service = direct::Direct::new(service, server, direct_out);
         let service = CatchPanic::new(service, service_lifecycle);
         LspServer::new(input, transport::FrameSink::new(sink_out), socket)
