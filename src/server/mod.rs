@@ -14,7 +14,7 @@
 //! | [`documents`] | `didOpen` / `didChange` / `didSave` / `didClose` |
 //! | [`watched`] | `didChangeWatchedFiles`, `didChangeWorkspaceFolders` |
 //! | [`indexing`] | the workspace scan with work-done progress |
-//! | [`analyzer`] | the analyzer task: summarises open documents after their edits, coalescing bursts |
+//! | [`analyzer`] | the analyzer thread: summarises open documents after their edits, coalescing bursts |
 //! | [`diagnostics`] | the publisher task: coalesces, drops stale results, publishes with versions |
 //! | [`commands`] | `workspace/executeCommand`; hidden test hooks (panics, `chronicle/debugFileState`) |
 //! | [`state`] | the mutable state and its synchronous operations (no LSP types) |
