@@ -31,7 +31,9 @@
 //! `analysis::ide`, convert the result with [`convert`] / the
 //! [`world::World`] helpers. Then one line in the `LanguageServer` impl
 //! (src/server/backend.rs) that runs it with [`backend::Server::read`], and
-//! its capability in [`lifecycle::capabilities`]. `read` answers from a
+//! its capability in [`lifecycle::capabilities`]; if its result can grow
+//! with the workspace, one line in [`direct`]'s route too, so it is
+//! serialised without tower-lsp-server's `Value` tree. `read` answers from a
 //! world in which every open document's analysis has caught up with the
 //! text it had when the request arrived, on a blocking thread, with panics
 //! turned into an internal error. Unknown URIs and files that are not
