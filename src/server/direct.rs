@@ -7,7 +7,7 @@
 //! to an actor with 10,000 mentions (1.3 MB of JSON) the tree costs
 //! 25–40 ms to build, write and drop, against 2.5 ms for writing the typed
 //! result directly; most of it is allocation. [`Direct`] sits between the
-//! panic guard and the `LspService`: for the methods of [`direct_answer`],
+//! panic guard and the `LspService`: for the methods of `direct_answer`,
 //! once the session is initialised, it decodes the params itself, runs the
 //! very `LanguageServer` method tower-lsp-server would have run, writes the
 //! response frame to the output and tells tower-lsp-server there is nothing
