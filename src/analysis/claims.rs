@@ -385,7 +385,7 @@ pub fn claims_of_entries(
         let holder = e
             .author
             .and_then(|a| s.references.get(a as usize))
-            .map(|r| r.id.clone());
+            .map(|r| Arc::<str>::from(r.id));
         let valid = s.field(e, "valid").and_then(|fi| {
             s.items(fi).iter().find_map(|i| match i {
                 ValueItem::Date { text, .. } => dates::parse(text).ok(),
@@ -401,7 +401,7 @@ pub fn claims_of_entries(
                 s.items(fi)
                     .iter()
                     .filter_map(|i| match i {
-                        ValueItem::Ref(r) => s.references.get(*r as usize).map(|r| r.id.clone()),
+                        ValueItem::Ref(r) => s.references.get(*r as usize).map(|r| Arc::from(r.id)),
                         _ => None,
                     })
                     .collect()
@@ -416,7 +416,7 @@ pub fn claims_of_entries(
             let Some(subject) = a
                 .subject
                 .and_then(|i| s.references.get(i as usize))
-                .map(|r| r.id.clone())
+                .map(|r| Arc::<str>::from(r.id))
             else {
                 continue;
             };

@@ -89,17 +89,17 @@ pub fn reference_diagnostics_of(
     let mut out = Vec::new();
     let summary = &file.summary;
     // An undefined ID is usually written more than once: suggest once.
-    let mut suggested: std::collections::HashMap<std::sync::Arc<str>, Vec<String>> =
+    let mut suggested: std::collections::HashMap<&str, Vec<String>> =
         std::collections::HashMap::new();
     for (i, r) in summary.references.iter().enumerate() {
         if !(select.references)(i, r) {
             continue;
         }
-        let defs = snap.definitions(&r.id);
+        let defs = snap.definitions(r.id);
         if defs.is_empty() {
             let found = suggested
-                .entry(r.id.clone())
-                .or_insert_with(|| suggestions(snap, &r.id));
+                .entry(r.id)
+                .or_insert_with(|| suggestions(snap, r.id));
             out.push(undefined(snap, r, found));
             continue;
         }

@@ -70,6 +70,32 @@ fn intern(s: &str) -> Arc<str> {
     })
 }
 
+/// A short string of summaries written in many elements — an ID, a field
+/// key, a date — interned for the whole process ([`sym`]). Copying one is
+/// free: splicing a summary after a keystroke copies tens of thousands of
+/// elements, and with `Arc<str>` each copy (and each drop of the old
+/// summary) was an atomic count update.
+pub type Sym = &'static str;
+
+/// The process-wide interned copy of `s`. The interner keeps every distinct
+/// string it is given, for the life of the process: what the session's
+/// files and edits contain (IDs, keys and dates, each stored once), which is
+/// small next to the summaries that use them.
+pub fn sym(s: &str) -> Sym {
+    static SET: std::sync::OnceLock<
+        dashmap::DashSet<&'static str, std::hash::BuildHasherDefault<ShortHasher>>,
+    > = std::sync::OnceLock::new();
+    let set = SET.get_or_init(Default::default);
+    if let Some(found) = set.get(s) {
+        return *found;
+    }
+    let leaked: &'static str = Box::leak(Box::from(s));
+    // Another thread may have added the same string meanwhile: both copies
+    // are equal, which is all a `Sym` promises.
+    set.insert(leaked);
+    leaked
+}
+
 /// Where a reference stands, which decides what kind of entity it may name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefRole {
@@ -80,7 +106,7 @@ pub enum RefRole {
     /// The anchor of an offset: `@coalition-call + 1d`.
     Anchor,
     /// In the value of a field, by key (`after`, `who`, …).
-    Field(Arc<str>),
+    Field(Sym),
     /// The organisation of a role (`role:` / `as:` … `of @us`).
     RoleOrganisation,
     /// In an event title.
@@ -94,7 +120,7 @@ pub enum RefRole {
 /// One `@id`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
-    pub id: Arc<str>,
+    pub id: Sym,
     /// The ID only, after the `@`: what rename replaces.
     pub range: Range<usize>,
     /// The byte of the `@`.
@@ -124,9 +150,9 @@ pub enum ValueItem {
         range: Range<usize>,
     },
     /// A `date` or `interval`.
-    Date { text: Arc<str>, range: Range<usize> },
+    Date { text: Sym, range: Range<usize> },
     /// `tomorrow`, `on Thursday` …
-    Relative { text: Arc<str>, range: Range<usize> },
+    Relative { text: Sym, range: Range<usize> },
     /// Anything else: text, numbers, strings, phrases.
     Other { range: Range<usize> },
 }
@@ -134,7 +160,7 @@ pub enum ValueItem {
 /// A field of an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldInfo {
-    pub key: Arc<str>,
+    pub key: Sym,
     pub key_range: Range<usize>,
     pub value_range: Option<Range<usize>>,
     /// The value's text, trimmed.
@@ -151,8 +177,8 @@ pub struct FieldInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateNode {
     pub range: Range<usize>,
-    pub text: Arc<str>,
-    pub weekday: Option<(Range<usize>, Arc<str>)>,
+    pub text: Sym,
+    pub weekday: Option<(Range<usize>, Sym)>,
 }
 
 /// An entry: a definition, a statement or a claim.
@@ -166,8 +192,8 @@ pub struct EntryInfo {
     /// The defined ID, for definitions and statements/claims with `id:`.
     pub def: Option<u32>,
     /// The date of a dated entry (a `date` or `interval`).
-    pub date: Option<(Range<usize>, Arc<str>)>,
-    pub weekday: Option<(Range<usize>, Arc<str>)>,
+    pub date: Option<(Range<usize>, Sym)>,
+    pub weekday: Option<(Range<usize>, Sym)>,
     /// Speaker or holder (index into references).
     pub author: Option<u32>,
     /// `said`, `claims`, `denies`, `reports`.
@@ -321,10 +347,8 @@ impl FileSummary {
             range: e.node.start_byte()..end.max(header.end),
             header,
             def: None,
-            date: parts.date.map(|d| (d.byte_range(), intern(text(d, src)))),
-            weekday: parts
-                .weekday
-                .map(|d| (d.byte_range(), intern(text(d, src)))),
+            date: parts.date.map(|d| (d.byte_range(), sym(text(d, src)))),
+            weekday: parts.weekday.map(|d| (d.byte_range(), sym(text(d, src)))),
             author: None,
             verb: parts.verb.map(|v| Arc::from(text(v, src))),
             assertion: None,
@@ -346,16 +370,16 @@ impl FileSummary {
         }
         let mut id_field = None;
         for f in &fields {
-            let key: Arc<str> = intern(f.key_text(src));
+            let key: Sym = sym(f.key_text(src));
             let value = f.value();
             let first_ref = self.references.len();
             if let Some(v) = value {
-                if &*key == "id" && id_field.is_none() {
+                if key == "id" && id_field.is_none() {
                     id_field = Some(v);
                 }
-                let is_role = matches!(&*key, "role" | "as");
-                let denies = &*key == "denies";
-                for a in self.collect_field_refs(v, src, index, &key, is_role) {
+                let is_role = matches!(key, "role" | "as");
+                let denies = key == "denies";
+                for a in self.collect_field_refs(v, src, index, key, is_role) {
                     self.field_claims.push((denies, a));
                 }
             }
@@ -363,7 +387,7 @@ impl FileSummary {
             let items = self.value_items(f.items(), src, first_ref);
             self.items.extend(items);
             self.fields.push(FieldInfo {
-                key: key.clone(),
+                key,
                 key_range: f
                     .key()
                     .map(|k| k.byte_range())
@@ -453,11 +477,11 @@ impl FileSummary {
                         })
                     }
                     "date" | "interval" => Some(ValueItem::Date {
-                        text: intern(text(n, src)),
+                        text: sym(text(n, src)),
                         range: range.clone(),
                     }),
                     "relative_date" => Some(ValueItem::Relative {
-                        text: intern(text(n, src)),
+                        text: sym(text(n, src)),
                         range: range.clone(),
                     }),
                     _ => None,
@@ -474,7 +498,7 @@ impl FileSummary {
             .and_then(|r| self.push_ref(r.node, src, Some(entry), RefRole::Subject));
         let value = a.value();
         if let Some(v) = value {
-            self.collect_refs(v, src, Some(entry), RefRole::Field(intern("value")));
+            self.collect_refs(v, src, Some(entry), RefRole::Field(sym("value")));
         }
         AssertionInfo {
             range: node.byte_range(),
@@ -491,7 +515,7 @@ impl FileSummary {
         value: Node<'_>,
         src: &str,
         entry: u32,
-        key: &Arc<str>,
+        key: Sym,
         is_role: bool,
     ) -> Vec<AssertionInfo> {
         let mut after_of = false;
@@ -529,7 +553,7 @@ impl FileSummary {
                     let role = if after_of {
                         RefRole::RoleOrganisation
                     } else {
-                        RefRole::Field(key.clone())
+                        RefRole::Field(key)
                     };
                     self.push_ref(n, src, Some(entry), role);
                     after_of = false;
@@ -558,7 +582,7 @@ impl FileSummary {
             return None;
         }
         self.references.push(Reference {
-            id: intern(text(id, src)),
+            id: sym(text(id, src)),
             range: id.byte_range(),
             at: node.start_byte(),
             entry,
@@ -594,7 +618,7 @@ impl FileSummary {
 
     /// The first field of an entry with this key.
     pub fn field(&self, e: &EntryInfo, key: &str) -> Option<&FieldInfo> {
-        self.fields(e).iter().find(|f| &*f.key == key)
+        self.fields(e).iter().find(|f| f.key == key)
     }
 
     /// The value items of a field.
@@ -733,10 +757,10 @@ fn collect_dates(root: Node<'_>, src: &str, out: &mut Vec<DateNode>) {
                 let weekday = n
                     .next_named_sibling()
                     .filter(|w| w.kind() == "weekday")
-                    .map(|w| (w.byte_range(), intern(text(w, src))));
+                    .map(|w| (w.byte_range(), sym(text(w, src))));
                 out.push(DateNode {
                     range: n.byte_range(),
-                    text: intern(text(n, src)),
+                    text: sym(text(n, src)),
                     weekday,
                 });
                 false
@@ -939,10 +963,10 @@ mod tests {
                     let weekday = n
                         .next_named_sibling()
                         .filter(|w| w.kind() == "weekday")
-                        .map(|w| (w.byte_range(), intern(text(w, src))));
+                        .map(|w| (w.byte_range(), sym(text(w, src))));
                     out.push(DateNode {
                         range: n.byte_range(),
-                        text: intern(text(n, src)),
+                        text: sym(text(n, src)),
                         weekday,
                     });
                 }
@@ -1043,23 +1067,23 @@ Prose mentions @uk.
         let refs: Vec<_> = s
             .references
             .iter()
-            .map(|r| (&*r.id, r.role.clone()))
+            .map(|r| (r.id, r.role.clone()))
             .collect();
         assert_eq!(
             refs,
             [
                 ("france", RefRole::RoleOrganisation),
                 ("macron", RefRole::Title),
-                ("coalition", RefRole::Field("who".into())),
+                ("coalition", RefRole::Field("who")),
                 ("talks", RefRole::Anchor),
                 ("macron", RefRole::Author),
-                ("call", RefRole::Field("at".into())),
+                ("call", RefRole::Field("at")),
                 ("wg", RefRole::Subject),
                 ("uk", RefRole::Prose),
             ]
         );
         for r in &s.references {
-            assert_eq!(&SRC[r.range.clone()], &*r.id);
+            assert_eq!(&SRC[r.range.clone()], r.id);
             assert_eq!(&SRC[r.at..r.at + 1], "@");
         }
 

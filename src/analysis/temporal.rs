@@ -154,13 +154,14 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn node(&mut self, id: &Arc<str>) -> usize {
+    fn node(&mut self, id: &str) -> usize {
         if let Some(&n) = self.nodes.get(id) {
             return n;
         }
         let n = 1 + 2 * self.node_names.len();
+        let id: Arc<str> = Arc::from(id);
         self.nodes.insert(id.clone(), n);
-        self.node_names.push(id.clone());
+        self.node_names.push(id);
         n
     }
 
@@ -308,7 +309,7 @@ fn check_written_dates(b: &mut Builder<'_>, f: &FileData, region: Option<&Range<
         if region.is_some_and(|r| !(r.start <= d.range.start && d.range.start < r.end)) {
             continue;
         }
-        match dates::parse(&d.text) {
+        match dates::parse(d.text) {
             Err(DateError::Invalid(msg)) => {
                 b.diag(
                     f.id,
@@ -368,8 +369,8 @@ fn field<'f>(f: &'f FileData, e: &EntryInfo, key: &str) -> Option<&'f FieldInfo>
     f.summary.field(e, key)
 }
 
-fn ref_id(f: &FileData, index: u32) -> Option<&Arc<str>> {
-    f.summary.references.get(index as usize).map(|r| &r.id)
+fn ref_id(f: &FileData, index: u32) -> Option<&'static str> {
+    f.summary.references.get(index as usize).map(|r| r.id)
 }
 
 fn entry_name(f: &FileData, e: &EntryInfo) -> String {
@@ -421,20 +422,20 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
     // Ordering constraints of an event.
     if let Some(n) = event_node {
         for fi in f.summary.fields(e) {
-            let key = &*fi.key;
+            let key = fi.key;
             if !matches!(key, "after" | "before" | "during") {
                 continue;
             }
             for item in f.summary.items(fi) {
                 match item {
                     ValueItem::Ref(r) => {
-                        let Some(id) = ref_id(f, *r).cloned() else {
+                        let Some(id) = ref_id(f, *r) else {
                             continue;
                         };
-                        if !b.is_event(&id) {
+                        if !b.is_event(id) {
                             continue;
                         }
-                        let m = b.node(&id);
+                        let m = b.node(id);
                         let range = f.summary.references[*r as usize].full_range();
                         let msg = match key {
                             "after" => format!("{name} is after `{id}`"),
@@ -457,16 +458,16 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                         amount,
                         range,
                     } => {
-                        let Some(id) = ref_id(f, *anchor).cloned() else {
+                        let Some(id) = ref_id(f, *anchor) else {
                             continue;
                         };
                         let Some((lo, hi)) = dates::duration_days(amount) else {
                             continue;
                         };
-                        if !b.is_event(&id) {
+                        if !b.is_event(id) {
                             continue;
                         }
-                        let m = b.node(&id);
+                        let m = b.node(id);
                         let (lo, hi) = if *negative { (-hi, -lo) } else { (lo, hi) };
                         let sign = if *negative { "-" } else { "+" };
                         let msg = format!("{name} is {key} `{id}` {sign} {amount}");
@@ -517,13 +518,13 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
         if let (Some(fi), Some(span)) = (field(f, e, "at"), &span) {
             for item in f.summary.items(fi) {
                 let ValueItem::Ref(r) = item else { continue };
-                let Some(id) = ref_id(f, *r).cloned() else {
+                let Some(id) = ref_id(f, *r) else {
                     continue;
                 };
-                if !b.is_event(&id) {
+                if !b.is_event(id) {
                     continue;
                 }
-                let m = b.node(&id);
+                let m = b.node(id);
                 let msg = format!("{name}, made {}, is at `{id}`", span_words(span));
                 let range = f.summary.references[*r as usize].full_range();
                 let tag = b.link(LinkKind::StatementAt, f.id, range, msg, span.qualifier);
@@ -541,9 +542,9 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
     // A report cannot precede what it reports.
     if e.kind == EntryKind::Claim && e.verb.as_deref() == Some("reports") {
         if let (Some(a), Some(span)) = (&e.assertion, &span) {
-            if let Some(id) = a.subject.and_then(|s| ref_id(f, s)).cloned() {
-                if b.is_event(&id) {
-                    let m = b.node(&id);
+            if let Some(id) = a.subject.and_then(|s| ref_id(f, s)) {
+                if b.is_event(id) {
+                    let m = b.node(id);
                     let msg = format!("{name} reports on `{id}` {}", span_words(span));
                     let tag = b.link(
                         LinkKind::Report,
@@ -567,10 +568,10 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
     if let Some(fi) = field(f, e, "source") {
         for item in f.summary.items(fi) {
             let ValueItem::Ref(r) = item else { continue };
-            let Some(id) = ref_id(f, *r).cloned() else {
+            let Some(id) = ref_id(f, *r) else {
                 continue;
             };
-            let Some(published) = published_of(b.snap, &id) else {
+            let Some(published) = published_of(b.snap, id) else {
                 continue;
             };
             let Some(p_latest) = published.latest else {
@@ -600,7 +601,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                             ),
                         );
                         let d = possibly(d, span.qualifier.or(published.qualifier));
-                        let related = source_related(b.snap, &id);
+                        let related = source_related(b.snap, id);
                         b.diag(f.id, d.with_related(related));
                     }
                 }
@@ -631,10 +632,10 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
         if &*prop.1 != "date" || a.operator.as_deref().is_some_and(|o| o != "=") {
             continue;
         }
-        let Some(id) = a.subject.and_then(|s| ref_id(f, s)).cloned() else {
+        let Some(id) = a.subject.and_then(|s| ref_id(f, s)) else {
             continue;
         };
-        if !b.is_event(&id) {
+        if !b.is_event(id) {
             continue;
         }
         let Some((vrange, vtext)) = &a.value else {
@@ -642,11 +643,11 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
         };
         let item = match a.value_kind {
             Some("relative_date") => ValueItem::Relative {
-                text: vtext.clone(),
+                text: crate::analysis::summary::sym(vtext),
                 range: vrange.clone(),
             },
             Some("date" | "interval") => ValueItem::Date {
-                text: vtext.clone(),
+                text: crate::analysis::summary::sym(vtext),
                 range: vrange.clone(),
             },
             _ => continue,
@@ -658,7 +659,7 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
             Arc::make_mut(b.out.resolved.entry(f.id).or_default())
                 .push((vrange.clone(), span_words(&claimed)));
         }
-        let m = b.node(&id);
+        let m = b.node(id);
         let how = if relative {
             format!("`{}` ({})", vtext.trim(), span_words(&claimed))
         } else {
@@ -799,7 +800,7 @@ fn tenure(
         .summary
         .fields(entry)
         .iter()
-        .filter(|fi| &*fi.key == "role")
+        .filter(|fi| fi.key == "role")
     {
         let role = read_role(file, fi);
         if !role.title.eq_ignore_ascii_case(title) || (org.is_some() && role.org.as_deref() != org)
@@ -876,26 +877,26 @@ fn actor_checks(
     name: &str,
 ) {
     // Actors taking part: the author, and `who:` / `led-by:` of events.
-    let mut actors: Vec<(Arc<str>, Range<usize>)> = Vec::new();
+    let mut actors: Vec<(&str, Range<usize>)> = Vec::new();
     if let Some(a) = e.author {
         let r = &f.summary.references[a as usize];
-        actors.push((r.id.clone(), r.full_range()));
+        actors.push((r.id, r.full_range()));
     }
     for fi in f
         .summary
         .fields(e)
         .iter()
-        .filter(|fi| matches!(&*fi.key, "who" | "led-by"))
+        .filter(|fi| matches!(fi.key, "who" | "led-by"))
     {
         for item in f.summary.items(fi) {
             if let ValueItem::Ref(r) = item {
                 let r = &f.summary.references[*r as usize];
-                actors.push((r.id.clone(), r.full_range()));
+                actors.push((r.id, r.full_range()));
             }
         }
     }
     for (actor, range) in actors {
-        let Some((start, end, q, related)) = lifetime(b.snap, &actor) else {
+        let Some((start, end, q, related)) = lifetime(b.snap, actor) else {
             continue;
         };
         if let Some(n) = event_node {
@@ -933,17 +934,16 @@ fn actor_checks(
     let (Some(fi), Some(span)) = (field(f, e, "as"), span) else {
         return;
     };
-    let Some(author) = e.author.and_then(|a| ref_id(f, a)).cloned() else {
+    let Some(author) = e.author.and_then(|a| ref_id(f, a)) else {
         return;
     };
     let role = read_role(f, fi);
-    let Some((since, until, q, related)) =
-        tenure(b.snap, &author, &role.title, role.org.as_deref())
+    let Some((since, until, q, related)) = tenure(b.snap, author, &role.title, role.org.as_deref())
     else {
         // Acting in a role the actor never held is outside any tenure.
         let Some((def_file, def)) = b
             .snap
-            .definitions(&author)
+            .definitions(author)
             .first()
             .and_then(|l| b.snap.definition(*l))
         else {

@@ -169,6 +169,24 @@ enum Change {
     Region(Arc<Splice>),
 }
 
+/// Sets how many times `file` refers to `id` in the index (the key is
+/// allocated only for an ID no file referred to yet).
+fn set_ref_count(
+    refs: &mut imbl::HashMap<Arc<str>, imbl::HashMap<FileId, u32>>,
+    id: &str,
+    file: FileId,
+    count: u32,
+) {
+    match refs.get_mut(id) {
+        Some(files) => {
+            files.insert(file, count);
+        }
+        None => {
+            refs.insert(Arc::from(id), imbl::HashMap::unit(file, count));
+        }
+    }
+}
+
 /// Whether a diagnostic of `list` points into `file`.
 fn mentions(list: &[super::Diagnostic], file: FileId) -> bool {
     list.iter()
@@ -813,16 +831,16 @@ impl Workspace {
             return None;
         }
         let (refs_cut, refs_new) = &splice.references;
-        let mut counts: HashMap<Arc<str>, i64> = HashMap::new();
+        let mut counts: HashMap<&str, i64> = HashMap::new();
         for r in &old.summary.references[refs_cut.clone()] {
-            *counts.entry(r.id.clone()).or_default() -= 1;
+            *counts.entry(r.id).or_default() -= 1;
         }
         for r in new
             .summary
             .references
             .get(refs_cut.start..refs_cut.start + refs_new)?
         {
-            *counts.entry(r.id.clone()).or_default() += 1;
+            *counts.entry(r.id).or_default() += 1;
         }
         let s = &mut self.snapshot;
         let mut changed = Vec::new();
@@ -832,26 +850,23 @@ impl Workspace {
             }
             let before = s
                 .refs
-                .get(&name)
+                .get(name)
                 .and_then(|m| m.get(&id))
                 .copied()
                 .unwrap_or(0) as i64;
             let after = before + d;
             if after <= 0 {
-                if let Some(files) = s.refs.get_mut(&name) {
+                if let Some(files) = s.refs.get_mut(name) {
                     files.remove(&id);
                     if files.is_empty() {
-                        s.refs.remove(&name);
+                        s.refs.remove(name);
                     }
                 }
             } else {
-                s.refs
-                    .entry(name.clone())
-                    .or_default()
-                    .insert(id, after as u32);
+                set_ref_count(&mut s.refs, name, id, after as u32);
             }
             if (before == 0) != (after <= 0) {
-                changed.push(name);
+                changed.push(Arc::from(name));
             }
         }
         Some(changed)
@@ -909,11 +924,11 @@ impl Workspace {
             }
             m
         };
-        let ref_counts = |f: Option<&FileData>| -> HashMap<Arc<str>, u32> {
-            let mut m: HashMap<Arc<str>, u32> = HashMap::new();
+        let ref_counts = |f: Option<&FileData>| -> HashMap<&'static str, u32> {
+            let mut m: HashMap<&'static str, u32> = HashMap::new();
             if let Some(f) = f {
                 for r in &f.summary.references {
-                    *m.entry(r.id.clone()).or_default() += 1;
+                    *m.entry(r.id).or_default() += 1;
                 }
             }
             m
@@ -952,22 +967,22 @@ impl Workspace {
                 changed.push(name.clone());
             }
         }
-        for (name, _) in old_refs.iter().filter(|(k, _)| !new_refs.contains_key(*k)) {
+        for (&name, _) in old_refs.iter().filter(|(k, _)| !new_refs.contains_key(*k)) {
             if let Some(files) = s.refs.get_mut(name) {
                 files.remove(&id);
                 if files.is_empty() {
                     s.refs.remove(name);
                 }
             }
-            changed.push(name.clone());
+            changed.push(Arc::from(name));
         }
-        for (name, &count) in &new_refs {
+        for (&name, &count) in &new_refs {
             if old_refs.get(name) == Some(&count) {
                 continue;
             }
-            s.refs.entry(name.clone()).or_default().insert(id, count);
+            set_ref_count(&mut s.refs, name, id, count);
             if !old_refs.contains_key(name) {
-                changed.push(name.clone());
+                changed.push(Arc::from(name));
             }
         }
 

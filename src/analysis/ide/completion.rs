@@ -636,7 +636,7 @@ fn field_names(
         .fields(entry)
         .iter()
         .filter(|f| !(line.start <= f.range.start && f.range.start <= line.end))
-        .map(|f| &*f.key)
+        .map(|f| f.key)
         .collect();
     let _ = data;
     for spec in fields_of(entry.kind) {

@@ -377,7 +377,7 @@ pub fn short_card(file: &FileData, def: &Definition) -> String {
         .summary
         .fields(e)
         .iter()
-        .filter(|f| &*f.key == "role")
+        .filter(|f| f.key == "role")
         .map(|f| &*f.value)
         .collect();
     if !roles.is_empty() {
@@ -425,7 +425,7 @@ fn field_key_hover(data: &FileData, offset: usize) -> Option<Hover> {
         data.summary.fields(e).iter().find(|f| {
             f.key_range.start <= offset && offset <= f.key_range.end && !f.key.is_empty()
         })?;
-    let key = &*f.key;
+    let key = f.key;
     let of = kind_phrase(e.kind);
     let markdown = match field_spec(e.kind, key) {
         Some(spec) => {

@@ -18,7 +18,7 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use super::fuzzy::{fold, Pattern};
-use crate::analysis::summary::{Definition, FileSummary};
+use crate::analysis::summary::{Definition, FileSummary, Sym};
 use crate::analysis::FileData;
 use crate::syntax::EntryKind;
 
@@ -43,7 +43,7 @@ pub struct FileIndex {
     spans: Vec<Range<u32>>,
     text: String,
     /// Built on the first reference query.
-    refs_by_id: OnceLock<HashMap<Arc<str>, Vec<u32>>>,
+    refs_by_id: OnceLock<HashMap<Sym, Vec<u32>>>,
 }
 
 impl FileIndex {
@@ -112,9 +112,9 @@ impl FileIndex {
     /// the file's order.
     pub fn references_to<'f>(file: &'f FileData, id: &str) -> &'f [u32] {
         let by_id = FileIndex::of(file).refs_by_id.get_or_init(|| {
-            let mut by_id: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
+            let mut by_id: HashMap<Sym, Vec<u32>> = HashMap::new();
             for (i, r) in file.summary.references.iter().enumerate() {
-                by_id.entry(r.id.clone()).or_default().push(i as u32);
+                by_id.entry(r.id).or_default().push(i as u32);
             }
             by_id
         });

@@ -131,7 +131,7 @@ pub fn id_at(file: &FileData, offset: usize) -> Option<IdAt> {
         .find(|(_, r)| r.at <= offset && offset <= r.range.end)
     {
         return Some(IdAt {
-            id: r.id.clone(),
+            id: Arc::from(r.id),
             range: r.range.clone(),
             at: Some(r.at),
             definition: None,

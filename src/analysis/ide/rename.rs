@@ -119,7 +119,7 @@ pub fn validate_id(new_id: &str) -> Result<String, String> {
     let tree = crate::syntax::parse(&probe);
     let summary = crate::analysis::FileSummary::new(&tree, &probe);
     match summary.references.as_slice() {
-        [r] if &*r.id == id => Ok(id.to_string()),
+        [r] if r.id == id => Ok(id.to_string()),
         _ => Err(format!("`{id}` is not a valid ID.")),
     }
 }
