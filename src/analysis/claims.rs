@@ -394,7 +394,7 @@ pub fn claims_of_entries(
         });
         let disputed = s
             .field(e, "disputed")
-            .is_some_and(|fi| matches!(&*fi.value, "yes" | "true"));
+            .is_some_and(|fi| matches!(fi.value(&f.text), "yes" | "true"));
         let contradicts: Vec<Arc<str>> = s
             .field(e, "contradicts")
             .map(|fi| {

@@ -163,13 +163,24 @@ pub struct FieldInfo {
     pub key: Sym,
     pub key_range: Range<usize>,
     pub value_range: Option<Range<usize>>,
-    /// The value's text, trimmed.
-    pub value: Arc<str>,
     /// The items of the value (indices into [`FileSummary::items`]; see
     /// [`FileSummary::items`]).
     pub items: Range<u32>,
     /// The whole line, indentation excluded, line break excluded.
     pub range: Range<usize>,
+}
+
+impl FieldInfo {
+    /// The value's text (trimmed) in the file's `text`; empty when the
+    /// field has no value. (Read from the text rather than kept: a copy per
+    /// field made every splice and every dropped summary dearer.)
+    pub fn value<'t>(&self, text: &'t str) -> &'t str {
+        self.value_range
+            .clone()
+            .and_then(|r| text.get(r))
+            .unwrap_or("")
+            .trim()
+    }
 }
 
 /// A date or interval written anywhere in the file, with the weekday
@@ -393,7 +404,6 @@ impl FileSummary {
                     .map(|k| k.byte_range())
                     .unwrap_or(f.node.start_byte()..f.node.start_byte()),
                 value_range: value.map(|v| v.byte_range()),
-                value: intern(value.map(|v| text(v, src).trim()).unwrap_or_default()),
                 items: first_item..self.items.len() as u32,
                 range: trim_line(f.node.byte_range(), src),
             });

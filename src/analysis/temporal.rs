@@ -674,7 +674,7 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
             claimed.qualifier,
         );
         b.links[tag as usize].acknowledged =
-            field(f, e, "disputed").is_some_and(|fi| matches!(&*fi.value, "yes" | "true"));
+            field(f, e, "disputed").is_some_and(|fi| matches!(fi.value(&f.text), "yes" | "true"));
         let mut probe = Vec::new();
         if let Some(a) = claimed.earliest {
             probe.push(Edge {
@@ -721,7 +721,7 @@ fn source_related(snap: &Snapshot, id: &str) -> Vec<Related> {
             Some(Related {
                 file: file.id,
                 range: fi.range.clone(),
-                message: format!("`{id}` was published {}", fi.value),
+                message: format!("`{id}` was published {}", fi.value(&file.text)),
             })
         })
         .into_iter()
@@ -820,7 +820,7 @@ fn tenure(
             Related {
                 file: file.id,
                 range: fi.range.clone(),
-                message: format!("`{actor}` holds the role: {}", fi.value),
+                message: format!("`{actor}` holds the role: {}", fi.value(&file.text)),
             },
         ));
     }
@@ -838,7 +838,7 @@ pub struct RoleText {
 /// Reads a `role:` or `as:` value from its text: the words before
 /// ` of @org`, and the dates after `since` and `until`.
 pub fn read_role(file: &FileData, fi: &FieldInfo) -> RoleText {
-    let text = &fi.value;
+    let text = fi.value(&file.text);
     let org = file
         .summary
         .references
@@ -957,7 +957,7 @@ fn actor_checks(
             fi.value_range.clone().unwrap_or(fi.range.clone()),
             format!(
                 "{name} is made as {}, but `{author}` has no such `role:`",
-                fi.value
+                fi.value(&f.text)
             ),
         )
         .with_related(vec![Related {

@@ -471,7 +471,10 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
                     .map(str::to_string),
             ),
         }
-        let role = file.summary.field(e, "role").map(|f| f.value.to_string());
+        let role = file
+            .summary
+            .field(e, "role")
+            .map(|f| f.value(&file.text).to_string());
         match (role, &def.subkind, &e.date) {
             (Some(role), _, _) => detail.push(role),
             (None, _, Some((_, date))) if def.kind == EntryKind::Event => {

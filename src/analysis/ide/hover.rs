@@ -171,7 +171,7 @@ pub fn entity_card(snap: &Snapshot, id: &str) -> Option<String> {
     let mut out = header(file, def);
     let u = usage(snap, id);
     let e = &file.summary.entries[def.entry as usize];
-    let field = |key: &str| file.summary.field(e, key).map(|f| &*f.value);
+    let field = |key: &str| file.summary.field(e, key).map(|f| f.value(&file.text));
     let mut facts: Vec<String> = Vec::new();
     let fact = |facts: &mut Vec<String>, label: &str, key: &str| {
         if let Some(v) = field(key).filter(|v| !v.is_empty()) {
@@ -378,7 +378,7 @@ pub fn short_card(file: &FileData, def: &Definition) -> String {
         .fields(e)
         .iter()
         .filter(|f| f.key == "role")
-        .map(|f| &*f.value)
+        .map(|f| f.value(&file.text))
         .collect();
     if !roles.is_empty() {
         let _ = write!(out, "\n\nRole: {}", md(&roles.join("; ")));
