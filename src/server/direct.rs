@@ -205,8 +205,9 @@ where
                     .inner
                     .call(req)
                     .map(move |response| {
-                        if let Ok(Some(r)) = &response {
-                            ready.store(r.is_ok(), Ordering::SeqCst);
+                        // A second `initialize` is refused and changes nothing.
+                        if matches!(&response, Ok(Some(r)) if r.is_ok()) {
+                            ready.store(true, Ordering::SeqCst);
                         }
                         response
                     })
