@@ -76,7 +76,8 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
         }
         let assertions = e
             .assertion
-            .iter()
+            .as_deref()
+            .into_iter()
             .chain(f.summary.field_claims(e).iter().map(|(_, a)| a));
         for a in assertions {
             if a.value_kind == Some("relative_date") {

@@ -210,7 +210,7 @@ pub struct EntryInfo {
     /// `said`, `claims`, `denies`, `reports`.
     pub verb: Option<Arc<str>>,
     /// `@subject.property` of a claim, and the assertion's text.
-    pub assertion: Option<AssertionInfo>,
+    pub assertion: Option<Box<AssertionInfo>>,
     /// Assertions in `claims:` (false) and `denies:` (true) fields (indices
     /// into [`FileSummary::field_claims`]).
     pub field_claims: Range<u32>,
@@ -372,7 +372,7 @@ impl FileSummary {
             info.author = self.push_ref(author, src, Some(index), RefRole::Author);
         }
         if let Some(a) = parts.assertion.filter(|a| a.kind() == "assertion") {
-            info.assertion = Some(self.assertion(a, src, index));
+            info.assertion = Some(Box::new(self.assertion(a, src, index)));
         }
         if e.kind == EntryKind::Event {
             if let Some(title) = parts.title {

@@ -617,7 +617,7 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
     let mut assertions = Vec::new();
     if let Some(a) = &e.assertion {
         if e.verb.as_deref() != Some("denies") {
-            assertions.push(a);
+            assertions.push(&**a);
         }
     }
     assertions.extend(
