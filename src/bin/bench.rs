@@ -738,6 +738,46 @@ struct Row {
 
 /// Percentiles of the edit latencies against the budgets (p95 < 5 ms,
 /// p99 < 15 ms).
+/// Completion at `params`, [`SAMPLES`] times: its p50 and p95 rows (the
+/// p95 with the size of the list) and its figures.
+fn completion_rows(
+    client: &mut Client,
+    trigger: &str,
+    params: &Value,
+    rows: &mut Vec<Row>,
+    figures: &mut Value,
+) -> Res<()> {
+    let mut completion = Samples::default();
+    let mut items = 0;
+    let mut incomplete = false;
+    for _ in 0..SAMPLES {
+        let (d, result) = client.call("textDocument/completion", params.clone())?;
+        completion.push(d);
+        items = result
+            .as_array()
+            .or_else(|| result["items"].as_array())
+            .map_or(0, Vec::len);
+        incomplete = result["isIncomplete"] == json!(true);
+    }
+    rows.push(ms_row(
+        &format!("completion after {trigger} p50"),
+        completion.pct(50.0),
+        None,
+    ));
+    rows.push(ms_row(
+        &format!(
+            "completion after {trigger} p95 ({items} items{})",
+            if incomplete { ", incomplete" } else { "" }
+        ),
+        completion.pct(95.0),
+        Some(5.0),
+    ));
+    figures["completion"] = completion.json();
+    figures["completion"]["items"] = json!(items);
+    figures["completion"]["is_incomplete"] = json!(incomplete);
+    Ok(())
+}
+
 fn latency_rows(rows: &mut Vec<Row>, label: &str, edits: &Samples) {
     rows.push(ms_row(&format!("{label} p50"), edits.pct(50.0), None));
     rows.push(ms_row(&format!("{label} p95"), edits.pct(95.0), Some(5.0)));
@@ -1178,35 +1218,10 @@ fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<
     let line = big.last_line();
     let (v, _) = big.change(client, (line, 0), (line, 0), "\nMet @")?;
     client.wait_diagnostics(&big.uri, v)?;
-    let pos = json!({"line": line + 1, "character": 5});
-    let mut completion = Samples::default();
-    let mut items = 0;
-    let mut incomplete = false;
-    for _ in 0..SAMPLES {
-        let (d, result) = client.call(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": big.uri}, "position": pos,
-                   "context": {"triggerKind": 2, "triggerCharacter": "@"}}),
-        )?;
-        completion.push(d);
-        items = result
-            .as_array()
-            .or_else(|| result["items"].as_array())
-            .map_or(0, Vec::len);
-        incomplete = result["isIncomplete"] == json!(true);
-    }
-    rows.push(ms_row("completion after @ p50", completion.pct(50.0), None));
-    rows.push(ms_row(
-        &format!(
-            "completion after @ p95 ({items} items{})",
-            if incomplete { ", incomplete" } else { "" }
-        ),
-        completion.pct(95.0),
-        Some(5.0),
-    ));
-    figures["completion"] = completion.json();
-    figures["completion"]["items"] = json!(items);
-    figures["completion"]["is_incomplete"] = json!(incomplete);
+    let params = json!({"textDocument": {"uri": big.uri},
+        "position": {"line": line + 1, "character": 5},
+        "context": {"triggerKind": 2, "triggerCharacter": "@"}});
+    completion_rows(client, "@", &params, &mut rows, &mut figures)?;
 
     // 5. Definition, references and rename of the most mentioned actor.
     let counts = mention_counts(others);
@@ -1606,34 +1621,7 @@ fn measure_vault(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -
         };
         let params = json!({"textDocument": {"uri": big.uri},
             "position": {"line": line + 1, "character": 6}, "context": context});
-        let mut completion = Samples::default();
-        let mut items = 0;
-        let mut incomplete = false;
-        for _ in 0..SAMPLES {
-            let (d, result) = client.call("textDocument/completion", params.clone())?;
-            completion.push(d);
-            items = result
-                .as_array()
-                .or_else(|| result["items"].as_array())
-                .map_or(0, Vec::len);
-            incomplete = result["isIncomplete"] == json!(true);
-        }
-        rows.push(ms_row(
-            "completion after [[ p50",
-            completion.pct(50.0),
-            None,
-        ));
-        rows.push(ms_row(
-            &format!(
-                "completion after [[ p95 ({items} items{})",
-                if incomplete { ", incomplete" } else { "" }
-            ),
-            completion.pct(95.0),
-            Some(5.0),
-        ));
-        figures["completion"] = completion.json();
-        figures["completion"]["items"] = json!(items);
-        figures["completion"]["is_incomplete"] = json!(incomplete);
+        completion_rows(client, "[[", &params, &mut rows, &mut figures)?;
     } else {
         rows.push(row(
             "completion after [[",
