@@ -750,6 +750,19 @@ impl<'t> Parts<'t> {
     }
 }
 
+/// A `date` or `interval` node, with the weekday annotation after it.
+fn date_node(n: Node<'_>, src: &str) -> DateNode {
+    let weekday = n
+        .next_named_sibling()
+        .filter(|w| w.kind() == "weekday")
+        .map(|w| (w.byte_range(), sym(text(w, src))));
+    DateNode {
+        range: n.byte_range(),
+        text: sym(text(n, src)),
+        weekday,
+    }
+}
+
 /// Every `date` and `interval` (not the dates inside an interval), with the
 /// weekday annotation right after it.
 ///
@@ -764,15 +777,7 @@ fn collect_dates(root: Node<'_>, src: &str, out: &mut Vec<DateNode>) {
         let kind = kinds.get(n.kind_id() as usize).copied();
         let enter = match kind {
             Some(DateKind::Date) => {
-                let weekday = n
-                    .next_named_sibling()
-                    .filter(|w| w.kind() == "weekday")
-                    .map(|w| (w.byte_range(), sym(text(w, src))));
-                out.push(DateNode {
-                    range: n.byte_range(),
-                    text: sym(text(n, src)),
-                    weekday,
-                });
+                out.push(date_node(n, src));
                 false
             }
             Some(DateKind::Container) => true,
@@ -969,17 +974,7 @@ mod tests {
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
             match n.kind() {
-                "date" | "interval" => {
-                    let weekday = n
-                        .next_named_sibling()
-                        .filter(|w| w.kind() == "weekday")
-                        .map(|w| (w.byte_range(), sym(text(w, src))));
-                    out.push(DateNode {
-                        range: n.byte_range(),
-                        text: sym(text(n, src)),
-                        weekday,
-                    });
-                }
+                "date" | "interval" => out.push(date_node(n, src)),
                 "prose" | "heading" | "comment" | "string" | "text" => {}
                 _ => {
                     let children: Vec<_> = n.named_children(&mut cursor).collect();
