@@ -64,18 +64,18 @@ pub fn offset_to_pos_in(
     byte: usize,
     encoding: PositionEncoding,
 ) -> Converted<Pos> {
-    let mut clamped = false;
-    let mut offset = byte;
-    if offset > text.len() {
-        offset = text.len();
-        clamped = true;
-    }
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-        clamped = true;
-    }
+    let (offset, clamped) = clamp_offset(text, byte);
     let line = lines::line_of(starts, offset);
     finish_pos(text, starts, offset, line, clamped, encoding)
+}
+
+/// `byte` moved into `text` and back to a char boundary; whether it moved.
+fn clamp_offset(text: &str, byte: usize) -> (usize, bool) {
+    let mut offset = byte.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    (offset, offset != byte)
 }
 
 /// The line holding `byte`, searched forward from line `hint` when `byte`
@@ -121,16 +121,7 @@ impl<'a> RangeCursor<'a> {
     }
 
     fn pos(&mut self, byte: usize) -> Pos {
-        let mut clamped = false;
-        let mut offset = byte;
-        if offset > self.text.len() {
-            offset = self.text.len();
-            clamped = true;
-        }
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-            clamped = true;
-        }
+        let (offset, clamped) = clamp_offset(self.text, byte);
         self.line = line_near(self.starts, self.line, offset);
         finish_pos(
             self.text,
