@@ -61,9 +61,9 @@ pub struct Shared {
     pub support: OnceLock<ClientSupport>,
     /// Numbers progress tokens.
     pub progress_tokens: AtomicU64,
-    /// The stdio writer, when serving over stdio: diagnostics are written
-    /// to it directly instead of through tower-lsp-server's client.
-    output: OnceLock<std::sync::mpsc::Sender<super::transport::Out>>,
+    /// The output writer: diagnostics and direct responses are written to
+    /// it without going through tower-lsp-server.
+    pub output: std::sync::mpsc::Sender<super::transport::Out>,
 }
 
 struct Receivers {
@@ -84,7 +84,7 @@ impl std::ops::Deref for Server {
 }
 
 impl Server {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, output: std::sync::mpsc::Sender<super::transport::Out>) -> Self {
         let (publisher, publisher_rx) = diagnostics::channel();
         let (analyzer, analyzer_rx) = mpsc::unbounded_channel();
         Server(Arc::new(Shared {
@@ -100,14 +100,8 @@ impl Server {
             world_seq: watch::Sender::new(0),
             support: OnceLock::new(),
             progress_tokens: AtomicU64::new(0),
-            output: OnceLock::new(),
+            output,
         }))
-    }
-
-    /// Lets the publisher write its notifications straight to the stdio
-    /// writer (before the tasks start).
-    pub fn set_output(&self, out: std::sync::mpsc::Sender<super::transport::Out>) {
-        let _ = self.output.set(out);
     }
 
     /// Starts the diagnostics publisher and the analyzer (once; needs the
@@ -120,10 +114,7 @@ impl Server {
             .take();
         if let Some(rx) = receivers {
             tokio::spawn(diagnostics::run(
-                diagnostics::Sink {
-                    client: self.client.clone(),
-                    out: self.output.get().cloned(),
-                },
+                self.output.clone(),
                 self.world.clone(),
                 rx.publisher,
             ));

@@ -21,7 +21,6 @@ use std::sync::{Arc, RwLock};
 use rayon::prelude::*;
 use tokio::sync::mpsc;
 use tower_lsp_server::ls_types as lsp;
-use tower_lsp_server::Client;
 use tracing::{debug, error};
 
 use super::convert;
@@ -74,35 +73,23 @@ pub struct Publication {
 }
 
 /// The publisher task: runs until every [`Publisher`] is dropped.
-/// Where publications go: straight to the stdio writer when there is one
-/// (a notification serialised from its typed params, as tower-lsp-server's
-/// client would send it, without its `Value` tree and its hand-over between
-/// tasks), else through tower-lsp-server's client.
-pub struct Sink {
-    pub client: Client,
-    pub out: Option<std::sync::mpsc::Sender<super::transport::Out>>,
-}
+/// Where publications go: the output writer. Each notification is
+/// serialised from its typed params, as tower-lsp-server's client would
+/// send it, without its `Value` tree and its hand-over between tasks.
+type Sink = std::sync::mpsc::Sender<super::transport::Out>;
 
-impl Sink {
-    async fn publish(&self, p: Publication) {
-        let Some(out) = &self.out else {
-            return self
-                .client
-                .publish_diagnostics(p.uri, p.diagnostics, p.version)
-                .await;
-        };
-        let params = lsp::PublishDiagnosticsParams::new(p.uri, p.diagnostics, p.version);
-        let note = Notification {
-            jsonrpc: "2.0",
-            method: "textDocument/publishDiagnostics",
-            params: &params,
-        };
-        match serde_json::to_vec(&note) {
-            Ok(body) => {
-                let _ = out.send(super::transport::Out::Body(body));
-            }
-            Err(err) => error!("cannot serialise diagnostics: {err}"),
+fn send(out: &Sink, p: Publication) {
+    let params = lsp::PublishDiagnosticsParams::new(p.uri, p.diagnostics, p.version);
+    let note = Notification {
+        jsonrpc: "2.0",
+        method: "textDocument/publishDiagnostics",
+        params: &params,
+    };
+    match serde_json::to_vec(&note) {
+        Ok(body) => {
+            let _ = out.send(super::transport::Out::Body(body));
         }
+        Err(err) => error!("cannot serialise diagnostics: {err}"),
     }
 }
 
@@ -203,7 +190,7 @@ async fn publish(
             } else {
                 shown.insert(p.key.clone());
             }
-            sink.publish(p).await;
+            send(sink, p);
         }
     }
 }

@@ -26,7 +26,6 @@
 //!   returned).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc as std_mpsc;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -47,17 +46,15 @@ use super::transport::Out;
 pub struct Direct<S> {
     inner: S,
     server: Server,
-    out: std_mpsc::Sender<Out>,
     /// `initialize` was answered successfully and `shutdown` has not come.
     ready: Arc<AtomicBool>,
 }
 
 impl<S> Direct<S> {
-    pub fn new(inner: S, server: Server, out: std_mpsc::Sender<Out>) -> Self {
+    pub fn new(inner: S, server: Server) -> Self {
         Direct {
             inner,
             server,
-            out,
             ready: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -109,7 +106,6 @@ type Answer = BoxFuture<'static, ()>;
 /// decode (tower-lsp-server then answers with its error).
 fn answer<P, R, F>(
     server: &Server,
-    out: &std_mpsc::Sender<Out>,
     id: Id,
     params: &Value,
     handler: impl FnOnce(Backend, P) -> F,
@@ -121,7 +117,7 @@ where
 {
     let params = P::deserialize(params).ok()?;
     let fut = handler(Backend(server.clone()), params);
-    let out = out.clone();
+    let out = server.output.clone();
     Some(
         async move {
             let result = fut.await;
@@ -143,25 +139,19 @@ where
 }
 
 /// The answer to `method`, if it is one of the requests answered directly.
-fn direct_answer(
-    server: &Server,
-    out: &std_mpsc::Sender<Out>,
-    method: &str,
-    id: Id,
-    params: &Value,
-) -> Option<Answer> {
+fn direct_answer(server: &Server, method: &str, id: Id, params: &Value) -> Option<Answer> {
     macro_rules! route {
         ($($name:literal => $handler:ident,)*) => {
             match method {
                 // References to a much-mentioned actor: tens of thousands
                 // of locations, written by the feature itself.
-                "textDocument/references" => answer(server, out, id, params, |b: Backend, p| async move {
+                "textDocument/references" => answer(server, id, params, |b: Backend, p| async move {
                     b.0.read("references", move |w| {
                         Json(features::references::references_json(w, p))
                     })
                     .await
                 }),
-                $($name => answer(server, out, id, params, |b: Backend, p| async move {
+                $($name => answer(server, id, params, |b: Backend, p| async move {
                     b.$handler(p).await.map(Typed)
                 }),)*
                 _ => None,
@@ -217,9 +207,7 @@ where
         }
         if self.ready.load(Ordering::SeqCst) {
             if let (Some(id), Some(params)) = (req.id(), req.params()) {
-                if let Some(fut) =
-                    direct_answer(&self.server, &self.out, req.method(), id.clone(), params)
-                {
+                if let Some(fut) = direct_answer(&self.server, req.method(), id.clone(), params) {
                     return fut.map(|()| Ok(None)).boxed();
                 }
             }

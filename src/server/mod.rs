@@ -108,15 +108,15 @@ pub fn run_stdio() -> i32 {
     let lifecycle = Arc::new(Lifecycle::default());
     let service_lifecycle = lifecycle.clone();
     let sink_out = out.clone();
-    let direct_out = out.clone();
+    let server_out = out.clone();
     runtime.block_on(async move {
-        let (service, socket) = LspService::build(|client| Backend(Server::new(client)))
-            .custom_method("chronicle/debugPanic", Backend::debug_panic_notification)
-            .custom_method("chronicle/debugFileState", Backend::debug_file_state)
-            .finish();
+        let (service, socket) =
+            LspService::build(|client| Backend(Server::new(client, server_out)))
+                .custom_method("chronicle/debugPanic", Backend::debug_panic_notification)
+                .custom_method("chronicle/debugFileState", Backend::debug_file_state)
+                .finish();
         let server = service.inner().0.clone();
-        server.set_output(direct_out.clone());
-        let service = direct::Direct::new(service, server, direct_out);
+        let service = direct::Direct::new(service, server);
         let service = CatchPanic::new(service, service_lifecycle);
         LspServer::new(input, transport::FrameSink::new(sink_out), socket)
             .concurrency_level(CONCURRENCY)
