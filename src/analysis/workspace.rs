@@ -145,6 +145,9 @@ pub struct Snapshot {
     temporal_cache: Arc<super::temporal::TemporalCache>,
     /// Claim conflicts of this snapshot, by file, computed on first use.
     claims: Arc<std::sync::OnceLock<Arc<DiagnosticsByFile>>>,
+    /// Every definition as search keys, built on first use; shared with
+    /// the next snapshot while no definition changes (see [`Self::entities`]).
+    entities: Arc<std::sync::OnceLock<Arc<super::ide::index::EntityTable>>>,
     /// When this snapshot differs from an earlier one only by positions in
     /// one file: that snapshot, the file and the map, to move its
     /// workspace-wide results instead of computing them again.
@@ -185,6 +188,16 @@ fn set_ref_count(
             refs.insert(Arc::from(id), imbl::HashMap::unit(file, count));
         }
     }
+}
+
+/// Whether two lists of definitions agree in everything but positions
+/// (ID, kind, title, aliases and kind of actor, in order).
+fn same_definitions(a: &[super::summary::Definition], b: &[super::summary::Definition]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            (&a.id, a.kind, &a.title, &a.aliases, &a.subkind)
+                == (&b.id, b.kind, &b.title, &b.aliases, &b.subkind)
+        })
 }
 
 /// Whether a diagnostic of `list` points into `file`.
@@ -298,6 +311,15 @@ fn take(m: &std::sync::Mutex<Option<Derivation>>) -> Option<Derivation> {
 }
 
 impl Snapshot {
+    /// Every definition as search keys, for completion and workspace
+    /// symbols: built on first use, and kept by the snapshots that follow
+    /// while their edits keep every definition (ID, kind, title, aliases
+    /// and order), which is what the table's rows point at.
+    pub fn entities(&self) -> &super::ide::index::EntityTable {
+        self.entities
+            .get_or_init(|| Arc::new(super::ide::index::EntityTable::build(self)))
+    }
+
     pub fn file(&self, id: FileId) -> Option<&Arc<FileData>> {
         self.files.get(&id)
     }
@@ -823,11 +845,7 @@ impl Workspace {
             .summary
             .definitions
             .get(defs_cut.start..defs_cut.start + defs_new)?;
-        let same = old_defs.iter().zip(new_defs).all(|(a, b)| {
-            (&a.id, a.kind, &a.title, &a.aliases, &a.subkind)
-                == (&b.id, b.kind, &b.title, &b.aliases, &b.subkind)
-        });
-        if !same {
+        if !same_definitions(old_defs, new_defs) {
             return None;
         }
         let (refs_cut, refs_new) = &splice.references;
@@ -914,6 +932,14 @@ impl Workspace {
         old: Option<&FileData>,
         new: Option<&FileData>,
     ) -> Vec<Arc<str>> {
+        // The search table points at definitions: it is built again when
+        // they change.
+        let kept = old
+            .zip(new)
+            .is_some_and(|(a, b)| same_definitions(&a.summary.definitions, &b.summary.definitions));
+        if !kept {
+            self.snapshot.entities = Default::default();
+        }
         let s = &mut self.snapshot;
         let def_set = |f: Option<&FileData>| -> HashMap<Arc<str>, Vec<(u32, EntryKind)>> {
             let mut m: HashMap<Arc<str>, Vec<(u32, EntryKind)>> = HashMap::new();

@@ -27,6 +27,24 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// How many kinds there are.
+    pub const COUNT: usize = 6;
+
+    /// Every kind, in declaration order.
+    pub const ALL: [EntryKind; Self::COUNT] = [
+        Self::Actor,
+        Self::Source,
+        Self::Topic,
+        Self::Event,
+        Self::Statement,
+        Self::Claim,
+    ];
+
+    /// The kind's place in [`ALL`](Self::ALL).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn from_kind(kind: &str) -> Option<Self> {
         Some(match kind {
             "actor" => Self::Actor,

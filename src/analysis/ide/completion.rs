@@ -25,11 +25,11 @@ use std::ops::Range;
 use super::fields::{fields_of, is_date_field, kind_values, reference_kinds};
 use super::fuzzy::Pattern;
 use super::hover::{md, property_after, short_card};
-use super::index::{top_hits, FileIndex, Hit};
+use super::index::FileIndex;
 use super::{each_definition, is_id_char, truncate, valid_offset};
 use crate::analysis::references::expected_kinds;
 use crate::analysis::summary::{EntryInfo, RefRole};
-use crate::analysis::{FileData, FileId, Snapshot};
+use crate::analysis::{DefLoc, FileData, FileId, Snapshot};
 use crate::syntax::lines::{line_of, line_text};
 use crate::syntax::EntryKind;
 
@@ -378,14 +378,6 @@ struct EntityQuery<'a> {
 /// With `only_expected`, other kinds are left out. `prefix` (`@` or empty)
 /// goes before the ID in the inserted text.
 fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
-    const ORDER: [EntryKind; 6] = [
-        EntryKind::Actor,
-        EntryKind::Source,
-        EntryKind::Topic,
-        EntryKind::Event,
-        EntryKind::Statement,
-        EntryKind::Claim,
-    ];
     let EntityQuery {
         expected,
         only_expected,
@@ -397,66 +389,36 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
     let expected = expected.unwrap_or(&[]);
     let pattern = Pattern::new(typed);
     let room = out.max.saturating_sub(out.items.len());
-    let mut hits: Vec<Hit<'_>> = Vec::new();
-    // First the expected kinds; the others only if they can still make
-    // the list (they rank after every expected one).
-    for expected_pass in [true, false] {
-        if !expected_pass {
-            if only_expected && !expected.is_empty() {
-                break;
-            }
-            if !expected.is_empty() && hits.len() >= room {
-                out.incomplete = true;
-                break;
-            }
-        }
-        for file in snap.files() {
-            let index = FileIndex::of(file);
-            for key in index.definitions() {
-                let position = expected.iter().position(|k| *k == key.kind);
-                if position.is_some() != expected_pass || exclude == Some((file.id, key.def)) {
-                    continue;
-                }
-                let rank = match position {
-                    Some(i) => i as u8,
-                    // Statements and claims are named only where expected.
-                    None if matches!(key.kind, EntryKind::Statement | EntryKind::Claim) => continue,
-                    // Nothing typed: group the others by kind; something
-                    // typed: the best match first, whatever its kind.
-                    None if pattern.is_empty() => {
-                        10 + ORDER.iter().position(|k| *k == key.kind).unwrap_or(0) as u8
-                    }
-                    None => 10,
-                };
-                // Names and aliases of actors, sources and topics count;
-                // not the titles of events (descriptions, which any short
-                // pattern matches somewhere) nor quotes.
-                let names = matches!(
-                    key.kind,
-                    EntryKind::Actor | EntryKind::Source | EntryKind::Topic
-                );
-                let Some(score) = index.score(key, &pattern, names) else {
-                    continue;
-                };
-                hits.push(Hit {
-                    rank,
-                    score,
-                    id_prefix: key.id_prefix,
-                    file,
-                    def: key.def,
-                });
-            }
-        }
+    // The rank of each kind: its place among the expected ones, else after
+    // them (`None`: not offered).
+    let mut ranks = [None; EntryKind::COUNT];
+    for (slot, kind) in ranks.iter_mut().zip(EntryKind::ALL) {
+        *slot = match expected.iter().position(|k| *k == kind) {
+            Some(i) => Some(i as u8),
+            _ if only_expected && !expected.is_empty() => None,
+            // Statements and claims are named only where expected.
+            None if matches!(kind, EntryKind::Statement | EntryKind::Claim) => None,
+            // Nothing typed: group the others by kind; something typed:
+            // the best match first, whatever its kind.
+            None if pattern.is_empty() => Some(10 + kind.index() as u8),
+            None => Some(10),
+        };
     }
-    let (hits, cut) = top_hits(hits, room);
+    let rank_of = |kind: EntryKind| ranks[kind.index()];
+    let (hits, cut) = snap.entities().complete(&pattern, rank_of, exclude, room);
     out.incomplete |= cut;
     // A duplicate ID is offered once.
     let mut seen = std::collections::HashSet::new();
     for hit in hits {
-        let (file, def) = (hit.file, hit.definition());
-        if !seen.insert(&def.id) {
+        if !seen.insert(hit.id) {
             continue;
         }
+        let Some((file, def)) = snap.definition(DefLoc {
+            file: hit.file,
+            index: hit.def,
+        }) else {
+            continue;
+        };
         let id = &*def.id;
         let e = &file.summary.entries[def.entry as usize];
         let mut detail: Vec<String> = Vec::new();

@@ -16,6 +16,8 @@ pub struct Pattern {
     chars: Vec<char>,
     /// The letters and digits of the pattern (see [`super::index::mask_of`]).
     mask: u64,
+    /// The pattern's bytes when it is ASCII (else empty).
+    ascii: Vec<u8>,
 }
 
 impl Pattern {
@@ -25,7 +27,12 @@ impl Pattern {
             .iter()
             .filter(|c| c.is_ascii())
             .fold(0, |m, c| m | super::index::bit(*c as u8));
-        Self { chars, mask }
+        let ascii = if chars.iter().all(char::is_ascii) {
+            chars.iter().map(|c| *c as u8).collect()
+        } else {
+            Vec::new()
+        };
+        Self { chars, mask, ascii }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -39,6 +46,25 @@ impl Pattern {
         self.mask & !mask == 0
     }
 
+    /// The [`bit`](super::index::bit) of the pattern's first character,
+    /// `0` when it has none (an empty pattern, or a first character other
+    /// than an ASCII letter or digit).
+    pub fn first_bit(&self) -> u64 {
+        match self.chars.first() {
+            Some(c) if c.is_ascii() => super::index::bit(*c as u8),
+            _ => 0,
+        }
+    }
+
+    /// The highest score of a candidate whose first character is not the
+    /// pattern's first character: no match starts at position 0, so there
+    /// is no prefix bonus and no first-position bonus, and each pattern
+    /// character earns at most 10, 12 for a word start and, after the
+    /// first, 15 for continuing a run.
+    pub fn bound_off_first(&self) -> u32 {
+        (37 * self.chars.len() as u32).saturating_sub(15)
+    }
+
     /// The score of a candidate, `None` when the pattern does not match.
     /// An empty pattern matches everything with score 0.
     pub fn score(&self, candidate: &str) -> Option<u32> {
@@ -50,70 +76,117 @@ impl Pattern {
         if candidate.len() < pat.len() {
             return None;
         }
-        // ASCII text (most IDs) skips UTF-8 decoding.
+        // ASCII text (most IDs) skips UTF-8 decoding, and a candidate that
+        // does not hold the pattern in order is turned away by a plain
+        // byte search first (most candidates a scan scores do not match).
         if candidate.is_ascii() {
-            self.score_chars(candidate.bytes().map(char::from))
+            if !self.ascii.is_empty() {
+                let mut rest = candidate.as_bytes().iter();
+                for c in &self.ascii {
+                    rest.find(|b| b.to_ascii_lowercase() == *c)?;
+                }
+            }
+            if !self.ascii.is_empty() {
+                return score_units(&self.ascii, candidate.bytes());
+            }
+            score_units(pat, candidate.bytes().map(char::from))
         } else {
-            self.score_chars(candidate.chars())
+            score_units(pat, candidate.chars())
         }
-    }
-
-    /// Greedy leftmost matching; stops at the last pattern character.
-    fn score_chars(&self, mut chars: impl Iterator<Item = char>) -> Option<u32> {
-        let pat = &self.chars;
-        let mut pi = 0;
-        let mut score: i32 = 0;
-        let mut gaps: i32 = 0;
-        let mut leading: i32 = 0;
-        let mut prev: Option<char> = None;
-        let mut prev_matched = false;
-        let mut prefix = true;
-        for (pos, c) in chars.by_ref().enumerate() {
-            if fold(c) == pat[pi] {
-                score += 10;
-                match prev {
-                    None => score += 15,
-                    Some(p) if !p.is_alphanumeric() || (p.is_lowercase() && c.is_uppercase()) => {
-                        score += 12
-                    }
-                    _ => {}
-                }
-                if prev_matched {
-                    score += 15;
-                }
-                prefix &= pos == pi;
-                pi += 1;
-                prev_matched = true;
-                if pi == pat.len() {
-                    break;
-                }
-            } else {
-                if pi == 0 {
-                    leading += 1;
-                } else {
-                    gaps += 1;
-                }
-                prev_matched = false;
-            }
-            prev = Some(c);
-        }
-        if pi < pat.len() {
-            return None;
-        }
-        score -= gaps.min(10) + leading.min(10) / 2;
-        if prefix {
-            score += 40;
-            if chars.next().is_none() {
-                score += 40;
-            }
-        }
-        Some(score.max(1) as u32)
     }
 
     /// The best score over several candidates (an ID, a name, aliases).
     pub fn best<'a>(&self, candidates: impl IntoIterator<Item = &'a str>) -> Option<u32> {
         candidates.into_iter().filter_map(|c| self.score(c)).max()
     }
+}
+
+/// A character of a candidate: a `char`, or a byte of ASCII text (the
+/// same answers for ASCII, without the Unicode tables).
+trait Unit: Copy + PartialEq {
+    fn folded(self) -> Self;
+    fn alnum(self) -> bool;
+    fn lower(self) -> bool;
+    fn upper(self) -> bool;
+}
+
+impl Unit for char {
+    fn folded(self) -> Self {
+        fold(self)
+    }
+    fn alnum(self) -> bool {
+        self.is_alphanumeric()
+    }
+    fn lower(self) -> bool {
+        self.is_lowercase()
+    }
+    fn upper(self) -> bool {
+        self.is_uppercase()
+    }
+}
+
+impl Unit for u8 {
+    fn folded(self) -> Self {
+        self.to_ascii_lowercase()
+    }
+    fn alnum(self) -> bool {
+        self.is_ascii_alphanumeric()
+    }
+    fn lower(self) -> bool {
+        self.is_ascii_lowercase()
+    }
+    fn upper(self) -> bool {
+        self.is_ascii_uppercase()
+    }
+}
+
+/// Greedy leftmost matching; stops at the last pattern character.
+fn score_units<U: Unit>(pat: &[U], mut chars: impl Iterator<Item = U>) -> Option<u32> {
+    let mut pi = 0;
+    let mut score: i32 = 0;
+    let mut gaps: i32 = 0;
+    let mut leading: i32 = 0;
+    let mut prev: Option<U> = None;
+    let mut prev_matched = false;
+    let mut prefix = true;
+    for (pos, c) in chars.by_ref().enumerate() {
+        if c.folded() == pat[pi] {
+            score += 10;
+            match prev {
+                None => score += 15,
+                Some(p) if !p.alnum() || (p.lower() && c.upper()) => score += 12,
+                _ => {}
+            }
+            if prev_matched {
+                score += 15;
+            }
+            prefix &= pos == pi;
+            pi += 1;
+            prev_matched = true;
+            if pi == pat.len() {
+                break;
+            }
+        } else {
+            if pi == 0 {
+                leading += 1;
+            } else {
+                gaps += 1;
+            }
+            prev_matched = false;
+        }
+        prev = Some(c);
+    }
+    if pi < pat.len() {
+        return None;
+    }
+    score -= gaps.min(10) + leading.min(10) / 2;
+    if prefix {
+        score += 40;
+        if chars.next().is_none() {
+            score += 40;
+        }
+    }
+    Some(score.max(1) as u32)
 }
 
 /// Lower case, and the base letter of an accented Latin letter.
@@ -179,6 +252,34 @@ mod tests {
         assert!(exact > prefix, "{exact} {prefix}");
         assert!(prefix > word, "{prefix} {word}");
         assert!(word > scattered, "{word} {scattered}");
+    }
+
+    #[test]
+    fn bound_off_first_holds() {
+        // Every candidate of a small alphabet that does not start with the
+        // pattern's first character, against patterns up to 4 long.
+        let alphabet = ['a', 'b', 'A', 'B', '-', 'x'];
+        let mut candidates = vec![String::new()];
+        for _ in 0..6 {
+            let next: Vec<String> = candidates
+                .iter()
+                .flat_map(|c| alphabet.iter().map(move |a| format!("{c}{a}")))
+                .collect();
+            candidates.extend(next);
+            candidates.dedup();
+        }
+        for pattern in ["a", "ab", "aba", "abab", "bAb", "aaaa"] {
+            let p = Pattern::new(pattern);
+            let first = pattern.chars().next().map(fold);
+            for c in &candidates {
+                if c.chars().next().map(fold) == first {
+                    continue;
+                }
+                if let Some(s) = p.score(c) {
+                    assert!(s <= p.bound_off_first(), "{pattern} {c}: {s}");
+                }
+            }
+        }
     }
 
     #[test]

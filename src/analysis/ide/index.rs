@@ -1,111 +1,35 @@
-//! A per-file index for the editor features, built once per file version
-//! on first use and kept in [`FileData::ide_index`]:
+//! Indexes for the editor features:
 //!
-//! * the file's definitions as search keys: the ID and the display name and
-//!   aliases, folded (lower case, Latin accents dropped, see
-//!   [`fuzzy::fold`](super::fuzzy::fold)) into one contiguous buffer, with a
-//!   bit mask of the letters and digits they contain. Completion and
-//!   workspace symbols scan these instead of the definitions themselves:
-//!   the mask rejects most non-matching definitions with one AND, and the
-//!   text is scored without chasing a pointer per name;
-//! * the file's references grouped by ID, so that find references and
-//!   rename read only the references of the ID, not every reference of the
-//!   file.
+//! * [`EntityTable`]: every definition of the workspace as folded search
+//!   keys in one table, for completion and workspace symbols, built once
+//!   per set of definitions ([`Snapshot::entities`]);
+//! * [`FileIndex`]: a file's references grouped by ID, built once per file
+//!   version on first use and kept in [`FileData::ide_index`], so that find
+//!   references and rename read only the references of the ID, not every
+//!   reference of the file.
 
 use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use super::fuzzy::{fold, Pattern};
-use crate::analysis::summary::{Definition, FileSummary, Sym};
-use crate::analysis::FileData;
+use crate::analysis::summary::Sym;
+use crate::analysis::{FileData, FileId, Snapshot};
 use crate::syntax::EntryKind;
 
-/// One definition's search keys.
-#[derive(Clone, Copy, Debug)]
-pub struct DefKey {
-    /// Index into the file's definitions.
-    pub def: u32,
-    pub kind: EntryKind,
-    /// Letters and digits (folded) of the ID and names; see [`mask_of`].
-    pub mask: u64,
-    /// The first 8 bytes of the ID, big-endian, zero-padded: orders IDs as
-    /// `str` does without reading the string.
-    pub id_prefix: u64,
-    /// The keys: spans of the index text, the ID first.
-    spans: (u32, u32),
-}
-
+/// A file's references grouped by ID, built on the first reference query
+/// of a file version.
 #[derive(Clone, Debug, Default)]
 pub struct FileIndex {
-    keys: Vec<DefKey>,
-    spans: Vec<Range<u32>>,
-    text: String,
-    /// Built on the first reference query.
     refs_by_id: OnceLock<HashMap<Sym, Vec<u32>>>,
 }
 
 impl FileIndex {
     /// The index of a file, built on first use.
     pub fn of(file: &FileData) -> &FileIndex {
-        file.ide_index
-            .get_or_init(|| Arc::new(FileIndex::build(&file.summary)))
-    }
-
-    pub fn build(summary: &FileSummary) -> Self {
-        let mut index = FileIndex::default();
-        for (i, d) in summary.definitions.iter().enumerate() {
-            let first = index.spans.len() as u32;
-            let mut mask = 0;
-            for key in std::iter::once(&*d.id)
-                .chain(d.title.as_deref())
-                .chain(d.aliases.iter().map(String::as_str))
-            {
-                let start = index.text.len() as u32;
-                index.text.extend(key.chars().map(fold));
-                let folded = &index.text[start as usize..];
-                mask |= mask_of(folded);
-                index.spans.push(start..index.text.len() as u32);
-            }
-            index.keys.push(DefKey {
-                def: i as u32,
-                kind: d.kind,
-                mask,
-                id_prefix: prefix8(&d.id),
-                spans: (first, index.spans.len() as u32),
-            });
-        }
-        index
-    }
-
-    /// The search keys of every definition, in the file's order.
-    pub fn definitions(&self) -> &[DefKey] {
-        &self.keys
-    }
-
-    /// The best score of a pattern over a definition's ID (with a small
-    /// bonus) and, with `names`, its display name and aliases. `None` when
-    /// nothing matches.
-    pub fn score(&self, key: &DefKey, pattern: &Pattern, names: bool) -> Option<u32> {
-        if pattern.is_empty() {
-            return Some(0);
-        }
-        if !pattern.may_match(key.mask) {
-            return None;
-        }
-        let (first, end) = key.spans;
-        let text = |i: u32| {
-            let r = &self.spans[i as usize];
-            &self.text[r.start as usize..r.end as usize]
-        };
-        let mut best = pattern.score(text(first)).map(|s| s + 2);
-        if names {
-            for i in first + 1..end {
-                best = best.max(pattern.score(text(i)));
-            }
-        }
-        best
+        file.ide_index.get_or_init(Default::default)
     }
 
     /// Indices (into the file's references) of the references to `id`, in
@@ -128,55 +52,354 @@ impl FileIndex {
 pub struct Hit<'s> {
     pub rank: u8,
     pub score: u32,
-    /// [`DefKey::id_prefix`].
+    /// [`Row::id_prefix`].
     pub id_prefix: u64,
-    pub file: &'s Arc<FileData>,
+    pub id: &'s str,
+    pub file: FileId,
     /// Index into the file's definitions.
     pub def: u32,
 }
 
 impl<'s> Hit<'s> {
+    fn of(row: &'s Row, rank: u8, score: u32) -> Self {
+        Hit {
+            rank,
+            score,
+            id_prefix: row.id_prefix,
+            id: &row.id,
+            file: row.file,
+            def: row.def,
+        }
+    }
+
     /// The order's integer part: comparing it reads no string.
     fn key(&self) -> (u8, Reverse<u32>, u64) {
         (self.rank, Reverse(self.score), self.id_prefix)
     }
 
-    pub fn definition(&self) -> &'s Definition {
-        &self.file.summary.definitions[self.def as usize]
-    }
-
     fn cmp(&self, other: &Hit<'_>) -> Ordering {
         self.key()
             .cmp(&other.key())
-            .then_with(|| self.definition().id.cmp(&other.definition().id))
-            .then_with(|| (self.file.id, self.def).cmp(&(other.file.id, other.def)))
+            .then_with(|| self.id.cmp(other.id))
+            .then_with(|| (self.file, self.def).cmp(&(other.file, other.def)))
     }
 }
 
-/// The first `limit` hits in order, and whether some were left out. Only
-/// the hits that tie at the cut compare IDs, so a scan of many thousand
-/// hits reads few strings.
-pub fn top_hits(mut hits: Vec<Hit<'_>>, limit: usize) -> (Vec<Hit<'_>>, bool) {
-    let cut = hits.len() > limit;
-    if cut {
-        if limit == 0 {
-            return (Vec::new(), true);
+/// One definition of the workspace in the [`EntityTable`].
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub file: FileId,
+    /// Index into the file's definitions.
+    pub def: u32,
+    pub kind: EntryKind,
+    pub id: Arc<str>,
+    /// The first 8 bytes of the ID, big-endian, zero-padded: orders IDs as
+    /// `str` does without reading the string.
+    pub id_prefix: u64,
+    /// Letters and digits of the ID, names, aliases and title.
+    mask: u64,
+    /// The keys: spans of the table's text, the ID first.
+    spans: (u32, u32),
+}
+
+/// Every definition of the workspace as search keys, in one table for
+/// completion and workspace symbols: the ID and the display name and
+/// aliases (and title), folded (lower case, Latin accents dropped, see
+/// [`fuzzy::fold`](super::fuzzy::fold)) into one contiguous buffer, with a
+/// bit mask of the letters and digits they contain.
+///
+/// A scan reads one array instead of visiting every file, the mask
+/// rejects most non-matching definitions with one AND, and the rows of each
+/// kind are sorted by ID, so an empty query reads only the rows it lists.
+/// Built on first use per snapshot and carried over to the next snapshot
+/// when an edit kept every definition ([`Snapshot::entities`]).
+#[derive(Debug, Default)]
+pub struct EntityTable {
+    rows: Vec<Row>,
+    /// What a completion scan tests, one per row, for the keys it scores
+    /// (the ID; the names and aliases of actors, sources and topics; never
+    /// a title): their letters and digits, and the [`bit`]s of their first
+    /// characters (all bits when one starts with another character).
+    scored_masks: Vec<(u64, u64)>,
+    /// Rows of each kind ([`EntryKind::index`]).
+    by_kind: [Range<u32>; EntryKind::COUNT],
+    spans: Vec<Range<u32>>,
+    text: String,
+}
+
+impl EntityTable {
+    pub fn build(snap: &Snapshot) -> Self {
+        let mut rows: Vec<Row> = Vec::new();
+        for file in snap.files() {
+            for (i, d) in file.summary.definitions.iter().enumerate() {
+                rows.push(Row {
+                    file: file.id,
+                    def: i as u32,
+                    kind: d.kind,
+                    id: d.id.clone(),
+                    id_prefix: prefix8(&d.id),
+                    mask: 0,
+                    spans: (0, 0),
+                });
+            }
         }
-        hits.select_nth_unstable_by(limit - 1, |a, b| a.key().cmp(&b.key()));
-        let last = hits[limit - 1].key();
-        let mut keep: Vec<Hit<'_>> = hits[..limit]
-            .iter()
-            .filter(|h| h.key() < last)
-            .copied()
-            .collect();
-        let mut ties: Vec<Hit<'_>> = hits.iter().filter(|h| h.key() == last).copied().collect();
-        ties.sort_by(|a, b| a.cmp(b));
-        ties.truncate(limit - keep.len());
-        keep.extend(ties);
-        hits = keep;
+        rows.sort_unstable_by(|a, b| {
+            (a.kind.index(), a.id_prefix)
+                .cmp(&(b.kind.index(), b.id_prefix))
+                .then_with(|| a.id.cmp(&b.id))
+                .then_with(|| (a.file, a.def).cmp(&(b.file, b.def)))
+        });
+        let mut table = EntityTable::default();
+        table.scored_masks.reserve(rows.len());
+        for mut row in rows {
+            let Some(d) = snap
+                .file(row.file)
+                .and_then(|f| f.summary.definitions.get(row.def as usize))
+            else {
+                continue;
+            };
+            let first = table.spans.len() as u32;
+            let named = names_count(d.kind);
+            let (mut mask, mut scored, mut firsts) = (0, 0, 0);
+            for (k, key) in std::iter::once(&*d.id)
+                .chain(d.title.as_deref())
+                .chain(d.aliases.iter().map(String::as_str))
+                .enumerate()
+            {
+                let start = table.text.len() as u32;
+                table.text.extend(key.chars().map(fold));
+                let m = mask_of(&table.text[start as usize..]);
+                mask |= m;
+                if k == 0 || named {
+                    scored |= m;
+                    firsts |= match table.text.as_bytes().get(start as usize) {
+                        Some(b) if bit(*b) != 0 => bit(*b),
+                        Some(_) => u64::MAX,
+                        None => 0,
+                    };
+                }
+                table.spans.push(start..table.text.len() as u32);
+            }
+            row.mask = mask;
+            row.spans = (first, table.spans.len() as u32);
+            let k = row.kind.index();
+            let at = table.rows.len() as u32;
+            if table.by_kind[k].is_empty() {
+                table.by_kind[k] = at..at;
+            }
+            table.by_kind[k].end = at + 1;
+            table.scored_masks.push((scored, firsts));
+            table.rows.push(row);
+        }
+        table
     }
-    hits.sort_by(|a, b| a.cmp(b));
-    (hits, cut)
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows of one kind, by ID.
+    fn of_kind(&self, kind: EntryKind) -> &[Row] {
+        let r = &self.by_kind[kind.index()];
+        &self.rows[r.start as usize..r.end as usize]
+    }
+
+    fn key(&self, i: u32) -> &str {
+        let r = &self.spans[i as usize];
+        &self.text[r.start as usize..r.end as usize]
+    }
+
+    /// The best score of a pattern over a row's ID (with a small bonus)
+    /// and, with `names`, its display name, aliases and title. `None`
+    /// when nothing matches.
+    fn score(&self, row: &Row, pattern: &Pattern, names: bool) -> Option<u32> {
+        if pattern.is_empty() {
+            return Some(0);
+        }
+        let (first, end) = row.spans;
+        let mut best = pattern.score(self.key(first)).map(|s| s + 2);
+        if names {
+            for i in first + 1..end {
+                best = best.max(pattern.score(self.key(i)));
+            }
+        }
+        best
+    }
+
+    /// The best `limit` definitions for completion: `rank` gives each
+    /// kind's rank (`None`: not offered); a definition is matched on its
+    /// ID and, for actors, sources and topics, its names and aliases (not
+    /// the titles of events: descriptions, which any short pattern matches
+    /// somewhere). `exclude` is left out. With an empty pattern, rows are
+    /// read by kind in rank order and the scan stops at the first row that
+    /// cannot make the list.
+    pub fn complete(
+        &self,
+        pattern: &Pattern,
+        rank: impl Fn(EntryKind) -> Option<u8>,
+        exclude: Option<(FileId, u32)>,
+        limit: usize,
+    ) -> (Vec<Hit<'_>>, bool) {
+        let mut top = TopHits::new(limit);
+        if pattern.is_empty() {
+            let mut kinds: Vec<(u8, EntryKind)> = EntryKind::ALL
+                .into_iter()
+                .filter_map(|k| rank(k).map(|r| (r, k)))
+                .collect();
+            kinds.sort();
+            'kinds: for (r, kind) in kinds {
+                for row in self.of_kind(kind) {
+                    if exclude == Some((row.file, row.def)) {
+                        continue;
+                    }
+                    if !top.admits(r, 0) {
+                        top.skip();
+                        break 'kinds;
+                    }
+                    top.push(Hit::of(row, r, 0));
+                }
+            }
+            return top.finish();
+        }
+        let (first, bound) = (pattern.first_bit(), pattern.bound_off_first() + 2);
+        for (row, &(mask, firsts)) in self.rows.iter().zip(&self.scored_masks) {
+            if !pattern.may_match(mask) {
+                continue;
+            }
+            let Some(r) = rank(row.kind) else {
+                continue;
+            };
+            if exclude == Some((row.file, row.def)) {
+                continue;
+            }
+            // A definition that could not make the list even with the
+            // best score it can have is not scored: when no key starts
+            // with the pattern's first character, that is well below a
+            // prefix match's for patterns of up to 4 characters.
+            let best = if first == 0 || firsts & first != 0 {
+                u32::MAX
+            } else {
+                bound
+            };
+            if !top.admits(r, best) {
+                top.skip();
+                continue;
+            }
+            if let Some(score) = self.score(row, pattern, names_count(row.kind)) {
+                top.push(Hit::of(row, r, score));
+            }
+        }
+        top.finish()
+    }
+
+    /// The best `limit` definitions whose ID, name, alias or title matches
+    /// `pattern`, for workspace symbols.
+    pub fn search(&self, pattern: &Pattern, limit: usize) -> (Vec<Hit<'_>>, bool) {
+        let mut top = TopHits::new(limit);
+        for row in &self.rows {
+            if !pattern.may_match(row.mask) {
+                continue;
+            }
+            if let Some(score) = self.score(row, pattern, true) {
+                top.push(Hit::of(row, 0, score));
+            }
+        }
+        top.finish()
+    }
+}
+
+/// Whether completion matches a kind's names and aliases, not only its ID.
+fn names_count(kind: EntryKind) -> bool {
+    matches!(
+        kind,
+        EntryKind::Actor | EntryKind::Source | EntryKind::Topic
+    )
+}
+
+/// The best `limit` hits of a scan, kept as they come: a max-heap whose
+/// top is the worst kept hit, so a hit that cannot make the list costs one
+/// comparison of integers (IDs are read only on a tie) and a scan of many
+/// thousand definitions allocates nothing per definition.
+pub struct TopHits<'s> {
+    limit: usize,
+    heap: BinaryHeap<Ranked<'s>>,
+    seen: usize,
+}
+
+/// A hit ordered by [`Hit::cmp`], for the heap.
+struct Ranked<'s>(Hit<'s>);
+
+impl PartialEq for Ranked<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.cmp(&other.0) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked<'_> {}
+
+impl PartialOrd for Ranked<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+impl<'s> TopHits<'s> {
+    pub fn new(limit: usize) -> Self {
+        TopHits {
+            limit,
+            heap: BinaryHeap::with_capacity(limit.min(1024) + 1),
+            seen: 0,
+        }
+    }
+
+    /// Whether a hit of this rank and score could still make the list
+    /// (checked before the hit is built; IDs that tie are let through).
+    pub fn admits(&self, rank: u8, score: u32) -> bool {
+        if self.heap.len() < self.limit {
+            return true;
+        }
+        self.heap
+            .peek()
+            .is_some_and(|worst| (rank, Reverse(score)) <= (worst.0.rank, Reverse(worst.0.score)))
+    }
+
+    pub fn push(&mut self, hit: Hit<'s>) {
+        self.seen += 1;
+        if self.heap.len() < self.limit {
+            self.heap.push(Ranked(hit));
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            if hit.cmp(&worst.0) == Ordering::Less {
+                *worst = Ranked(hit);
+            }
+        }
+    }
+
+    /// Counts a hit that [`admits`](Self::admits) turned away.
+    pub fn skip(&mut self) {
+        self.seen += 1;
+    }
+
+    /// The kept hits in order, and whether some were left out.
+    pub fn finish(self) -> (Vec<Hit<'s>>, bool) {
+        let cut = self.seen > self.limit;
+        let hits = self
+            .heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        (hits, cut)
+    }
 }
 
 /// The first 8 bytes of a string as a big-endian number, zero-padded.
@@ -211,28 +434,87 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_and_references_by_id() {
-        let src = "actor türkiye \"Türkiye\"\n  aka: \"Turkey\"\nevent e1: Title\nProse @e1 @türkiye @e1.\n";
+    fn table_keys_and_references_by_id() {
+        let src = "actor türkiye \"Türkiye\"\n  aka: \"Turkey\"\nevent e1: Title\nactor abe\nProse @e1 @türkiye @e1.\n";
         let f = crate::analysis::ide::fixture::parse(src);
         let file = f.snap.file(f.file).unwrap();
-        let index = FileIndex::of(file);
-        let keys = index.definitions();
-        assert_eq!(keys.len(), 2);
-        assert_eq!(index.text, "turkiyeturkiyeturkeye1title");
-        assert_eq!(keys[0].mask, mask_of("turkiyey"));
-        assert_eq!(keys[1].id_prefix, prefix8("e1"));
+        let table = EntityTable::build(&f.snap);
+        assert_eq!(table.len(), 3);
+        // Actors first (by ID), then events.
+        let ids: Vec<&str> = table.rows.iter().map(|r| &*r.id).collect();
+        assert_eq!(ids, ["abe", "türkiye", "e1"]);
+        assert_eq!(table.text, "abeturkiyeturkiyeturkeye1title");
+        assert_eq!(table.rows[1].mask, mask_of("turkiyey"));
+        // An event's title is searched by workspace symbols, not scored by
+        // completion; its first character is the ID's.
+        assert_eq!(table.rows[2].mask, mask_of("e1title"));
+        assert_eq!(table.scored_masks[2], (mask_of("e1"), bit(b'e')));
+        assert_eq!(table.scored_masks[1].1, bit(b't'));
+        assert_eq!(table.rows[2].id_prefix, prefix8("e1"));
         assert!(prefix8("ab") < prefix8("abc") && prefix8("abc") < prefix8("abd"));
         assert!(prefix8("türkiye") < prefix8("wagner") && prefix8("türkiye") > prefix8("turkiye"));
         assert_eq!(FileIndex::references_to(file, "e1"), [0, 2]);
         assert_eq!(FileIndex::references_to(file, "türkiye"), [1]);
         assert!(FileIndex::references_to(file, "nobody").is_empty());
 
-        let p = Pattern::new("TURK");
-        assert!(index.score(&keys[0], &p, false).is_some());
-        assert_eq!(index.score(&keys[1], &p, true), None);
-        // The title is scored only with `names`.
-        let p = Pattern::new("title");
-        assert_eq!(index.score(&keys[1], &p, false), None);
-        assert!(index.score(&keys[1], &p, true).is_some());
+        let ids = |hits: &[Hit<'_>]| hits.iter().map(|h| h.id.to_string()).collect::<Vec<_>>();
+        let all = |_: EntryKind| Some(0);
+        let (hits, cut) = table.complete(&Pattern::new("TURK"), all, None, 10);
+        assert_eq!((ids(&hits), cut), (vec!["türkiye".to_string()], false));
+        // The title is searched only by workspace symbols.
+        let (hits, _) = table.complete(&Pattern::new("title"), all, None, 10);
+        assert!(hits.is_empty());
+        let (hits, _) = table.search(&Pattern::new("title"), 10);
+        assert_eq!(ids(&hits), ["e1"]);
+        // An empty pattern lists kinds in rank order, each by ID, and
+        // stops at the limit.
+        let events_first = |k: EntryKind| Some(if k == EntryKind::Event { 0 } else { 1 });
+        let (hits, cut) = table.complete(&Pattern::new(""), events_first, None, 2);
+        assert_eq!(
+            (ids(&hits), cut),
+            (vec!["e1".to_string(), "abe".to_string()], true)
+        );
+        let (hits, cut) = table.complete(&Pattern::new(""), events_first, Some((f.file, 1)), 5);
+        assert_eq!(ids(&hits).len(), 2);
+        assert!(!cut);
+    }
+
+    #[test]
+    fn top_hits_keep_the_best_in_order() {
+        // Pseudo-random hits with many ties, against a full sort.
+        let ids: Vec<String> = (0..40).map(|i| format!("id{}", (i * 7) % 13)).collect();
+        let mut state = 7u32;
+        let mut next = || {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            state >> 16
+        };
+        let hits: Vec<Hit<'_>> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Hit {
+                rank: (next() % 3) as u8,
+                score: next() % 4,
+                id_prefix: prefix8(id),
+                id,
+                file: (i % 5) as FileId,
+                def: i as u32,
+            })
+            .collect();
+        for limit in [0, 1, 5, 17, 40, 60] {
+            let mut top = TopHits::new(limit);
+            for h in &hits {
+                top.push(*h);
+            }
+            let (kept, cut) = top.finish();
+            let mut all = hits.clone();
+            all.sort_by(|a, b| a.cmp(b));
+            all.truncate(limit);
+            let key = |h: &Hit<'_>| (h.file, h.def);
+            assert_eq!(
+                kept.iter().map(key).collect::<Vec<_>>(),
+                all.iter().map(key).collect::<Vec<_>>()
+            );
+            assert_eq!(cut, hits.len() > limit);
+        }
     }
 }

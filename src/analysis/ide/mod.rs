@@ -21,8 +21,9 @@
 //! references, rename and hover read only the files the workspace index
 //! lists as referring to the ID, and in each only the references to it
 //! ([`index::FileIndex::references_to`]); completion and workspace symbols
-//! scan the folded search keys of [`index::FileIndex`], built once per
-//! file version on first use. `src/analysis/ide/perf.rs` measures the
+//! scan one table of every definition's folded search keys
+//! ([`index::EntityTable`]), built on first use and kept while edits keep
+//! the definitions. `src/analysis/ide/perf.rs` measures the
 //! request paths on a generated workspace with 10,000 actors.
 
 pub mod code_actions;

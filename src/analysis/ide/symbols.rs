@@ -5,9 +5,8 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use super::fuzzy::Pattern;
-use super::index::{top_hits, FileIndex, Hit};
 use super::{entry_label, section_end};
-use crate::analysis::{FileId, Snapshot};
+use crate::analysis::{DefLoc, FileId, Snapshot};
 use crate::syntax::EntryKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -162,36 +161,27 @@ pub const WORKSPACE_SYMBOL_LIMIT: usize = 200;
 /// empty query lists IDs in order. A duplicate ID is listed once.
 pub fn workspace_symbols(snap: &Snapshot, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
     let pattern = Pattern::new(query);
-    let mut hits = Vec::new();
-    for file in snap.files() {
-        let index = FileIndex::of(file);
-        for key in index.definitions() {
-            if let Some(score) = index.score(key, &pattern, true) {
-                hits.push(Hit {
-                    rank: 0,
-                    score,
-                    id_prefix: key.id_prefix,
-                    file,
-                    def: key.def,
-                });
-            }
-        }
-    }
     // Room for the duplicates that are dropped below.
-    let (hits, _) = top_hits(hits, limit.saturating_mul(2).max(limit));
+    let (hits, _) = snap
+        .entities()
+        .search(&pattern, limit.saturating_mul(2).max(limit));
     let mut seen = HashSet::new();
     hits.into_iter()
-        .filter(|h| seen.insert(&h.definition().id))
+        .filter(|h| seen.insert(h.id))
+        .filter_map(|h| {
+            let (_, d) = snap.definition(DefLoc {
+                file: h.file,
+                index: h.def,
+            })?;
+            Some((h, d))
+        })
         .take(limit)
-        .map(|h| {
-            let d = h.definition();
-            WorkspaceSymbol {
-                name: d.id.to_string(),
-                kind: d.kind.into(),
-                file: h.file.id,
-                range: d.range.clone(),
-                detail: d.title.as_deref().map(str::to_string),
-            }
+        .map(|(h, d)| WorkspaceSymbol {
+            name: d.id.to_string(),
+            kind: d.kind.into(),
+            file: h.file,
+            range: d.range.clone(),
+            detail: d.title.as_deref().map(str::to_string),
         })
         .collect()
 }
