@@ -103,6 +103,7 @@ pub fn run_stdio() -> i32 {
         .thread_name("chronicle-lsp")
         .build()
         .expect("starting the async runtime");
+    transport::widen_output_pipe();
     let (out, writer) = transport::spawn_writer(std::io::stdout());
     let input = transport::spawn_reader(std::io::stdin(), out.clone());
     let lifecycle = Arc::new(Lifecycle::default());
