@@ -7,6 +7,21 @@ use clap::{Parser, Subcommand};
 
 use chronicle::cli::check::{self, Color, Format};
 
+/// Asks glibc for one malloc arena (before any thread starts). With one
+/// arena per thread (up to 8 per core), memory freed by the analyzer, the
+/// publisher, the request workers and the indexing pool stays in the
+/// arena of the thread that used it: peak RSS of the benchmark's large
+/// workspace was 380 MB with them and 301 MB with one (medium: 133 and
+/// 101 MB), for no measurable change in latency.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of the allocator; it is called
+    // before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "chronicle",
@@ -45,6 +60,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    one_malloc_arena();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Lsp { stdio: _ } => {
