@@ -46,6 +46,9 @@ enum TokenType {
   LONE_AT,
   HEADING_MARKER,
   HEADER_START,
+  TEXT_RUN,
+  ID_RUN,
+  KEY_RUN,
   ERROR_SENTINEL,
 };
 
@@ -233,6 +236,116 @@ static bool header_start(TSLexer *lexer, const bool *valid) {
   return true;
 }
 
+/* ── ASCII fast paths ──────────────────────────────────────────────────
+ * TEXT_RUN, ID_RUN and KEY_RUN are the grammar's `_inline_text`, ID and
+ * `key` tokens, read here when only ASCII characters decide where they end.
+ * Whenever a Unicode class (`\p{L}\p{N}`, `\s`) would have to be consulted,
+ * these functions return false and the generated lexer reads the token
+ * instead, so both read exactly the same text. They are never emitted in
+ * error recovery, which keeps using the generated lexer's tokens. */
+
+static inline bool is_ascii_alnum(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
+/* The grammar's CTRL: control characters other than tab and line breaks. */
+static inline bool is_ctrl(int32_t c) {
+  return (c >= 0 && c <= 0x08) || c == 0x0b || c == 0x0c ||
+         (c >= 0x0e && c <= 0x1f) || c == 0x7f;
+}
+
+/* `[\p{L}\p{N}_][\p{L}\p{N}_\-]*` (ID) or `[\p{L}_][\p{L}\p{N}_\-]*`
+ * (key), immediately at the lexer's position. */
+static bool scan_id_run(TSLexer *lexer, enum TokenType token) {
+  int32_t c = lexer->lookahead;
+  bool first = token == KEY_RUN ? ((c >= 'a' && c <= 'z') ||
+                                   (c >= 'A' && c <= 'Z') || c == '_')
+                                : (is_ascii_alnum(c) || c == '_');
+  if (!first) return false;
+  do {
+    advance(lexer);
+    c = lexer->lookahead;
+  } while (is_ascii_alnum(c) || c == '_' || c == '-');
+  if (c >= 0x80) return false; /* perhaps a letter: the generated lexer */
+  lexer->mark_end(lexer);
+  lexer->result_symbol = token;
+  return true;
+}
+
+/* The rest of an `_inline_text` run:
+ *   ([^@\r\n CTRL] | [\p{L}\p{N}_.]@ | @[^\p{L}\p{N}_@\r\n CTRL])*
+ * `prev` is the last character read and `single` whether it was read on its
+ * own (and so may pair with an `@` after it); the second character of an
+ * `@X` pair may not. Taking `X@` whenever it is possible leaves the most
+ * choices for the rest, so this greedy reading is the longest match. */
+static bool scan_text_rest(TSLexer *lexer, int32_t prev, bool single) {
+  for (;;) {
+    int32_t c = lexer->lookahead;
+    if (c == '@') {
+      lexer->mark_end(lexer);
+      if (single && prev >= 0x80) return false; /* a letter or not */
+      if (single && (is_ascii_alnum(prev) || prev == '_' || prev == '.')) {
+        advance(lexer);
+        prev = '@';
+        single = false;
+        continue;
+      }
+      advance(lexer);
+      int32_t d = lexer->lookahead;
+      if (d >= 0x80) return false; /* a letter or not */
+      if (is_ascii_alnum(d) || d == '_' || d == '@' || d == '\r' ||
+          d == '\n' || is_ctrl(d) || lexer->eof(lexer)) {
+        /* The run ends before this `@` (a reference or a lone `@`). */
+        lexer->result_symbol = TEXT_RUN;
+        return true;
+      }
+      advance(lexer);
+      prev = d;
+      single = false;
+      continue;
+    }
+    if (c == '\n' || c == '\r' || is_ctrl(c) || lexer->eof(lexer)) {
+      lexer->mark_end(lexer);
+      lexer->result_symbol = TEXT_RUN;
+      return true;
+    }
+    advance(lexer);
+    prev = c;
+    single = true;
+  }
+}
+
+/* After blanks: a lone `@` (LONE_AT), or the start of a text run
+ *   [^@\s CTRL] | @[^\p{L}\p{N}_@\s CTRL]
+ * and its rest. */
+static bool scan_at_or_text(TSLexer *lexer, const bool *valid, bool text) {
+  skip_blanks_as_extra(lexer);
+  int32_t c = lexer->lookahead;
+  if (c == '@') {
+    advance(lexer);
+    int32_t d = lexer->lookahead;
+    if (is_blank(d) || is_eol(d) || d == '@' || lexer->eof(lexer)) {
+      if (!valid[LONE_AT]) return false;
+      lexer->mark_end(lexer);
+      lexer->result_symbol = LONE_AT;
+      return true;
+    }
+    if (!text || d >= 0x80 || is_ascii_alnum(d) || d == '_' || is_ctrl(d) ||
+        d == ' ') {
+      return false;
+    }
+    advance(lexer);
+    return scan_text_rest(lexer, d, false);
+  }
+  if (!text || c >= 0x80 || c == ' ' || c == '\t' || c == '\n' ||
+      c == '\r' || is_ctrl(c) || lexer->eof(lexer)) {
+    return false;
+  }
+  advance(lexer);
+  return scan_text_rest(lexer, c, true);
+}
+
 static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
   bool recovering = valid[ERROR_SENTINEL];
 
@@ -331,11 +444,19 @@ static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
     return false;
   }
 
-  if (valid[NEWLINE] && scan_newline(scanner, lexer)) return true;
-  if (valid[LONE_AT]) {
+  if (!recovering && valid[ID_RUN]) return scan_id_run(lexer, ID_RUN);
+  if (valid[NEWLINE]) {
     skip_blanks_as_extra(lexer);
-    if (lexer->lookahead == '@') return scan_lone_at(lexer);
+    bool cr = lexer->lookahead == '\r';
+    if (scan_newline(scanner, lexer)) return true;
+    if (cr) return false; /* a lone `\r`, already read past */
   }
+  if (!recovering && valid[KEY_RUN]) {
+    skip_blanks_as_extra(lexer);
+    return scan_id_run(lexer, KEY_RUN);
+  }
+  bool text = !recovering && valid[TEXT_RUN];
+  if (valid[LONE_AT] || text) return scan_at_or_text(lexer, valid, text);
   return false;
 }
 
