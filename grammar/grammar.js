@@ -76,9 +76,12 @@ module.exports = grammar({
     $._lone_at,
     $.heading_marker,
     $._header_start,
-    $._text_run,
-    $._id_run,
-    $._key_run,
+    // Tokens of the grammar that the scanner reads first, in the common
+    // case, without the generated lexer's Unicode set lookup per character
+    // (see scanner.c); when it declines, the generated lexer reads them.
+    $._inline_text,
+    $._ref_id,
+    $.key,
     $._error_sentinel,
   ],
 
@@ -89,7 +92,7 @@ module.exports = grammar({
 
   // Wrapper rules that only choose: inlining them saves the parser a
   // reduction per value (about 6% of parse time).
-  inline: $ => [$._value, $._item_value, $._text],
+  inline: $ => [$._value, $._item_value],
 
   rules: {
     // Items before the first heading belong to the document, later ones to
@@ -132,22 +135,14 @@ module.exports = grammar({
 
     // Free text with `@id` mentions as real references. An `@` that no ID
     // follows is text (the scanner's `_lone_at`).
-    inline: $ => repeat1(choice($._text, $.reference, $._lone_at)),
+    inline: $ => repeat1(choice($._inline_text, $.reference, $._lone_at)),
 
     // An event's title: like inline text, but never starting with the colon
     // that may separate it from the event's ID.
     title: $ => seq(
       choice($._title_start, $.reference, $._lone_at),
-      repeat(choice($._text, $.reference, $._lone_at)),
+      repeat(choice($._inline_text, $.reference, $._lone_at)),
     ),
-
-    // A run of inline text. The scanner reads the common case (a run that
-    // starts with an ASCII character and has only ASCII characters next to
-    // its `@`s) as `_text_run`, and leaves every other case, and error
-    // recovery, to `_inline_text`; the two read the same runs. This saves the
-    // generated lexer's test of every character against the Unicode letter
-    // and digit classes (which it needs for `[\p{L}\p{N}_.]@`).
-    _text: $ => choice($._text_run, $._inline_text),
 
     _title_start: _ => token(prec(-1, new RegExp(
       `([^@\\s:${CTRL}]|@[^\\p{L}\\p{N}_@\\s${CTRL}])` +
@@ -250,7 +245,7 @@ module.exports = grammar({
     field: $ => seq(
       $._indent,
       optional(seq(
-        field('key', choice(alias($._key_run, $.key), $.key)),
+        field('key', $.key),
         optional(field('colon', ':')),
         optional(field('value', $._value)),
       )),
@@ -288,16 +283,9 @@ module.exports = grammar({
     ),
 
     // `@coalition-call`
-    // The ID is read by the scanner (`_id_run`) when it is all ASCII, else
-    // (and in error recovery) by the generated lexer: the same characters
-    // either way, without a Unicode set lookup per character in the common
-    // case.
     reference: $ => seq(
       '@',
-      field('id', choice(
-        alias($._id_run, $.identifier),
-        alias(token.immediate(ID), $.identifier),
-      )),
+      field('id', alias($._ref_id, $.identifier)),
     ),
 
     // `@coalition-call + 2d`, `@talks - 1w`
@@ -313,10 +301,7 @@ module.exports = grammar({
     assertion: $ => prec.right(seq(
       field('subject', $.reference),
       token.immediate('.'),
-      field('property', choice(
-        alias($._id_run, $.property),
-        alias(token.immediate(ID), $.property),
-      )),
+      field('property', alias($._ref_id, $.property)),
       optional(seq(
         field('operator', $.operator),
         field('value', $._atom),
@@ -379,5 +364,8 @@ module.exports = grammar({
     ),
 
     identifier: _ => ID,
+
+    // An ID glued to the `@` or `.` before it.
+    _ref_id: _ => token.immediate(ID),
   },
 });

@@ -17,9 +17,9 @@
 #define LANGUAGE_VERSION 14
 #define STATE_COUNT 186
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 100
+#define SYMBOL_COUNT 97
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 58
+#define TOKEN_COUNT 55
 #define EXTERNAL_TOKEN_COUNT 11
 #define FIELD_COUNT 26
 #define MAX_ALIAS_SEQUENCE_LENGTH 7
@@ -43,37 +43,37 @@ enum ts_symbol_identifiers {
   sym_key = 13,
   anon_sym_COMMA = 14,
   anon_sym_AT = 15,
-  aux_sym_reference_token1 = 16,
-  anon_sym_PLUS = 17,
-  anon_sym_DASH = 18,
-  sym_duration = 19,
-  anon_sym_DOT = 20,
-  anon_sym_EQ = 21,
-  anon_sym_BANG_EQ = 22,
-  anon_sym_LT = 23,
-  anon_sym_LT_EQ = 24,
-  anon_sym_GT = 25,
-  anon_sym_GT_EQ = 26,
-  anon_sym_u2260 = 27,
-  anon_sym_u2264 = 28,
-  anon_sym_u2265 = 29,
-  sym_date = 30,
-  anon_sym_SLASH = 31,
-  sym_open_end = 32,
-  sym_weekday = 33,
-  sym_time = 34,
-  sym_relative_date = 35,
-  sym_number = 36,
-  anon_sym_yes = 37,
-  anon_sym_no = 38,
-  anon_sym_true = 39,
-  anon_sym_false = 40,
-  anon_sym_DQUOTE = 41,
-  anon_sym_DQUOTE2 = 42,
-  sym__string_content = 43,
-  sym_escape_sequence = 44,
-  sym_text = 45,
-  sym_identifier = 46,
+  anon_sym_PLUS = 16,
+  anon_sym_DASH = 17,
+  sym_duration = 18,
+  anon_sym_DOT = 19,
+  anon_sym_EQ = 20,
+  anon_sym_BANG_EQ = 21,
+  anon_sym_LT = 22,
+  anon_sym_LT_EQ = 23,
+  anon_sym_GT = 24,
+  anon_sym_GT_EQ = 25,
+  anon_sym_u2260 = 26,
+  anon_sym_u2264 = 27,
+  anon_sym_u2265 = 28,
+  sym_date = 29,
+  anon_sym_SLASH = 30,
+  sym_open_end = 31,
+  sym_weekday = 32,
+  sym_time = 33,
+  sym_relative_date = 34,
+  sym_number = 35,
+  anon_sym_yes = 36,
+  anon_sym_no = 37,
+  anon_sym_true = 38,
+  anon_sym_false = 39,
+  anon_sym_DQUOTE = 40,
+  anon_sym_DQUOTE2 = 41,
+  sym__string_content = 42,
+  sym_escape_sequence = 43,
+  sym_text = 44,
+  sym_identifier = 45,
+  sym__ref_id = 46,
   sym__newline = 47,
   sym__indent = 48,
   sym__prose_start = 49,
@@ -81,52 +81,49 @@ enum ts_symbol_identifiers {
   sym__lone_at = 51,
   sym_heading_marker = 52,
   sym__header_start = 53,
-  sym__text_run = 54,
-  sym__id_run = 55,
-  sym__key_run = 56,
-  sym__error_sentinel = 57,
-  sym_document = 58,
-  sym__item = 59,
-  sym_section = 60,
-  sym_heading = 61,
-  sym_prose = 62,
-  sym_inline = 63,
-  sym_title = 64,
-  sym__entry = 65,
-  sym_actor = 66,
-  sym_source = 67,
-  sym_topic = 68,
-  sym_event = 69,
-  sym_statement = 70,
-  sym_claim = 71,
-  sym__actor_header = 72,
-  sym__source_header = 73,
-  sym__topic_header = 74,
-  sym__definition_rest = 75,
-  sym__event_header = 76,
-  sym__statement_header = 77,
-  sym__claim_header = 78,
-  sym_claim_verb = 79,
-  sym__entry_date = 80,
-  sym_field = 81,
-  sym_list = 82,
-  sym_phrase = 83,
-  sym__atom = 84,
-  sym_reference = 85,
-  sym_offset = 86,
-  sym_assertion = 87,
-  sym_operator = 88,
-  sym__date = 89,
-  sym_interval = 90,
-  sym_boolean = 91,
-  sym_string = 92,
-  aux_sym_document_repeat1 = 93,
-  aux_sym_section_repeat1 = 94,
-  aux_sym_inline_repeat1 = 95,
-  aux_sym_actor_repeat1 = 96,
-  aux_sym_list_repeat1 = 97,
-  aux_sym_phrase_repeat1 = 98,
-  aux_sym_string_repeat1 = 99,
+  sym__error_sentinel = 54,
+  sym_document = 55,
+  sym__item = 56,
+  sym_section = 57,
+  sym_heading = 58,
+  sym_prose = 59,
+  sym_inline = 60,
+  sym_title = 61,
+  sym__entry = 62,
+  sym_actor = 63,
+  sym_source = 64,
+  sym_topic = 65,
+  sym_event = 66,
+  sym_statement = 67,
+  sym_claim = 68,
+  sym__actor_header = 69,
+  sym__source_header = 70,
+  sym__topic_header = 71,
+  sym__definition_rest = 72,
+  sym__event_header = 73,
+  sym__statement_header = 74,
+  sym__claim_header = 75,
+  sym_claim_verb = 76,
+  sym__entry_date = 77,
+  sym_field = 78,
+  sym_list = 79,
+  sym_phrase = 80,
+  sym__atom = 81,
+  sym_reference = 82,
+  sym_offset = 83,
+  sym_assertion = 84,
+  sym_operator = 85,
+  sym__date = 86,
+  sym_interval = 87,
+  sym_boolean = 88,
+  sym_string = 89,
+  aux_sym_document_repeat1 = 90,
+  aux_sym_section_repeat1 = 91,
+  aux_sym_inline_repeat1 = 92,
+  aux_sym_actor_repeat1 = 93,
+  aux_sym_list_repeat1 = 94,
+  aux_sym_phrase_repeat1 = 95,
+  aux_sym_string_repeat1 = 96,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -146,7 +143,6 @@ static const char * const ts_symbol_names[] = {
   [sym_key] = "key",
   [anon_sym_COMMA] = ",",
   [anon_sym_AT] = "@",
-  [aux_sym_reference_token1] = "property",
   [anon_sym_PLUS] = "+",
   [anon_sym_DASH] = "-",
   [sym_duration] = "duration",
@@ -177,6 +173,7 @@ static const char * const ts_symbol_names[] = {
   [sym_escape_sequence] = "escape_sequence",
   [sym_text] = "text",
   [sym_identifier] = "identifier",
+  [sym__ref_id] = "property",
   [sym__newline] = "_newline",
   [sym__indent] = "_indent",
   [sym__prose_start] = "_prose_start",
@@ -184,9 +181,6 @@ static const char * const ts_symbol_names[] = {
   [sym__lone_at] = "_lone_at",
   [sym_heading_marker] = "heading_marker",
   [sym__header_start] = "_header_start",
-  [sym__text_run] = "_text_run",
-  [sym__id_run] = "property",
-  [sym__key_run] = "key",
   [sym__error_sentinel] = "_error_sentinel",
   [sym_document] = "document",
   [sym__item] = "_item",
@@ -249,7 +243,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_key] = sym_key,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [anon_sym_AT] = anon_sym_AT,
-  [aux_sym_reference_token1] = sym__id_run,
   [anon_sym_PLUS] = anon_sym_PLUS,
   [anon_sym_DASH] = anon_sym_DASH,
   [sym_duration] = sym_duration,
@@ -280,6 +273,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_escape_sequence] = sym_escape_sequence,
   [sym_text] = sym_text,
   [sym_identifier] = sym_identifier,
+  [sym__ref_id] = sym__ref_id,
   [sym__newline] = sym__newline,
   [sym__indent] = sym__indent,
   [sym__prose_start] = sym__prose_start,
@@ -287,9 +281,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym__lone_at] = sym__lone_at,
   [sym_heading_marker] = sym_heading_marker,
   [sym__header_start] = sym__header_start,
-  [sym__text_run] = sym__text_run,
-  [sym__id_run] = sym__id_run,
-  [sym__key_run] = sym_key,
   [sym__error_sentinel] = sym__error_sentinel,
   [sym_document] = sym_document,
   [sym__item] = sym__item,
@@ -399,10 +390,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [anon_sym_AT] = {
     .visible = true,
     .named = false,
-  },
-  [aux_sym_reference_token1] = {
-    .visible = true,
-    .named = true,
   },
   [anon_sym_PLUS] = {
     .visible = true,
@@ -524,6 +511,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym__ref_id] = {
+    .visible = true,
+    .named = true,
+  },
   [sym__newline] = {
     .visible = false,
     .named = true,
@@ -550,18 +541,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym__header_start] = {
     .visible = false,
-    .named = true,
-  },
-  [sym__text_run] = {
-    .visible = false,
-    .named = true,
-  },
-  [sym__id_run] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym__key_run] = {
-    .visible = true,
     .named = true,
   },
   [sym__error_sentinel] = {
@@ -1098,9 +1077,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [13] = 13,
   [14] = 14,
   [15] = 15,
-  [16] = 16,
-  [17] = 13,
-  [18] = 13,
+  [16] = 14,
+  [17] = 17,
+  [18] = 14,
   [19] = 19,
   [20] = 20,
   [21] = 21,
@@ -1142,7 +1121,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [57] = 57,
   [58] = 58,
   [59] = 59,
-  [60] = 28,
+  [60] = 60,
   [61] = 61,
   [62] = 62,
   [63] = 63,
@@ -1167,7 +1146,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [82] = 82,
   [83] = 83,
   [84] = 84,
-  [85] = 85,
+  [85] = 21,
   [86] = 86,
   [87] = 87,
   [88] = 88,
@@ -1187,61 +1166,61 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [102] = 102,
   [103] = 103,
   [104] = 104,
-  [105] = 105,
+  [105] = 20,
   [106] = 106,
   [107] = 107,
-  [108] = 108,
-  [109] = 19,
+  [108] = 19,
+  [109] = 109,
   [110] = 110,
-  [111] = 20,
+  [111] = 111,
   [112] = 112,
   [113] = 20,
-  [114] = 20,
+  [114] = 114,
   [115] = 115,
   [116] = 116,
   [117] = 117,
-  [118] = 118,
-  [119] = 30,
+  [118] = 20,
+  [119] = 119,
   [120] = 120,
-  [121] = 121,
+  [121] = 22,
   [122] = 122,
-  [123] = 29,
-  [124] = 28,
-  [125] = 125,
-  [126] = 120,
-  [127] = 118,
+  [123] = 21,
+  [124] = 124,
+  [125] = 124,
+  [126] = 30,
+  [127] = 115,
   [128] = 128,
   [129] = 129,
   [130] = 130,
   [131] = 131,
   [132] = 132,
-  [133] = 24,
+  [133] = 133,
   [134] = 134,
-  [135] = 135,
+  [135] = 24,
   [136] = 136,
   [137] = 137,
-  [138] = 138,
-  [139] = 22,
+  [138] = 31,
+  [139] = 139,
   [140] = 140,
-  [141] = 141,
-  [142] = 22,
-  [143] = 23,
-  [144] = 144,
-  [145] = 25,
-  [146] = 26,
-  [147] = 31,
-  [148] = 27,
-  [149] = 21,
+  [141] = 31,
+  [142] = 23,
+  [143] = 143,
+  [144] = 25,
+  [145] = 26,
+  [146] = 139,
+  [147] = 27,
+  [148] = 28,
+  [149] = 149,
   [150] = 29,
   [151] = 30,
-  [152] = 141,
-  [153] = 153,
-  [154] = 144,
-  [155] = 141,
-  [156] = 153,
-  [157] = 141,
-  [158] = 153,
-  [159] = 144,
+  [152] = 22,
+  [153] = 139,
+  [154] = 154,
+  [155] = 155,
+  [156] = 156,
+  [157] = 157,
+  [158] = 158,
+  [159] = 159,
   [160] = 160,
   [161] = 161,
   [162] = 162,
@@ -1257,17 +1236,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [172] = 172,
   [173] = 173,
   [174] = 174,
-  [175] = 175,
-  [176] = 176,
-  [177] = 166,
-  [178] = 178,
-  [179] = 179,
+  [175] = 173,
+  [176] = 161,
+  [177] = 164,
+  [178] = 171,
+  [179] = 171,
   [180] = 180,
   [181] = 173,
-  [182] = 182,
-  [183] = 173,
+  [182] = 171,
+  [183] = 183,
   [184] = 184,
-  [185] = 185,
+  [185] = 161,
 };
 
 static const TSCharacterRange sym__title_start_character_set_2[] = {
@@ -1558,7 +1537,12 @@ static const TSCharacterRange sym_key_character_set_2[] = {
   {0x2ebf0, 0x2ee5d}, {0x2f800, 0x2fa1d}, {0x30000, 0x3134a}, {0x31350, 0x323af},
 };
 
-static const TSCharacterRange aux_sym_reference_token1_character_set_1[] = {
+static const TSCharacterRange sym_text_character_set_2[] = {
+  {'\t', '\t'}, {' ', ' '}, {'#', '\''}, {')', '*'}, {':', ';'}, {'?', '?'}, {'A', '~'}, {0x80, 0x225f},
+  {0x2261, 0x2263}, {0x2266, 0x10ffff},
+};
+
+static const TSCharacterRange sym_identifier_character_set_1[] = {
   {'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}, {0xaa, 0xaa}, {0xb2, 0xb3}, {0xb5, 0xb5}, {0xb9, 0xba},
   {0xbc, 0xbe}, {0xc0, 0xd6}, {0xd8, 0xf6}, {0xf8, 0x2c1}, {0x2c6, 0x2d1}, {0x2e0, 0x2e4}, {0x2ec, 0x2ec}, {0x2ee, 0x2ee},
   {0x370, 0x374}, {0x376, 0x377}, {0x37a, 0x37d}, {0x37f, 0x37f}, {0x386, 0x386}, {0x388, 0x38a}, {0x38c, 0x38c}, {0x38e, 0x3a1},
@@ -1658,11 +1642,6 @@ static const TSCharacterRange aux_sym_reference_token1_character_set_1[] = {
   {0x2f800, 0x2fa1d}, {0x30000, 0x3134a}, {0x31350, 0x323af},
 };
 
-static const TSCharacterRange sym_text_character_set_2[] = {
-  {'\t', '\t'}, {' ', ' '}, {'#', '\''}, {')', '*'}, {':', ';'}, {'?', '?'}, {'A', '~'}, {0x80, 0x225f},
-  {0x2261, 0x2263}, {0x2266, 0x10ffff},
-};
-
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
   START_LEXER();
   eof = lexer->eof(lexer);
@@ -1671,17 +1650,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (eof) ADVANCE(203);
       ADVANCE_MAP(
         '!', 45,
-        '"', 337,
+        '"', 336,
         '(', 21,
-        '+', 227,
+        '+', 226,
         ',', 224,
-        '-', 230,
-        '.', 234,
-        '/', 280,
+        '-', 229,
+        '.', 233,
+        '/', 279,
         ':', 216,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
         'F', 147,
         'N', 115,
@@ -1700,9 +1679,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         's', 48,
         't', 50,
         'y', 49,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
         'L', 108,
         'l', 108,
         'M', 143,
@@ -1715,116 +1694,116 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(202);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(310);
       END_STATE();
     case 1:
       ADVANCE_MAP(
         '!', 45,
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         ',', 224,
         '-', 52,
         '.', 42,
-        '/', 280,
-        ':', 455,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '/', 279,
+        ':', 454,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
-        0xfeff, 340,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
+        0xfeff, 339,
         '\t', 1,
         ' ', 1,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         ',', 224,
         '-', 52,
         '.', 42,
-        '/', 280,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '/', 279,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
-        0xfeff, 340,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
+        0xfeff, 339,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(2);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 3:
       ADVANCE_MAP(
         '!', 45,
-        '"', 336,
+        '"', 335,
         '(', 126,
         '-', 192,
         '.', 42,
-        '/', 280,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '/', 279,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
         'a', 55,
         'e', 95,
         's', 76,
         't', 77,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
       );
       if (lookahead == '\t' ||
           lookahead == ' ' ||
@@ -1833,329 +1812,329 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == 'X') ADVANCE(197);
       END_STATE();
     case 4:
-      if (lookahead == '"') ADVANCE(337);
+      if (lookahead == '"') ADVANCE(336);
       if (lookahead == '\\') ADVANCE(201);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
-          lookahead != 0x7f) ADVANCE(338);
+          lookahead != 0x7f) ADVANCE(337);
       END_STATE();
     case 5:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
-        '+', 227,
+        '"', 335,
+        '(', 385,
+        '+', 226,
         ',', 224,
-        '-', 230,
-        '.', 234,
-        '/', 280,
+        '-', 229,
+        '.', 233,
+        '/', 279,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 341,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 340,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(7);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 6:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
-        '+', 227,
+        '"', 335,
+        '(', 385,
+        '+', 226,
         ',', 224,
-        '-', 230,
+        '-', 229,
         '.', 42,
-        '/', 280,
-        ':', 455,
+        '/', 279,
+        ':', 454,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 341,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 340,
         '\t', 6,
         ' ', 6,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 7:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
-        '+', 227,
+        '"', 335,
+        '(', 385,
+        '+', 226,
         ',', 224,
-        '-', 230,
+        '-', 229,
         '.', 42,
-        '/', 280,
+        '/', 279,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 341,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 340,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(7);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         ',', 224,
         '-', 52,
         '.', 42,
-        '/', 280,
-        ':', 455,
+        '/', 279,
+        ':', 454,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 343,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 342,
         '\t', 8,
         ' ', 8,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         ',', 224,
         '-', 52,
         '.', 42,
-        '/', 280,
+        '/', 279,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 343,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 342,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(9);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         '-', 52,
         '.', 42,
-        '/', 280,
+        '/', 279,
         ':', 216,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 342,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 341,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(10);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         '-', 52,
         '.', 42,
-        '/', 280,
+        '/', 279,
         ':', 217,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 342,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 341,
         '\t', 11,
         ' ', 11,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(336);
+      if (lookahead == '"') ADVANCE(335);
       if (lookahead == '(') ADVANCE(126);
-      if (lookahead == '+') ADVANCE(227);
-      if (lookahead == '-') ADVANCE(229);
-      if (lookahead == '.') ADVANCE(233);
+      if (lookahead == '+') ADVANCE(226);
+      if (lookahead == '-') ADVANCE(228);
+      if (lookahead == '.') ADVANCE(232);
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(13);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(459);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(458);
       END_STATE();
     case 13:
-      if (lookahead == '"') ADVANCE(336);
+      if (lookahead == '"') ADVANCE(335);
       if (lookahead == '(') ADVANCE(126);
-      if (lookahead == '+') ADVANCE(227);
-      if (lookahead == '-') ADVANCE(229);
+      if (lookahead == '+') ADVANCE(226);
+      if (lookahead == '-') ADVANCE(228);
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(13);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(459);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(458);
       END_STATE();
     case 14:
       if (lookahead == '(') ADVANCE(35);
       if (lookahead == '-') ADVANCE(192);
       if (lookahead == '.') ADVANCE(42);
-      if (lookahead == '/') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(279);
       if (lookahead == '@') ADVANCE(225);
       if (lookahead == 'e') ADVANCE(95);
       if (lookahead == '\t' ||
@@ -2387,35 +2366,35 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 36:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       END_STATE();
     case 37:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(105);
       END_STATE();
     case 38:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'N' ||
           lookahead == 'n') ADVANCE(125);
       END_STATE();
     case 39:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'R' ||
           lookahead == 'r') ADVANCE(158);
       END_STATE();
     case 40:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'S' ||
           lookahead == 's') ADVANCE(114);
       END_STATE();
     case 41:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'U' ||
           lookahead == 'u') ADVANCE(153);
       END_STATE();
     case 42:
-      if (lookahead == '.') ADVANCE(282);
+      if (lookahead == '.') ADVANCE(281);
       END_STATE();
     case 43:
       if (lookahead == ':') ADVANCE(216);
@@ -2423,7 +2402,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(204);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(43);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(457);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(208);
       END_STATE();
@@ -2437,7 +2416,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(237);
+      if (lookahead == '=') ADVANCE(236);
       END_STATE();
     case 46:
       if (lookahead == '@') ADVANCE(225);
@@ -2478,11 +2457,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 51:
       if (lookahead == 'S') ADVANCE(163);
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 's') ADVANCE(328);
       END_STATE();
     case 52:
       if (lookahead == 'X') ADVANCE(197);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(315);
       END_STATE();
     case 53:
       if (lookahead == 'a') ADVANCE(67);
@@ -2511,10 +2490,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(82);
       END_STATE();
     case 61:
-      if (lookahead == 'e') ADVANCE(332);
+      if (lookahead == 'e') ADVANCE(331);
       END_STATE();
     case 62:
-      if (lookahead == 'e') ADVANCE(334);
+      if (lookahead == 'e') ADVANCE(333);
       END_STATE();
     case 63:
       if (lookahead == 'e') ADVANCE(213);
@@ -2528,7 +2507,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 66:
       if (lookahead == 'i') ADVANCE(58);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(307);
+          lookahead == 't') ADVANCE(306);
       END_STATE();
     case 67:
       if (lookahead == 'i') ADVANCE(72);
@@ -2555,7 +2534,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 75:
-      if (lookahead == 'o') ADVANCE(330);
+      if (lookahead == 'o') ADVANCE(329);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(167);
       END_STATE();
@@ -2670,43 +2649,43 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 100:
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(454);
       END_STATE();
     case 101:
       ADVANCE_MAP(
         '\t', 101,
         ' ', 101,
-        'F', 407,
-        'f', 407,
-        'M', 404,
-        'm', 404,
-        'S', 363,
-        's', 363,
-        'T', 391,
-        't', 391,
-        'W', 377,
-        'w', 377,
+        'F', 406,
+        'f', 406,
+        'M', 403,
+        'm', 403,
+        'S', 362,
+        's', 362,
+        'T', 390,
+        't', 390,
+        'W', 376,
+        'w', 376,
       );
-      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(454);
       END_STATE();
     case 102:
       ADVANCE_MAP(
         '\t', 102,
         ' ', 102,
-        'F', 407,
-        'f', 407,
-        'M', 406,
-        'm', 406,
-        'S', 363,
-        's', 363,
-        'T', 391,
-        't', 391,
-        'W', 380,
-        'w', 380,
-        'Y', 384,
-        'y', 384,
+        'F', 406,
+        'f', 406,
+        'M', 405,
+        'm', 405,
+        'S', 362,
+        's', 362,
+        'T', 390,
+        't', 390,
+        'W', 379,
+        'w', 379,
+        'Y', 383,
+        'y', 383,
       );
-      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(454);
       END_STATE();
     case 103:
       if (lookahead == 'A' ||
@@ -2738,11 +2717,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 109:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(304);
+          lookahead == 'd') ADVANCE(303);
       END_STATE();
     case 110:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(304);
+          lookahead == 'd') ADVANCE(303);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(137);
       END_STATE();
@@ -2780,7 +2759,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 118:
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(306);
+          lookahead == 'e') ADVANCE(305);
       END_STATE();
     case 119:
       if (lookahead == 'E' ||
@@ -2838,7 +2817,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 129:
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(294);
+          lookahead == 'h') ADVANCE(293);
       END_STATE();
     case 130:
       if (lookahead == 'H' ||
@@ -2858,7 +2837,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 133:
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(302);
+          lookahead == 'i') ADVANCE(301);
       END_STATE();
     case 134:
       if (lookahead == 'I' ||
@@ -2872,11 +2851,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'I' ||
           lookahead == 'i') ADVANCE(155);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(305);
+          lookahead == 'u') ADVANCE(304);
       END_STATE();
     case 137:
       if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(294);
+          lookahead == 'k') ADVANCE(293);
       END_STATE();
     case 138:
       if (lookahead == 'N' ||
@@ -2884,11 +2863,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 139:
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(302);
+          lookahead == 'n') ADVANCE(301);
       END_STATE();
     case 140:
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(303);
+          lookahead == 'n') ADVANCE(302);
       END_STATE();
     case 141:
       if (lookahead == 'N' ||
@@ -2920,7 +2899,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 148:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(294);
+          lookahead == 'r') ADVANCE(293);
       END_STATE();
     case 149:
       if (lookahead == 'R' ||
@@ -2964,11 +2943,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 159:
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(307);
+          lookahead == 't') ADVANCE(306);
       END_STATE();
     case 160:
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(294);
+          lookahead == 't') ADVANCE(293);
       END_STATE();
     case 161:
       if (lookahead == 'T' ||
@@ -2984,7 +2963,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 164:
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(305);
+          lookahead == 'u') ADVANCE(304);
       END_STATE();
     case 165:
       if (lookahead == 'U' ||
@@ -2992,7 +2971,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 166:
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(294);
+          lookahead == 'w') ADVANCE(293);
       END_STATE();
     case 167:
       if (lookahead == 'X' ||
@@ -3000,7 +2979,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 168:
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(294);
+          lookahead == 'y') ADVANCE(293);
       END_STATE();
     case 169:
       if (lookahead == 'Y' ||
@@ -3018,38 +2997,38 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == 'h' ||
           lookahead == 'm' ||
           lookahead == 'w' ||
-          lookahead == 'y') ADVANCE(232);
+          lookahead == 'y') ADVANCE(231);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(171);
       END_STATE();
     case 172:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(319);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
       END_STATE();
     case 173:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(287);
-      END_STATE();
-    case 174:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(286);
       END_STATE();
+    case 174:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(285);
+      END_STATE();
     case 175:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(291);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(290);
       END_STATE();
     case 176:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(289);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(288);
       END_STATE();
     case 177:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(270);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(269);
       END_STATE();
     case 178:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(279);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(278);
       END_STATE();
     case 179:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(267);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(266);
       END_STATE();
     case 180:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(262);
       END_STATE();
     case 181:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(274);
       END_STATE();
     case 182:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(173);
@@ -3076,7 +3055,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(180);
       END_STATE();
     case 190:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(265);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
       END_STATE();
     case 191:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(190);
@@ -3087,15 +3066,15 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 193:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(257);
+          lookahead == 'X') ADVANCE(256);
       END_STATE();
     case 194:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(260);
+          lookahead == 'X') ADVANCE(259);
       END_STATE();
     case 195:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(274);
+          lookahead == 'X') ADVANCE(273);
       END_STATE();
     case 196:
       if (('0' <= lookahead && lookahead <= '9') ||
@@ -3106,7 +3085,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == 'X') ADVANCE(196);
       END_STATE();
     case 198:
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(226);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(459);
       END_STATE();
     case 199:
       if (set_contains(sym__title_start_character_set_2, 774, lookahead)) ADVANCE(208);
@@ -3117,23 +3096,23 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 201:
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
-          lookahead != 0x7f) ADVANCE(339);
+          lookahead != 0x7f) ADVANCE(338);
       END_STATE();
     case 202:
       if (eof) ADVANCE(203);
       ADVANCE_MAP(
         '!', 45,
-        '"', 336,
+        '"', 335,
         '(', 21,
-        '+', 227,
+        '+', 226,
         ',', 224,
-        '-', 230,
+        '-', 229,
         '.', 42,
-        '/', 280,
+        '/', 279,
         ':', 216,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
         'F', 147,
         'N', 115,
@@ -3151,9 +3130,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         's', 48,
         't', 50,
         'y', 49,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
         'L', 108,
         'l', 108,
         'M', 143,
@@ -3166,7 +3145,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(202);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(310);
       END_STATE();
     case 203:
       ACCEPT_TOKEN(ts_builtin_sym_end);
@@ -3179,7 +3158,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(204);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(204);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(457);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(208);
       END_STATE();
@@ -3190,7 +3169,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(205);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(205);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(207);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(208);
@@ -3202,7 +3181,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(206);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(206);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(207);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(208);
@@ -3210,7 +3189,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 207:
       ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(208);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(207);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
@@ -3219,7 +3198,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 208:
       ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(199);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(207);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
@@ -3231,7 +3210,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(209);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(209);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(210);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(211);
@@ -3239,7 +3218,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 210:
       ACCEPT_TOKEN(sym__inline_text);
       if (lookahead == '@') ADVANCE(211);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(210);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
@@ -3248,7 +3227,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 211:
       ACCEPT_TOKEN(sym__inline_text);
       if (lookahead == '@') ADVANCE(200);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(210);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
@@ -3277,7 +3256,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 218:
       ACCEPT_TOKEN(anon_sym_said);
@@ -3305,921 +3284,28 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_AT);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(aux_sym_reference_token1);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(226);
+      ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
     case 227:
       ACCEPT_TOKEN(anon_sym_PLUS);
-      END_STATE();
-    case 228:
-      ACCEPT_TOKEN(anon_sym_PLUS);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 228:
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 229:
       ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == 'X') ADVANCE(197);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(315);
       END_STATE();
     case 230:
       ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == 'X') ADVANCE(197);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
-      END_STATE();
-    case 231:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == 'X') ADVANCE(454);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(324);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 232:
-      ACCEPT_TOKEN(sym_duration);
-      END_STATE();
-    case 233:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      END_STATE();
-    case 234:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(282);
-      END_STATE();
-    case 235:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      END_STATE();
-    case 236:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 237:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 238:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 239:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(241);
-      END_STATE();
-    case 240:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(242);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 241:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
-      END_STATE();
-    case 242:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 243:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(245);
-      END_STATE();
-    case 244:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(246);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 245:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
-      END_STATE();
-    case 246:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 247:
-      ACCEPT_TOKEN(anon_sym_u2260);
-      END_STATE();
-    case 248:
-      ACCEPT_TOKEN(anon_sym_u2260);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 249:
-      ACCEPT_TOKEN(anon_sym_u2264);
-      END_STATE();
-    case 250:
-      ACCEPT_TOKEN(anon_sym_u2264);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 251:
-      ACCEPT_TOKEN(anon_sym_u2265);
-      END_STATE();
-    case 252:
-      ACCEPT_TOKEN(anon_sym_u2265);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 253:
-      ACCEPT_TOKEN(sym_date);
-      END_STATE();
-    case 254:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        '%', 253,
-        '-', 194,
-        '.', 172,
-        '?', 253,
-        '~', 253,
-        'd', 232,
-        'h', 232,
-        'm', 232,
-        'w', 232,
-        'y', 232,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
-      END_STATE();
-    case 255:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%') ADVANCE(253);
-      if (lookahead == '-') ADVANCE(194);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
-      END_STATE();
-    case 256:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%') ADVANCE(278);
-      if (lookahead == '-') ADVANCE(451);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < ',' || '.' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 257:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(194);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 258:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(451);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 259:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(195);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 260:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(195);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(259);
-      END_STATE();
-    case 261:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(452);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(262);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 262:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(452);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 263:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '.') ADVANCE(181);
-      if (lookahead == 'Z') ADVANCE(279);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(187);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 264:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        '.', 439,
-        'Z', 277,
-        '\t', 100,
-        ' ', 100,
-        '+', 445,
-        '-', 445,
-        '%', 278,
-        '?', 278,
-        '~', 278,
-      );
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '.' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 265:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(189);
-      if (lookahead == 'Z') ADVANCE(279);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(187);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 266:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 447,
-        'Z', 277,
-        '\t', 100,
-        ' ', 100,
-        '+', 445,
-        '-', 445,
-        '%', 278,
-        '?', 278,
-        '~', 278,
-      );
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 267:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(188);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(178);
-      END_STATE();
-    case 268:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(446);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 269:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 449,
-        'Z', 277,
-        '\t', 100,
-        ' ', 100,
-        '+', 445,
-        '-', 445,
-        '%', 278,
-        '?', 278,
-        '~', 278,
-      );
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 270:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(191);
-      if (lookahead == 'Z') ADVANCE(279);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(187);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 271:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(444);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(272);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 272:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(444);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 273:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(186);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 274:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(186);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(273);
-      END_STATE();
-    case 275:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'Z') ADVANCE(279);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(187);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
-      END_STATE();
-    case 276:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        'Z', 277,
-        '\t', 100,
-        ' ', 100,
-        '+', 445,
-        '-', 445,
-        '%', 278,
-        '?', 278,
-        '~', 278,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(276);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 278:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 279:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 280:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 281:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 282:
-      ACCEPT_TOKEN(sym_open_end);
-      END_STATE();
-    case 283:
-      ACCEPT_TOKEN(sym_open_end);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(sym_weekday);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(sym_weekday);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(sym_time);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(183);
-      if (lookahead == 'Z') ADVANCE(286);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(184);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(441);
-      if (lookahead == 'Z') ADVANCE(293);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(442);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 289:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(185);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(174);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(443);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == 'Z') ADVANCE(286);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(184);
-      END_STATE();
-    case 292:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == 'Z') ADVANCE(293);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(442);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 293:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(sym_relative_date);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(364);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(390);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(364);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(383);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(416);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(373);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(411);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(104);
-      END_STATE();
-    case 303:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(104);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(129);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(123);
-      END_STATE();
-    case 305:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(156);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(112);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(149);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(sym_number);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(sym_number);
-      ADVANCE_MAP(
-        '%', 308,
-        '.', 172,
-        ':', 182,
-        'X', 193,
-        'd', 232,
-        'h', 232,
-        'm', 232,
-        'w', 232,
-        'y', 232,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(313);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == ':') ADVANCE(182);
-      if (lookahead == 'X') ADVANCE(193);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(314);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(sym_number);
-      ADVANCE_MAP(
-        '%', 308,
-        '.', 172,
-        ':', 182,
-        'X', 196,
-        'd', 232,
-        'h', 232,
-        'm', 232,
-        'w', 232,
-        'y', 232,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(309);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == ':') ADVANCE(182);
-      if (lookahead == 'X') ADVANCE(196);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(310);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(sym_number);
-      ADVANCE_MAP(
-        '%', 308,
-        '.', 172,
-        'X', 257,
-        'd', 232,
-        'h', 232,
-        'm', 232,
-        'w', 232,
-        'y', 232,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(254);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == 'X') ADVANCE(257);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == 'X') ADVANCE(193);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(314);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == 'X') ADVANCE(196);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(315);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == 'd' ||
-          lookahead == 'h' ||
-          lookahead == 'm' ||
-          lookahead == 'w' ||
-          lookahead == 'y') ADVANCE(232);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(319);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == ':') ADVANCE(440);
-      if (lookahead == 'X') ADVANCE(450);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(322);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == ':') ADVANCE(440);
-      if (lookahead == 'X') ADVANCE(453);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == 'X') ADVANCE(258);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == 'X') ADVANCE(450);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(322);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
       if (lookahead == 'X') ADVANCE(453);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -4228,415 +3314,901 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 325:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+    case 231:
+      ACCEPT_TOKEN(sym_duration);
       END_STATE();
-    case 326:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+    case 232:
+      ACCEPT_TOKEN(anon_sym_DOT);
       END_STATE();
-    case 327:
-      ACCEPT_TOKEN(sym_number);
+    case 233:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(281);
+      END_STATE();
+    case 234:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 235:
+      ACCEPT_TOKEN(anon_sym_EQ);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_yes);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(382);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+    case 236:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_yes);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(121);
-      END_STATE();
-    case 330:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_no);
+    case 237:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_true);
+    case 238:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(240);
       END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_true);
+    case 239:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(241);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_false);
+    case 240:
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_false);
+    case 241:
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+    case 242:
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(244);
       END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(sym__string_content);
-      if (lookahead > 0x08 &&
-          (lookahead < '\n' || 0x1f < lookahead) &&
+    case 243:
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(245);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
-          lookahead != '\\' &&
-          lookahead != 0x7f) ADVANCE(338);
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 339:
-      ACCEPT_TOKEN(sym_escape_sequence);
+    case 244:
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
-    case 340:
-      ACCEPT_TOKEN(sym_text);
+    case 245:
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 246:
+      ACCEPT_TOKEN(anon_sym_u2260);
+      END_STATE();
+    case 247:
+      ACCEPT_TOKEN(anon_sym_u2260);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 248:
+      ACCEPT_TOKEN(anon_sym_u2264);
+      END_STATE();
+    case 249:
+      ACCEPT_TOKEN(anon_sym_u2264);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 250:
+      ACCEPT_TOKEN(anon_sym_u2265);
+      END_STATE();
+    case 251:
+      ACCEPT_TOKEN(anon_sym_u2265);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 252:
+      ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 253:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '!', 351,
-        '(', 386,
-        '-', 354,
-        '.', 350,
-        '/', 281,
-        '<', 240,
-        '=', 236,
-        '>', 244,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0x2260, 248,
-        0x2264, 250,
-        0x2265, 252,
-        0xfeff, 340,
-        '\t', 1,
-        ' ', 1,
-        '+', 455,
-        ':', 455,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        '%', 252,
+        '-', 194,
+        '.', 172,
+        '?', 252,
+        '~', 252,
+        'd', 231,
+        'h', 231,
+        'm', 231,
+        'w', 231,
+        'y', 231,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
-      if (lookahead > '"' &&
-          (lookahead < '+' || ':' < lookahead) &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
       END_STATE();
-    case 341:
-      ACCEPT_TOKEN(sym_text);
+    case 254:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%') ADVANCE(252);
+      if (lookahead == '-') ADVANCE(194);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
+      END_STATE();
+    case 255:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%') ADVANCE(277);
+      if (lookahead == '-') ADVANCE(450);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(324);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < ',' || '.' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 256:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(194);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 257:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(450);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 258:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(195);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 259:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(195);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(258);
+      END_STATE();
+    case 260:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(451);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(261);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 261:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(451);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 262:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '.') ADVANCE(181);
+      if (lookahead == 'Z') ADVANCE(278);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 263:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '(', 386,
-        '+', 228,
-        '-', 231,
-        '.', 350,
-        '/', 281,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 341,
-        '\t', 6,
-        ' ', 6,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        '.', 438,
+        'Z', 276,
+        '\t', 100,
+        ' ', 100,
+        '+', 444,
+        '-', 444,
+        '%', 277,
+        '?', 277,
+        '~', 277,
       );
-      if (lookahead == '!' ||
-          lookahead == ':' ||
-          ('<' <= lookahead && lookahead <= '>') ||
-          lookahead == 0x2260 ||
-          lookahead == 0x2264 ||
-          lookahead == 0x2265) ADVANCE(455);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
-      if (lookahead > '"' &&
-          (lookahead < '+' || ':' < lookahead) &&
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '.' < lookahead) &&
+          lookahead != '?' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 342:
-      ACCEPT_TOKEN(sym_text);
+    case 264:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(189);
+      if (lookahead == 'Z') ADVANCE(278);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 265:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '(', 386,
-        '-', 354,
-        '.', 350,
-        '/', 281,
-        ':', 217,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 342,
-        '\t', 11,
-        ' ', 11,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        ':', 446,
+        'Z', 276,
+        '\t', 100,
+        ' ', 100,
+        '+', 444,
+        '-', 444,
+        '%', 277,
+        '?', 277,
+        '~', 277,
       );
-      if (lookahead == '!' ||
-          lookahead == '+' ||
-          ('<' <= lookahead && lookahead <= '>') ||
-          lookahead == 0x2260 ||
-          lookahead == 0x2264 ||
-          lookahead == 0x2265) ADVANCE(455);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
-      if (lookahead > '"' &&
-          (lookahead < '+' || ':' < lookahead) &&
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 343:
-      ACCEPT_TOKEN(sym_text);
+    case 266:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(188);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(178);
+      END_STATE();
+    case 267:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(445);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 268:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '(', 386,
-        '-', 354,
-        '.', 350,
-        '/', 281,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 343,
-        '\t', 8,
-        ' ', 8,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        ':', 448,
+        'Z', 276,
+        '\t', 100,
+        ' ', 100,
+        '+', 444,
+        '-', 444,
+        '%', 277,
+        '?', 277,
+        '~', 277,
       );
-      if (lookahead == '!' ||
-          lookahead == '+' ||
-          lookahead == ':' ||
-          ('<' <= lookahead && lookahead <= '>') ||
-          lookahead == 0x2260 ||
-          lookahead == 0x2264 ||
-          lookahead == 0x2265) ADVANCE(455);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
-      if (lookahead > '"' &&
-          (lookahead < '+' || ':' < lookahead) &&
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 344:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 269:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(191);
+      if (lookahead == 'Z') ADVANCE(278);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 270:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(443);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(271);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 271:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(443);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 272:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(186);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 273:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(186);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(272);
+      END_STATE();
+    case 274:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'Z') ADVANCE(278);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(274);
+      END_STATE();
+    case 275:
+      ACCEPT_TOKEN(sym_date);
+      ADVANCE_MAP(
+        'Z', 276,
+        '\t', 100,
+        ' ', 100,
+        '+', 444,
+        '-', 444,
+        '%', 277,
+        '?', 277,
+        '~', 277,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 277:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 278:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 279:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      END_STATE();
+    case 280:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 281:
+      ACCEPT_TOKEN(sym_open_end);
+      END_STATE();
+    case 282:
+      ACCEPT_TOKEN(sym_open_end);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 283:
+      ACCEPT_TOKEN(sym_weekday);
+      END_STATE();
+    case 284:
+      ACCEPT_TOKEN(sym_weekday);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(sym_time);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(183);
+      if (lookahead == 'Z') ADVANCE(285);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(184);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(440);
+      if (lookahead == 'Z') ADVANCE(292);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(441);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(185);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(174);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(442);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 290:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == 'Z') ADVANCE(285);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(184);
+      END_STATE();
+    case 291:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == 'Z') ADVANCE(292);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(441);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 292:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 293:
+      ACCEPT_TOKEN(sym_relative_date);
+      END_STATE();
+    case 294:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(366);
+          lookahead == 'd') ADVANCE(363);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(389);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 345:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 295:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(363);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 296:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(385);
+          lookahead == 'n') ADVANCE(382);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 346:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 297:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(418);
+          lookahead == 'r') ADVANCE(415);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 347:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 298:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(374);
+          lookahead == 's') ADVANCE(372);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 348:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 299:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(413);
+          lookahead == 'u') ADVANCE(410);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 349:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 300:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 350:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '.') ADVANCE(283);
+    case 301:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
+      END_STATE();
+    case 302:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(129);
+      END_STATE();
+    case 303:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(123);
+      END_STATE();
+    case 304:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(156);
+      END_STATE();
+    case 305:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(112);
+      END_STATE();
+    case 306:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(149);
+      END_STATE();
+    case 307:
+      ACCEPT_TOKEN(sym_number);
+      END_STATE();
+    case 308:
+      ACCEPT_TOKEN(sym_number);
+      ADVANCE_MAP(
+        '%', 307,
+        '.', 172,
+        ':', 182,
+        'X', 193,
+        'd', 231,
+        'h', 231,
+        'm', 231,
+        'w', 231,
+        'y', 231,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      END_STATE();
+    case 309:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == ':') ADVANCE(182);
+      if (lookahead == 'X') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(313);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(sym_number);
+      ADVANCE_MAP(
+        '%', 307,
+        '.', 172,
+        ':', 182,
+        'X', 196,
+        'd', 231,
+        'h', 231,
+        'm', 231,
+        'w', 231,
+        'y', 231,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(308);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == ':') ADVANCE(182);
+      if (lookahead == 'X') ADVANCE(196);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(309);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(sym_number);
+      ADVANCE_MAP(
+        '%', 307,
+        '.', 172,
+        'X', 256,
+        'd', 231,
+        'h', 231,
+        'm', 231,
+        'w', 231,
+        'y', 231,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(253);
+      END_STATE();
+    case 313:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(256);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(254);
+      END_STATE();
+    case 314:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(313);
+      END_STATE();
+    case 315:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(196);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(314);
+      END_STATE();
+    case 316:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'd' ||
+          lookahead == 'h' ||
+          lookahead == 'm' ||
+          lookahead == 'w' ||
+          lookahead == 'y') ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
+      END_STATE();
+    case 317:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
+      END_STATE();
+    case 318:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == ':') ADVANCE(439);
+      if (lookahead == 'X') ADVANCE(449);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 351:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '=') ADVANCE(238);
+    case 320:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == ':') ADVANCE(439);
+      if (lookahead == 'X') ADVANCE(452);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(319);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 352:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'E') ADVANCE(417);
-      if (lookahead == 'e') ADVANCE(353);
+    case 321:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == 'X') ADVANCE(257);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 353:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'S') ADVANCE(423);
-      if (lookahead == 's') ADVANCE(328);
+    case 322:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == 'X') ADVANCE(449);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 354:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'X') ADVANCE(454);
+    case 323:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == 'X') ADVANCE(452);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(322);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(324);
@@ -4644,109 +4216,540 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 355:
+    case 325:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 327:
+      ACCEPT_TOKEN(anon_sym_yes);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(381);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 328:
+      ACCEPT_TOKEN(anon_sym_yes);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(121);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(sym__string_content);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '"' &&
+          lookahead != '\\' &&
+          lookahead != 0x7f) ADVANCE(337);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(sym_escape_sequence);
+      END_STATE();
+    case 339:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'a') ADVANCE(358);
+      ADVANCE_MAP(
+        '!', 350,
+        '(', 385,
+        '-', 353,
+        '.', 349,
+        '/', 280,
+        '<', 239,
+        '=', 235,
+        '>', 243,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0x2260, 247,
+        0x2264, 249,
+        0x2265, 251,
+        0xfeff, 339,
+        '\t', 1,
+        ' ', 1,
+        '+', 454,
+        ':', 454,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '(', 385,
+        '+', 227,
+        '-', 230,
+        '.', 349,
+        '/', 280,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 340,
+        '\t', 6,
+        ' ', 6,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
+      );
+      if (lookahead == '!' ||
+          lookahead == ':' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '(', 385,
+        '-', 353,
+        '.', 349,
+        '/', 280,
+        ':', 217,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 341,
+        '\t', 11,
+        ' ', 11,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
+      );
+      if (lookahead == '!' ||
+          lookahead == '+' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '(', 385,
+        '-', 353,
+        '.', 349,
+        '/', 280,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 342,
+        '\t', 8,
+        ' ', 8,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
+      );
+      if (lookahead == '!' ||
+          lookahead == '+' ||
+          lookahead == ':' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(365);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(384);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(393);
+          lookahead == 'r') ADVANCE(417);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(373);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(412);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '.') ADVANCE(282);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '=') ADVANCE(237);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'E') ADVANCE(416);
+      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'S') ADVANCE(422);
+      if (lookahead == 's') ADVANCE(327);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'X') ADVANCE(453);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(323);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'a') ADVANCE(357);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(392);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'e') ADVANCE(332);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 356:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(333);
+      if (lookahead == 'e') ADVANCE(334);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 357:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == 'l') ADVANCE(360);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 358:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'l') ADVANCE(361);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'o') ADVANCE(331);
+      if (lookahead == 'o') ADVANCE(330);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(427);
+          lookahead == 'e') ADVANCE(426);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 360:
+    case 359:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
-        'r', 362,
+        'r', 361,
         '\t', 100,
         ' ', 100,
-        'H', 396,
-        'h', 396,
-        'O', 372,
-        'o', 372,
-        'U', 378,
-        'u', 378,
+        'H', 395,
+        'h', 395,
+        'O', 371,
+        'o', 371,
+        'U', 377,
+        'u', 377,
       );
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 's') ADVANCE(356);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 361:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 's') ADVANCE(357);
+      if (lookahead == 'u') ADVANCE(355);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 362:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'u') ADVANCE(356);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(418);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(397);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 363:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(427);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 364:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -4759,9 +4762,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != ',' &&
           lookahead != '@' &&
           lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 364:
+    case 365:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -4772,239 +4775,127 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != ',' &&
           lookahead != '@' &&
           lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(420);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(399);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 366:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(429);
+          lookahead == 'a') ADVANCE(407);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
           lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 367:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(408);
+          lookahead == 'a') ADVANCE(414);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
           lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 368:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(415);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(296);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(396);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 369:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(297);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(397);
+          lookahead == 'd') ADVANCE(296);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 370:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(297);
+          lookahead == 'd') ADVANCE(344);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(345);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 372:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
         '\t', 100,
         ' ', 100,
-        'D', 364,
-        'd', 364,
-        'M', 403,
-        'm', 403,
-        'N', 395,
-        'n', 395,
+        'D', 363,
+        'd', 363,
+        'M', 402,
+        'm', 402,
+        'N', 394,
+        'n', 394,
       );
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(363);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 373:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(364);
+          lookahead == 'd') ADVANCE(365);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 374:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(366);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(426);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 375:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(427);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(417);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(370);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(299);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(347);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(369);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(371);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(411);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 383:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5014,111 +4905,169 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(369);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(298);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(346);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(368);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(370);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(410);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(415);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(366);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 384:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(367);
+          lookahead == 'e') ADVANCE(417);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(418);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 386:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
         '\t', 100,
         ' ', 100,
-        'F', 409,
-        'f', 409,
-        'M', 405,
-        'm', 405,
-        'S', 365,
-        's', 365,
-        'T', 389,
-        't', 389,
-        'W', 381,
-        'w', 381,
+        'F', 408,
+        'f', 408,
+        'M', 404,
+        'm', 404,
+        'S', 364,
+        's', 364,
+        'T', 388,
+        't', 388,
+        'W', 380,
+        'w', 380,
       );
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 387:
+    case 386:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(392);
+          lookahead == 'g') ADVANCE(391);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 388:
+    case 387:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
         '\t', 100,
         ' ', 100,
-        'H', 396,
-        'h', 396,
-        'O', 372,
-        'o', 372,
-        'U', 378,
-        'u', 378,
+        'H', 395,
+        'h', 395,
+        'O', 371,
+        'o', 371,
+        'U', 377,
+        'u', 377,
       );
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 389:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(425);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(379);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(301);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 391:
+    case 388:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5130,107 +5079,109 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(300);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(423);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(377);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(420);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 392:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(421);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(295);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 393:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(296);
+          lookahead == 'i') ADVANCE(343);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 394:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(344);
+          lookahead == 'i') ADVANCE(386);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 395:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(387);
+          lookahead == 'i') ADVANCE(413);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(297);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 396:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(414);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(298);
+      if (lookahead == 'K' ||
+          lookahead == 'k') ADVANCE(300);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(301);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(296);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(344);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 400:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5240,43 +5191,79 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(343);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(294);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(455);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 401:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(456);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(425);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 402:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(426);
+          lookahead == 'o') ADVANCE(411);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 403:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(412);
+          lookahead == 'o') ADVANCE(397);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 404:
       ACCEPT_TOKEN(sym_text);
@@ -5288,7 +5275,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 405:
       ACCEPT_TOKEN(sym_text);
@@ -5300,21 +5287,33 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 406:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(400);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(392);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 407:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(300);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 408:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5324,45 +5323,45 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(301);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(394);
+          lookahead == 'r') ADVANCE(401);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 410:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(402);
+          lookahead == 'r') ADVANCE(372);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 411:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(409);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 412:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5372,45 +5371,45 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(410);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 413:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(374);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(456);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 414:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(457);
+          lookahead == 's') ADVANCE(421);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 415:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(372);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 416:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5420,9 +5419,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 416:
+    case 417:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5432,33 +5431,33 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(423);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 418:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(374);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(299);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 419:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(347);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 420:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5468,162 +5467,127 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(348);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 421:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(301);
+          lookahead == 't') ADVANCE(456);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 422:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(457);
+          lookahead == 't') ADVANCE(381);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 423:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(382);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(297);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 424:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(298);
+          lookahead == 'u') ADVANCE(345);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 425:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(346);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(300);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 426:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(301);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(421);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 427:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(422);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(300);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 428:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(301);
+          lookahead == 'y') ADVANCE(348);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 429:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(349);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 430:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(287);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(288);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(293);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 433:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5632,42 +5596,31 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(291);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(289);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 434:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(290);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(269);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(277);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 437:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5676,20 +5629,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 438:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 439:
+    case 435:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5698,18 +5640,62 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(267);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 440:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 441:
       ACCEPT_TOKEN(sym_text);
@@ -5720,9 +5706,20 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 442:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 443:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5731,42 +5728,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 446:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5775,112 +5739,123 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 447:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(438);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(265);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(266);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 449:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(257);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 450:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(258);
+          lookahead == 'X') ADVANCE(260);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 451:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(261);
+          lookahead == 'X') ADVANCE(270);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 452:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(271);
+          lookahead == 'X') ADVANCE(449);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 453:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(450);
+          lookahead == 'X') ADVANCE(452);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 454:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(453);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 456:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(101);
@@ -5888,9 +5863,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 457:
+    case 456:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(102);
@@ -5898,15 +5873,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '-') ADVANCE(457);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(457);
       END_STATE();
     case 458:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '-') ADVANCE(458);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(458);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(sym_identifier);
+      ACCEPT_TOKEN(sym__ref_id);
       if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(459);
       END_STATE();
     default:
@@ -5918,8 +5897,8 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
   [1] = {.lex_state = 0, .external_lex_state = 2},
   [2] = {.lex_state = 2, .external_lex_state = 3},
-  [3] = {.lex_state = 9, .external_lex_state = 3},
-  [4] = {.lex_state = 10, .external_lex_state = 3},
+  [3] = {.lex_state = 10, .external_lex_state = 3},
+  [4] = {.lex_state = 9, .external_lex_state = 3},
   [5] = {.lex_state = 9, .external_lex_state = 3},
   [6] = {.lex_state = 9, .external_lex_state = 3},
   [7] = {.lex_state = 9, .external_lex_state = 3},
@@ -5928,11 +5907,11 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [10] = {.lex_state = 0, .external_lex_state = 2},
   [11] = {.lex_state = 0, .external_lex_state = 2},
   [12] = {.lex_state = 9, .external_lex_state = 4},
-  [13] = {.lex_state = 9, .external_lex_state = 4},
-  [14] = {.lex_state = 0, .external_lex_state = 2},
+  [13] = {.lex_state = 0, .external_lex_state = 2},
+  [14] = {.lex_state = 9, .external_lex_state = 4},
   [15] = {.lex_state = 0, .external_lex_state = 2},
-  [16] = {.lex_state = 0, .external_lex_state = 2},
-  [17] = {.lex_state = 9, .external_lex_state = 4},
+  [16] = {.lex_state = 9, .external_lex_state = 4},
+  [17] = {.lex_state = 0, .external_lex_state = 2},
   [18] = {.lex_state = 9, .external_lex_state = 4},
   [19] = {.lex_state = 5, .external_lex_state = 3},
   [20] = {.lex_state = 5, .external_lex_state = 3},
@@ -5951,156 +5930,156 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [33] = {.lex_state = 3, .external_lex_state = 4},
   [34] = {.lex_state = 3, .external_lex_state = 3},
   [35] = {.lex_state = 0, .external_lex_state = 3},
-  [36] = {.lex_state = 43, .external_lex_state = 5},
-  [37] = {.lex_state = 0, .external_lex_state = 6},
-  [38] = {.lex_state = 0, .external_lex_state = 6},
-  [39] = {.lex_state = 0, .external_lex_state = 6},
-  [40] = {.lex_state = 46, .external_lex_state = 7},
-  [41] = {.lex_state = 0, .external_lex_state = 6},
-  [42] = {.lex_state = 46, .external_lex_state = 7},
-  [43] = {.lex_state = 43, .external_lex_state = 5},
-  [44] = {.lex_state = 0, .external_lex_state = 6},
-  [45] = {.lex_state = 0, .external_lex_state = 6},
-  [46] = {.lex_state = 0, .external_lex_state = 6},
-  [47] = {.lex_state = 0, .external_lex_state = 6},
-  [48] = {.lex_state = 0, .external_lex_state = 6},
-  [49] = {.lex_state = 0, .external_lex_state = 6},
-  [50] = {.lex_state = 0, .external_lex_state = 6},
-  [51] = {.lex_state = 0, .external_lex_state = 6},
-  [52] = {.lex_state = 0, .external_lex_state = 6},
-  [53] = {.lex_state = 46, .external_lex_state = 7},
+  [36] = {.lex_state = 0, .external_lex_state = 5},
+  [37] = {.lex_state = 0, .external_lex_state = 5},
+  [38] = {.lex_state = 0, .external_lex_state = 5},
+  [39] = {.lex_state = 0, .external_lex_state = 5},
+  [40] = {.lex_state = 0, .external_lex_state = 5},
+  [41] = {.lex_state = 0, .external_lex_state = 5},
+  [42] = {.lex_state = 0, .external_lex_state = 5},
+  [43] = {.lex_state = 43, .external_lex_state = 6},
+  [44] = {.lex_state = 0, .external_lex_state = 5},
+  [45] = {.lex_state = 0, .external_lex_state = 5},
+  [46] = {.lex_state = 0, .external_lex_state = 5},
+  [47] = {.lex_state = 0, .external_lex_state = 5},
+  [48] = {.lex_state = 0, .external_lex_state = 5},
+  [49] = {.lex_state = 0, .external_lex_state = 5},
+  [50] = {.lex_state = 43, .external_lex_state = 6},
+  [51] = {.lex_state = 46, .external_lex_state = 7},
+  [52] = {.lex_state = 44, .external_lex_state = 6},
+  [53] = {.lex_state = 44, .external_lex_state = 6},
   [54] = {.lex_state = 46, .external_lex_state = 7},
-  [55] = {.lex_state = 44, .external_lex_state = 5},
-  [56] = {.lex_state = 46, .external_lex_state = 7},
-  [57] = {.lex_state = 44, .external_lex_state = 5},
-  [58] = {.lex_state = 46, .external_lex_state = 7},
-  [59] = {.lex_state = 0, .external_lex_state = 6},
-  [60] = {.lex_state = 14, .external_lex_state = 3},
-  [61] = {.lex_state = 0, .external_lex_state = 6},
-  [62] = {.lex_state = 0, .external_lex_state = 6},
-  [63] = {.lex_state = 0, .external_lex_state = 6},
-  [64] = {.lex_state = 0, .external_lex_state = 6},
-  [65] = {.lex_state = 0, .external_lex_state = 6},
-  [66] = {.lex_state = 47, .external_lex_state = 5},
-  [67] = {.lex_state = 0, .external_lex_state = 6},
-  [68] = {.lex_state = 0, .external_lex_state = 6},
-  [69] = {.lex_state = 47, .external_lex_state = 5},
-  [70] = {.lex_state = 0, .external_lex_state = 6},
-  [71] = {.lex_state = 0, .external_lex_state = 6},
-  [72] = {.lex_state = 0, .external_lex_state = 6},
-  [73] = {.lex_state = 0, .external_lex_state = 6},
-  [74] = {.lex_state = 0, .external_lex_state = 6},
-  [75] = {.lex_state = 0, .external_lex_state = 6},
-  [76] = {.lex_state = 0, .external_lex_state = 6},
-  [77] = {.lex_state = 0, .external_lex_state = 6},
-  [78] = {.lex_state = 0, .external_lex_state = 6},
-  [79] = {.lex_state = 47, .external_lex_state = 5},
-  [80] = {.lex_state = 0, .external_lex_state = 6},
-  [81] = {.lex_state = 0, .external_lex_state = 6},
-  [82] = {.lex_state = 0, .external_lex_state = 6},
-  [83] = {.lex_state = 0, .external_lex_state = 6},
-  [84] = {.lex_state = 0, .external_lex_state = 6},
-  [85] = {.lex_state = 0, .external_lex_state = 6},
-  [86] = {.lex_state = 0, .external_lex_state = 6},
-  [87] = {.lex_state = 0, .external_lex_state = 6},
-  [88] = {.lex_state = 0, .external_lex_state = 6},
-  [89] = {.lex_state = 0, .external_lex_state = 6},
-  [90] = {.lex_state = 0, .external_lex_state = 6},
-  [91] = {.lex_state = 0, .external_lex_state = 6},
-  [92] = {.lex_state = 0, .external_lex_state = 6},
-  [93] = {.lex_state = 0, .external_lex_state = 6},
-  [94] = {.lex_state = 0, .external_lex_state = 6},
-  [95] = {.lex_state = 0, .external_lex_state = 6},
-  [96] = {.lex_state = 0, .external_lex_state = 6},
-  [97] = {.lex_state = 0, .external_lex_state = 6},
-  [98] = {.lex_state = 0, .external_lex_state = 6},
-  [99] = {.lex_state = 47, .external_lex_state = 5},
-  [100] = {.lex_state = 0, .external_lex_state = 6},
-  [101] = {.lex_state = 0, .external_lex_state = 2},
-  [102] = {.lex_state = 0, .external_lex_state = 2},
-  [103] = {.lex_state = 12, .external_lex_state = 3},
-  [104] = {.lex_state = 12, .external_lex_state = 3},
+  [55] = {.lex_state = 0, .external_lex_state = 5},
+  [56] = {.lex_state = 47, .external_lex_state = 6},
+  [57] = {.lex_state = 0, .external_lex_state = 5},
+  [58] = {.lex_state = 0, .external_lex_state = 5},
+  [59] = {.lex_state = 0, .external_lex_state = 5},
+  [60] = {.lex_state = 46, .external_lex_state = 7},
+  [61] = {.lex_state = 0, .external_lex_state = 5},
+  [62] = {.lex_state = 0, .external_lex_state = 5},
+  [63] = {.lex_state = 47, .external_lex_state = 6},
+  [64] = {.lex_state = 0, .external_lex_state = 5},
+  [65] = {.lex_state = 0, .external_lex_state = 5},
+  [66] = {.lex_state = 47, .external_lex_state = 6},
+  [67] = {.lex_state = 0, .external_lex_state = 5},
+  [68] = {.lex_state = 0, .external_lex_state = 5},
+  [69] = {.lex_state = 0, .external_lex_state = 5},
+  [70] = {.lex_state = 0, .external_lex_state = 5},
+  [71] = {.lex_state = 0, .external_lex_state = 5},
+  [72] = {.lex_state = 0, .external_lex_state = 5},
+  [73] = {.lex_state = 0, .external_lex_state = 5},
+  [74] = {.lex_state = 0, .external_lex_state = 5},
+  [75] = {.lex_state = 0, .external_lex_state = 5},
+  [76] = {.lex_state = 47, .external_lex_state = 6},
+  [77] = {.lex_state = 0, .external_lex_state = 5},
+  [78] = {.lex_state = 0, .external_lex_state = 5},
+  [79] = {.lex_state = 0, .external_lex_state = 5},
+  [80] = {.lex_state = 0, .external_lex_state = 5},
+  [81] = {.lex_state = 0, .external_lex_state = 5},
+  [82] = {.lex_state = 0, .external_lex_state = 5},
+  [83] = {.lex_state = 46, .external_lex_state = 7},
+  [84] = {.lex_state = 0, .external_lex_state = 5},
+  [85] = {.lex_state = 14, .external_lex_state = 3},
+  [86] = {.lex_state = 0, .external_lex_state = 5},
+  [87] = {.lex_state = 0, .external_lex_state = 5},
+  [88] = {.lex_state = 0, .external_lex_state = 5},
+  [89] = {.lex_state = 0, .external_lex_state = 5},
+  [90] = {.lex_state = 0, .external_lex_state = 5},
+  [91] = {.lex_state = 0, .external_lex_state = 5},
+  [92] = {.lex_state = 0, .external_lex_state = 5},
+  [93] = {.lex_state = 46, .external_lex_state = 7},
+  [94] = {.lex_state = 0, .external_lex_state = 5},
+  [95] = {.lex_state = 0, .external_lex_state = 5},
+  [96] = {.lex_state = 0, .external_lex_state = 5},
+  [97] = {.lex_state = 0, .external_lex_state = 5},
+  [98] = {.lex_state = 0, .external_lex_state = 5},
+  [99] = {.lex_state = 46, .external_lex_state = 7},
+  [100] = {.lex_state = 0, .external_lex_state = 5},
+  [101] = {.lex_state = 12, .external_lex_state = 3},
+  [102] = {.lex_state = 14, .external_lex_state = 3},
+  [103] = {.lex_state = 0, .external_lex_state = 4},
+  [104] = {.lex_state = 0, .external_lex_state = 2},
   [105] = {.lex_state = 0, .external_lex_state = 4},
   [106] = {.lex_state = 0, .external_lex_state = 2},
   [107] = {.lex_state = 0, .external_lex_state = 2},
   [108] = {.lex_state = 12, .external_lex_state = 3},
-  [109] = {.lex_state = 12, .external_lex_state = 3},
-  [110] = {.lex_state = 0, .external_lex_state = 2},
+  [109] = {.lex_state = 0, .external_lex_state = 2},
+  [110] = {.lex_state = 12, .external_lex_state = 3},
   [111] = {.lex_state = 0, .external_lex_state = 4},
-  [112] = {.lex_state = 0, .external_lex_state = 4},
-  [113] = {.lex_state = 46, .external_lex_state = 7},
+  [112] = {.lex_state = 0, .external_lex_state = 2},
+  [113] = {.lex_state = 12, .external_lex_state = 3},
   [114] = {.lex_state = 12, .external_lex_state = 3},
-  [115] = {.lex_state = 14, .external_lex_state = 3},
+  [115] = {.lex_state = 4, .external_lex_state = 4},
   [116] = {.lex_state = 0, .external_lex_state = 3},
   [117] = {.lex_state = 0, .external_lex_state = 3},
-  [118] = {.lex_state = 4, .external_lex_state = 4},
+  [118] = {.lex_state = 46, .external_lex_state = 7},
   [119] = {.lex_state = 14, .external_lex_state = 3},
-  [120] = {.lex_state = 4, .external_lex_state = 4},
-  [121] = {.lex_state = 0, .external_lex_state = 3},
+  [120] = {.lex_state = 0, .external_lex_state = 3},
+  [121] = {.lex_state = 14, .external_lex_state = 3},
   [122] = {.lex_state = 4, .external_lex_state = 4},
-  [123] = {.lex_state = 14, .external_lex_state = 3},
-  [124] = {.lex_state = 3, .external_lex_state = 3},
-  [125] = {.lex_state = 14, .external_lex_state = 3},
-  [126] = {.lex_state = 4, .external_lex_state = 4},
+  [123] = {.lex_state = 3, .external_lex_state = 3},
+  [124] = {.lex_state = 4, .external_lex_state = 4},
+  [125] = {.lex_state = 4, .external_lex_state = 4},
+  [126] = {.lex_state = 14, .external_lex_state = 3},
   [127] = {.lex_state = 4, .external_lex_state = 4},
   [128] = {.lex_state = 0, .external_lex_state = 3},
   [129] = {.lex_state = 0, .external_lex_state = 3},
-  [130] = {.lex_state = 0, .external_lex_state = 3},
-  [131] = {.lex_state = 0, .external_lex_state = 3},
-  [132] = {.lex_state = 3, .external_lex_state = 3},
+  [130] = {.lex_state = 3, .external_lex_state = 3},
+  [131] = {.lex_state = 3, .external_lex_state = 3},
+  [132] = {.lex_state = 0, .external_lex_state = 3},
   [133] = {.lex_state = 3, .external_lex_state = 3},
   [134] = {.lex_state = 0, .external_lex_state = 3},
-  [135] = {.lex_state = 170, .external_lex_state = 8},
-  [136] = {.lex_state = 3, .external_lex_state = 3},
+  [135] = {.lex_state = 3, .external_lex_state = 3},
+  [136] = {.lex_state = 0, .external_lex_state = 3},
   [137] = {.lex_state = 0, .external_lex_state = 3},
   [138] = {.lex_state = 3, .external_lex_state = 3},
-  [139] = {.lex_state = 3, .external_lex_state = 3},
+  [139] = {.lex_state = 3, .external_lex_state = 4},
   [140] = {.lex_state = 0, .external_lex_state = 3},
-  [141] = {.lex_state = 198, .external_lex_state = 9},
+  [141] = {.lex_state = 3, .external_lex_state = 3},
   [142] = {.lex_state = 3, .external_lex_state = 3},
-  [143] = {.lex_state = 3, .external_lex_state = 3},
-  [144] = {.lex_state = 198, .external_lex_state = 9},
+  [143] = {.lex_state = 0, .external_lex_state = 3},
+  [144] = {.lex_state = 3, .external_lex_state = 3},
   [145] = {.lex_state = 3, .external_lex_state = 3},
-  [146] = {.lex_state = 3, .external_lex_state = 3},
+  [146] = {.lex_state = 3, .external_lex_state = 4},
   [147] = {.lex_state = 3, .external_lex_state = 3},
   [148] = {.lex_state = 3, .external_lex_state = 3},
-  [149] = {.lex_state = 3, .external_lex_state = 3},
+  [149] = {.lex_state = 170, .external_lex_state = 8},
   [150] = {.lex_state = 3, .external_lex_state = 3},
   [151] = {.lex_state = 3, .external_lex_state = 3},
-  [152] = {.lex_state = 198, .external_lex_state = 9},
+  [152] = {.lex_state = 3, .external_lex_state = 3},
   [153] = {.lex_state = 3, .external_lex_state = 4},
-  [154] = {.lex_state = 198, .external_lex_state = 9},
-  [155] = {.lex_state = 198, .external_lex_state = 9},
-  [156] = {.lex_state = 3, .external_lex_state = 4},
-  [157] = {.lex_state = 198, .external_lex_state = 9},
-  [158] = {.lex_state = 3, .external_lex_state = 4},
-  [159] = {.lex_state = 198, .external_lex_state = 9},
+  [154] = {.lex_state = 0, .external_lex_state = 3},
+  [155] = {.lex_state = 0, .external_lex_state = 3},
+  [156] = {.lex_state = 0, .external_lex_state = 3},
+  [157] = {.lex_state = 0, .external_lex_state = 4},
+  [158] = {.lex_state = 0, .external_lex_state = 3},
+  [159] = {.lex_state = 0, .external_lex_state = 3},
   [160] = {.lex_state = 0, .external_lex_state = 3},
-  [161] = {.lex_state = 0, .external_lex_state = 3},
+  [161] = {.lex_state = 198, .external_lex_state = 9},
   [162] = {.lex_state = 0, .external_lex_state = 3},
-  [163] = {.lex_state = 0, .external_lex_state = 3},
-  [164] = {.lex_state = 0, .external_lex_state = 3},
+  [163] = {.lex_state = 0, .external_lex_state = 4},
+  [164] = {.lex_state = 170, .external_lex_state = 4},
   [165] = {.lex_state = 0, .external_lex_state = 3},
-  [166] = {.lex_state = 170, .external_lex_state = 4},
+  [166] = {.lex_state = 0, .external_lex_state = 3},
   [167] = {.lex_state = 0, .external_lex_state = 3},
   [168] = {.lex_state = 0, .external_lex_state = 3},
   [169] = {.lex_state = 0, .external_lex_state = 3},
   [170] = {.lex_state = 0, .external_lex_state = 3},
-  [171] = {.lex_state = 0, .external_lex_state = 4},
+  [171] = {.lex_state = 198, .external_lex_state = 9},
   [172] = {.lex_state = 0, .external_lex_state = 3},
   [173] = {.lex_state = 0, .external_lex_state = 4},
-  [174] = {.lex_state = 0, .external_lex_state = 4},
-  [175] = {.lex_state = 0, .external_lex_state = 3},
-  [176] = {.lex_state = 0, .external_lex_state = 3},
+  [174] = {.lex_state = 0, .external_lex_state = 3},
+  [175] = {.lex_state = 0, .external_lex_state = 4},
+  [176] = {.lex_state = 198, .external_lex_state = 9},
   [177] = {.lex_state = 170, .external_lex_state = 4},
-  [178] = {.lex_state = 0, .external_lex_state = 3},
-  [179] = {.lex_state = 0, .external_lex_state = 3},
+  [178] = {.lex_state = 198, .external_lex_state = 9},
+  [179] = {.lex_state = 198, .external_lex_state = 9},
   [180] = {.lex_state = 0, .external_lex_state = 3},
   [181] = {.lex_state = 0, .external_lex_state = 4},
-  [182] = {.lex_state = 0, .external_lex_state = 3},
-  [183] = {.lex_state = 0, .external_lex_state = 4},
+  [182] = {.lex_state = 198, .external_lex_state = 9},
+  [183] = {.lex_state = 0, .external_lex_state = 3},
   [184] = {.lex_state = 0, .external_lex_state = 3},
-  [185] = {.lex_state = 0, .external_lex_state = 3},
+  [185] = {.lex_state = 198, .external_lex_state = 9},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -6152,31 +6131,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__lone_at] = ACTIONS(1),
     [sym_heading_marker] = ACTIONS(1),
     [sym__header_start] = ACTIONS(1),
-    [sym__text_run] = ACTIONS(1),
-    [sym__id_run] = ACTIONS(1),
-    [sym__key_run] = ACTIONS(1),
     [sym__error_sentinel] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_document] = STATE(171),
-    [sym__item] = STATE(11),
-    [sym_section] = STATE(11),
-    [sym_heading] = STATE(15),
-    [sym_prose] = STATE(11),
-    [sym__entry] = STATE(11),
-    [sym_actor] = STATE(107),
-    [sym_source] = STATE(107),
-    [sym_topic] = STATE(107),
-    [sym_event] = STATE(107),
-    [sym_statement] = STATE(107),
-    [sym_claim] = STATE(107),
-    [sym__actor_header] = STATE(49),
-    [sym__source_header] = STATE(37),
-    [sym__topic_header] = STATE(41),
-    [sym__event_header] = STATE(52),
-    [sym__statement_header] = STATE(38),
-    [sym__claim_header] = STATE(44),
-    [aux_sym_document_repeat1] = STATE(11),
+    [sym_document] = STATE(163),
+    [sym__item] = STATE(10),
+    [sym_section] = STATE(10),
+    [sym_heading] = STATE(17),
+    [sym_prose] = STATE(10),
+    [sym__entry] = STATE(10),
+    [sym_actor] = STATE(106),
+    [sym_source] = STATE(106),
+    [sym_topic] = STATE(106),
+    [sym_event] = STATE(106),
+    [sym_statement] = STATE(106),
+    [sym_claim] = STATE(106),
+    [sym__actor_header] = STATE(38),
+    [sym__source_header] = STATE(41),
+    [sym__topic_header] = STATE(49),
+    [sym__event_header] = STATE(48),
+    [sym__statement_header] = STATE(37),
+    [sym__claim_header] = STATE(45),
+    [aux_sym_document_repeat1] = STATE(10),
     [ts_builtin_sym_end] = ACTIONS(5),
     [sym__newline] = ACTIONS(7),
     [sym__prose_start] = ACTIONS(9),
@@ -6220,11 +6196,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_false,
       anon_sym_DQUOTE,
       sym_text,
-  [38] = 14,
+  [38] = 15,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(21), 1,
-      anon_sym_COMMA,
+      anon_sym_COLON,
     ACTIONS(23), 1,
       anon_sym_AT,
     ACTIONS(25), 1,
@@ -6237,13 +6213,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(37), 1,
       sym__newline,
+    STATE(4), 1,
+      sym__atom,
     STATE(19), 1,
       sym_reference,
-    STATE(129), 1,
-      aux_sym_list_repeat1,
-    STATE(8), 2,
-      sym__atom,
-      aux_sym_phrase_repeat1,
+    STATE(137), 1,
+      sym_phrase,
+    STATE(170), 1,
+      sym_list,
     ACTIONS(33), 4,
       anon_sym_yes,
       anon_sym_no,
@@ -6261,7 +6238,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_interval,
       sym_boolean,
       sym_string,
-  [93] = 15,
+  [95] = 14,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(23), 1,
@@ -6275,17 +6252,16 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(35), 1,
       anon_sym_DQUOTE,
     ACTIONS(39), 1,
-      anon_sym_COLON,
+      anon_sym_COMMA,
     ACTIONS(41), 1,
       sym__newline,
-    STATE(3), 1,
-      sym__atom,
     STATE(19), 1,
       sym_reference,
-    STATE(134), 1,
-      sym_phrase,
-    STATE(184), 1,
-      sym_list,
+    STATE(129), 1,
+      aux_sym_list_repeat1,
+    STATE(7), 2,
+      sym__atom,
+      aux_sym_phrase_repeat1,
     ACTIONS(33), 4,
       anon_sym_yes,
       anon_sym_no,
@@ -6306,8 +6282,6 @@ static const uint16_t ts_small_parse_table[] = {
   [150] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(21), 1,
-      anon_sym_COMMA,
     ACTIONS(23), 1,
       anon_sym_AT,
     ACTIONS(25), 1,
@@ -6318,13 +6292,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
     ACTIONS(35), 1,
       anon_sym_DQUOTE,
+    ACTIONS(39), 1,
+      anon_sym_COMMA,
     ACTIONS(43), 1,
       sym__newline,
     STATE(19), 1,
       sym_reference,
     STATE(129), 1,
       aux_sym_list_repeat1,
-    STATE(8), 2,
+    STATE(7), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
     ACTIONS(33), 4,
@@ -6344,7 +6320,46 @@ static const uint16_t ts_small_parse_table[] = {
       sym_interval,
       sym_boolean,
       sym_string,
-  [205] = 14,
+  [205] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(45), 1,
+      anon_sym_COMMA,
+    ACTIONS(47), 1,
+      anon_sym_AT,
+    ACTIONS(50), 1,
+      sym_date,
+    ACTIONS(53), 1,
+      anon_sym_SLASH,
+    ACTIONS(56), 1,
+      sym_open_end,
+    ACTIONS(65), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(68), 1,
+      sym__newline,
+    STATE(19), 1,
+      sym_reference,
+    STATE(6), 2,
+      sym__atom,
+      aux_sym_phrase_repeat1,
+    ACTIONS(62), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    ACTIONS(59), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(25), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [257] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(23), 1,
@@ -6357,94 +6372,55 @@ static const uint16_t ts_small_parse_table[] = {
       sym_open_end,
     ACTIONS(35), 1,
       anon_sym_DQUOTE,
-    ACTIONS(45), 1,
+    ACTIONS(70), 1,
+      anon_sym_COMMA,
+    ACTIONS(72), 1,
+      sym__newline,
+    STATE(19), 1,
+      sym_reference,
+    STATE(6), 2,
+      sym__atom,
+      aux_sym_phrase_repeat1,
+    ACTIONS(33), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    ACTIONS(31), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(25), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [309] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(23), 1,
+      anon_sym_AT,
+    ACTIONS(25), 1,
+      sym_date,
+    ACTIONS(27), 1,
+      anon_sym_SLASH,
+    ACTIONS(29), 1,
+      sym_open_end,
+    ACTIONS(35), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(74), 1,
       sym__newline,
     STATE(5), 1,
       sym__atom,
     STATE(19), 1,
       sym_reference,
-    STATE(128), 1,
+    STATE(136), 1,
       sym_phrase,
-    STATE(164), 1,
+    STATE(166), 1,
       sym_list,
-    ACTIONS(33), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    ACTIONS(31), 5,
-      sym_weekday,
-      sym_time,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    STATE(25), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [259] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(47), 1,
-      anon_sym_COMMA,
-    ACTIONS(49), 1,
-      anon_sym_AT,
-    ACTIONS(52), 1,
-      sym_date,
-    ACTIONS(55), 1,
-      anon_sym_SLASH,
-    ACTIONS(58), 1,
-      sym_open_end,
-    ACTIONS(67), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(70), 1,
-      sym__newline,
-    STATE(19), 1,
-      sym_reference,
-    STATE(7), 2,
-      sym__atom,
-      aux_sym_phrase_repeat1,
-    ACTIONS(64), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    ACTIONS(61), 5,
-      sym_weekday,
-      sym_time,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    STATE(25), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [311] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(23), 1,
-      anon_sym_AT,
-    ACTIONS(25), 1,
-      sym_date,
-    ACTIONS(27), 1,
-      anon_sym_SLASH,
-    ACTIONS(29), 1,
-      sym_open_end,
-    ACTIONS(35), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(72), 1,
-      anon_sym_COMMA,
-    ACTIONS(74), 1,
-      sym__newline,
-    STATE(19), 1,
-      sym_reference,
-    STATE(7), 2,
-      sym__atom,
-      aux_sym_phrase_repeat1,
     ACTIONS(33), 4,
       anon_sym_yes,
       anon_sym_no,
@@ -6481,7 +6457,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__newline,
     STATE(19), 1,
       sym_reference,
-    STATE(8), 2,
+    STATE(7), 2,
       sym__atom,
       aux_sym_phrase_repeat1,
     ACTIONS(33), 4,
@@ -6504,37 +6480,37 @@ static const uint16_t ts_small_parse_table[] = {
   [415] = 15,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(9), 1,
+      sym__prose_start,
+    ACTIONS(11), 1,
+      sym_heading_marker,
+    ACTIONS(13), 1,
+      sym__header_start,
     ACTIONS(80), 1,
       ts_builtin_sym_end,
     ACTIONS(82), 1,
       sym__newline,
-    ACTIONS(85), 1,
-      sym__prose_start,
-    ACTIONS(88), 1,
-      sym_heading_marker,
-    ACTIONS(91), 1,
-      sym__header_start,
-    STATE(15), 1,
+    STATE(17), 1,
       sym_heading,
     STATE(37), 1,
-      sym__source_header,
-    STATE(38), 1,
       sym__statement_header,
-    STATE(41), 1,
-      sym__topic_header,
-    STATE(44), 1,
-      sym__claim_header,
-    STATE(49), 1,
+    STATE(38), 1,
       sym__actor_header,
-    STATE(52), 1,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(45), 1,
+      sym__claim_header,
+    STATE(48), 1,
       sym__event_header,
-    STATE(10), 5,
+    STATE(49), 1,
+      sym__topic_header,
+    STATE(11), 5,
       sym__item,
       sym_section,
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(107), 6,
+    STATE(106), 6,
       sym_actor,
       sym_source,
       sym_topic,
@@ -6544,37 +6520,37 @@ static const uint16_t ts_small_parse_table[] = {
   [470] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(9), 1,
-      sym__prose_start,
-    ACTIONS(11), 1,
-      sym_heading_marker,
-    ACTIONS(13), 1,
-      sym__header_start,
-    ACTIONS(94), 1,
+    ACTIONS(84), 1,
       ts_builtin_sym_end,
-    ACTIONS(96), 1,
+    ACTIONS(86), 1,
       sym__newline,
-    STATE(15), 1,
+    ACTIONS(89), 1,
+      sym__prose_start,
+    ACTIONS(92), 1,
+      sym_heading_marker,
+    ACTIONS(95), 1,
+      sym__header_start,
+    STATE(17), 1,
       sym_heading,
     STATE(37), 1,
-      sym__source_header,
-    STATE(38), 1,
       sym__statement_header,
-    STATE(41), 1,
-      sym__topic_header,
-    STATE(44), 1,
-      sym__claim_header,
-    STATE(49), 1,
+    STATE(38), 1,
       sym__actor_header,
-    STATE(52), 1,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(45), 1,
+      sym__claim_header,
+    STATE(48), 1,
       sym__event_header,
-    STATE(10), 5,
+    STATE(49), 1,
+      sym__topic_header,
+    STATE(11), 5,
       sym__item,
       sym_section,
       sym_prose,
       sym__entry,
       aux_sym_document_repeat1,
-    STATE(107), 6,
+    STATE(106), 6,
       sym_actor,
       sym_source,
       sym_topic,
@@ -6617,113 +6593,147 @@ static const uint16_t ts_small_parse_table[] = {
       sym_interval,
       sym_boolean,
       sym_string,
-  [573] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(98), 1,
-      anon_sym_AT,
-    ACTIONS(100), 1,
-      sym_date,
-    ACTIONS(102), 1,
-      anon_sym_SLASH,
-    ACTIONS(104), 1,
-      sym_open_end,
-    ACTIONS(110), 1,
-      anon_sym_DQUOTE,
-    STATE(109), 1,
-      sym_reference,
-    STATE(139), 1,
-      sym__atom,
-    ACTIONS(108), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    ACTIONS(106), 5,
-      sym_weekday,
-      sym_time,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    STATE(145), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
-  [618] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(114), 1,
-      sym__newline,
-    ACTIONS(117), 1,
-      sym__prose_start,
-    ACTIONS(120), 1,
-      sym__header_start,
-    STATE(37), 1,
-      sym__source_header,
-    STATE(38), 1,
-      sym__statement_header,
-    STATE(41), 1,
-      sym__topic_header,
-    STATE(44), 1,
-      sym__claim_header,
-    STATE(49), 1,
-      sym__actor_header,
-    STATE(52), 1,
-      sym__event_header,
-    ACTIONS(112), 2,
-      sym_heading_marker,
-      ts_builtin_sym_end,
-    STATE(14), 4,
-      sym__item,
-      sym_prose,
-      sym__entry,
-      aux_sym_section_repeat1,
-    STATE(107), 6,
-      sym_actor,
-      sym_source,
-      sym_topic,
-      sym_event,
-      sym_statement,
-      sym_claim,
-  [667] = 13,
+  [573] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
       sym__prose_start,
     ACTIONS(13), 1,
       sym__header_start,
-    ACTIONS(125), 1,
+    ACTIONS(100), 1,
       sym__newline,
     STATE(37), 1,
-      sym__source_header,
-    STATE(38), 1,
       sym__statement_header,
-    STATE(41), 1,
-      sym__topic_header,
-    STATE(44), 1,
-      sym__claim_header,
-    STATE(49), 1,
+    STATE(38), 1,
       sym__actor_header,
-    STATE(52), 1,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(45), 1,
+      sym__claim_header,
+    STATE(48), 1,
       sym__event_header,
-    ACTIONS(123), 2,
+    STATE(49), 1,
+      sym__topic_header,
+    ACTIONS(98), 2,
       sym_heading_marker,
       ts_builtin_sym_end,
-    STATE(16), 4,
+    STATE(15), 4,
       sym__item,
       sym_prose,
       sym__entry,
       aux_sym_section_repeat1,
-    STATE(107), 6,
+    STATE(106), 6,
       sym_actor,
       sym_source,
       sym_topic,
       sym_event,
       sym_statement,
       sym_claim,
-  [716] = 13,
+  [622] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(102), 1,
+      anon_sym_AT,
+    ACTIONS(104), 1,
+      sym_date,
+    ACTIONS(106), 1,
+      anon_sym_SLASH,
+    ACTIONS(108), 1,
+      sym_open_end,
+    ACTIONS(114), 1,
+      anon_sym_DQUOTE,
+    STATE(108), 1,
+      sym_reference,
+    STATE(138), 1,
+      sym__atom,
+    ACTIONS(112), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    ACTIONS(110), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(144), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [667] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(118), 1,
+      sym__newline,
+    ACTIONS(121), 1,
+      sym__prose_start,
+    ACTIONS(124), 1,
+      sym__header_start,
+    STATE(37), 1,
+      sym__statement_header,
+    STATE(38), 1,
+      sym__actor_header,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(45), 1,
+      sym__claim_header,
+    STATE(48), 1,
+      sym__event_header,
+    STATE(49), 1,
+      sym__topic_header,
+    ACTIONS(116), 2,
+      sym_heading_marker,
+      ts_builtin_sym_end,
+    STATE(15), 4,
+      sym__item,
+      sym_prose,
+      sym__entry,
+      aux_sym_section_repeat1,
+    STATE(106), 6,
+      sym_actor,
+      sym_source,
+      sym_topic,
+      sym_event,
+      sym_statement,
+      sym_claim,
+  [716] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(102), 1,
+      anon_sym_AT,
+    ACTIONS(104), 1,
+      sym_date,
+    ACTIONS(106), 1,
+      anon_sym_SLASH,
+    ACTIONS(108), 1,
+      sym_open_end,
+    ACTIONS(114), 1,
+      anon_sym_DQUOTE,
+    STATE(108), 1,
+      sym_reference,
+    STATE(141), 1,
+      sym__atom,
+    ACTIONS(112), 4,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+    ACTIONS(110), 5,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      sym_text,
+    STATE(144), 5,
+      sym_offset,
+      sym_assertion,
+      sym_interval,
+      sym_boolean,
+      sym_string,
+  [761] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -6733,66 +6743,32 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(129), 1,
       sym__newline,
     STATE(37), 1,
-      sym__source_header,
-    STATE(38), 1,
       sym__statement_header,
-    STATE(41), 1,
-      sym__topic_header,
-    STATE(44), 1,
-      sym__claim_header,
-    STATE(49), 1,
+    STATE(38), 1,
       sym__actor_header,
-    STATE(52), 1,
+    STATE(41), 1,
+      sym__source_header,
+    STATE(45), 1,
+      sym__claim_header,
+    STATE(48), 1,
       sym__event_header,
+    STATE(49), 1,
+      sym__topic_header,
     ACTIONS(127), 2,
       sym_heading_marker,
       ts_builtin_sym_end,
-    STATE(14), 4,
+    STATE(13), 4,
       sym__item,
       sym_prose,
       sym__entry,
       aux_sym_section_repeat1,
-    STATE(107), 6,
+    STATE(106), 6,
       sym_actor,
       sym_source,
       sym_topic,
       sym_event,
       sym_statement,
       sym_claim,
-  [765] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(98), 1,
-      anon_sym_AT,
-    ACTIONS(100), 1,
-      sym_date,
-    ACTIONS(102), 1,
-      anon_sym_SLASH,
-    ACTIONS(104), 1,
-      sym_open_end,
-    ACTIONS(110), 1,
-      anon_sym_DQUOTE,
-    STATE(109), 1,
-      sym_reference,
-    STATE(142), 1,
-      sym__atom,
-    ACTIONS(108), 4,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-    ACTIONS(106), 5,
-      sym_weekday,
-      sym_time,
-      sym_relative_date,
-      sym_number,
-      sym_text,
-    STATE(145), 5,
-      sym_offset,
-      sym_assertion,
-      sym_interval,
-      sym_boolean,
-      sym_string,
   [810] = 11,
     ACTIONS(3), 1,
       sym_comment,
@@ -6808,7 +6784,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     STATE(19), 1,
       sym_reference,
-    STATE(22), 1,
+    STATE(31), 1,
       sym__atom,
     ACTIONS(33), 4,
       anon_sym_yes,
@@ -6877,17 +6853,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_false,
       anon_sym_DQUOTE,
       sym_text,
-  [913] = 3,
+  [913] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(145), 1,
+    ACTIONS(147), 1,
       sym__newline,
-    ACTIONS(143), 15,
+    ACTIONS(145), 2,
+      sym_date,
+      sym_open_end,
+    ACTIONS(143), 13,
       anon_sym_COMMA,
       anon_sym_AT,
-      sym_date,
       anon_sym_SLASH,
-      sym_open_end,
       sym_weekday,
       sym_time,
       sym_relative_date,
@@ -6898,19 +6875,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_false,
       anon_sym_DQUOTE,
       sym_text,
-  [937] = 4,
+  [939] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(149), 1,
-      sym_weekday,
     ACTIONS(151), 1,
       sym__newline,
-    ACTIONS(147), 14,
+    ACTIONS(149), 15,
       anon_sym_COMMA,
       anon_sym_AT,
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
+      sym_weekday,
       sym_time,
       sym_relative_date,
       sym_number,
@@ -7026,34 +7002,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_false,
       anon_sym_DQUOTE,
       sym_text,
-  [1085] = 4,
+  [1085] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 1,
+    ACTIONS(169), 1,
       sym__newline,
-    ACTIONS(169), 2,
-      sym_date,
-      sym_open_end,
-    ACTIONS(167), 13,
-      anon_sym_COMMA,
-      anon_sym_AT,
-      anon_sym_SLASH,
-      sym_weekday,
-      sym_time,
-      sym_relative_date,
-      sym_number,
-      anon_sym_yes,
-      anon_sym_no,
-      anon_sym_true,
-      anon_sym_false,
-      anon_sym_DQUOTE,
-      sym_text,
-  [1111] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(175), 1,
-      sym__newline,
-    ACTIONS(173), 15,
+    ACTIONS(167), 15,
       anon_sym_COMMA,
       anon_sym_AT,
       sym_date,
@@ -7069,12 +7023,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_false,
       anon_sym_DQUOTE,
       sym_text,
-  [1135] = 3,
+  [1109] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(179), 1,
+    ACTIONS(173), 1,
       sym__newline,
-    ACTIONS(177), 15,
+    ACTIONS(171), 15,
       anon_sym_COMMA,
       anon_sym_AT,
       sym_date,
@@ -7090,18 +7044,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_false,
       anon_sym_DQUOTE,
       sym_text,
-  [1159] = 3,
+  [1133] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(177), 1,
+      sym__newline,
+    ACTIONS(175), 15,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_date,
+      anon_sym_SLASH,
+      sym_open_end,
+      sym_weekday,
+      sym_time,
+      sym_relative_date,
+      sym_number,
+      anon_sym_yes,
+      anon_sym_no,
+      anon_sym_true,
+      anon_sym_false,
+      anon_sym_DQUOTE,
+      sym_text,
+  [1157] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(181), 1,
+      sym_weekday,
     ACTIONS(183), 1,
       sym__newline,
-    ACTIONS(181), 15,
+    ACTIONS(179), 14,
       anon_sym_COMMA,
       anon_sym_AT,
       sym_date,
       anon_sym_SLASH,
       sym_open_end,
-      sym_weekday,
       sym_time,
       sym_relative_date,
       sym_number,
@@ -7148,17 +7124,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_SLASH,
     ACTIONS(201), 1,
       sym_open_end,
-    STATE(105), 1,
+    STATE(103), 1,
       sym_reference,
-    STATE(116), 1,
+    STATE(117), 1,
       sym__entry_date,
-    STATE(125), 2,
+    STATE(119), 2,
       sym__date,
       sym_interval,
   [1241] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(13), 1,
+    STATE(14), 1,
       sym_operator,
     ACTIONS(17), 2,
       anon_sym_LT,
@@ -7179,7 +7155,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(19), 1,
       sym__newline,
-    STATE(17), 1,
+    STATE(16), 1,
       sym_operator,
     ACTIONS(17), 2,
       anon_sym_LT,
@@ -7192,33 +7168,89 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_u2260,
       anon_sym_u2264,
       anon_sym_u2265,
-  [1288] = 9,
+  [1288] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(205), 1,
-      sym__title_start,
     ACTIONS(207), 1,
-      anon_sym_COLON,
-    ACTIONS(209), 1,
-      anon_sym_AT,
-    ACTIONS(211), 1,
-      sym_identifier,
-    ACTIONS(213), 1,
+      sym__indent,
+    STATE(46), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(205), 5,
       sym__newline,
-    ACTIONS(215), 1,
-      sym__lone_at,
-    STATE(54), 1,
-      sym_reference,
-    STATE(170), 1,
-      sym_title,
-  [1316] = 5,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1308] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(45), 1,
+    STATE(42), 1,
       aux_sym_actor_repeat1,
-    STATE(73), 1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(209), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1328] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(47), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(211), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1348] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(46), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(213), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1368] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(46), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(215), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1388] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(36), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
       sym_field,
     ACTIONS(217), 5,
       sym__newline,
@@ -7226,378 +7258,323 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1336] = 5,
+  [1408] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 1,
-      sym__indent,
-    STATE(50), 1,
-      aux_sym_actor_repeat1,
-    STATE(73), 1,
-      sym_field,
-    ACTIONS(221), 5,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1356] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(219), 1,
+    ACTIONS(207), 1,
       sym__indent,
     STATE(46), 1,
       aux_sym_actor_repeat1,
-    STATE(73), 1,
+    STATE(70), 1,
       sym_field,
-    ACTIONS(223), 5,
+    ACTIONS(219), 5,
       sym__newline,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1376] = 7,
+  [1428] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(209), 1,
-      anon_sym_AT,
-    ACTIONS(225), 1,
-      sym__inline_text,
-    ACTIONS(227), 1,
-      sym__newline,
-    STATE(165), 1,
-      sym_inline,
-    ACTIONS(229), 2,
-      sym__lone_at,
-      sym__text_run,
-    STATE(53), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [1400] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(219), 1,
-      sym__indent,
-    STATE(47), 1,
-      aux_sym_actor_repeat1,
-    STATE(73), 1,
-      sym_field,
-    ACTIONS(231), 5,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1420] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(209), 1,
-      anon_sym_AT,
-    ACTIONS(225), 1,
-      sym__inline_text,
-    ACTIONS(233), 1,
-      sym__newline,
-    STATE(167), 1,
-      sym_inline,
-    ACTIONS(229), 2,
-      sym__lone_at,
-      sym__text_run,
-    STATE(53), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [1444] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(205), 1,
+    ACTIONS(221), 1,
       sym__title_start,
-    ACTIONS(209), 1,
-      anon_sym_AT,
-    ACTIONS(215), 1,
-      sym__lone_at,
-    ACTIONS(235), 1,
+    ACTIONS(223), 1,
       anon_sym_COLON,
-    ACTIONS(237), 1,
+    ACTIONS(225), 1,
+      anon_sym_AT,
+    ACTIONS(227), 1,
       sym_identifier,
-    ACTIONS(239), 1,
+    ACTIONS(229), 1,
       sym__newline,
-    STATE(54), 1,
+    ACTIONS(231), 1,
+      sym__lone_at,
+    STATE(99), 1,
       sym_reference,
-    STATE(163), 1,
+    STATE(184), 1,
       sym_title,
-  [1472] = 5,
+  [1456] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 1,
-      sym__indent,
-    STATE(51), 1,
-      aux_sym_actor_repeat1,
-    STATE(73), 1,
-      sym_field,
-    ACTIONS(241), 5,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1492] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(219), 1,
+    ACTIONS(207), 1,
       sym__indent,
     STATE(46), 1,
       aux_sym_actor_repeat1,
-    STATE(73), 1,
+    STATE(70), 1,
       sym_field,
-    ACTIONS(243), 5,
+    ACTIONS(233), 5,
       sym__newline,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1512] = 5,
+  [1476] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(247), 1,
+    ACTIONS(207), 1,
+      sym__indent,
+    STATE(44), 1,
+      aux_sym_actor_repeat1,
+    STATE(70), 1,
+      sym_field,
+    ACTIONS(235), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1496] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(239), 1,
       sym__indent,
     STATE(46), 1,
       aux_sym_actor_repeat1,
-    STATE(73), 1,
+    STATE(70), 1,
       sym_field,
-    ACTIONS(245), 5,
+    ACTIONS(237), 5,
       sym__newline,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1532] = 5,
+  [1516] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 1,
+    ACTIONS(207), 1,
       sym__indent,
     STATE(46), 1,
       aux_sym_actor_repeat1,
-    STATE(73), 1,
+    STATE(70), 1,
       sym_field,
-    ACTIONS(250), 5,
+    ACTIONS(242), 5,
       sym__newline,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1552] = 5,
+  [1536] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 1,
-      sym__indent,
-    STATE(46), 1,
-      aux_sym_actor_repeat1,
-    STATE(73), 1,
-      sym_field,
-    ACTIONS(252), 5,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1572] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(219), 1,
+    ACTIONS(207), 1,
       sym__indent,
     STATE(39), 1,
       aux_sym_actor_repeat1,
-    STATE(73), 1,
+    STATE(70), 1,
       sym_field,
-    ACTIONS(254), 5,
+    ACTIONS(244), 5,
       sym__newline,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1592] = 5,
+  [1556] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 1,
+    ACTIONS(207), 1,
       sym__indent,
-    STATE(46), 1,
+    STATE(40), 1,
       aux_sym_actor_repeat1,
-    STATE(73), 1,
+    STATE(70), 1,
       sym_field,
-    ACTIONS(256), 5,
+    ACTIONS(246), 5,
       sym__newline,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1612] = 5,
+  [1576] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 1,
-      sym__indent,
-    STATE(46), 1,
-      aux_sym_actor_repeat1,
-    STATE(73), 1,
-      sym_field,
-    ACTIONS(258), 5,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1632] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(219), 1,
-      sym__indent,
-    STATE(48), 1,
-      aux_sym_actor_repeat1,
-    STATE(73), 1,
-      sym_field,
-    ACTIONS(260), 5,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1652] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(209), 1,
-      anon_sym_AT,
-    ACTIONS(262), 1,
-      sym__inline_text,
-    ACTIONS(264), 1,
-      sym__newline,
-    ACTIONS(266), 2,
-      sym__lone_at,
-      sym__text_run,
-    STATE(58), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [1673] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(209), 1,
-      anon_sym_AT,
-    ACTIONS(268), 1,
-      sym__inline_text,
-    ACTIONS(270), 1,
-      sym__newline,
-    ACTIONS(272), 2,
-      sym__lone_at,
-      sym__text_run,
-    STATE(56), 2,
-      sym_reference,
-      aux_sym_inline_repeat1,
-  [1694] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(205), 1,
+    ACTIONS(221), 1,
       sym__title_start,
-    ACTIONS(209), 1,
+    ACTIONS(225), 1,
       anon_sym_AT,
-    ACTIONS(215), 1,
+    ACTIONS(231), 1,
       sym__lone_at,
-    ACTIONS(274), 1,
+    ACTIONS(248), 1,
       anon_sym_COLON,
-    ACTIONS(276), 1,
+    ACTIONS(250), 1,
+      sym_identifier,
+    ACTIONS(252), 1,
       sym__newline,
-    STATE(54), 1,
+    STATE(99), 1,
       sym_reference,
-    STATE(180), 1,
+    STATE(172), 1,
       sym_title,
-  [1719] = 6,
+  [1604] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(209), 1,
+    ACTIONS(225), 1,
       anon_sym_AT,
-    ACTIONS(262), 1,
+    ACTIONS(254), 1,
       sym__inline_text,
-    ACTIONS(278), 1,
+    ACTIONS(256), 1,
       sym__newline,
-    ACTIONS(266), 2,
+    ACTIONS(258), 1,
       sym__lone_at,
-      sym__text_run,
-    STATE(58), 2,
+    STATE(174), 1,
+      sym_inline,
+    STATE(83), 2,
       sym_reference,
       aux_sym_inline_repeat1,
-  [1740] = 8,
+  [1627] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(205), 1,
+    ACTIONS(221), 1,
       sym__title_start,
-    ACTIONS(209), 1,
+    ACTIONS(225), 1,
       anon_sym_AT,
-    ACTIONS(215), 1,
+    ACTIONS(231), 1,
       sym__lone_at,
-    ACTIONS(280), 1,
+    ACTIONS(260), 1,
       anon_sym_COLON,
+    ACTIONS(262), 1,
+      sym__newline,
+    STATE(99), 1,
+      sym_reference,
+    STATE(158), 1,
+      sym_title,
+  [1652] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(221), 1,
+      sym__title_start,
+    ACTIONS(225), 1,
+      anon_sym_AT,
+    ACTIONS(231), 1,
+      sym__lone_at,
+    ACTIONS(264), 1,
+      anon_sym_COLON,
+    ACTIONS(266), 1,
+      sym__newline,
+    STATE(99), 1,
+      sym_reference,
+    STATE(156), 1,
+      sym_title,
+  [1677] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(225), 1,
+      anon_sym_AT,
+    ACTIONS(254), 1,
+      sym__inline_text,
+    ACTIONS(258), 1,
+      sym__lone_at,
+    ACTIONS(268), 1,
+      sym__newline,
+    STATE(167), 1,
+      sym_inline,
+    STATE(83), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [1700] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(270), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1712] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(221), 1,
+      sym__title_start,
+    ACTIONS(225), 1,
+      anon_sym_AT,
+    ACTIONS(231), 1,
+      sym__lone_at,
+    ACTIONS(272), 1,
+      sym__newline,
+    STATE(99), 1,
+      sym_reference,
+    STATE(183), 1,
+      sym_title,
+  [1734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(274), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1746] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(276), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1758] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(278), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1770] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(225), 1,
+      anon_sym_AT,
+    ACTIONS(280), 1,
+      sym__inline_text,
     ACTIONS(282), 1,
       sym__newline,
-    STATE(54), 1,
-      sym_reference,
-    STATE(162), 1,
-      sym_title,
-  [1765] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(284), 1,
-      sym__inline_text,
-    ACTIONS(287), 1,
-      anon_sym_AT,
-    ACTIONS(290), 1,
-      sym__newline,
-    ACTIONS(292), 2,
       sym__lone_at,
-      sym__text_run,
-    STATE(58), 2,
+    STATE(93), 2,
       sym_reference,
       aux_sym_inline_repeat1,
-  [1786] = 2,
+  [1790] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(295), 6,
+    ACTIONS(286), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1798] = 3,
+  [1802] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(297), 2,
-      sym_date,
-      sym_open_end,
-    ACTIONS(171), 4,
+    ACTIONS(288), 6,
       sym__newline,
-      anon_sym_event,
-      sym__entry_weekday,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1814] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(221), 1,
+      sym__title_start,
+    ACTIONS(225), 1,
       anon_sym_AT,
-  [1812] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(299), 6,
+    ACTIONS(231), 1,
+      sym__lone_at,
+    ACTIONS(290), 1,
       sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1824] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
+    STATE(99), 1,
+      sym_reference,
+    STATE(154), 1,
+      sym_title,
   [1836] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(303), 6,
+    ACTIONS(292), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7607,42 +7584,42 @@ static const uint16_t ts_small_parse_table[] = {
   [1848] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(305), 6,
+    ACTIONS(294), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1860] = 2,
+  [1860] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(307), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1872] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(205), 1,
+    ACTIONS(221), 1,
       sym__title_start,
-    ACTIONS(209), 1,
+    ACTIONS(225), 1,
       anon_sym_AT,
-    ACTIONS(215), 1,
+    ACTIONS(231), 1,
       sym__lone_at,
-    ACTIONS(309), 1,
+    ACTIONS(296), 1,
       sym__newline,
-    STATE(54), 1,
+    STATE(99), 1,
       sym_reference,
-    STATE(179), 1,
+    STATE(162), 1,
       sym_title,
+  [1882] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(298), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
   [1894] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(311), 6,
+    ACTIONS(300), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7652,92 +7629,92 @@ static const uint16_t ts_small_parse_table[] = {
   [1906] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(313), 6,
+    ACTIONS(302), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [1918] = 7,
+  [1918] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(205), 1,
+    ACTIONS(304), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1930] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1942] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(308), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1954] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(310), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1966] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1978] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(314), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [1990] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(221), 1,
       sym__title_start,
-    ACTIONS(209), 1,
+    ACTIONS(225), 1,
       anon_sym_AT,
-    ACTIONS(215), 1,
+    ACTIONS(231), 1,
       sym__lone_at,
-    ACTIONS(315), 1,
+    ACTIONS(316), 1,
       sym__newline,
-    STATE(54), 1,
+    STATE(99), 1,
       sym_reference,
-    STATE(175), 1,
+    STATE(168), 1,
       sym_title,
-  [1940] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(317), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1952] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(319), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1964] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(321), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1976] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(323), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [1988] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(325), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [2000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
   [2012] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(329), 6,
+    ACTIONS(318), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7747,7 +7724,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2024] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(331), 6,
+    ACTIONS(320), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7757,82 +7734,82 @@ static const uint16_t ts_small_parse_table[] = {
   [2036] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(333), 6,
+    ACTIONS(322), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2048] = 7,
+  [2048] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(205), 1,
-      sym__title_start,
-    ACTIONS(209), 1,
+    ACTIONS(324), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2060] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(326), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2072] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(328), 6,
+      sym__newline,
+      sym__indent,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2084] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(225), 1,
       anon_sym_AT,
-    ACTIONS(215), 1,
+    ACTIONS(280), 1,
+      sym__inline_text,
+    ACTIONS(284), 1,
       sym__lone_at,
-    ACTIONS(335), 1,
+    ACTIONS(330), 1,
       sym__newline,
-    STATE(54), 1,
+    STATE(93), 2,
       sym_reference,
-    STATE(161), 1,
-      sym_title,
-  [2070] = 2,
+      aux_sym_inline_repeat1,
+  [2104] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 6,
+    ACTIONS(332), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2082] = 2,
+  [2116] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(339), 6,
+    ACTIONS(334), 2,
+      sym_date,
+      sym_open_end,
+    ACTIONS(147), 4,
       sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [2094] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(341), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [2106] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(343), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [2118] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(345), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
   [2130] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(347), 6,
+    ACTIONS(336), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7842,7 +7819,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2142] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(349), 6,
+    ACTIONS(338), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7852,7 +7829,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2154] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 6,
+    ACTIONS(340), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7862,7 +7839,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2166] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(353), 6,
+    ACTIONS(342), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7872,7 +7849,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2178] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(355), 6,
+    ACTIONS(344), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7882,7 +7859,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2190] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(357), 6,
+    ACTIONS(346), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
@@ -7892,14 +7869,28 @@ static const uint16_t ts_small_parse_table[] = {
   [2202] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(359), 6,
+    ACTIONS(348), 6,
       sym__newline,
       sym__indent,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2214] = 2,
+  [2214] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(350), 1,
+      sym__inline_text,
+    ACTIONS(353), 1,
+      anon_sym_AT,
+    ACTIONS(356), 1,
+      sym__newline,
+    ACTIONS(358), 1,
+      sym__lone_at,
+    STATE(93), 2,
+      sym_reference,
+      aux_sym_inline_repeat1,
+  [2234] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(361), 6,
@@ -7909,7 +7900,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2226] = 2,
+  [2246] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(363), 6,
@@ -7919,7 +7910,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2238] = 2,
+  [2258] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(365), 6,
@@ -7929,7 +7920,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2250] = 2,
+  [2270] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(367), 6,
@@ -7939,7 +7930,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2262] = 2,
+  [2282] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(369), 6,
@@ -7949,42 +7940,21 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2274] = 2,
+  [2294] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(371), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [2286] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(373), 6,
-      sym__newline,
-      sym__indent,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [2298] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(205), 1,
-      sym__title_start,
-    ACTIONS(209), 1,
+    ACTIONS(225), 1,
       anon_sym_AT,
-    ACTIONS(215), 1,
-      sym__lone_at,
-    ACTIONS(375), 1,
+    ACTIONS(371), 1,
+      sym__inline_text,
+    ACTIONS(373), 1,
       sym__newline,
-    STATE(54), 1,
+    ACTIONS(375), 1,
+      sym__lone_at,
+    STATE(60), 2,
       sym_reference,
-    STATE(176), 1,
-      sym_title,
-  [2320] = 2,
+      aux_sym_inline_repeat1,
+  [2314] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(377), 6,
@@ -7994,62 +7964,59 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2332] = 2,
+  [2326] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(379), 5,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [2343] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(381), 5,
-      sym__newline,
-      sym__prose_start,
-      sym_heading_marker,
-      sym__header_start,
-      ts_builtin_sym_end,
-  [2354] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
+    ACTIONS(379), 1,
       anon_sym_DQUOTE,
-    ACTIONS(385), 1,
+    ACTIONS(381), 1,
       sym_identifier,
-    ACTIONS(387), 1,
+    ACTIONS(383), 1,
       sym__newline,
     STATE(97), 1,
       sym__definition_rest,
-    STATE(182), 1,
+    STATE(169), 1,
       sym_string,
-  [2373] = 6,
+  [2345] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(385), 1,
-      sym_identifier,
-    ACTIONS(389), 1,
+    ACTIONS(387), 1,
+      anon_sym_SLASH,
+    ACTIONS(385), 4,
       sym__newline,
-    STATE(96), 1,
-      sym__definition_rest,
-    STATE(182), 1,
-      sym_string,
-  [2392] = 4,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [2358] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(391), 1,
+    ACTIONS(389), 1,
       anon_sym_said,
-    STATE(121), 1,
+    STATE(116), 1,
       sym_claim_verb,
-    ACTIONS(393), 3,
+    ACTIONS(391), 3,
       anon_sym_claims,
       anon_sym_denies,
       anon_sym_reports,
-  [2407] = 2,
+  [2373] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(393), 5,
+      sym__newline,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2384] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(141), 5,
+      anon_sym_said,
+      anon_sym_claims,
+      anon_sym_denies,
+      anon_sym_reports,
+      anon_sym_DOT,
+  [2395] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(395), 5,
@@ -8058,7 +8025,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2418] = 2,
+  [2406] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(397), 5,
@@ -8067,70 +8034,60 @@ static const uint16_t ts_small_parse_table[] = {
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2429] = 6,
+  [2417] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(385), 1,
-      sym_identifier,
-    ACTIONS(399), 1,
-      sym__newline,
-    STATE(94), 1,
-      sym__definition_rest,
-    STATE(182), 1,
-      sym_string,
-  [2448] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(403), 1,
+    ACTIONS(401), 1,
       anon_sym_DOT,
     ACTIONS(137), 2,
       sym__newline,
       sym_weekday,
-    ACTIONS(401), 2,
+    ACTIONS(399), 2,
       anon_sym_PLUS,
       anon_sym_DASH,
-  [2463] = 2,
+  [2432] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(405), 5,
+    ACTIONS(403), 5,
       sym__newline,
       sym__prose_start,
       sym_heading_marker,
       sym__header_start,
       ts_builtin_sym_end,
-  [2474] = 2,
+  [2443] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(141), 5,
-      anon_sym_said,
-      anon_sym_claims,
-      anon_sym_denies,
-      anon_sym_reports,
-      anon_sym_DOT,
-  [2485] = 4,
+    ACTIONS(379), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(381), 1,
+      sym_identifier,
+    ACTIONS(405), 1,
+      sym__newline,
+    STATE(95), 1,
+      sym__definition_rest,
+    STATE(169), 1,
+      sym_string,
+  [2462] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(407), 1,
       anon_sym_said,
-    STATE(117), 1,
+    STATE(120), 1,
       sym_claim_verb,
-    ACTIONS(393), 3,
+    ACTIONS(391), 3,
       anon_sym_claims,
       anon_sym_denies,
       anon_sym_reports,
-  [2500] = 3,
+  [2477] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(139), 2,
-      sym__inline_text,
-      anon_sym_AT,
-    ACTIONS(141), 3,
+    ACTIONS(409), 5,
       sym__newline,
-      sym__lone_at,
-      sym__text_run,
-  [2513] = 2,
+      sym__prose_start,
+      sym_heading_marker,
+      sym__header_start,
+      ts_builtin_sym_end,
+  [2488] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(141), 5,
@@ -8139,78 +8096,89 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DASH,
       anon_sym_DOT,
       sym_weekday,
-  [2524] = 3,
+  [2499] = 6,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(379), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(381), 1,
+      sym_identifier,
     ACTIONS(411), 1,
-      anon_sym_SLASH,
-    ACTIONS(409), 4,
       sym__newline,
-      anon_sym_event,
-      sym__entry_weekday,
-      anon_sym_AT,
-  [2537] = 5,
+    STATE(96), 1,
+      sym__definition_rest,
+    STATE(169), 1,
+      sym_string,
+  [2518] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(195), 1,
-      anon_sym_AT,
     ACTIONS(413), 1,
-      anon_sym_event,
-    ACTIONS(415), 1,
-      sym__newline,
-    STATE(112), 1,
-      sym_reference,
-  [2553] = 5,
+      anon_sym_DQUOTE2,
+    STATE(122), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(415), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2532] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(195), 1,
       anon_sym_AT,
     ACTIONS(417), 1,
       sym__newline,
-    STATE(168), 1,
-      sym_assertion,
-    STATE(174), 1,
+    STATE(157), 1,
       sym_reference,
-  [2569] = 4,
+    STATE(159), 1,
+      sym_assertion,
+  [2548] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_AT,
     ACTIONS(419), 1,
-      anon_sym_DQUOTE2,
-    STATE(122), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(421), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2583] = 2,
+      anon_sym_event,
+    ACTIONS(421), 1,
+      sym__newline,
+    STATE(111), 1,
+      sym_reference,
+  [2564] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(179), 4,
+    ACTIONS(139), 2,
+      sym__inline_text,
+      anon_sym_AT,
+    ACTIONS(141), 2,
+      sym__newline,
+      sym__lone_at,
+  [2576] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(425), 1,
+      sym__entry_weekday,
+    ACTIONS(423), 3,
       sym__newline,
       anon_sym_event,
-      sym__entry_weekday,
       anon_sym_AT,
-  [2593] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(423), 1,
-      anon_sym_DQUOTE2,
-    STATE(118), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(425), 2,
-      sym__string_content,
-      sym_escape_sequence,
-  [2607] = 5,
+  [2588] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(195), 1,
       anon_sym_AT,
     ACTIONS(427), 1,
       sym__newline,
-    STATE(174), 1,
+    STATE(157), 1,
       sym_reference,
-    STATE(178), 1,
+    STATE(180), 1,
       sym_assertion,
-  [2623] = 4,
+  [2604] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(151), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [2614] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(429), 1,
@@ -8220,593 +8188,586 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(431), 2,
       sym__string_content,
       sym_escape_sequence,
-  [2637] = 2,
+  [2628] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(175), 4,
-      sym__newline,
-      anon_sym_event,
-      sym__entry_weekday,
-      anon_sym_AT,
-  [2647] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 2,
+    ACTIONS(147), 2,
       sym__newline,
       sym_weekday,
     ACTIONS(434), 2,
       sym_date,
       sym_open_end,
-  [2659] = 3,
+  [2640] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(438), 1,
-      sym__entry_weekday,
-    ACTIONS(436), 3,
-      sym__newline,
-      anon_sym_event,
-      anon_sym_AT,
-  [2671] = 4,
+    ACTIONS(436), 1,
+      anon_sym_DQUOTE2,
+    STATE(127), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(438), 2,
+      sym__string_content,
+      sym_escape_sequence,
+  [2654] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(440), 1,
       anon_sym_DQUOTE2,
-    STATE(127), 1,
+    STATE(115), 1,
       aux_sym_string_repeat1,
     ACTIONS(442), 2,
       sym__string_content,
       sym_escape_sequence,
-  [2685] = 4,
+  [2668] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(177), 4,
+      sym__newline,
+      anon_sym_event,
+      sym__entry_weekday,
+      anon_sym_AT,
+  [2678] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(444), 1,
       anon_sym_DQUOTE2,
     STATE(122), 1,
       aux_sym_string_repeat1,
-    ACTIONS(421), 2,
+    ACTIONS(415), 2,
       sym__string_content,
       sym_escape_sequence,
-  [2699] = 4,
+  [2692] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(446), 1,
+      anon_sym_COMMA,
+    ACTIONS(448), 1,
+      sym__newline,
+    STATE(132), 1,
+      aux_sym_list_repeat1,
+  [2705] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(446), 1,
+      anon_sym_COMMA,
+    ACTIONS(448), 1,
+      sym__newline,
+    STATE(132), 1,
+      aux_sym_list_repeat1,
+  [2718] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(450), 1,
+      sym__newline,
+    STATE(165), 1,
+      sym_string,
+  [2731] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(452), 1,
+      sym__newline,
+    STATE(155), 1,
+      sym_string,
+  [2744] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(454), 1,
+      anon_sym_COMMA,
+    ACTIONS(457), 1,
+      sym__newline,
+    STATE(132), 1,
+      aux_sym_list_repeat1,
+  [2757] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(459), 1,
+      sym__newline,
+    STATE(160), 1,
+      sym_string,
+  [2770] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(461), 3,
+      sym__newline,
+      anon_sym_event,
+      anon_sym_AT,
+  [2779] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(463), 1,
+      anon_sym_SLASH,
+    ACTIONS(137), 2,
+      sym__newline,
+      sym_weekday,
+  [2790] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       sym__newline,
     ACTIONS(446), 1,
       anon_sym_COMMA,
-    STATE(137), 1,
+    STATE(128), 1,
       aux_sym_list_repeat1,
-  [2712] = 4,
+  [2803] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(446), 1,
-      anon_sym_COMMA,
-    ACTIONS(448), 1,
-      sym__newline,
-    STATE(131), 1,
-      aux_sym_list_repeat1,
-  [2725] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(450), 3,
-      sym__newline,
-      anon_sym_event,
-      anon_sym_AT,
-  [2734] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(452), 1,
-      anon_sym_COMMA,
-    ACTIONS(455), 1,
-      sym__newline,
-    STATE(131), 1,
-      aux_sym_list_repeat1,
-  [2747] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(457), 1,
-      sym__newline,
-    STATE(169), 1,
-      sym_string,
-  [2760] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(459), 1,
-      anon_sym_SLASH,
-    ACTIONS(137), 2,
-      sym__newline,
-      sym_weekday,
-  [2771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(37), 1,
+    ACTIONS(41), 1,
       sym__newline,
     ACTIONS(446), 1,
       anon_sym_COMMA,
-    STATE(137), 1,
+    STATE(128), 1,
       aux_sym_list_repeat1,
-  [2784] = 3,
+  [2816] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(463), 1,
+    ACTIONS(183), 1,
       sym__newline,
-    ACTIONS(461), 2,
-      sym__key_run,
-      sym_key,
-  [2795] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_DQUOTE,
     ACTIONS(465), 1,
-      sym__newline,
-    STATE(185), 1,
-      sym_string,
-  [2808] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(446), 1,
-      anon_sym_COMMA,
-    ACTIONS(448), 1,
-      sym__newline,
-    STATE(131), 1,
-      aux_sym_list_repeat1,
-  [2821] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(467), 1,
-      sym__newline,
-    STATE(172), 1,
-      sym_string,
-  [2834] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(151), 1,
-      sym__newline,
-    ACTIONS(469), 1,
       sym_weekday,
-  [2844] = 2,
+  [2826] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 2,
+      sym_date,
+      sym_open_end,
+  [2834] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(78), 2,
       sym__newline,
       anon_sym_COMMA,
-  [2852] = 2,
+  [2842] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(471), 2,
-      sym__id_run,
-      aux_sym_reference_token1,
-  [2860] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(151), 1,
+    ACTIONS(183), 1,
       sym__newline,
-    ACTIONS(473), 1,
+    ACTIONS(469), 1,
       sym_weekday,
-  [2870] = 2,
+  [2852] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(155), 2,
       sym__newline,
       sym_weekday,
-  [2878] = 2,
+  [2860] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(475), 2,
-      sym__id_run,
-      aux_sym_reference_token1,
-  [2886] = 2,
+    ACTIONS(471), 2,
+      sym__newline,
+      anon_sym_AT,
+  [2868] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(137), 2,
       sym__newline,
       sym_weekday,
-  [2894] = 2,
+  [2876] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(161), 2,
       sym__newline,
       sym_weekday,
-  [2902] = 2,
+  [2884] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(183), 2,
-      sym__newline,
-      sym_weekday,
-  [2910] = 2,
+    ACTIONS(473), 2,
+      sym_date,
+      sym_open_end,
+  [2892] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(165), 2,
       sym__newline,
       sym_weekday,
+  [2900] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 2,
+      sym__newline,
+      sym_weekday,
+  [2908] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(475), 1,
+      sym_key,
+    ACTIONS(477), 1,
+      sym__newline,
   [2918] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(145), 2,
+    ACTIONS(173), 2,
       sym__newline,
       sym_weekday,
   [2926] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(175), 2,
+    ACTIONS(177), 2,
       sym__newline,
       sym_weekday,
   [2934] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(179), 2,
+    ACTIONS(151), 2,
       sym__newline,
       sym_weekday,
   [2942] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(477), 2,
-      sym__id_run,
-      aux_sym_reference_token1,
-  [2950] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(479), 2,
       sym_date,
       sym_open_end,
-  [2958] = 2,
+  [2950] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(481), 2,
-      sym__id_run,
-      aux_sym_reference_token1,
-  [2966] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(483), 2,
-      sym__id_run,
-      aux_sym_reference_token1,
-  [2974] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(485), 2,
-      sym_date,
-      sym_open_end,
-  [2982] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(487), 2,
-      sym__id_run,
-      aux_sym_reference_token1,
-  [2990] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(489), 2,
-      sym_date,
-      sym_open_end,
-  [2998] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(491), 2,
-      sym__id_run,
-      aux_sym_reference_token1,
-  [3006] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(493), 2,
+    ACTIONS(481), 1,
       sym__newline,
-      anon_sym_AT,
-  [3014] = 2,
+  [2957] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(483), 1,
+      sym__newline,
+  [2964] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(485), 1,
+      sym__newline,
+  [2971] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(487), 1,
+      anon_sym_DOT,
+  [2978] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(489), 1,
+      sym__newline,
+  [2985] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(491), 1,
+      sym__newline,
+  [2992] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(493), 1,
+      sym__newline,
+  [2999] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(495), 1,
-      sym__newline,
-  [3021] = 2,
+      sym__ref_id,
+  [3006] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(497), 1,
       sym__newline,
-  [3028] = 2,
+  [3013] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(499), 1,
+      ts_builtin_sym_end,
+  [3020] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(501), 1,
+      sym_duration,
+  [3027] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(503), 1,
       sym__newline,
-  [3035] = 2,
+  [3034] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       sym__newline,
-  [3042] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      sym__newline,
-  [3049] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(503), 1,
-      sym_duration,
-  [3056] = 2,
+  [3041] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(505), 1,
       sym__newline,
-  [3063] = 2,
+  [3048] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(507), 1,
       sym__newline,
-  [3070] = 2,
+  [3055] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(509), 1,
       sym__newline,
-  [3077] = 2,
+  [3062] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(41), 1,
+      sym__newline,
+  [3069] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(511), 1,
-      sym__newline,
-  [3084] = 2,
+      sym__ref_id,
+  [3076] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(513), 1,
-      ts_builtin_sym_end,
-  [3091] = 2,
+      sym__newline,
+  [3083] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(515), 1,
-      sym__newline,
-  [3098] = 2,
+      anon_sym_SLASH,
+  [3090] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(517), 1,
+      sym__newline,
+  [3097] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 1,
       anon_sym_SLASH,
-  [3105] = 2,
+  [3104] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(519), 1,
-      anon_sym_DOT,
-  [3112] = 2,
+      sym__ref_id,
+  [3111] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(521), 1,
-      sym__newline,
-  [3119] = 2,
+      sym_duration,
+  [3118] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(523), 1,
-      sym__newline,
-  [3126] = 2,
+      sym__ref_id,
+  [3125] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(525), 1,
-      sym_duration,
-  [3133] = 2,
+      sym__ref_id,
+  [3132] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(527), 1,
       sym__newline,
-  [3140] = 2,
+  [3139] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(463), 1,
+      anon_sym_SLASH,
+  [3146] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(529), 1,
-      sym__newline,
-  [3147] = 2,
+      sym__ref_id,
+  [3153] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(531), 1,
       sym__newline,
-  [3154] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(459), 1,
-      anon_sym_SLASH,
-  [3161] = 2,
+  [3160] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(533), 1,
       sym__newline,
-  [3168] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(411), 1,
-      anon_sym_SLASH,
-  [3175] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(37), 1,
-      sym__newline,
-  [3182] = 2,
+  [3167] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(535), 1,
-      sym__newline,
+      sym__ref_id,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
   [SMALL_STATE(3)] = 38,
-  [SMALL_STATE(4)] = 93,
+  [SMALL_STATE(4)] = 95,
   [SMALL_STATE(5)] = 150,
   [SMALL_STATE(6)] = 205,
-  [SMALL_STATE(7)] = 259,
-  [SMALL_STATE(8)] = 311,
+  [SMALL_STATE(7)] = 257,
+  [SMALL_STATE(8)] = 309,
   [SMALL_STATE(9)] = 363,
   [SMALL_STATE(10)] = 415,
   [SMALL_STATE(11)] = 470,
   [SMALL_STATE(12)] = 525,
   [SMALL_STATE(13)] = 573,
-  [SMALL_STATE(14)] = 618,
+  [SMALL_STATE(14)] = 622,
   [SMALL_STATE(15)] = 667,
   [SMALL_STATE(16)] = 716,
-  [SMALL_STATE(17)] = 765,
+  [SMALL_STATE(17)] = 761,
   [SMALL_STATE(18)] = 810,
   [SMALL_STATE(19)] = 855,
   [SMALL_STATE(20)] = 886,
   [SMALL_STATE(21)] = 913,
-  [SMALL_STATE(22)] = 937,
+  [SMALL_STATE(22)] = 939,
   [SMALL_STATE(23)] = 963,
   [SMALL_STATE(24)] = 987,
   [SMALL_STATE(25)] = 1013,
   [SMALL_STATE(26)] = 1037,
   [SMALL_STATE(27)] = 1061,
   [SMALL_STATE(28)] = 1085,
-  [SMALL_STATE(29)] = 1111,
-  [SMALL_STATE(30)] = 1135,
-  [SMALL_STATE(31)] = 1159,
+  [SMALL_STATE(29)] = 1109,
+  [SMALL_STATE(30)] = 1133,
+  [SMALL_STATE(31)] = 1157,
   [SMALL_STATE(32)] = 1183,
   [SMALL_STATE(33)] = 1203,
   [SMALL_STATE(34)] = 1241,
   [SMALL_STATE(35)] = 1265,
   [SMALL_STATE(36)] = 1288,
-  [SMALL_STATE(37)] = 1316,
-  [SMALL_STATE(38)] = 1336,
-  [SMALL_STATE(39)] = 1356,
-  [SMALL_STATE(40)] = 1376,
-  [SMALL_STATE(41)] = 1400,
-  [SMALL_STATE(42)] = 1420,
-  [SMALL_STATE(43)] = 1444,
-  [SMALL_STATE(44)] = 1472,
-  [SMALL_STATE(45)] = 1492,
-  [SMALL_STATE(46)] = 1512,
-  [SMALL_STATE(47)] = 1532,
-  [SMALL_STATE(48)] = 1552,
-  [SMALL_STATE(49)] = 1572,
-  [SMALL_STATE(50)] = 1592,
-  [SMALL_STATE(51)] = 1612,
-  [SMALL_STATE(52)] = 1632,
+  [SMALL_STATE(37)] = 1308,
+  [SMALL_STATE(38)] = 1328,
+  [SMALL_STATE(39)] = 1348,
+  [SMALL_STATE(40)] = 1368,
+  [SMALL_STATE(41)] = 1388,
+  [SMALL_STATE(42)] = 1408,
+  [SMALL_STATE(43)] = 1428,
+  [SMALL_STATE(44)] = 1456,
+  [SMALL_STATE(45)] = 1476,
+  [SMALL_STATE(46)] = 1496,
+  [SMALL_STATE(47)] = 1516,
+  [SMALL_STATE(48)] = 1536,
+  [SMALL_STATE(49)] = 1556,
+  [SMALL_STATE(50)] = 1576,
+  [SMALL_STATE(51)] = 1604,
+  [SMALL_STATE(52)] = 1627,
   [SMALL_STATE(53)] = 1652,
-  [SMALL_STATE(54)] = 1673,
-  [SMALL_STATE(55)] = 1694,
-  [SMALL_STATE(56)] = 1719,
-  [SMALL_STATE(57)] = 1740,
-  [SMALL_STATE(58)] = 1765,
-  [SMALL_STATE(59)] = 1786,
-  [SMALL_STATE(60)] = 1798,
-  [SMALL_STATE(61)] = 1812,
-  [SMALL_STATE(62)] = 1824,
-  [SMALL_STATE(63)] = 1836,
-  [SMALL_STATE(64)] = 1848,
-  [SMALL_STATE(65)] = 1860,
-  [SMALL_STATE(66)] = 1872,
-  [SMALL_STATE(67)] = 1894,
-  [SMALL_STATE(68)] = 1906,
-  [SMALL_STATE(69)] = 1918,
-  [SMALL_STATE(70)] = 1940,
-  [SMALL_STATE(71)] = 1952,
-  [SMALL_STATE(72)] = 1964,
-  [SMALL_STATE(73)] = 1976,
-  [SMALL_STATE(74)] = 1988,
-  [SMALL_STATE(75)] = 2000,
-  [SMALL_STATE(76)] = 2012,
-  [SMALL_STATE(77)] = 2024,
-  [SMALL_STATE(78)] = 2036,
-  [SMALL_STATE(79)] = 2048,
-  [SMALL_STATE(80)] = 2070,
-  [SMALL_STATE(81)] = 2082,
-  [SMALL_STATE(82)] = 2094,
-  [SMALL_STATE(83)] = 2106,
-  [SMALL_STATE(84)] = 2118,
-  [SMALL_STATE(85)] = 2130,
-  [SMALL_STATE(86)] = 2142,
-  [SMALL_STATE(87)] = 2154,
-  [SMALL_STATE(88)] = 2166,
-  [SMALL_STATE(89)] = 2178,
-  [SMALL_STATE(90)] = 2190,
-  [SMALL_STATE(91)] = 2202,
-  [SMALL_STATE(92)] = 2214,
-  [SMALL_STATE(93)] = 2226,
-  [SMALL_STATE(94)] = 2238,
-  [SMALL_STATE(95)] = 2250,
-  [SMALL_STATE(96)] = 2262,
-  [SMALL_STATE(97)] = 2274,
-  [SMALL_STATE(98)] = 2286,
-  [SMALL_STATE(99)] = 2298,
-  [SMALL_STATE(100)] = 2320,
-  [SMALL_STATE(101)] = 2332,
-  [SMALL_STATE(102)] = 2343,
-  [SMALL_STATE(103)] = 2354,
+  [SMALL_STATE(54)] = 1677,
+  [SMALL_STATE(55)] = 1700,
+  [SMALL_STATE(56)] = 1712,
+  [SMALL_STATE(57)] = 1734,
+  [SMALL_STATE(58)] = 1746,
+  [SMALL_STATE(59)] = 1758,
+  [SMALL_STATE(60)] = 1770,
+  [SMALL_STATE(61)] = 1790,
+  [SMALL_STATE(62)] = 1802,
+  [SMALL_STATE(63)] = 1814,
+  [SMALL_STATE(64)] = 1836,
+  [SMALL_STATE(65)] = 1848,
+  [SMALL_STATE(66)] = 1860,
+  [SMALL_STATE(67)] = 1882,
+  [SMALL_STATE(68)] = 1894,
+  [SMALL_STATE(69)] = 1906,
+  [SMALL_STATE(70)] = 1918,
+  [SMALL_STATE(71)] = 1930,
+  [SMALL_STATE(72)] = 1942,
+  [SMALL_STATE(73)] = 1954,
+  [SMALL_STATE(74)] = 1966,
+  [SMALL_STATE(75)] = 1978,
+  [SMALL_STATE(76)] = 1990,
+  [SMALL_STATE(77)] = 2012,
+  [SMALL_STATE(78)] = 2024,
+  [SMALL_STATE(79)] = 2036,
+  [SMALL_STATE(80)] = 2048,
+  [SMALL_STATE(81)] = 2060,
+  [SMALL_STATE(82)] = 2072,
+  [SMALL_STATE(83)] = 2084,
+  [SMALL_STATE(84)] = 2104,
+  [SMALL_STATE(85)] = 2116,
+  [SMALL_STATE(86)] = 2130,
+  [SMALL_STATE(87)] = 2142,
+  [SMALL_STATE(88)] = 2154,
+  [SMALL_STATE(89)] = 2166,
+  [SMALL_STATE(90)] = 2178,
+  [SMALL_STATE(91)] = 2190,
+  [SMALL_STATE(92)] = 2202,
+  [SMALL_STATE(93)] = 2214,
+  [SMALL_STATE(94)] = 2234,
+  [SMALL_STATE(95)] = 2246,
+  [SMALL_STATE(96)] = 2258,
+  [SMALL_STATE(97)] = 2270,
+  [SMALL_STATE(98)] = 2282,
+  [SMALL_STATE(99)] = 2294,
+  [SMALL_STATE(100)] = 2314,
+  [SMALL_STATE(101)] = 2326,
+  [SMALL_STATE(102)] = 2345,
+  [SMALL_STATE(103)] = 2358,
   [SMALL_STATE(104)] = 2373,
-  [SMALL_STATE(105)] = 2392,
-  [SMALL_STATE(106)] = 2407,
-  [SMALL_STATE(107)] = 2418,
-  [SMALL_STATE(108)] = 2429,
-  [SMALL_STATE(109)] = 2448,
-  [SMALL_STATE(110)] = 2463,
-  [SMALL_STATE(111)] = 2474,
-  [SMALL_STATE(112)] = 2485,
-  [SMALL_STATE(113)] = 2500,
-  [SMALL_STATE(114)] = 2513,
-  [SMALL_STATE(115)] = 2524,
-  [SMALL_STATE(116)] = 2537,
-  [SMALL_STATE(117)] = 2553,
-  [SMALL_STATE(118)] = 2569,
-  [SMALL_STATE(119)] = 2583,
-  [SMALL_STATE(120)] = 2593,
-  [SMALL_STATE(121)] = 2607,
-  [SMALL_STATE(122)] = 2623,
-  [SMALL_STATE(123)] = 2637,
-  [SMALL_STATE(124)] = 2647,
-  [SMALL_STATE(125)] = 2659,
-  [SMALL_STATE(126)] = 2671,
-  [SMALL_STATE(127)] = 2685,
-  [SMALL_STATE(128)] = 2699,
-  [SMALL_STATE(129)] = 2712,
-  [SMALL_STATE(130)] = 2725,
-  [SMALL_STATE(131)] = 2734,
-  [SMALL_STATE(132)] = 2747,
-  [SMALL_STATE(133)] = 2760,
-  [SMALL_STATE(134)] = 2771,
-  [SMALL_STATE(135)] = 2784,
-  [SMALL_STATE(136)] = 2795,
-  [SMALL_STATE(137)] = 2808,
-  [SMALL_STATE(138)] = 2821,
-  [SMALL_STATE(139)] = 2834,
-  [SMALL_STATE(140)] = 2844,
-  [SMALL_STATE(141)] = 2852,
-  [SMALL_STATE(142)] = 2860,
-  [SMALL_STATE(143)] = 2870,
-  [SMALL_STATE(144)] = 2878,
-  [SMALL_STATE(145)] = 2886,
-  [SMALL_STATE(146)] = 2894,
-  [SMALL_STATE(147)] = 2902,
-  [SMALL_STATE(148)] = 2910,
-  [SMALL_STATE(149)] = 2918,
-  [SMALL_STATE(150)] = 2926,
-  [SMALL_STATE(151)] = 2934,
-  [SMALL_STATE(152)] = 2942,
-  [SMALL_STATE(153)] = 2950,
-  [SMALL_STATE(154)] = 2958,
-  [SMALL_STATE(155)] = 2966,
-  [SMALL_STATE(156)] = 2974,
-  [SMALL_STATE(157)] = 2982,
-  [SMALL_STATE(158)] = 2990,
-  [SMALL_STATE(159)] = 2998,
-  [SMALL_STATE(160)] = 3006,
-  [SMALL_STATE(161)] = 3014,
-  [SMALL_STATE(162)] = 3021,
-  [SMALL_STATE(163)] = 3028,
-  [SMALL_STATE(164)] = 3035,
-  [SMALL_STATE(165)] = 3042,
-  [SMALL_STATE(166)] = 3049,
-  [SMALL_STATE(167)] = 3056,
-  [SMALL_STATE(168)] = 3063,
-  [SMALL_STATE(169)] = 3070,
-  [SMALL_STATE(170)] = 3077,
-  [SMALL_STATE(171)] = 3084,
-  [SMALL_STATE(172)] = 3091,
-  [SMALL_STATE(173)] = 3098,
-  [SMALL_STATE(174)] = 3105,
-  [SMALL_STATE(175)] = 3112,
-  [SMALL_STATE(176)] = 3119,
-  [SMALL_STATE(177)] = 3126,
-  [SMALL_STATE(178)] = 3133,
-  [SMALL_STATE(179)] = 3140,
-  [SMALL_STATE(180)] = 3147,
-  [SMALL_STATE(181)] = 3154,
-  [SMALL_STATE(182)] = 3161,
-  [SMALL_STATE(183)] = 3168,
-  [SMALL_STATE(184)] = 3175,
-  [SMALL_STATE(185)] = 3182,
+  [SMALL_STATE(105)] = 2384,
+  [SMALL_STATE(106)] = 2395,
+  [SMALL_STATE(107)] = 2406,
+  [SMALL_STATE(108)] = 2417,
+  [SMALL_STATE(109)] = 2432,
+  [SMALL_STATE(110)] = 2443,
+  [SMALL_STATE(111)] = 2462,
+  [SMALL_STATE(112)] = 2477,
+  [SMALL_STATE(113)] = 2488,
+  [SMALL_STATE(114)] = 2499,
+  [SMALL_STATE(115)] = 2518,
+  [SMALL_STATE(116)] = 2532,
+  [SMALL_STATE(117)] = 2548,
+  [SMALL_STATE(118)] = 2564,
+  [SMALL_STATE(119)] = 2576,
+  [SMALL_STATE(120)] = 2588,
+  [SMALL_STATE(121)] = 2604,
+  [SMALL_STATE(122)] = 2614,
+  [SMALL_STATE(123)] = 2628,
+  [SMALL_STATE(124)] = 2640,
+  [SMALL_STATE(125)] = 2654,
+  [SMALL_STATE(126)] = 2668,
+  [SMALL_STATE(127)] = 2678,
+  [SMALL_STATE(128)] = 2692,
+  [SMALL_STATE(129)] = 2705,
+  [SMALL_STATE(130)] = 2718,
+  [SMALL_STATE(131)] = 2731,
+  [SMALL_STATE(132)] = 2744,
+  [SMALL_STATE(133)] = 2757,
+  [SMALL_STATE(134)] = 2770,
+  [SMALL_STATE(135)] = 2779,
+  [SMALL_STATE(136)] = 2790,
+  [SMALL_STATE(137)] = 2803,
+  [SMALL_STATE(138)] = 2816,
+  [SMALL_STATE(139)] = 2826,
+  [SMALL_STATE(140)] = 2834,
+  [SMALL_STATE(141)] = 2842,
+  [SMALL_STATE(142)] = 2852,
+  [SMALL_STATE(143)] = 2860,
+  [SMALL_STATE(144)] = 2868,
+  [SMALL_STATE(145)] = 2876,
+  [SMALL_STATE(146)] = 2884,
+  [SMALL_STATE(147)] = 2892,
+  [SMALL_STATE(148)] = 2900,
+  [SMALL_STATE(149)] = 2908,
+  [SMALL_STATE(150)] = 2918,
+  [SMALL_STATE(151)] = 2926,
+  [SMALL_STATE(152)] = 2934,
+  [SMALL_STATE(153)] = 2942,
+  [SMALL_STATE(154)] = 2950,
+  [SMALL_STATE(155)] = 2957,
+  [SMALL_STATE(156)] = 2964,
+  [SMALL_STATE(157)] = 2971,
+  [SMALL_STATE(158)] = 2978,
+  [SMALL_STATE(159)] = 2985,
+  [SMALL_STATE(160)] = 2992,
+  [SMALL_STATE(161)] = 2999,
+  [SMALL_STATE(162)] = 3006,
+  [SMALL_STATE(163)] = 3013,
+  [SMALL_STATE(164)] = 3020,
+  [SMALL_STATE(165)] = 3027,
+  [SMALL_STATE(166)] = 3034,
+  [SMALL_STATE(167)] = 3041,
+  [SMALL_STATE(168)] = 3048,
+  [SMALL_STATE(169)] = 3055,
+  [SMALL_STATE(170)] = 3062,
+  [SMALL_STATE(171)] = 3069,
+  [SMALL_STATE(172)] = 3076,
+  [SMALL_STATE(173)] = 3083,
+  [SMALL_STATE(174)] = 3090,
+  [SMALL_STATE(175)] = 3097,
+  [SMALL_STATE(176)] = 3104,
+  [SMALL_STATE(177)] = 3111,
+  [SMALL_STATE(178)] = 3118,
+  [SMALL_STATE(179)] = 3125,
+  [SMALL_STATE(180)] = 3132,
+  [SMALL_STATE(181)] = 3139,
+  [SMALL_STATE(182)] = 3146,
+  [SMALL_STATE(183)] = 3153,
+  [SMALL_STATE(184)] = 3160,
+  [SMALL_STATE(185)] = 3167,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -8814,261 +8775,261 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
   [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
   [15] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 3, 0, 51),
   [17] = {.entry = {.count = 1, .reusable = false}}, SHIFT(32),
   [19] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 3, 0, 51),
-  [21] = {.entry = {.count = 1, .reusable = false}}, SHIFT(12),
-  [23] = {.entry = {.count = 1, .reusable = false}}, SHIFT(155),
+  [21] = {.entry = {.count = 1, .reusable = false}}, SHIFT(8),
+  [23] = {.entry = {.count = 1, .reusable = false}}, SHIFT(179),
   [25] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
   [27] = {.entry = {.count = 1, .reusable = false}}, SHIFT(153),
   [29] = {.entry = {.count = 1, .reusable = false}}, SHIFT(173),
   [31] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
   [33] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
-  [35] = {.entry = {.count = 1, .reusable = false}}, SHIFT(120),
-  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [39] = {.entry = {.count = 1, .reusable = false}}, SHIFT(6),
-  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
-  [49] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(155),
-  [52] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
-  [55] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(153),
-  [58] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(173),
-  [61] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(25),
-  [64] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(26),
-  [67] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(120),
-  [70] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
-  [72] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_phrase, 2, 0, 0),
-  [74] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 2, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = false}}, SHIFT(124),
+  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [39] = {.entry = {.count = 1, .reusable = false}}, SHIFT(12),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [45] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
+  [47] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(179),
+  [50] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
+  [53] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(153),
+  [56] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(173),
+  [59] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(25),
+  [62] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(26),
+  [65] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0), SHIFT_REPEAT(124),
+  [68] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_phrase_repeat1, 2, 0, 0),
+  [70] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_phrase, 2, 0, 0),
+  [72] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_phrase, 2, 0, 0),
+  [74] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
   [76] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_list_repeat1, 2, 0, 53),
   [78] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 53),
-  [80] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
-  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(10),
-  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(40),
-  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
-  [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(33),
-  [94] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 1, 0, 0),
-  [96] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [98] = {.entry = {.count = 1, .reusable = false}}, SHIFT(157),
-  [100] = {.entry = {.count = 1, .reusable = false}}, SHIFT(133),
-  [102] = {.entry = {.count = 1, .reusable = false}}, SHIFT(156),
-  [104] = {.entry = {.count = 1, .reusable = false}}, SHIFT(181),
-  [106] = {.entry = {.count = 1, .reusable = false}}, SHIFT(145),
-  [108] = {.entry = {.count = 1, .reusable = false}}, SHIFT(146),
-  [110] = {.entry = {.count = 1, .reusable = false}}, SHIFT(126),
-  [112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_section_repeat1, 2, 0, 0),
-  [114] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_section_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [117] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_section_repeat1, 2, 0, 0), SHIFT_REPEAT(40),
-  [120] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_section_repeat1, 2, 0, 0), SHIFT_REPEAT(33),
-  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 1, 0, 1),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 2, 0, 1),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [80] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 1, 0, 0),
+  [82] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [84] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
+  [86] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(11),
+  [89] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(54),
+  [92] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [95] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(33),
+  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 2, 0, 1),
+  [100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [102] = {.entry = {.count = 1, .reusable = false}}, SHIFT(182),
+  [104] = {.entry = {.count = 1, .reusable = false}}, SHIFT(135),
+  [106] = {.entry = {.count = 1, .reusable = false}}, SHIFT(139),
+  [108] = {.entry = {.count = 1, .reusable = false}}, SHIFT(181),
+  [110] = {.entry = {.count = 1, .reusable = false}}, SHIFT(144),
+  [112] = {.entry = {.count = 1, .reusable = false}}, SHIFT(145),
+  [114] = {.entry = {.count = 1, .reusable = false}}, SHIFT(125),
+  [116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_section_repeat1, 2, 0, 0),
+  [118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_section_repeat1, 2, 0, 0), SHIFT_REPEAT(15),
+  [121] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_section_repeat1, 2, 0, 0), SHIFT_REPEAT(54),
+  [124] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_section_repeat1, 2, 0, 0), SHIFT_REPEAT(33),
+  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_section, 1, 0, 1),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
   [131] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__atom, 1, 0, 0),
-  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(166),
-  [135] = {.entry = {.count = 1, .reusable = false}}, SHIFT(154),
+  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(164),
+  [135] = {.entry = {.count = 1, .reusable = false}}, SHIFT(176),
   [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__atom, 1, 0, 0),
   [139] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 2, 0, 13),
   [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 2, 0, 13),
-  [143] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 6, 0, 58),
-  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 6, 0, 58),
-  [147] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 5, 0, 57),
-  [149] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 5, 0, 57),
+  [143] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 17),
+  [145] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
+  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 17),
+  [149] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 3, 0, 27),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 3, 0, 27),
   [153] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
   [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [157] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
+  [157] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
   [159] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_boolean, 1, 0, 0),
   [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_boolean, 1, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_offset, 3, 0, 55),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_offset, 3, 0, 55),
-  [167] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 17),
-  [169] = {.entry = {.count = 1, .reusable = false}}, SHIFT(30),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 17),
-  [173] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 18),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 18),
-  [177] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 3, 0, 27),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 3, 0, 27),
-  [181] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [163] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [167] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_offset, 3, 0, 55),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_offset, 3, 0, 55),
+  [171] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 6, 0, 58),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 6, 0, 58),
+  [175] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_interval, 2, 0, 18),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_interval, 2, 0, 18),
+  [179] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_assertion, 5, 0, 57),
+  [181] = {.entry = {.count = 1, .reusable = false}}, SHIFT(29),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_assertion, 5, 0, 57),
   [185] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_operator, 1, 0, 0),
-  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
   [193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
   [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [205] = {.entry = {.count = 1, .reusable = false}}, SHIFT(54),
-  [207] = {.entry = {.count = 1, .reusable = false}}, SHIFT(69),
-  [209] = {.entry = {.count = 1, .reusable = false}}, SHIFT(141),
-  [211] = {.entry = {.count = 1, .reusable = false}}, SHIFT(55),
-  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 2, 0, 9),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 1, 0, 4),
+  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 1, 0, 2),
+  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 2, 0, 10),
+  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 2, 0, 9),
   [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 1, 0, 2),
-  [219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 1, 0, 4),
-  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 2, 0, 9),
-  [225] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 1, 0, 2),
-  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(99),
-  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(57),
-  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 1, 0, 5),
-  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source, 2, 0, 9),
-  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 21),
-  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 21), SHIFT_REPEAT(135),
-  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 2, 0, 9),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 2, 0, 10),
-  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 1, 0, 2),
-  [256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 2, 0, 11),
-  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 2, 0, 12),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 1, 0, 3),
-  [262] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inline, 1, 0, 0),
-  [266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [268] = {.entry = {.count = 1, .reusable = false}}, SHIFT(56),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 1, 0, 0),
-  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [274] = {.entry = {.count = 1, .reusable = false}}, SHIFT(79),
-  [276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 2, 0, 0),
-  [280] = {.entry = {.count = 1, .reusable = false}}, SHIFT(66),
-  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [284] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [287] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(141),
-  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0),
-  [292] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 33),
-  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 0),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 2, 0, 22),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 2, 0, 23),
-  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 24),
-  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 25),
-  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 26),
-  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 19),
-  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 4, 0, 28),
-  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 4, 0, 29),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 30),
-  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 1, 0, 8),
-  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 3, 0, 31),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 32),
-  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 34),
-  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 35),
-  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 36),
-  [335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 37),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 5, 0, 38),
-  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 5, 0, 39),
-  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 5, 0, 40),
-  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 5, 0, 41),
-  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 42),
-  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 43),
-  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 45),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 46),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 47),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 48),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 6, 0, 49),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 6, 0, 50),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 52),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__actor_header, 3, 0, 16),
-  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 7, 0, 56),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__source_header, 3, 0, 16),
-  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__topic_header, 3, 0, 16),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 3, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_statement, 2, 0, 11),
+  [221] = {.entry = {.count = 1, .reusable = false}}, SHIFT(99),
+  [223] = {.entry = {.count = 1, .reusable = false}}, SHIFT(56),
+  [225] = {.entry = {.count = 1, .reusable = false}}, SHIFT(178),
+  [227] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
+  [229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [233] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 2, 0, 12),
+  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 1, 0, 5),
+  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 21),
+  [239] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 2, 0, 21), SHIFT_REPEAT(149),
+  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actor, 2, 0, 9),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_event, 1, 0, 3),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_topic, 1, 0, 2),
+  [248] = {.entry = {.count = 1, .reusable = false}}, SHIFT(66),
+  [250] = {.entry = {.count = 1, .reusable = false}}, SHIFT(52),
+  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [254] = {.entry = {.count = 1, .reusable = false}}, SHIFT(83),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [260] = {.entry = {.count = 1, .reusable = false}}, SHIFT(76),
+  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [264] = {.entry = {.count = 1, .reusable = false}}, SHIFT(63),
+  [266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 33),
+  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 0),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 2, 0, 22),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 2, 0, 23),
+  [280] = {.entry = {.count = 1, .reusable = false}}, SHIFT(93),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 2, 0, 0),
+  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 24),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 25),
+  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 26),
+  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 4, 0, 19),
+  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 4, 0, 28),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 4, 0, 29),
+  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 30),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actor_repeat1, 1, 0, 8),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__definition_rest, 3, 0, 31),
+  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 32),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 34),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 35),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 36),
+  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 5, 0, 37),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 5, 0, 38),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 5, 0, 39),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 5, 0, 40),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 5, 0, 41),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 42),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inline, 1, 0, 0),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 43),
+  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 45),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 46),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 47),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 6, 0, 48),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__statement_header, 6, 0, 49),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__claim_header, 6, 0, 50),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 52),
+  [350] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(93),
+  [353] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(178),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0),
+  [358] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inline_repeat1, 2, 0, 0), SHIFT_REPEAT(93),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 7, 0, 56),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__actor_header, 3, 0, 16),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__source_header, 3, 0, 16),
+  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__topic_header, 3, 0, 16),
+  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 3, 0, 0),
+  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(60),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_title, 1, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
   [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__event_header, 3, 0, 19),
-  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 2, 0, 6),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 3, 0, 14),
-  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 3, 0, 15),
-  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry, 1, 0, 0),
-  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 2, 0, 0),
-  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__date, 1, 0, 0),
-  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__date, 1, 0, 0),
+  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 3, 0, 15),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry, 1, 0, 0),
+  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_heading, 2, 0, 6),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 2, 0, 0),
+  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_prose, 3, 0, 14),
+  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 1, 0, 7),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
   [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
   [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(122),
-  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 1, 0, 7),
-  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
   [446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
   [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 44),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 2, 0, 20),
-  [452] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 54), SHIFT_REPEAT(12),
-  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 54),
-  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_verb, 1, 0, 0),
-  [495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [513] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [521] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [527] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [454] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 54), SHIFT_REPEAT(12),
+  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 54),
+  [459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__entry_date, 2, 0, 20),
+  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_verb, 1, 0, 0),
+  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [499] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [521] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [527] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
 };
 
 enum ts_external_scanner_symbol_identifiers {
@@ -9079,9 +9040,9 @@ enum ts_external_scanner_symbol_identifiers {
   ts_external_token__lone_at = 4,
   ts_external_token_heading_marker = 5,
   ts_external_token__header_start = 6,
-  ts_external_token__text_run = 7,
-  ts_external_token__id_run = 8,
-  ts_external_token__key_run = 9,
+  ts_external_token__inline_text = 7,
+  ts_external_token__ref_id = 8,
+  ts_external_token_key = 9,
   ts_external_token__error_sentinel = 10,
 };
 
@@ -9093,9 +9054,9 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__lone_at] = sym__lone_at,
   [ts_external_token_heading_marker] = sym_heading_marker,
   [ts_external_token__header_start] = sym__header_start,
-  [ts_external_token__text_run] = sym__text_run,
-  [ts_external_token__id_run] = sym__id_run,
-  [ts_external_token__key_run] = sym__key_run,
+  [ts_external_token__inline_text] = sym__inline_text,
+  [ts_external_token__ref_id] = sym__ref_id,
+  [ts_external_token_key] = sym_key,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
 };
 
@@ -9108,9 +9069,6 @@ static const bool ts_external_scanner_states[10][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__lone_at] = true,
     [ts_external_token_heading_marker] = true,
     [ts_external_token__header_start] = true,
-    [ts_external_token__text_run] = true,
-    [ts_external_token__id_run] = true,
-    [ts_external_token__key_run] = true,
     [ts_external_token__error_sentinel] = true,
   },
   [2] = {
@@ -9129,31 +9087,31 @@ static const bool ts_external_scanner_states[10][EXTERNAL_TOKEN_COUNT] = {
   },
   [5] = {
     [ts_external_token__newline] = true,
-    [ts_external_token_comment] = true,
-    [ts_external_token__lone_at] = true,
-  },
-  [6] = {
-    [ts_external_token__newline] = true,
     [ts_external_token__indent] = true,
     [ts_external_token__prose_start] = true,
     [ts_external_token_comment] = true,
     [ts_external_token_heading_marker] = true,
     [ts_external_token__header_start] = true,
   },
+  [6] = {
+    [ts_external_token__newline] = true,
+    [ts_external_token_comment] = true,
+    [ts_external_token__lone_at] = true,
+  },
   [7] = {
     [ts_external_token__newline] = true,
     [ts_external_token_comment] = true,
     [ts_external_token__lone_at] = true,
-    [ts_external_token__text_run] = true,
+    [ts_external_token__inline_text] = true,
   },
   [8] = {
     [ts_external_token__newline] = true,
     [ts_external_token_comment] = true,
-    [ts_external_token__key_run] = true,
+    [ts_external_token_key] = true,
   },
   [9] = {
     [ts_external_token_comment] = true,
-    [ts_external_token__id_run] = true,
+    [ts_external_token__ref_id] = true,
   },
 };
 

@@ -20,8 +20,15 @@
  * `@` at the end of a line, the first `@` of `@@`), so that it is text and
  * not a reference with a missing ID.
  *
+ * Three tokens of the grammar's own, `_inline_text`, `_ref_id` (the ID after
+ * `@` or `.`) and `key`, are read here first (see "ASCII fast paths"): the
+ * generated lexer tests every character of them against the Unicode letter
+ * and digit sets, a binary search over 771 ranges, which was an eighth of
+ * the parse. The scanner reads them only where ASCII alone decides where
+ * they end and declines otherwise; it leaves its state unchanged by them.
+ *
  * The state is one flag that stops a second zero-width NEWLINE at EOF, and
- * the kind of the last token emitted, so that every NEWLINE changes the
+ * the kind of the last line token emitted, so that every NEWLINE changes the
  * state: NEWLINE alternates between two kinds when lines hold no other
  * token of this scanner. Tree-sitter does not go on skipping a token that
  * changes the scanner's state once it has recovered in front of it; as every
@@ -46,9 +53,9 @@ enum TokenType {
   LONE_AT,
   HEADING_MARKER,
   HEADER_START,
-  TEXT_RUN,
-  ID_RUN,
-  KEY_RUN,
+  TEXT_RUN, /* `_inline_text` */
+  ID_RUN,   /* `_ref_id` */
+  KEY_RUN,  /* `key` */
   ERROR_SENTINEL,
 };
 
@@ -275,9 +282,9 @@ static bool scan_id_run(TSLexer *lexer, enum TokenType token) {
 
 /* The rest of an `_inline_text` run:
  *   ([^@\r\n CTRL] | [\p{L}\p{N}_.]@ | @[^\p{L}\p{N}_@\r\n CTRL])*
- * `prev` is the last character read and `single` whether it was read on its
- * own (and so may pair with an `@` after it); the second character of an
- * `@X` pair may not. Taking `X@` whenever it is possible leaves the most
+ * `prev` is the last character read and `single` whether it may pair with an
+ * `@` after it: it was read on its own, and not as the first character of
+ * the run or the second of an `@X` pair. Taking `X@` whenever it is possible leaves the most
  * choices for the rest, so this greedy reading is the longest match. */
 static bool scan_text_rest(TSLexer *lexer, int32_t prev, bool single) {
   for (;;) {
@@ -316,34 +323,27 @@ static bool scan_text_rest(TSLexer *lexer, int32_t prev, bool single) {
   }
 }
 
-/* After blanks: a lone `@` (LONE_AT), or the start of a text run
- *   [^@\s CTRL] | @[^\p{L}\p{N}_@\s CTRL]
- * and its rest. */
+/* After blanks: a lone `@` (LONE_AT), or a text run. The grammar lets a run
+ * start with `@X` too (`@[^\p{L}\p{N}_@\s CTRL]`), but the generated lexer
+ * never reads one: it has already accepted the `@` token there, which has the
+ * higher precedence, so `@.` is an `@` and an error. The scanner leaves such
+ * an `@` to it. */
 static bool scan_at_or_text(TSLexer *lexer, const bool *valid, bool text) {
   skip_blanks_as_extra(lexer);
   int32_t c = lexer->lookahead;
   if (c == '@') {
-    advance(lexer);
-    int32_t d = lexer->lookahead;
-    if (is_blank(d) || is_eol(d) || d == '@' || lexer->eof(lexer)) {
-      if (!valid[LONE_AT]) return false;
-      lexer->mark_end(lexer);
-      lexer->result_symbol = LONE_AT;
-      return true;
-    }
-    if (!text || d >= 0x80 || is_ascii_alnum(d) || d == '_' || is_ctrl(d) ||
-        d == ' ') {
-      return false;
-    }
-    advance(lexer);
-    return scan_text_rest(lexer, d, false);
+    if (!valid[LONE_AT]) return false;
+    return scan_lone_at(lexer);
   }
   if (!text || c >= 0x80 || c == ' ' || c == '\t' || c == '\n' ||
       c == '\r' || is_ctrl(c) || lexer->eof(lexer)) {
     return false;
   }
   advance(lexer);
-  return scan_text_rest(lexer, c, true);
+  /* The first character is read on its own but never pairs with an `@`
+   * after it: `[\p{L}\p{N}_.]@` belongs to the rest of the run only, so `a@b`
+   * at the start of a run is `a` and a reference. */
+  return scan_text_rest(lexer, c, false);
 }
 
 static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
@@ -489,6 +489,13 @@ bool tree_sitter_chronicle_external_scanner_scan(void *payload, TSLexer *lexer,
                                                  const bool *valid_symbols) {
   Scanner *scanner = (Scanner *)payload;
   if (!scan(scanner, lexer, valid_symbols)) return false;
+  if (lexer->result_symbol == TEXT_RUN || lexer->result_symbol == ID_RUN ||
+      lexer->result_symbol == KEY_RUN) {
+    /* The generated lexer's tokens, read here: they leave the state as it
+     * was, as when the generated lexer reads them (error recovery ignores a
+     * zero-width token, such as HEADER_START, that does not change it). */
+    return true;
+  }
   if (lexer->result_symbol == NEWLINE) {
     scanner->last =
         scanner->last == LAST_NEWLINE_A ? LAST_NEWLINE_B : LAST_NEWLINE_A;
