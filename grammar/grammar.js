@@ -82,6 +82,7 @@ module.exports = grammar({
     $._inline_text,
     $._ref_id,
     $.key,
+    $.identifier,
     $._error_sentinel,
   ],
 

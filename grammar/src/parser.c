@@ -20,7 +20,7 @@
 #define SYMBOL_COUNT 97
 #define ALIAS_COUNT 0
 #define TOKEN_COUNT 55
-#define EXTERNAL_TOKEN_COUNT 11
+#define EXTERNAL_TOKEN_COUNT 12
 #define FIELD_COUNT 26
 #define MAX_ALIAS_SEQUENCE_LENGTH 7
 #define MAX_RESERVED_WORD_SET_SIZE 0
@@ -5946,21 +5946,21 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [49] = {.lex_state = 0, .external_lex_state = 5},
   [50] = {.lex_state = 43, .external_lex_state = 6},
   [51] = {.lex_state = 46, .external_lex_state = 7},
-  [52] = {.lex_state = 44, .external_lex_state = 6},
-  [53] = {.lex_state = 44, .external_lex_state = 6},
+  [52] = {.lex_state = 44, .external_lex_state = 8},
+  [53] = {.lex_state = 44, .external_lex_state = 8},
   [54] = {.lex_state = 46, .external_lex_state = 7},
   [55] = {.lex_state = 0, .external_lex_state = 5},
-  [56] = {.lex_state = 47, .external_lex_state = 6},
+  [56] = {.lex_state = 47, .external_lex_state = 8},
   [57] = {.lex_state = 0, .external_lex_state = 5},
   [58] = {.lex_state = 0, .external_lex_state = 5},
   [59] = {.lex_state = 0, .external_lex_state = 5},
   [60] = {.lex_state = 46, .external_lex_state = 7},
   [61] = {.lex_state = 0, .external_lex_state = 5},
   [62] = {.lex_state = 0, .external_lex_state = 5},
-  [63] = {.lex_state = 47, .external_lex_state = 6},
+  [63] = {.lex_state = 47, .external_lex_state = 8},
   [64] = {.lex_state = 0, .external_lex_state = 5},
   [65] = {.lex_state = 0, .external_lex_state = 5},
-  [66] = {.lex_state = 47, .external_lex_state = 6},
+  [66] = {.lex_state = 47, .external_lex_state = 8},
   [67] = {.lex_state = 0, .external_lex_state = 5},
   [68] = {.lex_state = 0, .external_lex_state = 5},
   [69] = {.lex_state = 0, .external_lex_state = 5},
@@ -5970,7 +5970,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [73] = {.lex_state = 0, .external_lex_state = 5},
   [74] = {.lex_state = 0, .external_lex_state = 5},
   [75] = {.lex_state = 0, .external_lex_state = 5},
-  [76] = {.lex_state = 47, .external_lex_state = 6},
+  [76] = {.lex_state = 47, .external_lex_state = 8},
   [77] = {.lex_state = 0, .external_lex_state = 5},
   [78] = {.lex_state = 0, .external_lex_state = 5},
   [79] = {.lex_state = 0, .external_lex_state = 5},
@@ -5995,7 +5995,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [98] = {.lex_state = 0, .external_lex_state = 5},
   [99] = {.lex_state = 46, .external_lex_state = 7},
   [100] = {.lex_state = 0, .external_lex_state = 5},
-  [101] = {.lex_state = 12, .external_lex_state = 3},
+  [101] = {.lex_state = 12, .external_lex_state = 9},
   [102] = {.lex_state = 14, .external_lex_state = 3},
   [103] = {.lex_state = 0, .external_lex_state = 4},
   [104] = {.lex_state = 0, .external_lex_state = 2},
@@ -6004,11 +6004,11 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [107] = {.lex_state = 0, .external_lex_state = 2},
   [108] = {.lex_state = 12, .external_lex_state = 3},
   [109] = {.lex_state = 0, .external_lex_state = 2},
-  [110] = {.lex_state = 12, .external_lex_state = 3},
+  [110] = {.lex_state = 12, .external_lex_state = 9},
   [111] = {.lex_state = 0, .external_lex_state = 4},
   [112] = {.lex_state = 0, .external_lex_state = 2},
   [113] = {.lex_state = 12, .external_lex_state = 3},
-  [114] = {.lex_state = 12, .external_lex_state = 3},
+  [114] = {.lex_state = 12, .external_lex_state = 9},
   [115] = {.lex_state = 4, .external_lex_state = 4},
   [116] = {.lex_state = 0, .external_lex_state = 3},
   [117] = {.lex_state = 0, .external_lex_state = 3},
@@ -6043,7 +6043,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [146] = {.lex_state = 3, .external_lex_state = 4},
   [147] = {.lex_state = 3, .external_lex_state = 3},
   [148] = {.lex_state = 3, .external_lex_state = 3},
-  [149] = {.lex_state = 170, .external_lex_state = 8},
+  [149] = {.lex_state = 170, .external_lex_state = 10},
   [150] = {.lex_state = 3, .external_lex_state = 3},
   [151] = {.lex_state = 3, .external_lex_state = 3},
   [152] = {.lex_state = 3, .external_lex_state = 3},
@@ -6055,7 +6055,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [158] = {.lex_state = 0, .external_lex_state = 3},
   [159] = {.lex_state = 0, .external_lex_state = 3},
   [160] = {.lex_state = 0, .external_lex_state = 3},
-  [161] = {.lex_state = 198, .external_lex_state = 9},
+  [161] = {.lex_state = 198, .external_lex_state = 11},
   [162] = {.lex_state = 0, .external_lex_state = 3},
   [163] = {.lex_state = 0, .external_lex_state = 4},
   [164] = {.lex_state = 170, .external_lex_state = 4},
@@ -6065,21 +6065,21 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [168] = {.lex_state = 0, .external_lex_state = 3},
   [169] = {.lex_state = 0, .external_lex_state = 3},
   [170] = {.lex_state = 0, .external_lex_state = 3},
-  [171] = {.lex_state = 198, .external_lex_state = 9},
+  [171] = {.lex_state = 198, .external_lex_state = 11},
   [172] = {.lex_state = 0, .external_lex_state = 3},
   [173] = {.lex_state = 0, .external_lex_state = 4},
   [174] = {.lex_state = 0, .external_lex_state = 3},
   [175] = {.lex_state = 0, .external_lex_state = 4},
-  [176] = {.lex_state = 198, .external_lex_state = 9},
+  [176] = {.lex_state = 198, .external_lex_state = 11},
   [177] = {.lex_state = 170, .external_lex_state = 4},
-  [178] = {.lex_state = 198, .external_lex_state = 9},
-  [179] = {.lex_state = 198, .external_lex_state = 9},
+  [178] = {.lex_state = 198, .external_lex_state = 11},
+  [179] = {.lex_state = 198, .external_lex_state = 11},
   [180] = {.lex_state = 0, .external_lex_state = 3},
   [181] = {.lex_state = 0, .external_lex_state = 4},
-  [182] = {.lex_state = 198, .external_lex_state = 9},
+  [182] = {.lex_state = 198, .external_lex_state = 11},
   [183] = {.lex_state = 0, .external_lex_state = 3},
   [184] = {.lex_state = 0, .external_lex_state = 3},
-  [185] = {.lex_state = 198, .external_lex_state = 9},
+  [185] = {.lex_state = 198, .external_lex_state = 11},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -9043,7 +9043,8 @@ enum ts_external_scanner_symbol_identifiers {
   ts_external_token__inline_text = 7,
   ts_external_token__ref_id = 8,
   ts_external_token_key = 9,
-  ts_external_token__error_sentinel = 10,
+  ts_external_token_identifier = 10,
+  ts_external_token__error_sentinel = 11,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
@@ -9057,10 +9058,11 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__inline_text] = sym__inline_text,
   [ts_external_token__ref_id] = sym__ref_id,
   [ts_external_token_key] = sym_key,
+  [ts_external_token_identifier] = sym_identifier,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
 };
 
-static const bool ts_external_scanner_states[10][EXTERNAL_TOKEN_COUNT] = {
+static const bool ts_external_scanner_states[12][EXTERNAL_TOKEN_COUNT] = {
   [1] = {
     [ts_external_token__newline] = true,
     [ts_external_token__indent] = true,
@@ -9097,6 +9099,7 @@ static const bool ts_external_scanner_states[10][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__newline] = true,
     [ts_external_token_comment] = true,
     [ts_external_token__lone_at] = true,
+    [ts_external_token_identifier] = true,
   },
   [7] = {
     [ts_external_token__newline] = true,
@@ -9107,9 +9110,19 @@ static const bool ts_external_scanner_states[10][EXTERNAL_TOKEN_COUNT] = {
   [8] = {
     [ts_external_token__newline] = true,
     [ts_external_token_comment] = true,
-    [ts_external_token_key] = true,
+    [ts_external_token__lone_at] = true,
   },
   [9] = {
+    [ts_external_token__newline] = true,
+    [ts_external_token_comment] = true,
+    [ts_external_token_identifier] = true,
+  },
+  [10] = {
+    [ts_external_token__newline] = true,
+    [ts_external_token_comment] = true,
+    [ts_external_token_key] = true,
+  },
+  [11] = {
     [ts_external_token_comment] = true,
     [ts_external_token__ref_id] = true,
   },

@@ -56,6 +56,7 @@ enum TokenType {
   TEXT_RUN, /* `_inline_text` */
   ID_RUN,   /* `_ref_id` */
   KEY_RUN,  /* `key` */
+  NAME_RUN, /* `identifier` (an entry's name) */
   ERROR_SENTINEL,
 };
 
@@ -262,7 +263,7 @@ static inline bool is_ctrl(int32_t c) {
          (c >= 0x0e && c <= 0x1f) || c == 0x7f;
 }
 
-/* `[\p{L}\p{N}_][\p{L}\p{N}_\-]*` (ID) or `[\p{L}_][\p{L}\p{N}_\-]*`
+/* `[\p{L}\p{N}_][\p{L}\p{N}_\-]*` (ID, name) or `[\p{L}_][\p{L}\p{N}_\-]*`
  * (key), immediately at the lexer's position. */
 static bool scan_id_run(TSLexer *lexer, enum TokenType token) {
   int32_t c = lexer->lookahead;
@@ -323,20 +324,15 @@ static bool scan_text_rest(TSLexer *lexer, int32_t prev, bool single) {
   }
 }
 
-/* After blanks: a lone `@` (LONE_AT), or a text run. The grammar lets a run
- * start with `@X` too (`@[^\p{L}\p{N}_@\s CTRL]`), but the generated lexer
- * never reads one: it has already accepted the `@` token there, which has the
- * higher precedence, so `@.` is an `@` and an error. The scanner leaves such
- * an `@` to it. */
-static bool scan_at_or_text(TSLexer *lexer, const bool *valid, bool text) {
-  skip_blanks_as_extra(lexer);
+/* After blanks, not at an `@`: a text run. The grammar lets a run start
+ * with `@X` too (`@[^\p{L}\p{N}_@\s CTRL]`), but the generated lexer never
+ * reads one: it has already accepted the `@` token there, which has the
+ * higher precedence, so `@.` is an `@` and an error. The scanner leaves
+ * every `@` at the start of a run to it. */
+static bool scan_text(TSLexer *lexer) {
   int32_t c = lexer->lookahead;
-  if (c == '@') {
-    if (!valid[LONE_AT]) return false;
-    return scan_lone_at(lexer);
-  }
-  if (!text || c >= 0x80 || c == ' ' || c == '\t' || c == '\n' ||
-      c == '\r' || is_ctrl(c) || lexer->eof(lexer)) {
+  if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+      is_ctrl(c) || lexer->eof(lexer)) {
     return false;
   }
   advance(lexer);
@@ -456,7 +452,15 @@ static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
     return scan_id_run(lexer, KEY_RUN);
   }
   bool text = !recovering && valid[TEXT_RUN];
-  if (valid[LONE_AT] || text) return scan_at_or_text(lexer, valid, text);
+  bool name = !recovering && valid[NAME_RUN];
+  if (!valid[LONE_AT] && !text && !name) return false;
+  skip_blanks_as_extra(lexer);
+  if (lexer->lookahead == '@') return valid[LONE_AT] && scan_lone_at(lexer);
+  if (text) return scan_text(lexer);
+  /* An entry's name (never valid where text is). Where a title may follow
+   * instead, the generated lexer prefers the name, whose precedence is
+   * higher, over the same characters. */
+  if (name) return scan_id_run(lexer, NAME_RUN);
   return false;
 }
 
@@ -490,7 +494,7 @@ bool tree_sitter_chronicle_external_scanner_scan(void *payload, TSLexer *lexer,
   Scanner *scanner = (Scanner *)payload;
   if (!scan(scanner, lexer, valid_symbols)) return false;
   if (lexer->result_symbol == TEXT_RUN || lexer->result_symbol == ID_RUN ||
-      lexer->result_symbol == KEY_RUN) {
+      lexer->result_symbol == KEY_RUN || lexer->result_symbol == NAME_RUN) {
     /* The generated lexer's tokens, read here: they leave the state as it
      * was, as when the generated lexer reads them (error recovery ignores a
      * zero-width token, such as HEADER_START, that does not change it). */
