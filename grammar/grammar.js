@@ -42,7 +42,10 @@
 /// <reference types="tree-sitter-cli/dsl" />
 // @ts-check
 
-// Unicode letters, digits, `_` start an ID; `-` may follow.
+// Unicode letters, digits, `_` start an ID; `-` may follow. The scanner
+// reads all-ASCII IDs, keys and inline text runs itself (scanner.c, "ASCII
+// fast paths"): a change to ID, `key` or `_inline_text` needs the same change
+// there.
 const ID = /[\p{L}\p{N}_][\p{L}\p{N}_\-]*/;
 
 // One calendar date of EDTF level 1: year, year-month (or season 21–24),
