@@ -42,7 +42,10 @@
 /// <reference types="tree-sitter-cli/dsl" />
 // @ts-check
 
-// Unicode letters, digits, `_` start an ID; `-` may follow.
+// Unicode letters, digits, `_` start an ID; `-` may follow. The scanner
+// reads all-ASCII IDs, keys and inline text runs itself (scanner.c, "ASCII
+// fast paths"): a change to ID, `key` or `_inline_text` needs the same change
+// there.
 const ID = /[\p{L}\p{N}_][\p{L}\p{N}_\-]*/;
 
 // One calendar date of EDTF level 1: year, year-month (or season 21–24),
@@ -76,6 +79,13 @@ module.exports = grammar({
     $._lone_at,
     $.heading_marker,
     $._header_start,
+    // Tokens of the grammar that the scanner reads first, in the common
+    // case, without the generated lexer's Unicode set lookup per character
+    // (see scanner.c); when it declines, the generated lexer reads them.
+    $._inline_text,
+    $._ref_id,
+    $.key,
+    $.identifier,
     $._error_sentinel,
   ],
 
@@ -279,7 +289,7 @@ module.exports = grammar({
     // `@coalition-call`
     reference: $ => seq(
       '@',
-      field('id', alias(token.immediate(ID), $.identifier)),
+      field('id', alias($._ref_id, $.identifier)),
     ),
 
     // `@coalition-call + 2d`, `@talks - 1w`
@@ -295,7 +305,7 @@ module.exports = grammar({
     assertion: $ => prec.right(seq(
       field('subject', $.reference),
       token.immediate('.'),
-      field('property', alias(token.immediate(ID), $.property)),
+      field('property', alias($._ref_id, $.property)),
       optional(seq(
         field('operator', $.operator),
         field('value', $._atom),
@@ -358,5 +368,8 @@ module.exports = grammar({
     ),
 
     identifier: _ => ID,
+
+    // An ID glued to the `@` or `.` before it.
+    _ref_id: _ => token.immediate(ID),
   },
 });

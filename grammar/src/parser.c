@@ -20,7 +20,7 @@
 #define SYMBOL_COUNT 97
 #define ALIAS_COUNT 0
 #define TOKEN_COUNT 55
-#define EXTERNAL_TOKEN_COUNT 8
+#define EXTERNAL_TOKEN_COUNT 12
 #define FIELD_COUNT 26
 #define MAX_ALIAS_SEQUENCE_LENGTH 7
 #define MAX_RESERVED_WORD_SET_SIZE 0
@@ -43,37 +43,37 @@ enum ts_symbol_identifiers {
   sym_key = 13,
   anon_sym_COMMA = 14,
   anon_sym_AT = 15,
-  aux_sym_reference_token1 = 16,
-  anon_sym_PLUS = 17,
-  anon_sym_DASH = 18,
-  sym_duration = 19,
-  anon_sym_DOT = 20,
-  anon_sym_EQ = 21,
-  anon_sym_BANG_EQ = 22,
-  anon_sym_LT = 23,
-  anon_sym_LT_EQ = 24,
-  anon_sym_GT = 25,
-  anon_sym_GT_EQ = 26,
-  anon_sym_u2260 = 27,
-  anon_sym_u2264 = 28,
-  anon_sym_u2265 = 29,
-  sym_date = 30,
-  anon_sym_SLASH = 31,
-  sym_open_end = 32,
-  sym_weekday = 33,
-  sym_time = 34,
-  sym_relative_date = 35,
-  sym_number = 36,
-  anon_sym_yes = 37,
-  anon_sym_no = 38,
-  anon_sym_true = 39,
-  anon_sym_false = 40,
-  anon_sym_DQUOTE = 41,
-  anon_sym_DQUOTE2 = 42,
-  sym__string_content = 43,
-  sym_escape_sequence = 44,
-  sym_text = 45,
-  sym_identifier = 46,
+  anon_sym_PLUS = 16,
+  anon_sym_DASH = 17,
+  sym_duration = 18,
+  anon_sym_DOT = 19,
+  anon_sym_EQ = 20,
+  anon_sym_BANG_EQ = 21,
+  anon_sym_LT = 22,
+  anon_sym_LT_EQ = 23,
+  anon_sym_GT = 24,
+  anon_sym_GT_EQ = 25,
+  anon_sym_u2260 = 26,
+  anon_sym_u2264 = 27,
+  anon_sym_u2265 = 28,
+  sym_date = 29,
+  anon_sym_SLASH = 30,
+  sym_open_end = 31,
+  sym_weekday = 32,
+  sym_time = 33,
+  sym_relative_date = 34,
+  sym_number = 35,
+  anon_sym_yes = 36,
+  anon_sym_no = 37,
+  anon_sym_true = 38,
+  anon_sym_false = 39,
+  anon_sym_DQUOTE = 40,
+  anon_sym_DQUOTE2 = 41,
+  sym__string_content = 42,
+  sym_escape_sequence = 43,
+  sym_text = 44,
+  sym_identifier = 45,
+  sym__ref_id = 46,
   sym__newline = 47,
   sym__indent = 48,
   sym__prose_start = 49,
@@ -143,7 +143,6 @@ static const char * const ts_symbol_names[] = {
   [sym_key] = "key",
   [anon_sym_COMMA] = ",",
   [anon_sym_AT] = "@",
-  [aux_sym_reference_token1] = "property",
   [anon_sym_PLUS] = "+",
   [anon_sym_DASH] = "-",
   [sym_duration] = "duration",
@@ -174,6 +173,7 @@ static const char * const ts_symbol_names[] = {
   [sym_escape_sequence] = "escape_sequence",
   [sym_text] = "text",
   [sym_identifier] = "identifier",
+  [sym__ref_id] = "property",
   [sym__newline] = "_newline",
   [sym__indent] = "_indent",
   [sym__prose_start] = "_prose_start",
@@ -243,7 +243,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_key] = sym_key,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [anon_sym_AT] = anon_sym_AT,
-  [aux_sym_reference_token1] = aux_sym_reference_token1,
   [anon_sym_PLUS] = anon_sym_PLUS,
   [anon_sym_DASH] = anon_sym_DASH,
   [sym_duration] = sym_duration,
@@ -274,6 +273,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_escape_sequence] = sym_escape_sequence,
   [sym_text] = sym_text,
   [sym_identifier] = sym_identifier,
+  [sym__ref_id] = sym__ref_id,
   [sym__newline] = sym__newline,
   [sym__indent] = sym__indent,
   [sym__prose_start] = sym__prose_start,
@@ -390,10 +390,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [anon_sym_AT] = {
     .visible = true,
     .named = false,
-  },
-  [aux_sym_reference_token1] = {
-    .visible = true,
-    .named = true,
   },
   [anon_sym_PLUS] = {
     .visible = true,
@@ -512,6 +508,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_identifier] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__ref_id] = {
     .visible = true,
     .named = true,
   },
@@ -1537,7 +1537,12 @@ static const TSCharacterRange sym_key_character_set_2[] = {
   {0x2ebf0, 0x2ee5d}, {0x2f800, 0x2fa1d}, {0x30000, 0x3134a}, {0x31350, 0x323af},
 };
 
-static const TSCharacterRange aux_sym_reference_token1_character_set_1[] = {
+static const TSCharacterRange sym_text_character_set_2[] = {
+  {'\t', '\t'}, {' ', ' '}, {'#', '\''}, {')', '*'}, {':', ';'}, {'?', '?'}, {'A', '~'}, {0x80, 0x225f},
+  {0x2261, 0x2263}, {0x2266, 0x10ffff},
+};
+
+static const TSCharacterRange sym_identifier_character_set_1[] = {
   {'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}, {0xaa, 0xaa}, {0xb2, 0xb3}, {0xb5, 0xb5}, {0xb9, 0xba},
   {0xbc, 0xbe}, {0xc0, 0xd6}, {0xd8, 0xf6}, {0xf8, 0x2c1}, {0x2c6, 0x2d1}, {0x2e0, 0x2e4}, {0x2ec, 0x2ec}, {0x2ee, 0x2ee},
   {0x370, 0x374}, {0x376, 0x377}, {0x37a, 0x37d}, {0x37f, 0x37f}, {0x386, 0x386}, {0x388, 0x38a}, {0x38c, 0x38c}, {0x38e, 0x3a1},
@@ -1637,11 +1642,6 @@ static const TSCharacterRange aux_sym_reference_token1_character_set_1[] = {
   {0x2f800, 0x2fa1d}, {0x30000, 0x3134a}, {0x31350, 0x323af},
 };
 
-static const TSCharacterRange sym_text_character_set_2[] = {
-  {'\t', '\t'}, {' ', ' '}, {'#', '\''}, {')', '*'}, {':', ';'}, {'?', '?'}, {'A', '~'}, {0x80, 0x225f},
-  {0x2261, 0x2263}, {0x2266, 0x10ffff},
-};
-
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
   START_LEXER();
   eof = lexer->eof(lexer);
@@ -1650,17 +1650,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (eof) ADVANCE(203);
       ADVANCE_MAP(
         '!', 45,
-        '"', 337,
+        '"', 336,
         '(', 21,
-        '+', 227,
+        '+', 226,
         ',', 224,
-        '-', 230,
-        '.', 234,
-        '/', 280,
+        '-', 229,
+        '.', 233,
+        '/', 279,
         ':', 216,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
         'F', 147,
         'N', 115,
@@ -1679,9 +1679,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         's', 48,
         't', 50,
         'y', 49,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
         'L', 108,
         'l', 108,
         'M', 143,
@@ -1694,116 +1694,116 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(202);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(310);
       END_STATE();
     case 1:
       ADVANCE_MAP(
         '!', 45,
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         ',', 224,
         '-', 52,
         '.', 42,
-        '/', 280,
-        ':', 455,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '/', 279,
+        ':', 454,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
-        0xfeff, 340,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
+        0xfeff, 339,
         '\t', 1,
         ' ', 1,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         ',', 224,
         '-', 52,
         '.', 42,
-        '/', 280,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '/', 279,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
-        0xfeff, 340,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
+        0xfeff, 339,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(2);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 3:
       ADVANCE_MAP(
         '!', 45,
-        '"', 336,
+        '"', 335,
         '(', 126,
         '-', 192,
         '.', 42,
-        '/', 280,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '/', 279,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
         'a', 55,
         'e', 95,
         's', 76,
         't', 77,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
       );
       if (lookahead == '\t' ||
           lookahead == ' ' ||
@@ -1812,329 +1812,329 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == 'X') ADVANCE(197);
       END_STATE();
     case 4:
-      if (lookahead == '"') ADVANCE(337);
+      if (lookahead == '"') ADVANCE(336);
       if (lookahead == '\\') ADVANCE(201);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
-          lookahead != 0x7f) ADVANCE(338);
+          lookahead != 0x7f) ADVANCE(337);
       END_STATE();
     case 5:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
-        '+', 227,
+        '"', 335,
+        '(', 385,
+        '+', 226,
         ',', 224,
-        '-', 230,
-        '.', 234,
-        '/', 280,
+        '-', 229,
+        '.', 233,
+        '/', 279,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 341,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 340,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(7);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 6:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
-        '+', 227,
+        '"', 335,
+        '(', 385,
+        '+', 226,
         ',', 224,
-        '-', 230,
+        '-', 229,
         '.', 42,
-        '/', 280,
-        ':', 455,
+        '/', 279,
+        ':', 454,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 341,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 340,
         '\t', 6,
         ' ', 6,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 7:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
-        '+', 227,
+        '"', 335,
+        '(', 385,
+        '+', 226,
         ',', 224,
-        '-', 230,
+        '-', 229,
         '.', 42,
-        '/', 280,
+        '/', 279,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 341,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 340,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(7);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         ',', 224,
         '-', 52,
         '.', 42,
-        '/', 280,
-        ':', 455,
+        '/', 279,
+        ':', 454,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 343,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 342,
         '\t', 8,
         ' ', 8,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         ',', 224,
         '-', 52,
         '.', 42,
-        '/', 280,
+        '/', 279,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 343,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 342,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(9);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         '-', 52,
         '.', 42,
-        '/', 280,
+        '/', 279,
         ':', 216,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 342,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 341,
       );
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(10);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(368);
+          lookahead == 'l') ADVANCE(367);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(404);
+          lookahead == 'm') ADVANCE(403);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(401);
+          lookahead == 'o') ADVANCE(400);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(363);
+          lookahead == 's') ADVANCE(362);
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+          lookahead == 'w') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '"', 336,
-        '(', 386,
+        '"', 335,
+        '(', 385,
         '-', 52,
         '.', 42,
-        '/', 280,
+        '/', 279,
         ':', 217,
         '@', 225,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 342,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 341,
         '\t', 11,
         ' ', 11,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
       if (lookahead > '"' &&
           (lookahead < '+' || ':' < lookahead) &&
           (lookahead < '<' || '>' < lookahead) &&
           lookahead != 0x7f &&
           lookahead != 0x2260 &&
           lookahead != 0x2264 &&
-          lookahead != 0x2265) ADVANCE(455);
+          lookahead != 0x2265) ADVANCE(454);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(336);
+      if (lookahead == '"') ADVANCE(335);
       if (lookahead == '(') ADVANCE(126);
-      if (lookahead == '+') ADVANCE(227);
-      if (lookahead == '-') ADVANCE(229);
-      if (lookahead == '.') ADVANCE(233);
+      if (lookahead == '+') ADVANCE(226);
+      if (lookahead == '-') ADVANCE(228);
+      if (lookahead == '.') ADVANCE(232);
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(13);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(459);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(458);
       END_STATE();
     case 13:
-      if (lookahead == '"') ADVANCE(336);
+      if (lookahead == '"') ADVANCE(335);
       if (lookahead == '(') ADVANCE(126);
-      if (lookahead == '+') ADVANCE(227);
-      if (lookahead == '-') ADVANCE(229);
+      if (lookahead == '+') ADVANCE(226);
+      if (lookahead == '-') ADVANCE(228);
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(13);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(459);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(458);
       END_STATE();
     case 14:
       if (lookahead == '(') ADVANCE(35);
       if (lookahead == '-') ADVANCE(192);
       if (lookahead == '.') ADVANCE(42);
-      if (lookahead == '/') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(279);
       if (lookahead == '@') ADVANCE(225);
       if (lookahead == 'e') ADVANCE(95);
       if (lookahead == '\t' ||
@@ -2366,35 +2366,35 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != 0x7f) ADVANCE(35);
       END_STATE();
     case 36:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       END_STATE();
     case 37:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(105);
       END_STATE();
     case 38:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'N' ||
           lookahead == 'n') ADVANCE(125);
       END_STATE();
     case 39:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'R' ||
           lookahead == 'r') ADVANCE(158);
       END_STATE();
     case 40:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'S' ||
           lookahead == 's') ADVANCE(114);
       END_STATE();
     case 41:
-      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == ')') ADVANCE(283);
       if (lookahead == 'U' ||
           lookahead == 'u') ADVANCE(153);
       END_STATE();
     case 42:
-      if (lookahead == '.') ADVANCE(282);
+      if (lookahead == '.') ADVANCE(281);
       END_STATE();
     case 43:
       if (lookahead == ':') ADVANCE(216);
@@ -2402,7 +2402,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(204);
       if (lookahead == '\t' ||
           lookahead == ' ') SKIP(43);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(457);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(208);
       END_STATE();
@@ -2416,7 +2416,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != 0x7f) ADVANCE(208);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(237);
+      if (lookahead == '=') ADVANCE(236);
       END_STATE();
     case 46:
       if (lookahead == '@') ADVANCE(225);
@@ -2457,11 +2457,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 51:
       if (lookahead == 'S') ADVANCE(163);
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 's') ADVANCE(328);
       END_STATE();
     case 52:
       if (lookahead == 'X') ADVANCE(197);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(315);
       END_STATE();
     case 53:
       if (lookahead == 'a') ADVANCE(67);
@@ -2490,10 +2490,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(82);
       END_STATE();
     case 61:
-      if (lookahead == 'e') ADVANCE(332);
+      if (lookahead == 'e') ADVANCE(331);
       END_STATE();
     case 62:
-      if (lookahead == 'e') ADVANCE(334);
+      if (lookahead == 'e') ADVANCE(333);
       END_STATE();
     case 63:
       if (lookahead == 'e') ADVANCE(213);
@@ -2507,7 +2507,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 66:
       if (lookahead == 'i') ADVANCE(58);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(307);
+          lookahead == 't') ADVANCE(306);
       END_STATE();
     case 67:
       if (lookahead == 'i') ADVANCE(72);
@@ -2534,7 +2534,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 75:
-      if (lookahead == 'o') ADVANCE(330);
+      if (lookahead == 'o') ADVANCE(329);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(167);
       END_STATE();
@@ -2649,43 +2649,43 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 100:
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(454);
       END_STATE();
     case 101:
       ADVANCE_MAP(
         '\t', 101,
         ' ', 101,
-        'F', 407,
-        'f', 407,
-        'M', 404,
-        'm', 404,
-        'S', 363,
-        's', 363,
-        'T', 391,
-        't', 391,
-        'W', 377,
-        'w', 377,
+        'F', 406,
+        'f', 406,
+        'M', 403,
+        'm', 403,
+        'S', 362,
+        's', 362,
+        'T', 390,
+        't', 390,
+        'W', 376,
+        'w', 376,
       );
-      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(454);
       END_STATE();
     case 102:
       ADVANCE_MAP(
         '\t', 102,
         ' ', 102,
-        'F', 407,
-        'f', 407,
-        'M', 406,
-        'm', 406,
-        'S', 363,
-        's', 363,
-        'T', 391,
-        't', 391,
-        'W', 380,
-        'w', 380,
-        'Y', 384,
-        'y', 384,
+        'F', 406,
+        'f', 406,
+        'M', 405,
+        'm', 405,
+        'S', 362,
+        's', 362,
+        'T', 390,
+        't', 390,
+        'W', 379,
+        'w', 379,
+        'Y', 383,
+        'y', 383,
       );
-      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(455);
+      if (set_contains(sym_text_character_set_2, 10, lookahead)) ADVANCE(454);
       END_STATE();
     case 103:
       if (lookahead == 'A' ||
@@ -2717,11 +2717,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 109:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(304);
+          lookahead == 'd') ADVANCE(303);
       END_STATE();
     case 110:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(304);
+          lookahead == 'd') ADVANCE(303);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(137);
       END_STATE();
@@ -2759,7 +2759,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 118:
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(306);
+          lookahead == 'e') ADVANCE(305);
       END_STATE();
     case 119:
       if (lookahead == 'E' ||
@@ -2817,7 +2817,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 129:
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(294);
+          lookahead == 'h') ADVANCE(293);
       END_STATE();
     case 130:
       if (lookahead == 'H' ||
@@ -2837,7 +2837,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 133:
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(302);
+          lookahead == 'i') ADVANCE(301);
       END_STATE();
     case 134:
       if (lookahead == 'I' ||
@@ -2851,11 +2851,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'I' ||
           lookahead == 'i') ADVANCE(155);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(305);
+          lookahead == 'u') ADVANCE(304);
       END_STATE();
     case 137:
       if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(294);
+          lookahead == 'k') ADVANCE(293);
       END_STATE();
     case 138:
       if (lookahead == 'N' ||
@@ -2863,11 +2863,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 139:
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(302);
+          lookahead == 'n') ADVANCE(301);
       END_STATE();
     case 140:
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(303);
+          lookahead == 'n') ADVANCE(302);
       END_STATE();
     case 141:
       if (lookahead == 'N' ||
@@ -2899,7 +2899,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 148:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(294);
+          lookahead == 'r') ADVANCE(293);
       END_STATE();
     case 149:
       if (lookahead == 'R' ||
@@ -2943,11 +2943,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 159:
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(307);
+          lookahead == 't') ADVANCE(306);
       END_STATE();
     case 160:
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(294);
+          lookahead == 't') ADVANCE(293);
       END_STATE();
     case 161:
       if (lookahead == 'T' ||
@@ -2963,7 +2963,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 164:
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(305);
+          lookahead == 'u') ADVANCE(304);
       END_STATE();
     case 165:
       if (lookahead == 'U' ||
@@ -2971,7 +2971,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 166:
       if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(294);
+          lookahead == 'w') ADVANCE(293);
       END_STATE();
     case 167:
       if (lookahead == 'X' ||
@@ -2979,7 +2979,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 168:
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(294);
+          lookahead == 'y') ADVANCE(293);
       END_STATE();
     case 169:
       if (lookahead == 'Y' ||
@@ -2997,38 +2997,38 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == 'h' ||
           lookahead == 'm' ||
           lookahead == 'w' ||
-          lookahead == 'y') ADVANCE(232);
+          lookahead == 'y') ADVANCE(231);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(171);
       END_STATE();
     case 172:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(319);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
       END_STATE();
     case 173:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(287);
-      END_STATE();
-    case 174:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(286);
       END_STATE();
+    case 174:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(285);
+      END_STATE();
     case 175:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(291);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(290);
       END_STATE();
     case 176:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(289);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(288);
       END_STATE();
     case 177:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(270);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(269);
       END_STATE();
     case 178:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(279);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(278);
       END_STATE();
     case 179:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(267);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(266);
       END_STATE();
     case 180:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(262);
       END_STATE();
     case 181:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(274);
       END_STATE();
     case 182:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(173);
@@ -3055,7 +3055,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(180);
       END_STATE();
     case 190:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(265);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
       END_STATE();
     case 191:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(190);
@@ -3066,15 +3066,15 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 193:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(257);
+          lookahead == 'X') ADVANCE(256);
       END_STATE();
     case 194:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(260);
+          lookahead == 'X') ADVANCE(259);
       END_STATE();
     case 195:
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(274);
+          lookahead == 'X') ADVANCE(273);
       END_STATE();
     case 196:
       if (('0' <= lookahead && lookahead <= '9') ||
@@ -3085,7 +3085,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == 'X') ADVANCE(196);
       END_STATE();
     case 198:
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(226);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(459);
       END_STATE();
     case 199:
       if (set_contains(sym__title_start_character_set_2, 774, lookahead)) ADVANCE(208);
@@ -3096,23 +3096,23 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 201:
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
-          lookahead != 0x7f) ADVANCE(339);
+          lookahead != 0x7f) ADVANCE(338);
       END_STATE();
     case 202:
       if (eof) ADVANCE(203);
       ADVANCE_MAP(
         '!', 45,
-        '"', 336,
+        '"', 335,
         '(', 21,
-        '+', 227,
+        '+', 226,
         ',', 224,
-        '-', 230,
+        '-', 229,
         '.', 42,
-        '/', 280,
+        '/', 279,
         ':', 216,
-        '<', 239,
-        '=', 235,
-        '>', 243,
+        '<', 238,
+        '=', 234,
+        '>', 242,
         '@', 225,
         'F', 147,
         'N', 115,
@@ -3130,9 +3130,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         's', 48,
         't', 50,
         'y', 49,
-        0x2260, 247,
-        0x2264, 249,
-        0x2265, 251,
+        0x2260, 246,
+        0x2264, 248,
+        0x2265, 250,
         'L', 108,
         'l', 108,
         'M', 143,
@@ -3145,7 +3145,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '\t' ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(202);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(311);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(310);
       END_STATE();
     case 203:
       ACCEPT_TOKEN(ts_builtin_sym_end);
@@ -3158,7 +3158,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(204);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(204);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(457);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(208);
       END_STATE();
@@ -3169,7 +3169,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(205);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(205);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(207);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(208);
@@ -3181,7 +3181,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(206);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(206);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(207);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(208);
@@ -3189,7 +3189,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 207:
       ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(208);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(207);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
@@ -3198,7 +3198,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 208:
       ACCEPT_TOKEN(sym__title_start);
       if (lookahead == '@') ADVANCE(199);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(207);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
@@ -3210,7 +3210,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 0xfeff) ADVANCE(209);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(209);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(210);
       if (lookahead > ' ' &&
           lookahead != 0x7f) ADVANCE(211);
@@ -3218,7 +3218,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 210:
       ACCEPT_TOKEN(sym__inline_text);
       if (lookahead == '@') ADVANCE(211);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(210);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
@@ -3227,7 +3227,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 211:
       ACCEPT_TOKEN(sym__inline_text);
       if (lookahead == '@') ADVANCE(200);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead) ||
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead) ||
           lookahead == '.') ADVANCE(210);
       if (lookahead > 0x08 &&
           (lookahead < '\n' || 0x1f < lookahead) &&
@@ -3256,7 +3256,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 218:
       ACCEPT_TOKEN(anon_sym_said);
@@ -3284,921 +3284,28 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_AT);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(aux_sym_reference_token1);
-      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(226);
+      ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
     case 227:
       ACCEPT_TOKEN(anon_sym_PLUS);
-      END_STATE();
-    case 228:
-      ACCEPT_TOKEN(anon_sym_PLUS);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 228:
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 229:
       ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == 'X') ADVANCE(197);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(315);
       END_STATE();
     case 230:
       ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == 'X') ADVANCE(197);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
-      END_STATE();
-    case 231:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == 'X') ADVANCE(454);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(324);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 232:
-      ACCEPT_TOKEN(sym_duration);
-      END_STATE();
-    case 233:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      END_STATE();
-    case 234:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(282);
-      END_STATE();
-    case 235:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      END_STATE();
-    case 236:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 237:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 238:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 239:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(241);
-      END_STATE();
-    case 240:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(242);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 241:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
-      END_STATE();
-    case 242:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 243:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(245);
-      END_STATE();
-    case 244:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(246);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 245:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
-      END_STATE();
-    case 246:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 247:
-      ACCEPT_TOKEN(anon_sym_u2260);
-      END_STATE();
-    case 248:
-      ACCEPT_TOKEN(anon_sym_u2260);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 249:
-      ACCEPT_TOKEN(anon_sym_u2264);
-      END_STATE();
-    case 250:
-      ACCEPT_TOKEN(anon_sym_u2264);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 251:
-      ACCEPT_TOKEN(anon_sym_u2265);
-      END_STATE();
-    case 252:
-      ACCEPT_TOKEN(anon_sym_u2265);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 253:
-      ACCEPT_TOKEN(sym_date);
-      END_STATE();
-    case 254:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        '%', 253,
-        '-', 194,
-        '.', 172,
-        '?', 253,
-        '~', 253,
-        'd', 232,
-        'h', 232,
-        'm', 232,
-        'w', 232,
-        'y', 232,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
-      END_STATE();
-    case 255:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%') ADVANCE(253);
-      if (lookahead == '-') ADVANCE(194);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
-      END_STATE();
-    case 256:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%') ADVANCE(278);
-      if (lookahead == '-') ADVANCE(451);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < ',' || '.' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 257:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(194);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 258:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(451);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 259:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(195);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 260:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(195);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(259);
-      END_STATE();
-    case 261:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(452);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(262);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 262:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '-') ADVANCE(452);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '-' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 263:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '.') ADVANCE(181);
-      if (lookahead == 'Z') ADVANCE(279);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(187);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 264:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        '.', 439,
-        'Z', 277,
-        '\t', 100,
-        ' ', 100,
-        '+', 445,
-        '-', 445,
-        '%', 278,
-        '?', 278,
-        '~', 278,
-      );
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '.' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 265:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(189);
-      if (lookahead == 'Z') ADVANCE(279);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(187);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 266:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 447,
-        'Z', 277,
-        '\t', 100,
-        ' ', 100,
-        '+', 445,
-        '-', 445,
-        '%', 278,
-        '?', 278,
-        '~', 278,
-      );
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 267:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(188);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(178);
-      END_STATE();
-    case 268:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(446);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 269:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        ':', 449,
-        'Z', 277,
-        '\t', 100,
-        ' ', 100,
-        '+', 445,
-        '-', 445,
-        '%', 278,
-        '?', 278,
-        '~', 278,
-      );
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 270:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == ':') ADVANCE(191);
-      if (lookahead == 'Z') ADVANCE(279);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(187);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 271:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(444);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(272);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 272:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(444);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 273:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(186);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 274:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'T') ADVANCE(186);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(273);
-      END_STATE();
-    case 275:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == 'Z') ADVANCE(279);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(187);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
-      END_STATE();
-    case 276:
-      ACCEPT_TOKEN(sym_date);
-      ADVANCE_MAP(
-        'Z', 277,
-        '\t', 100,
-        ' ', 100,
-        '+', 445,
-        '-', 445,
-        '%', 278,
-        '?', 278,
-        '~', 278,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(276);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(278);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '?' &&
-          lookahead != '@' &&
-          lookahead != '~' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 278:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 279:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%' ||
-          lookahead == '?' ||
-          lookahead == '~') ADVANCE(253);
-      END_STATE();
-    case 280:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 281:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 282:
-      ACCEPT_TOKEN(sym_open_end);
-      END_STATE();
-    case 283:
-      ACCEPT_TOKEN(sym_open_end);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(sym_weekday);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(sym_weekday);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(sym_time);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(183);
-      if (lookahead == 'Z') ADVANCE(286);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(184);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(441);
-      if (lookahead == 'Z') ADVANCE(293);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(442);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 289:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(185);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(174);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == ':') ADVANCE(443);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == 'Z') ADVANCE(286);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(184);
-      END_STATE();
-    case 292:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == 'Z') ADVANCE(293);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(442);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          (lookahead < '+' || '-' < lookahead) &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 293:
-      ACCEPT_TOKEN(sym_time);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(sym_relative_date);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(364);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(390);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(364);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(383);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(416);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(373);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(411);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(104);
-      END_STATE();
-    case 303:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(104);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(129);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(123);
-      END_STATE();
-    case 305:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(156);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(112);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(sym_relative_date);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(149);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(sym_number);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(sym_number);
-      ADVANCE_MAP(
-        '%', 308,
-        '.', 172,
-        ':', 182,
-        'X', 193,
-        'd', 232,
-        'h', 232,
-        'm', 232,
-        'w', 232,
-        'y', 232,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(313);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == ':') ADVANCE(182);
-      if (lookahead == 'X') ADVANCE(193);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(314);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(sym_number);
-      ADVANCE_MAP(
-        '%', 308,
-        '.', 172,
-        ':', 182,
-        'X', 196,
-        'd', 232,
-        'h', 232,
-        'm', 232,
-        'w', 232,
-        'y', 232,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(309);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == ':') ADVANCE(182);
-      if (lookahead == 'X') ADVANCE(196);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(310);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(sym_number);
-      ADVANCE_MAP(
-        '%', 308,
-        '.', 172,
-        'X', 257,
-        'd', 232,
-        'h', 232,
-        'm', 232,
-        'w', 232,
-        'y', 232,
-      );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(254);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == 'X') ADVANCE(257);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == 'X') ADVANCE(193);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(314);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == 'X') ADVANCE(196);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(315);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (lookahead == 'd' ||
-          lookahead == 'h' ||
-          lookahead == 'm' ||
-          lookahead == 'w' ||
-          lookahead == 'y') ADVANCE(232);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (lookahead == '.') ADVANCE(172);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(308);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(319);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == ':') ADVANCE(440);
-      if (lookahead == 'X') ADVANCE(450);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(322);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == ':') ADVANCE(440);
-      if (lookahead == 'X') ADVANCE(453);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == 'X') ADVANCE(258);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(256);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == 'X') ADVANCE(450);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(322);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
       if (lookahead == 'X') ADVANCE(453);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -4207,415 +3314,901 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 325:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '.') ADVANCE(430);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+    case 231:
+      ACCEPT_TOKEN(sym_duration);
       END_STATE();
-    case 326:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '%') ADVANCE(327);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+    case 232:
+      ACCEPT_TOKEN(anon_sym_DOT);
       END_STATE();
-    case 327:
-      ACCEPT_TOKEN(sym_number);
+    case 233:
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(281);
+      END_STATE();
+    case 234:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 235:
+      ACCEPT_TOKEN(anon_sym_EQ);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_yes);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(382);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+    case 236:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_yes);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(121);
-      END_STATE();
-    case 330:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_no);
+    case 237:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_true);
+    case 238:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(240);
       END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_true);
+    case 239:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(241);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_false);
+    case 240:
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_false);
+    case 241:
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+    case 242:
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(244);
       END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(sym__string_content);
-      if (lookahead > 0x08 &&
-          (lookahead < '\n' || 0x1f < lookahead) &&
+    case 243:
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(245);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
           lookahead != '"' &&
-          lookahead != '\\' &&
-          lookahead != 0x7f) ADVANCE(338);
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 339:
-      ACCEPT_TOKEN(sym_escape_sequence);
+    case 244:
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
-    case 340:
-      ACCEPT_TOKEN(sym_text);
+    case 245:
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 246:
+      ACCEPT_TOKEN(anon_sym_u2260);
+      END_STATE();
+    case 247:
+      ACCEPT_TOKEN(anon_sym_u2260);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 248:
+      ACCEPT_TOKEN(anon_sym_u2264);
+      END_STATE();
+    case 249:
+      ACCEPT_TOKEN(anon_sym_u2264);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 250:
+      ACCEPT_TOKEN(anon_sym_u2265);
+      END_STATE();
+    case 251:
+      ACCEPT_TOKEN(anon_sym_u2265);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 252:
+      ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 253:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '!', 351,
-        '(', 386,
-        '-', 354,
-        '.', 350,
-        '/', 281,
-        '<', 240,
-        '=', 236,
-        '>', 244,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0x2260, 248,
-        0x2264, 250,
-        0x2265, 252,
-        0xfeff, 340,
-        '\t', 1,
-        ' ', 1,
-        '+', 455,
-        ':', 455,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        '%', 252,
+        '-', 194,
+        '.', 172,
+        '?', 252,
+        '~', 252,
+        'd', 231,
+        'h', 231,
+        'm', 231,
+        'w', 231,
+        'y', 231,
       );
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
-      if (lookahead > '"' &&
-          (lookahead < '+' || ':' < lookahead) &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
       END_STATE();
-    case 341:
-      ACCEPT_TOKEN(sym_text);
+    case 254:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%') ADVANCE(252);
+      if (lookahead == '-') ADVANCE(194);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
+      END_STATE();
+    case 255:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%') ADVANCE(277);
+      if (lookahead == '-') ADVANCE(450);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(324);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < ',' || '.' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 256:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(194);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 257:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(450);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 258:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(195);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 259:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(195);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(258);
+      END_STATE();
+    case 260:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(451);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(261);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 261:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '-') ADVANCE(451);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '-' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 262:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '.') ADVANCE(181);
+      if (lookahead == 'Z') ADVANCE(278);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 263:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '(', 386,
-        '+', 228,
-        '-', 231,
-        '.', 350,
-        '/', 281,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 341,
-        '\t', 6,
-        ' ', 6,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        '.', 438,
+        'Z', 276,
+        '\t', 100,
+        ' ', 100,
+        '+', 444,
+        '-', 444,
+        '%', 277,
+        '?', 277,
+        '~', 277,
       );
-      if (lookahead == '!' ||
-          lookahead == ':' ||
-          ('<' <= lookahead && lookahead <= '>') ||
-          lookahead == 0x2260 ||
-          lookahead == 0x2264 ||
-          lookahead == 0x2265) ADVANCE(455);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
-      if (lookahead > '"' &&
-          (lookahead < '+' || ':' < lookahead) &&
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '.' < lookahead) &&
+          lookahead != '?' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 342:
-      ACCEPT_TOKEN(sym_text);
+    case 264:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(189);
+      if (lookahead == 'Z') ADVANCE(278);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 265:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '(', 386,
-        '-', 354,
-        '.', 350,
-        '/', 281,
-        ':', 217,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 342,
-        '\t', 11,
-        ' ', 11,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        ':', 446,
+        'Z', 276,
+        '\t', 100,
+        ' ', 100,
+        '+', 444,
+        '-', 444,
+        '%', 277,
+        '?', 277,
+        '~', 277,
       );
-      if (lookahead == '!' ||
-          lookahead == '+' ||
-          ('<' <= lookahead && lookahead <= '>') ||
-          lookahead == 0x2260 ||
-          lookahead == 0x2264 ||
-          lookahead == 0x2265) ADVANCE(455);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
-      if (lookahead > '"' &&
-          (lookahead < '+' || ':' < lookahead) &&
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 343:
-      ACCEPT_TOKEN(sym_text);
+    case 266:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(188);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(178);
+      END_STATE();
+    case 267:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(445);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 268:
+      ACCEPT_TOKEN(sym_date);
       ADVANCE_MAP(
-        '(', 386,
-        '-', 354,
-        '.', 350,
-        '/', 281,
-        'F', 407,
-        'N', 375,
-        'T', 388,
-        'X', 454,
-        'Y', 376,
-        'f', 355,
-        'n', 359,
-        't', 360,
-        'y', 352,
-        0xfeff, 343,
-        '\t', 8,
-        ' ', 8,
-        'L', 368,
-        'l', 368,
-        'M', 404,
-        'm', 404,
-        'O', 401,
-        'o', 401,
-        'S', 363,
-        's', 363,
-        'W', 377,
-        'w', 377,
+        ':', 448,
+        'Z', 276,
+        '\t', 100,
+        ' ', 100,
+        '+', 444,
+        '-', 444,
+        '%', 277,
+        '?', 277,
+        '~', 277,
       );
-      if (lookahead == '!' ||
-          lookahead == '+' ||
-          lookahead == ':' ||
-          ('<' <= lookahead && lookahead <= '>') ||
-          lookahead == 0x2260 ||
-          lookahead == 0x2264 ||
-          lookahead == 0x2265) ADVANCE(455);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
-      if (lookahead > '"' &&
-          (lookahead < '+' || ':' < lookahead) &&
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 344:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 269:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == ':') ADVANCE(191);
+      if (lookahead == 'Z') ADVANCE(278);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 270:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(443);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(271);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 271:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(443);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 272:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(186);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 273:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'T') ADVANCE(186);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(272);
+      END_STATE();
+    case 274:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == 'Z') ADVANCE(278);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(187);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(274);
+      END_STATE();
+    case 275:
+      ACCEPT_TOKEN(sym_date);
+      ADVANCE_MAP(
+        'Z', 276,
+        '\t', 100,
+        ' ', 100,
+        '+', 444,
+        '-', 444,
+        '%', 277,
+        '?', 277,
+        '~', 277,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(277);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '?' &&
+          lookahead != '@' &&
+          lookahead != '~' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 277:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 278:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%' ||
+          lookahead == '?' ||
+          lookahead == '~') ADVANCE(252);
+      END_STATE();
+    case 279:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      END_STATE();
+    case 280:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 281:
+      ACCEPT_TOKEN(sym_open_end);
+      END_STATE();
+    case 282:
+      ACCEPT_TOKEN(sym_open_end);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 283:
+      ACCEPT_TOKEN(sym_weekday);
+      END_STATE();
+    case 284:
+      ACCEPT_TOKEN(sym_weekday);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(sym_time);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(183);
+      if (lookahead == 'Z') ADVANCE(285);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(184);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(440);
+      if (lookahead == 'Z') ADVANCE(292);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(441);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(185);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(174);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == ':') ADVANCE(442);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 290:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == 'Z') ADVANCE(285);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(184);
+      END_STATE();
+    case 291:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == 'Z') ADVANCE(292);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(441);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          (lookahead < '+' || '-' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 292:
+      ACCEPT_TOKEN(sym_time);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 293:
+      ACCEPT_TOKEN(sym_relative_date);
+      END_STATE();
+    case 294:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(366);
+          lookahead == 'd') ADVANCE(363);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(389);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 345:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 295:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(363);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 296:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(385);
+          lookahead == 'n') ADVANCE(382);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 346:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 297:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(418);
+          lookahead == 'r') ADVANCE(415);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 347:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 298:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(374);
+          lookahead == 's') ADVANCE(372);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 348:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 299:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(413);
+          lookahead == 'u') ADVANCE(410);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 349:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == ')') ADVANCE(285);
+    case 300:
+      ACCEPT_TOKEN(sym_relative_date);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 350:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '.') ADVANCE(283);
+    case 301:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
+      END_STATE();
+    case 302:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(104);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(129);
+      END_STATE();
+    case 303:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(123);
+      END_STATE();
+    case 304:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(156);
+      END_STATE();
+    case 305:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(112);
+      END_STATE();
+    case 306:
+      ACCEPT_TOKEN(sym_relative_date);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(149);
+      END_STATE();
+    case 307:
+      ACCEPT_TOKEN(sym_number);
+      END_STATE();
+    case 308:
+      ACCEPT_TOKEN(sym_number);
+      ADVANCE_MAP(
+        '%', 307,
+        '.', 172,
+        ':', 182,
+        'X', 193,
+        'd', 231,
+        'h', 231,
+        'm', 231,
+        'w', 231,
+        'y', 231,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(312);
+      END_STATE();
+    case 309:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == ':') ADVANCE(182);
+      if (lookahead == 'X') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(313);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(sym_number);
+      ADVANCE_MAP(
+        '%', 307,
+        '.', 172,
+        ':', 182,
+        'X', 196,
+        'd', 231,
+        'h', 231,
+        'm', 231,
+        'w', 231,
+        'y', 231,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(308);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == ':') ADVANCE(182);
+      if (lookahead == 'X') ADVANCE(196);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(309);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(sym_number);
+      ADVANCE_MAP(
+        '%', 307,
+        '.', 172,
+        'X', 256,
+        'd', 231,
+        'h', 231,
+        'm', 231,
+        'w', 231,
+        'y', 231,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(253);
+      END_STATE();
+    case 313:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(256);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(254);
+      END_STATE();
+    case 314:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(313);
+      END_STATE();
+    case 315:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'X') ADVANCE(196);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(314);
+      END_STATE();
+    case 316:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (lookahead == 'd' ||
+          lookahead == 'h' ||
+          lookahead == 'm' ||
+          lookahead == 'w' ||
+          lookahead == 'y') ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(316);
+      END_STATE();
+    case 317:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(172);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(317);
+      END_STATE();
+    case 318:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(307);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(318);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == ':') ADVANCE(439);
+      if (lookahead == 'X') ADVANCE(449);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 351:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '=') ADVANCE(238);
+    case 320:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == ':') ADVANCE(439);
+      if (lookahead == 'X') ADVANCE(452);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(319);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 352:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'E') ADVANCE(417);
-      if (lookahead == 'e') ADVANCE(353);
+    case 321:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == 'X') ADVANCE(257);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(255);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 353:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'S') ADVANCE(423);
-      if (lookahead == 's') ADVANCE(328);
+    case 322:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == 'X') ADVANCE(449);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(321);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 354:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'X') ADVANCE(454);
+    case 323:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
+      if (lookahead == 'X') ADVANCE(452);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(322);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '.') ADVANCE(429);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(324);
@@ -4623,109 +4216,540 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 355:
+    case 325:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '%') ADVANCE(326);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 327:
+      ACCEPT_TOKEN(anon_sym_yes);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(381);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 328:
+      ACCEPT_TOKEN(anon_sym_yes);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(121);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_true);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_true);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_false);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_false);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(sym__string_content);
+      if (lookahead > 0x08 &&
+          (lookahead < '\n' || 0x1f < lookahead) &&
+          lookahead != '"' &&
+          lookahead != '\\' &&
+          lookahead != 0x7f) ADVANCE(337);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(sym_escape_sequence);
+      END_STATE();
+    case 339:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'a') ADVANCE(358);
+      ADVANCE_MAP(
+        '!', 350,
+        '(', 385,
+        '-', 353,
+        '.', 349,
+        '/', 280,
+        '<', 239,
+        '=', 235,
+        '>', 243,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0x2260, 247,
+        0x2264, 249,
+        0x2265, 251,
+        0xfeff, 339,
+        '\t', 1,
+        ' ', 1,
+        '+', 454,
+        ':', 454,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '(', 385,
+        '+', 227,
+        '-', 230,
+        '.', 349,
+        '/', 280,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 340,
+        '\t', 6,
+        ' ', 6,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
+      );
+      if (lookahead == '!' ||
+          lookahead == ':' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '(', 385,
+        '-', 353,
+        '.', 349,
+        '/', 280,
+        ':', 217,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 341,
+        '\t', 11,
+        ' ', 11,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
+      );
+      if (lookahead == '!' ||
+          lookahead == '+' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(sym_text);
+      ADVANCE_MAP(
+        '(', 385,
+        '-', 353,
+        '.', 349,
+        '/', 280,
+        'F', 406,
+        'N', 374,
+        'T', 387,
+        'X', 453,
+        'Y', 375,
+        'f', 354,
+        'n', 358,
+        't', 359,
+        'y', 351,
+        0xfeff, 342,
+        '\t', 8,
+        ' ', 8,
+        'L', 367,
+        'l', 367,
+        'M', 403,
+        'm', 403,
+        'O', 400,
+        'o', 400,
+        'S', 362,
+        's', 362,
+        'W', 376,
+        'w', 376,
+      );
+      if (lookahead == '!' ||
+          lookahead == '+' ||
+          lookahead == ':' ||
+          ('<' <= lookahead && lookahead <= '>') ||
+          lookahead == 0x2260 ||
+          lookahead == 0x2264 ||
+          lookahead == 0x2265) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(320);
+      if (lookahead > '"' &&
+          (lookahead < '+' || ':' < lookahead) &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(365);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(384);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(393);
+          lookahead == 'r') ADVANCE(417);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(373);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(412);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == ')') ADVANCE(284);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '.') ADVANCE(282);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '=') ADVANCE(237);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'E') ADVANCE(416);
+      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'S') ADVANCE(422);
+      if (lookahead == 's') ADVANCE(327);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'X') ADVANCE(453);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(323);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'a') ADVANCE(357);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(392);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 'e') ADVANCE(332);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 356:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(333);
+      if (lookahead == 'e') ADVANCE(334);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 357:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == 'l') ADVANCE(360);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 358:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'l') ADVANCE(361);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'o') ADVANCE(331);
+      if (lookahead == 'o') ADVANCE(330);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(427);
+          lookahead == 'e') ADVANCE(426);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 360:
+    case 359:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
-        'r', 362,
+        'r', 361,
         '\t', 100,
         ' ', 100,
-        'H', 396,
-        'h', 396,
-        'O', 372,
-        'o', 372,
-        'U', 378,
-        'u', 378,
+        'H', 395,
+        'h', 395,
+        'O', 371,
+        'o', 371,
+        'U', 377,
+        'u', 377,
       );
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == 's') ADVANCE(356);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 361:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 's') ADVANCE(357);
+      if (lookahead == 'u') ADVANCE(355);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 362:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == 'u') ADVANCE(356);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(418);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(397);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 363:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(427);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 'A' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 364:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -4738,9 +4762,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != ',' &&
           lookahead != '@' &&
           lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 364:
+    case 365:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -4751,239 +4775,127 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != ',' &&
           lookahead != '@' &&
           lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(420);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(399);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 366:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(429);
+          lookahead == 'a') ADVANCE(407);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
           lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 367:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(408);
+          lookahead == 'a') ADVANCE(414);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
           lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 368:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(415);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(296);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(396);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 'A' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 369:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(297);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(397);
+          lookahead == 'd') ADVANCE(296);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 370:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(297);
+          lookahead == 'd') ADVANCE(344);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(345);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 372:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
         '\t', 100,
         ' ', 100,
-        'D', 364,
-        'd', 364,
-        'M', 403,
-        'm', 403,
-        'N', 395,
-        'n', 395,
+        'D', 363,
+        'd', 363,
+        'M', 402,
+        'm', 402,
+        'N', 394,
+        'n', 394,
       );
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(363);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 373:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(364);
+          lookahead == 'd') ADVANCE(365);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 374:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(366);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(426);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 375:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(427);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(417);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(370);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(299);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(347);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(369);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(371);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(411);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 383:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -4993,111 +4905,169 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(369);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(298);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(346);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(368);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(370);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(410);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(415);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(366);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 384:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(367);
+          lookahead == 'e') ADVANCE(417);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(418);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 386:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
         '\t', 100,
         ' ', 100,
-        'F', 409,
-        'f', 409,
-        'M', 405,
-        'm', 405,
-        'S', 365,
-        's', 365,
-        'T', 389,
-        't', 389,
-        'W', 381,
-        'w', 381,
+        'F', 408,
+        'f', 408,
+        'M', 404,
+        'm', 404,
+        'S', 364,
+        's', 364,
+        'T', 388,
+        't', 388,
+        'W', 380,
+        'w', 380,
       );
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 387:
+    case 386:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(392);
+          lookahead == 'g') ADVANCE(391);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 388:
+    case 387:
       ACCEPT_TOKEN(sym_text);
       ADVANCE_MAP(
         '\t', 100,
         ' ', 100,
-        'H', 396,
-        'h', 396,
-        'O', 372,
-        'o', 372,
-        'U', 378,
-        'u', 378,
+        'H', 395,
+        'h', 395,
+        'O', 371,
+        'o', 371,
+        'U', 377,
+        'u', 377,
       );
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 389:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(425);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(379);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(301);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 391:
+    case 388:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5109,107 +5079,109 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(300);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(423);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(377);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(420);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 392:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(421);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(295);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 393:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(296);
+          lookahead == 'i') ADVANCE(343);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 394:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(344);
+          lookahead == 'i') ADVANCE(386);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 395:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(387);
+          lookahead == 'i') ADVANCE(413);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(297);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 396:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(414);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(298);
+      if (lookahead == 'K' ||
+          lookahead == 'k') ADVANCE(300);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(301);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(296);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(344);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 400:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5219,43 +5191,79 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(343);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(294);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(455);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 401:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(456);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(425);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 402:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(426);
+          lookahead == 'o') ADVANCE(411);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 403:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(412);
+          lookahead == 'o') ADVANCE(397);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 404:
       ACCEPT_TOKEN(sym_text);
@@ -5267,7 +5275,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 405:
       ACCEPT_TOKEN(sym_text);
@@ -5279,21 +5287,33 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 406:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(400);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(392);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 407:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(300);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 408:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5303,45 +5323,45 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(301);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(394);
+          lookahead == 'r') ADVANCE(401);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 410:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(402);
+          lookahead == 'r') ADVANCE(372);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 411:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(409);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 412:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5351,45 +5371,45 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(410);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 413:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(374);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(456);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 414:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(457);
+          lookahead == 's') ADVANCE(421);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 415:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(372);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 416:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5399,9 +5419,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 416:
+    case 417:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5411,33 +5431,33 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(423);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 418:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(374);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(299);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 419:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(347);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 420:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5447,162 +5467,127 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(348);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 421:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(301);
+          lookahead == 't') ADVANCE(456);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 422:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(457);
+          lookahead == 't') ADVANCE(381);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 423:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(382);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(297);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 424:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(298);
+          lookahead == 'u') ADVANCE(345);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 425:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(346);
+      if (lookahead == 'W' ||
+          lookahead == 'w') ADVANCE(300);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 426:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'W' ||
-          lookahead == 'w') ADVANCE(301);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(421);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 427:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(422);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(300);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 428:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(301);
+          lookahead == 'y') ADVANCE(348);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 429:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(349);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(325);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 430:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(287);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(288);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(293);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 433:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5611,42 +5596,31 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(291);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(289);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 434:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(290);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(269);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(277);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 437:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5655,20 +5629,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 438:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 439:
+    case 435:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5677,18 +5640,62 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(267);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(263);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(275);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 440:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 441:
       ACCEPT_TOKEN(sym_text);
@@ -5699,9 +5706,20 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 442:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 443:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5710,42 +5728,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 446:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
@@ -5754,112 +5739,123 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(100);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
+      if (lookahead > ' ' &&
+          lookahead != '"' &&
+          lookahead != ',' &&
+          lookahead != '@' &&
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 447:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(438);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(265);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(266);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 449:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == 'X') ADVANCE(257);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 450:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(258);
+          lookahead == 'X') ADVANCE(260);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 451:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(261);
+          lookahead == 'X') ADVANCE(270);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 452:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(271);
+          lookahead == 'X') ADVANCE(449);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 453:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(450);
+          lookahead == 'X') ADVANCE(452);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 454:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(100);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == 'X') ADVANCE(453);
       if (lookahead > ' ' &&
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(100);
-      if (lookahead > ' ' &&
-          lookahead != '"' &&
-          lookahead != ',' &&
-          lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
-      END_STATE();
-    case 456:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(101);
@@ -5867,9 +5863,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
       END_STATE();
-    case 457:
+    case 456:
       ACCEPT_TOKEN(sym_text);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(102);
@@ -5877,15 +5873,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '"' &&
           lookahead != ',' &&
           lookahead != '@' &&
-          lookahead != 0x7f) ADVANCE(455);
+          lookahead != 0x7f) ADVANCE(454);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '-') ADVANCE(457);
+      if (set_contains(sym_identifier_character_set_1, 771, lookahead)) ADVANCE(457);
       END_STATE();
     case 458:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '-') ADVANCE(458);
-      if (set_contains(aux_sym_reference_token1_character_set_1, 771, lookahead)) ADVANCE(458);
+      if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(458);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(sym_identifier);
+      ACCEPT_TOKEN(sym__ref_id);
       if (set_contains(sym_key_character_set_2, 772, lookahead)) ADVANCE(459);
       END_STATE();
     default:
@@ -5945,22 +5945,22 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [48] = {.lex_state = 0, .external_lex_state = 5},
   [49] = {.lex_state = 0, .external_lex_state = 5},
   [50] = {.lex_state = 43, .external_lex_state = 6},
-  [51] = {.lex_state = 46, .external_lex_state = 6},
-  [52] = {.lex_state = 44, .external_lex_state = 6},
-  [53] = {.lex_state = 44, .external_lex_state = 6},
-  [54] = {.lex_state = 46, .external_lex_state = 6},
+  [51] = {.lex_state = 46, .external_lex_state = 7},
+  [52] = {.lex_state = 44, .external_lex_state = 8},
+  [53] = {.lex_state = 44, .external_lex_state = 8},
+  [54] = {.lex_state = 46, .external_lex_state = 7},
   [55] = {.lex_state = 0, .external_lex_state = 5},
-  [56] = {.lex_state = 47, .external_lex_state = 6},
+  [56] = {.lex_state = 47, .external_lex_state = 8},
   [57] = {.lex_state = 0, .external_lex_state = 5},
   [58] = {.lex_state = 0, .external_lex_state = 5},
   [59] = {.lex_state = 0, .external_lex_state = 5},
-  [60] = {.lex_state = 46, .external_lex_state = 6},
+  [60] = {.lex_state = 46, .external_lex_state = 7},
   [61] = {.lex_state = 0, .external_lex_state = 5},
   [62] = {.lex_state = 0, .external_lex_state = 5},
-  [63] = {.lex_state = 47, .external_lex_state = 6},
+  [63] = {.lex_state = 47, .external_lex_state = 8},
   [64] = {.lex_state = 0, .external_lex_state = 5},
   [65] = {.lex_state = 0, .external_lex_state = 5},
-  [66] = {.lex_state = 47, .external_lex_state = 6},
+  [66] = {.lex_state = 47, .external_lex_state = 8},
   [67] = {.lex_state = 0, .external_lex_state = 5},
   [68] = {.lex_state = 0, .external_lex_state = 5},
   [69] = {.lex_state = 0, .external_lex_state = 5},
@@ -5970,14 +5970,14 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [73] = {.lex_state = 0, .external_lex_state = 5},
   [74] = {.lex_state = 0, .external_lex_state = 5},
   [75] = {.lex_state = 0, .external_lex_state = 5},
-  [76] = {.lex_state = 47, .external_lex_state = 6},
+  [76] = {.lex_state = 47, .external_lex_state = 8},
   [77] = {.lex_state = 0, .external_lex_state = 5},
   [78] = {.lex_state = 0, .external_lex_state = 5},
   [79] = {.lex_state = 0, .external_lex_state = 5},
   [80] = {.lex_state = 0, .external_lex_state = 5},
   [81] = {.lex_state = 0, .external_lex_state = 5},
   [82] = {.lex_state = 0, .external_lex_state = 5},
-  [83] = {.lex_state = 46, .external_lex_state = 6},
+  [83] = {.lex_state = 46, .external_lex_state = 7},
   [84] = {.lex_state = 0, .external_lex_state = 5},
   [85] = {.lex_state = 14, .external_lex_state = 3},
   [86] = {.lex_state = 0, .external_lex_state = 5},
@@ -5987,15 +5987,15 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [90] = {.lex_state = 0, .external_lex_state = 5},
   [91] = {.lex_state = 0, .external_lex_state = 5},
   [92] = {.lex_state = 0, .external_lex_state = 5},
-  [93] = {.lex_state = 46, .external_lex_state = 6},
+  [93] = {.lex_state = 46, .external_lex_state = 7},
   [94] = {.lex_state = 0, .external_lex_state = 5},
   [95] = {.lex_state = 0, .external_lex_state = 5},
   [96] = {.lex_state = 0, .external_lex_state = 5},
   [97] = {.lex_state = 0, .external_lex_state = 5},
   [98] = {.lex_state = 0, .external_lex_state = 5},
-  [99] = {.lex_state = 46, .external_lex_state = 6},
+  [99] = {.lex_state = 46, .external_lex_state = 7},
   [100] = {.lex_state = 0, .external_lex_state = 5},
-  [101] = {.lex_state = 12, .external_lex_state = 3},
+  [101] = {.lex_state = 12, .external_lex_state = 9},
   [102] = {.lex_state = 14, .external_lex_state = 3},
   [103] = {.lex_state = 0, .external_lex_state = 4},
   [104] = {.lex_state = 0, .external_lex_state = 2},
@@ -6004,15 +6004,15 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [107] = {.lex_state = 0, .external_lex_state = 2},
   [108] = {.lex_state = 12, .external_lex_state = 3},
   [109] = {.lex_state = 0, .external_lex_state = 2},
-  [110] = {.lex_state = 12, .external_lex_state = 3},
+  [110] = {.lex_state = 12, .external_lex_state = 9},
   [111] = {.lex_state = 0, .external_lex_state = 4},
   [112] = {.lex_state = 0, .external_lex_state = 2},
   [113] = {.lex_state = 12, .external_lex_state = 3},
-  [114] = {.lex_state = 12, .external_lex_state = 3},
+  [114] = {.lex_state = 12, .external_lex_state = 9},
   [115] = {.lex_state = 4, .external_lex_state = 4},
   [116] = {.lex_state = 0, .external_lex_state = 3},
   [117] = {.lex_state = 0, .external_lex_state = 3},
-  [118] = {.lex_state = 46, .external_lex_state = 6},
+  [118] = {.lex_state = 46, .external_lex_state = 7},
   [119] = {.lex_state = 14, .external_lex_state = 3},
   [120] = {.lex_state = 0, .external_lex_state = 3},
   [121] = {.lex_state = 14, .external_lex_state = 3},
@@ -6043,7 +6043,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [146] = {.lex_state = 3, .external_lex_state = 4},
   [147] = {.lex_state = 3, .external_lex_state = 3},
   [148] = {.lex_state = 3, .external_lex_state = 3},
-  [149] = {.lex_state = 170, .external_lex_state = 3},
+  [149] = {.lex_state = 170, .external_lex_state = 10},
   [150] = {.lex_state = 3, .external_lex_state = 3},
   [151] = {.lex_state = 3, .external_lex_state = 3},
   [152] = {.lex_state = 3, .external_lex_state = 3},
@@ -6055,7 +6055,7 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [158] = {.lex_state = 0, .external_lex_state = 3},
   [159] = {.lex_state = 0, .external_lex_state = 3},
   [160] = {.lex_state = 0, .external_lex_state = 3},
-  [161] = {.lex_state = 198, .external_lex_state = 4},
+  [161] = {.lex_state = 198, .external_lex_state = 11},
   [162] = {.lex_state = 0, .external_lex_state = 3},
   [163] = {.lex_state = 0, .external_lex_state = 4},
   [164] = {.lex_state = 170, .external_lex_state = 4},
@@ -6065,21 +6065,21 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [168] = {.lex_state = 0, .external_lex_state = 3},
   [169] = {.lex_state = 0, .external_lex_state = 3},
   [170] = {.lex_state = 0, .external_lex_state = 3},
-  [171] = {.lex_state = 198, .external_lex_state = 4},
+  [171] = {.lex_state = 198, .external_lex_state = 11},
   [172] = {.lex_state = 0, .external_lex_state = 3},
   [173] = {.lex_state = 0, .external_lex_state = 4},
   [174] = {.lex_state = 0, .external_lex_state = 3},
   [175] = {.lex_state = 0, .external_lex_state = 4},
-  [176] = {.lex_state = 198, .external_lex_state = 4},
+  [176] = {.lex_state = 198, .external_lex_state = 11},
   [177] = {.lex_state = 170, .external_lex_state = 4},
-  [178] = {.lex_state = 198, .external_lex_state = 4},
-  [179] = {.lex_state = 198, .external_lex_state = 4},
+  [178] = {.lex_state = 198, .external_lex_state = 11},
+  [179] = {.lex_state = 198, .external_lex_state = 11},
   [180] = {.lex_state = 0, .external_lex_state = 3},
   [181] = {.lex_state = 0, .external_lex_state = 4},
-  [182] = {.lex_state = 198, .external_lex_state = 4},
+  [182] = {.lex_state = 198, .external_lex_state = 11},
   [183] = {.lex_state = 0, .external_lex_state = 3},
   [184] = {.lex_state = 0, .external_lex_state = 3},
-  [185] = {.lex_state = 198, .external_lex_state = 4},
+  [185] = {.lex_state = 198, .external_lex_state = 11},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8460,7 +8460,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(495), 1,
-      aux_sym_reference_token1,
+      sym__ref_id,
   [3006] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -8510,7 +8510,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(511), 1,
-      aux_sym_reference_token1,
+      sym__ref_id,
   [3076] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -8535,7 +8535,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(519), 1,
-      aux_sym_reference_token1,
+      sym__ref_id,
   [3111] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -8545,12 +8545,12 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(523), 1,
-      aux_sym_reference_token1,
+      sym__ref_id,
   [3125] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(525), 1,
-      aux_sym_reference_token1,
+      sym__ref_id,
   [3132] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -8565,7 +8565,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(529), 1,
-      aux_sym_reference_token1,
+      sym__ref_id,
   [3153] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -8580,7 +8580,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(535), 1,
-      aux_sym_reference_token1,
+      sym__ref_id,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
@@ -9040,7 +9040,11 @@ enum ts_external_scanner_symbol_identifiers {
   ts_external_token__lone_at = 4,
   ts_external_token_heading_marker = 5,
   ts_external_token__header_start = 6,
-  ts_external_token__error_sentinel = 7,
+  ts_external_token__inline_text = 7,
+  ts_external_token__ref_id = 8,
+  ts_external_token_key = 9,
+  ts_external_token_identifier = 10,
+  ts_external_token__error_sentinel = 11,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
@@ -9051,10 +9055,14 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__lone_at] = sym__lone_at,
   [ts_external_token_heading_marker] = sym_heading_marker,
   [ts_external_token__header_start] = sym__header_start,
+  [ts_external_token__inline_text] = sym__inline_text,
+  [ts_external_token__ref_id] = sym__ref_id,
+  [ts_external_token_key] = sym_key,
+  [ts_external_token_identifier] = sym_identifier,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
 };
 
-static const bool ts_external_scanner_states[7][EXTERNAL_TOKEN_COUNT] = {
+static const bool ts_external_scanner_states[12][EXTERNAL_TOKEN_COUNT] = {
   [1] = {
     [ts_external_token__newline] = true,
     [ts_external_token__indent] = true,
@@ -9091,6 +9099,32 @@ static const bool ts_external_scanner_states[7][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__newline] = true,
     [ts_external_token_comment] = true,
     [ts_external_token__lone_at] = true,
+    [ts_external_token_identifier] = true,
+  },
+  [7] = {
+    [ts_external_token__newline] = true,
+    [ts_external_token_comment] = true,
+    [ts_external_token__lone_at] = true,
+    [ts_external_token__inline_text] = true,
+  },
+  [8] = {
+    [ts_external_token__newline] = true,
+    [ts_external_token_comment] = true,
+    [ts_external_token__lone_at] = true,
+  },
+  [9] = {
+    [ts_external_token__newline] = true,
+    [ts_external_token_comment] = true,
+    [ts_external_token_identifier] = true,
+  },
+  [10] = {
+    [ts_external_token__newline] = true,
+    [ts_external_token_comment] = true,
+    [ts_external_token_key] = true,
+  },
+  [11] = {
+    [ts_external_token_comment] = true,
+    [ts_external_token__ref_id] = true,
   },
 };
 

@@ -20,8 +20,15 @@
  * `@` at the end of a line, the first `@` of `@@`), so that it is text and
  * not a reference with a missing ID.
  *
+ * Three tokens of the grammar's own, `_inline_text`, `_ref_id` (the ID after
+ * `@` or `.`) and `key`, are read here first (see "ASCII fast paths"): the
+ * generated lexer tests every character of them against the Unicode letter
+ * and digit sets, a binary search over 771 ranges, which was an eighth of
+ * the parse. The scanner reads them only where ASCII alone decides where
+ * they end and declines otherwise; it leaves its state unchanged by them.
+ *
  * The state is one flag that stops a second zero-width NEWLINE at EOF, and
- * the kind of the last token emitted, so that every NEWLINE changes the
+ * the kind of the last line token emitted, so that every NEWLINE changes the
  * state: NEWLINE alternates between two kinds when lines hold no other
  * token of this scanner. Tree-sitter does not go on skipping a token that
  * changes the scanner's state once it has recovered in front of it; as every
@@ -46,6 +53,10 @@ enum TokenType {
   LONE_AT,
   HEADING_MARKER,
   HEADER_START,
+  TEXT_RUN, /* `_inline_text` */
+  ID_RUN,   /* `_ref_id` */
+  KEY_RUN,  /* `key` */
+  NAME_RUN, /* `identifier` (an entry's name) */
   ERROR_SENTINEL,
 };
 
@@ -233,6 +244,104 @@ static bool header_start(TSLexer *lexer, const bool *valid) {
   return true;
 }
 
+/* ── ASCII fast paths ──────────────────────────────────────────────────
+ * TEXT_RUN, ID_RUN and KEY_RUN are the grammar's `_inline_text`, ID and
+ * `key` tokens, read here when only ASCII characters decide where they end.
+ * Whenever a Unicode class (`\p{L}\p{N}`, `\s`) would have to be consulted,
+ * these functions return false and the generated lexer reads the token
+ * instead, so both read exactly the same text. They are never emitted in
+ * error recovery, which keeps using the generated lexer's tokens. */
+
+static inline bool is_ascii_alnum(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
+/* The grammar's CTRL: control characters other than tab and line breaks. */
+static inline bool is_ctrl(int32_t c) {
+  return (c >= 0 && c <= 0x08) || c == 0x0b || c == 0x0c ||
+         (c >= 0x0e && c <= 0x1f) || c == 0x7f;
+}
+
+/* `[\p{L}\p{N}_][\p{L}\p{N}_\-]*` (ID, name) or `[\p{L}_][\p{L}\p{N}_\-]*`
+ * (key), immediately at the lexer's position. */
+static bool scan_id_run(TSLexer *lexer, enum TokenType token) {
+  int32_t c = lexer->lookahead;
+  bool first = token == KEY_RUN ? ((c >= 'a' && c <= 'z') ||
+                                   (c >= 'A' && c <= 'Z') || c == '_')
+                                : (is_ascii_alnum(c) || c == '_');
+  if (!first) return false;
+  do {
+    advance(lexer);
+    c = lexer->lookahead;
+  } while (is_ascii_alnum(c) || c == '_' || c == '-');
+  if (c >= 0x80) return false; /* perhaps a letter: the generated lexer */
+  lexer->mark_end(lexer);
+  lexer->result_symbol = token;
+  return true;
+}
+
+/* The rest of an `_inline_text` run:
+ *   ([^@\r\n CTRL] | [\p{L}\p{N}_.]@ | @[^\p{L}\p{N}_@\r\n CTRL])*
+ * `prev` is the last character read and `single` whether it may pair with an
+ * `@` after it: it was read on its own, and not as the first character of
+ * the run or the second of an `@X` pair. Taking `X@` whenever it is possible leaves the most
+ * choices for the rest, so this greedy reading is the longest match. */
+static bool scan_text_rest(TSLexer *lexer, int32_t prev, bool single) {
+  for (;;) {
+    int32_t c = lexer->lookahead;
+    if (c == '@') {
+      lexer->mark_end(lexer);
+      if (single && prev >= 0x80) return false; /* a letter or not */
+      if (single && (is_ascii_alnum(prev) || prev == '_' || prev == '.')) {
+        advance(lexer);
+        prev = '@';
+        single = false;
+        continue;
+      }
+      advance(lexer);
+      int32_t d = lexer->lookahead;
+      if (d >= 0x80) return false; /* a letter or not */
+      if (is_ascii_alnum(d) || d == '_' || d == '@' || d == '\r' ||
+          d == '\n' || is_ctrl(d) || lexer->eof(lexer)) {
+        /* The run ends before this `@` (a reference or a lone `@`). */
+        lexer->result_symbol = TEXT_RUN;
+        return true;
+      }
+      advance(lexer);
+      prev = d;
+      single = false;
+      continue;
+    }
+    if (c == '\n' || c == '\r' || is_ctrl(c) || lexer->eof(lexer)) {
+      lexer->mark_end(lexer);
+      lexer->result_symbol = TEXT_RUN;
+      return true;
+    }
+    advance(lexer);
+    prev = c;
+    single = true;
+  }
+}
+
+/* After blanks, not at an `@`: a text run. The grammar lets a run start
+ * with `@X` too (`@[^\p{L}\p{N}_@\s CTRL]`), but the generated lexer never
+ * reads one: it has already accepted the `@` token there, which has the
+ * higher precedence, so `@.` is an `@` and an error. The scanner leaves
+ * every `@` at the start of a run to it. */
+static bool scan_text(TSLexer *lexer) {
+  int32_t c = lexer->lookahead;
+  if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+      is_ctrl(c) || lexer->eof(lexer)) {
+    return false;
+  }
+  advance(lexer);
+  /* The first character is read on its own but never pairs with an `@`
+   * after it: `[\p{L}\p{N}_.]@` belongs to the rest of the run only, so `a@b`
+   * at the start of a run is `a` and a reference. */
+  return scan_text_rest(lexer, c, false);
+}
+
 static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
   bool recovering = valid[ERROR_SENTINEL];
 
@@ -331,11 +440,27 @@ static bool scan(Scanner *scanner, TSLexer *lexer, const bool *valid) {
     return false;
   }
 
-  if (valid[NEWLINE] && scan_newline(scanner, lexer)) return true;
-  if (valid[LONE_AT]) {
+  if (!recovering && valid[ID_RUN]) return scan_id_run(lexer, ID_RUN);
+  if (valid[NEWLINE]) {
     skip_blanks_as_extra(lexer);
-    if (lexer->lookahead == '@') return scan_lone_at(lexer);
+    bool cr = lexer->lookahead == '\r';
+    if (scan_newline(scanner, lexer)) return true;
+    if (cr) return false; /* a lone `\r`, already read past */
   }
+  if (!recovering && valid[KEY_RUN]) {
+    skip_blanks_as_extra(lexer);
+    return scan_id_run(lexer, KEY_RUN);
+  }
+  bool text = !recovering && valid[TEXT_RUN];
+  bool name = !recovering && valid[NAME_RUN];
+  if (!valid[LONE_AT] && !text && !name) return false;
+  skip_blanks_as_extra(lexer);
+  if (lexer->lookahead == '@') return valid[LONE_AT] && scan_lone_at(lexer);
+  if (text) return scan_text(lexer);
+  /* An entry's name (never valid where text is). Where a title may follow
+   * instead, the generated lexer prefers the name, whose precedence is
+   * higher, over the same characters. */
+  if (name) return scan_id_run(lexer, NAME_RUN);
   return false;
 }
 
@@ -368,6 +493,13 @@ bool tree_sitter_chronicle_external_scanner_scan(void *payload, TSLexer *lexer,
                                                  const bool *valid_symbols) {
   Scanner *scanner = (Scanner *)payload;
   if (!scan(scanner, lexer, valid_symbols)) return false;
+  if (lexer->result_symbol == TEXT_RUN || lexer->result_symbol == ID_RUN ||
+      lexer->result_symbol == KEY_RUN || lexer->result_symbol == NAME_RUN) {
+    /* The generated lexer's tokens, read here: they leave the state as it
+     * was, as when the generated lexer reads them (error recovery ignores a
+     * zero-width token, such as HEADER_START, that does not change it). */
+    return true;
+  }
   if (lexer->result_symbol == NEWLINE) {
     scanner->last =
         scanner->last == LAST_NEWLINE_A ? LAST_NEWLINE_B : LAST_NEWLINE_A;
