@@ -386,6 +386,10 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
         .par_iter()
         .map(|f| file_part(snap, &nodes, f))
         .collect();
+    b.links.reserve(parts.iter().map(|p| p.links.len()).sum());
+    b.structural
+        .reserve(parts.iter().map(|p| p.structural.len()).sum());
+    b.checks.reserve(parts.iter().map(|p| p.checks.len()).sum());
     for part in parts {
         b.absorb(part);
     }
