@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::dates::{self, Span};
 use super::summary::{AssertionInfo, ValueItem};
 use super::temporal::entry_span;
@@ -486,18 +488,44 @@ fn resolved_text(a: &AssertionInfo, anchor: Option<&Span>) -> Option<String> {
 pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Arc<Vec<Diagnostic>>> {
     let mut files: Vec<&Arc<FileData>> = snap.files().collect();
     files.sort_by(|a, b| a.key.cmp(&b.key));
-    let mut groups: HashMap<(Arc<str>, Arc<str>), Vec<Claim>> = HashMap::new();
-    for f in files {
-        for c in claims_of(snap, f) {
-            groups
-                .entry((c.subject.clone(), c.property.clone()))
-                .or_default()
-                .push(c);
-        }
+    // Every file's claims (in parallel), grouped in reading order; the
+    // groups in order of their first claim.
+    let by_file: Vec<Vec<Claim>> = files.par_iter().map(|f| claims_of(snap, f)).collect();
+    let mut index: HashMap<(Arc<str>, Arc<str>), usize> = HashMap::new();
+    let mut groups: Vec<Vec<Claim>> = Vec::new();
+    for c in by_file.into_iter().flatten() {
+        let i = *index
+            .entry((c.subject.clone(), c.property.clone()))
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[i].push(c);
     }
+    drop(index);
+    // Each group checked on its own (in parallel), merged in group order.
+    let found: Vec<HashMap<FileId, Arc<Vec<Diagnostic>>>> = groups
+        .par_iter()
+        .map(|claims| {
+            let mut out = HashMap::new();
+            check_group(claims, &mut out);
+            out
+        })
+        .collect();
     let mut out: HashMap<FileId, Arc<Vec<Diagnostic>>> = HashMap::new();
-    for claims in groups.values() {
-        check_group(claims, &mut out);
+    for part in found {
+        let mut part: Vec<_> = part.into_iter().collect();
+        part.sort_by_key(|(file, _)| *file);
+        for (file, list) in part {
+            match out.entry(file) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(list);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    Arc::make_mut(o.get_mut()).extend(Arc::unwrap_or_clone(list));
+                }
+            }
+        }
     }
     out
 }

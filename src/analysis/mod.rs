@@ -54,15 +54,41 @@ fn prepare_with(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -
     }
 }
 
-/// Parses and summarises files in parallel.
+/// Parses and summarises one file to index, with a parser the caller
+/// keeps; the tree is dropped at once (a tree costs ~14 times its text).
+pub fn prepare_to_index(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -> Prepared {
+    Prepared {
+        tree: None,
+        ..prepare_with(parser, key, text)
+    }
+}
+
+/// Parses and summarises files in parallel (trees dropped).
 pub fn prepare_all(files: Vec<(String, Arc<str>)>) -> Vec<Prepared> {
-    files
+    with_parsers(
+        files,
+        |(_, text)| text.len(),
+        |parser, (key, text)| prepare_to_index(parser, key, text),
+    )
+}
+
+/// Runs `work` on every item in parallel (rayon), with a parser per
+/// thread, the largest items (by `size`) first: a large file started last
+/// would keep one thread busy after the others have finished. The results
+/// come in the items' order.
+pub fn with_parsers<T: Send, R: Send>(
+    items: Vec<T>,
+    size: impl Fn(&T) -> usize,
+    work: impl Fn(&mut tree_sitter::Parser, T) -> R + Sync + Send,
+) -> Vec<R> {
+    let mut items: Vec<(usize, T)> = items.into_iter().enumerate().collect();
+    items.sort_by_key(|(_, item)| std::cmp::Reverse(size(item)));
+    let mut out: Vec<(usize, R)> = items
         .into_par_iter()
-        .map_init(syntax::parser, |parser, (key, text)| Prepared {
-            tree: None,
-            ..prepare_with(parser, key, text)
-        })
-        .collect()
+        .map_init(syntax::parser, |parser, (i, item)| (i, work(parser, item)))
+        .collect();
+    out.sort_unstable_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 /// A workspace of the given files (keys must be unique).

@@ -95,20 +95,19 @@ pub fn reference_diagnostics_of(
         if !(select.references)(i, r) {
             continue;
         }
-        let defs = snap.definitions(r.id);
-        if defs.is_empty() {
+        let Some(first) = snap.first_definition(r.id) else {
             let found = suggested
                 .entry(r.id)
                 .or_insert_with(|| suggestions(snap, r.id));
             out.push(undefined(snap, r, found));
             continue;
-        }
+        };
         let entry_kind = r
             .entry
             .and_then(|e| summary.entries.get(e as usize))
             .map(|e| e.kind);
         if let Some(kinds) = expected_kinds(&r.role, entry_kind) {
-            if let Some((def_file, def)) = snap.definition(defs[0]) {
+            if let Some((def_file, def)) = snap.definition(first) {
                 if !kinds.contains(&def.kind) {
                     out.push(
                         Diagnostic::new(
@@ -140,8 +139,8 @@ pub fn reference_diagnostics_of(
         if !(select.definitions)(index, def) {
             continue;
         }
-        let locs = snap.definitions(&def.id);
-        if locs.len() > 1 {
+        if snap.definition_count(&def.id) > 1 {
+            let locs = snap.definitions(&def.id);
             let related = locs
                 .iter()
                 .filter(|l| !(l.file == file.id && l.index as usize == index))
@@ -220,9 +219,8 @@ pub fn reference_diagnostics_of(
         });
         for m in mentions {
             let related = snap
-                .definitions(&m.actor)
-                .first()
-                .and_then(|l| snap.definition(*l))
+                .first_definition(&m.actor)
+                .and_then(|l| snap.definition(l))
                 .map(|(f, d)| Related {
                     file: f.id,
                     range: d.range.clone(),
@@ -302,11 +300,7 @@ fn undefined(snap: &Snapshot, r: &Reference, suggestions: &[String]) -> Diagnost
     if let Some(best) = suggestions.first() {
         message.push_str(&format!("; did you mean `@{best}`?"));
         for s in suggestions {
-            if let Some((f, d)) = snap
-                .definitions(s)
-                .first()
-                .and_then(|l| snap.definition(*l))
-            {
+            if let Some((f, d)) = snap.first_definition(s).and_then(|l| snap.definition(l)) {
                 related.push(Related {
                     file: f.id,
                     range: d.range.clone(),

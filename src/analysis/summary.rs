@@ -772,6 +772,8 @@ fn date_node(n: Node<'_>, src: &str) -> DateNode {
 fn collect_dates(root: Node<'_>, src: &str, out: &mut Vec<DateNode>) {
     let kinds = date_kinds();
     let mut cursor = root.walk();
+    // Kept here: the cursor's own depth is counted again on every call.
+    let mut depth = 0usize;
     loop {
         let n = cursor.node();
         let kind = kinds.get(n.kind_id() as usize).copied();
@@ -787,16 +789,18 @@ fn collect_dates(root: Node<'_>, src: &str, out: &mut Vec<DateNode>) {
             None => true,
         };
         if enter && cursor.goto_first_child() {
+            depth += 1;
             continue;
         }
         loop {
-            if cursor.depth() == 0 {
+            if depth == 0 {
                 return;
             }
             if cursor.goto_next_sibling() {
                 break;
             }
             cursor.goto_parent();
+            depth -= 1;
         }
     }
 }

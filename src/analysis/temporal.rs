@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::dates::{self, format_day, DateError, Day, Qualifier, Span};
 use super::stn::{Edge, Stn};
 use super::summary::{EntryInfo, FieldInfo, RefRole, ValueItem};
@@ -123,6 +125,11 @@ struct Builder<'s> {
     /// zero day.
     nodes: HashMap<Arc<str>, usize>,
     node_names: Vec<Arc<str>>,
+    /// For the part of one file built on its own ([`file_part`]): the nodes
+    /// numbered before (read only). Nodes it adds are provisional
+    /// ([`PROVISIONAL`] onwards) and numbered for good when the part is
+    /// merged ([`Builder::absorb`]).
+    frozen: Option<&'s HashMap<Arc<str>, usize>>,
     links: Vec<Link>,
     /// Edges in the order they are added: structure first, checks second.
     structural: Vec<Edge<u32>>,
@@ -136,6 +143,9 @@ struct Builder<'s> {
 
 const ZERO: usize = 0;
 
+/// Where the provisional node numbers of a file's part start.
+const PROVISIONAL: usize = usize::MAX / 4;
+
 impl<'s> Builder<'s> {
     /// An empty builder; `how` names the result it makes.
     fn new(snap: &'s Snapshot, how: &'static str) -> Self {
@@ -143,6 +153,7 @@ impl<'s> Builder<'s> {
             snap,
             nodes: HashMap::new(),
             node_names: Vec::new(),
+            frozen: None,
             links: Vec::new(),
             structural: Vec::new(),
             checks: Vec::new(),
@@ -155,10 +166,18 @@ impl<'s> Builder<'s> {
     }
 
     fn node(&mut self, id: &str) -> usize {
+        if let Some(&n) = self.frozen.and_then(|f| f.get(id)) {
+            return n;
+        }
         if let Some(&n) = self.nodes.get(id) {
             return n;
         }
-        let n = 1 + 2 * self.node_names.len();
+        let base = if self.frozen.is_some() {
+            PROVISIONAL
+        } else {
+            0
+        };
+        let n = base + 1 + 2 * self.node_names.len();
         let id: Arc<str> = Arc::from(id);
         self.nodes.insert(id.clone(), n);
         self.node_names.push(id);
@@ -215,6 +234,74 @@ impl<'s> Builder<'s> {
     fn diag(&mut self, file: FileId, d: Diagnostic) {
         Arc::make_mut(self.out.diagnostics.entry(file).or_default()).push(d);
     }
+
+    /// Appends what a file's part found, as if it had been built here: its
+    /// new nodes are numbered in the order the part met them, its links
+    /// follow this builder's.
+    fn absorb(&mut self, part: Builder<'_>) {
+        let nodes: Vec<usize> = part.node_names.iter().map(|id| self.node(id)).collect();
+        let node = |x: usize| match x.checked_sub(PROVISIONAL + 1) {
+            Some(k) => nodes[k / 2] + k % 2,
+            None => x,
+        };
+        let offset = self.links.len() as u32;
+        let edge = |e: Edge<u32>| Edge {
+            from: node(e.from),
+            to: node(e.to),
+            weight: e.weight,
+            tag: e.tag + offset,
+        };
+        self.links.extend(part.links);
+        self.structural
+            .extend(part.structural.into_iter().map(edge));
+        self.checks.extend(part.checks.into_iter().map(edge));
+        self.probes.extend(
+            part.probes
+                .into_iter()
+                .map(|p| p.into_iter().map(edge).collect()),
+        );
+        let mut diagnostics: Vec<_> = part.out.diagnostics.into_iter().collect();
+        diagnostics.sort_by_key(|(file, _)| *file);
+        for (file, list) in diagnostics {
+            match self.out.diagnostics.entry(file) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(list);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    Arc::make_mut(o.get_mut()).extend(Arc::unwrap_or_clone(list));
+                }
+            }
+        }
+        let mut resolved: Vec<_> = part.out.resolved.into_iter().collect();
+        resolved.sort_by_key(|(file, _)| *file);
+        for (file, list) in resolved {
+            match self.out.resolved.entry(file) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(list);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    Arc::make_mut(o.get_mut()).extend(Arc::unwrap_or_clone(list));
+                }
+            }
+        }
+    }
+}
+
+/// A file's written dates and constraints, built on its own against the
+/// event nodes numbered so far (`nodes`); merged in file order with
+/// [`Builder::absorb`].
+fn file_part<'s>(
+    snap: &'s Snapshot,
+    nodes: &'s HashMap<Arc<str>, usize>,
+    f: &FileData,
+) -> Builder<'s> {
+    let mut b = Builder::new(snap, "");
+    b.frozen = Some(nodes);
+    check_written_dates(&mut b, f, None);
+    for (i, e) in f.summary.entries.iter().enumerate() {
+        entry_constraints(&mut b, f, i, e);
+    }
+    b
 }
 
 /// What the entries of one region of a file contribute: whether they put
@@ -272,10 +359,6 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
     let mut files: Vec<&Arc<FileData>> = snap.files().collect();
     files.sort_by(|a, b| a.key.cmp(&b.key));
 
-    // Every written date: valid, in order, on the weekday it names.
-    for f in &files {
-        check_written_dates(&mut b, f, None);
-    }
     // Events first, so that node numbers follow reading order.
     for f in &files {
         for e in &f.summary.entries {
@@ -295,10 +378,20 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
             }
         }
     }
-    for f in &files {
-        for (i, e) in f.summary.entries.iter().enumerate() {
-            entry_constraints(&mut b, f, i, e);
-        }
+    // Every written date (valid, in order, on the weekday it names) and
+    // every constraint, file by file in parallel, merged in file order: the
+    // same network, links and diagnostics as one pass over the files.
+    let nodes = b.nodes.clone();
+    let parts: Vec<Builder<'_>> = files
+        .par_iter()
+        .map(|f| file_part(snap, &nodes, f))
+        .collect();
+    b.links.reserve(parts.iter().map(|p| p.links.len()).sum());
+    b.structural
+        .reserve(parts.iter().map(|p| p.structural.len()).sum());
+    b.checks.reserve(parts.iter().map(|p| p.checks.len()).sum());
+    for part in parts {
+        b.absorb(part);
     }
     solve(&mut b);
     b.out
@@ -697,7 +790,7 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
 }
 
 fn published_of(snap: &Snapshot, id: &str) -> Option<Span> {
-    let loc = *snap.definitions(id).first()?;
+    let loc = snap.first_definition(id)?;
     let (file, def) = snap.definition(loc)?;
     if def.kind != EntryKind::Source {
         return None;
@@ -712,9 +805,8 @@ fn published_of(snap: &Snapshot, id: &str) -> Option<Span> {
 }
 
 fn source_related(snap: &Snapshot, id: &str) -> Vec<Related> {
-    snap.definitions(id)
-        .first()
-        .and_then(|l| snap.definition(*l))
+    snap.first_definition(id)
+        .and_then(|l| snap.definition(l))
         .and_then(|(file, def)| {
             let entry = file.summary.entries.get(def.entry as usize)?;
             let fi = field(file, entry, "published")?;
@@ -744,7 +836,7 @@ type Life = (Option<Day>, Option<Day>, Qualifier, Vec<Related>);
 
 /// The lifetime of an actor: (start, end, words, field range).
 fn lifetime(snap: &Snapshot, id: &str) -> Option<Life> {
-    let loc = *snap.definitions(id).first()?;
+    let loc = snap.first_definition(id)?;
     let (file, def) = snap.definition(loc)?;
     if def.kind != EntryKind::Actor {
         return None;
@@ -793,7 +885,7 @@ fn tenure(
     title: &str,
     org: Option<&str>,
 ) -> Option<(Option<Day>, Option<Day>, Qualifier, Related)> {
-    let loc = *snap.definitions(actor).first()?;
+    let loc = snap.first_definition(actor)?;
     let (file, def) = snap.definition(loc)?;
     let entry = file.summary.entries.get(def.entry as usize)?;
     for fi in file
@@ -943,9 +1035,8 @@ fn actor_checks(
         // Acting in a role the actor never held is outside any tenure.
         let Some((def_file, def)) = b
             .snap
-            .definitions(author)
-            .first()
-            .and_then(|l| b.snap.definition(*l))
+            .first_definition(author)
+            .and_then(|l| b.snap.definition(l))
         else {
             return;
         };
@@ -1079,22 +1170,37 @@ fn solve(b: &mut Builder<'_>) {
     }
     let cache = b.snap.temporal_cache();
     let mut used = Vec::new();
-    for (root, nodes) in &components {
-        let mut w = work.remove(root).unwrap_or_default();
-        // Tags as the component's own numbers, in order of appearance, so
-        // that the same constraints give the same key in any workspace.
-        let mut tags: Vec<u32> = Vec::new();
-        let mut local_tag = HashMap::new();
-        for e in w.edges.iter_mut().chain(w.probes.iter_mut().flatten()) {
-            let t = *local_tag.entry(e.tag).or_insert_with(|| {
-                tags.push(e.tag);
-                (tags.len() - 1) as u32
-            });
-            e.tag = t;
-        }
-        let key = component_key(nodes.len() + 1, &w, &tags, &b.links);
+    // Each component on its own, in parallel; the results are read in
+    // component order.
+    let components: Vec<(usize, Vec<usize>)> = components.into_iter().collect();
+    let works: Vec<ComponentWork> = components
+        .iter()
+        .map(|(root, _)| work.remove(root).unwrap_or_default())
+        .collect();
+    let links = &b.links;
+    let solved: Vec<(Vec<u32>, u64, Arc<ComponentResult>)> = components
+        .par_iter()
+        .zip(works)
+        .map(|((_, nodes), mut w)| {
+            // Tags as the component's own numbers, in order of appearance,
+            // so that the same constraints give the same key in any
+            // workspace.
+            let mut tags: Vec<u32> = Vec::new();
+            let mut local_tag = HashMap::new();
+            for e in w.edges.iter_mut().chain(w.probes.iter_mut().flatten()) {
+                let t = *local_tag.entry(e.tag).or_insert_with(|| {
+                    tags.push(e.tag);
+                    (tags.len() - 1) as u32
+                });
+                e.tag = t;
+            }
+            let key = component_key(nodes.len() + 1, &w, &tags, links);
+            let result = cache.get_or_solve(key, || solve_component(nodes.len() + 1, &w));
+            (tags, key, result)
+        })
+        .collect();
+    for ((_, nodes), (tags, key, result)) in components.iter().zip(solved) {
         used.push(key);
-        let result = cache.get_or_solve(key, || solve_component(nodes.len() + 1, &w));
         for cycle in &result.cycles {
             let global: Vec<u32> = cycle.iter().map(|t| tags[*t as usize]).collect();
             report_cycle(b, &global);

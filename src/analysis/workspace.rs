@@ -393,9 +393,20 @@ impl Snapshot {
         Some((file, def))
     }
 
+    /// An ID's first definition (the first of [`Snapshot::definitions`]),
+    /// without collecting them.
+    pub fn first_definition(&self, id: &str) -> Option<DefLoc> {
+        self.defs.get(id)?.iter().min().copied()
+    }
+
+    /// How many definitions an ID has.
+    pub fn definition_count(&self, id: &str) -> usize {
+        self.defs.get(id).map_or(0, |v| v.len())
+    }
+
     /// The kind of an ID's first definition.
     pub fn kind_of(&self, id: &str) -> Option<EntryKind> {
-        let loc = *self.definitions(id).first()?;
+        let loc = self.first_definition(id)?;
         self.definition(loc).map(|(_, d)| d.kind)
     }
 
@@ -691,14 +702,18 @@ impl Workspace {
         self.set_file_edited(key, text, tree, summary, version, None)
     }
 
-    /// Adds or replaces many files at once (indexing): the index is
-    /// updated file by file, but which other files each one affects is not
-    /// worked out — every cached result is invalidated once at the end,
-    /// and the caller publishes everything.
+    /// Adds or replaces many files at once (indexing): which other files
+    /// each one affects is not worked out — every cached result is
+    /// invalidated once at the end, and the caller publishes everything.
+    /// Files new to the workspace enter the index together: what each
+    /// defines and refers to is read in parallel and merged once; a file
+    /// that replaces another is updated on its own.
     pub fn set_files(
         &mut self,
         files: impl IntoIterator<Item = (Arc<str>, Arc<str>, Arc<FileSummary>)>,
     ) {
+        let mut fresh: Vec<Arc<FileData>> = Vec::new();
+        let mut fresh_ids: std::collections::HashSet<FileId> = Default::default();
         for (key, text, summary) in files {
             let id = self.intern(&key);
             let key = self
@@ -708,10 +723,25 @@ impl Workspace {
                 .map(|(k, _)| k.clone())
                 .unwrap_or(key);
             let old = self.snapshot.files.get(&id).cloned();
-            let data = FileData::new(id, key, text, None, summary, None);
-            self.replace(id, old.as_deref(), Some(&data));
-            self.snapshot.files.insert(id, Arc::new(data));
+            let data = Arc::new(FileData::new(id, key, text, None, summary, None));
+            match old {
+                Some(old) => {
+                    if fresh_ids.contains(&id) {
+                        // The same file twice: the first enters the index
+                        // before the second replaces it.
+                        self.add_fresh(std::mem::take(&mut fresh));
+                        fresh_ids.clear();
+                    }
+                    self.replace(id, Some(&old), Some(&data));
+                }
+                None => {
+                    fresh_ids.insert(id);
+                    fresh.push(data.clone());
+                }
+            }
+            self.snapshot.files.insert(id, data);
         }
+        self.add_fresh(fresh);
         self.snapshot.temporal = Default::default();
         self.snapshot.claims = Default::default();
         self.snapshot.temporal_from = Default::default();
@@ -1059,6 +1089,72 @@ impl Workspace {
             changed.push(Arc::from(super::names::NAMES_CHANGED));
         }
         changed
+    }
+
+    /// Puts files that were not in the index in it (as [`Workspace::replace`]
+    /// with no old version would, one after the other): each file's
+    /// definitions, reference counts and actor names are read in parallel,
+    /// then merged in order.
+    fn add_fresh(&mut self, files: Vec<Arc<FileData>>) {
+        use rayon::prelude::*;
+        type Names = Vec<(Arc<str>, Vec<String>)>;
+        let parts: Vec<(Vec<(&'static str, u32)>, Names)> = files
+            .par_iter()
+            .map(|f| {
+                let mut counts: HashMap<&'static str, u32> = HashMap::new();
+                for r in &f.summary.references {
+                    *counts.entry(r.id).or_default() += 1;
+                }
+                let names: Names = f
+                    .summary
+                    .definitions
+                    .iter()
+                    .filter(|d| d.kind == EntryKind::Actor)
+                    .map(|d| {
+                        let mut names = d.aliases.to_vec();
+                        names.extend(d.title.as_deref().map(str::to_string));
+                        (d.id.clone(), names)
+                    })
+                    .collect();
+                (counts.into_iter().collect(), names)
+            })
+            .collect();
+        let s = &mut self.snapshot;
+        for f in &files {
+            for (index, d) in f.summary.definitions.iter().enumerate() {
+                let loc = DefLoc {
+                    file: f.id,
+                    index: index as u32,
+                };
+                match s.defs.get_mut(&d.id) {
+                    Some(locs) => locs.push_back(loc),
+                    None => {
+                        s.defs.insert(d.id.clone(), imbl::Vector::unit(loc));
+                    }
+                }
+            }
+        }
+        // References: by ID first, so that each ID's map of files is made
+        // once.
+        let mut by_id: HashMap<&'static str, Vec<(FileId, u32)>> = HashMap::new();
+        for (f, (counts, _)) in files.iter().zip(&parts) {
+            for &(id, count) in counts {
+                by_id.entry(id).or_default().push((f.id, count));
+            }
+        }
+        for (id, counts) in by_id {
+            match s.refs.get_mut(id) {
+                Some(files) => files.extend(counts),
+                None => {
+                    s.refs.insert(Arc::from(id), counts.into_iter().collect());
+                }
+            }
+        }
+        for (f, (_, names)) in files.iter().zip(parts) {
+            if !names.is_empty() {
+                Arc::make_mut(&mut s.names).replace_file(f.id, names);
+            }
+        }
     }
 
     /// Files other than `except` whose diagnostics may depend on `ids`.

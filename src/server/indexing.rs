@@ -1,12 +1,12 @@
 //! Indexing the workspace folders: every `*.chron` file read, parsed and
-//! summarised in parallel (rayon, on a blocking thread) in batches, with
-//! work-done progress (begin, a report with a percentage after each batch,
-//! end); the workspace-wide checks (temporal network, claims) are computed
-//! before the progress ends, then the diagnostics of every file that has any
-//! are published.
+//! summarised in parallel (rayon, on a blocking thread) in one pass, with
+//! work-done progress (begin, a report with a percentage every 200 ms,
+//! end), then put in the index at once; the workspace-wide checks (temporal
+//! network, claims) are computed before the progress ends, then the
+//! diagnostics of every file that has any are published.
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,11 +19,8 @@ use super::diagnostics::Mode;
 use super::discover::Roots;
 use super::state::{self, Effects};
 
-/// Files per batch: enough for parallelism, small enough for a progress bar
-/// that moves.
-fn batch_size(total: usize) -> usize {
-    (total / 20).clamp(32, 512)
-}
+/// How often the progress is reported while files are read.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Indexes the folders of `roots` (all of the workspace on start-up, or the
 /// folders just added).
@@ -69,35 +66,54 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
         .filter_map(|p| Some((convert::key_of_path(&p)?, p)))
         .collect();
     let total = files.len();
-    let mut done = 0;
-    let (mut load_us, mut apply_us) = (0u64, 0u64);
-    for batch in files.chunks(batch_size(total)) {
-        let batch = batch.to_vec();
-        let n = batch.len();
-        let loading = Instant::now();
-        let loaded = tokio::task::spawn_blocking(move || state::load_all(batch, max_size)).await;
-        load_us += loading.elapsed().as_micros() as u64;
-        let applying = Instant::now();
-        match loaded {
-            Ok(loaded) => server.update(Mode::Always, |s| {
-                s.apply_indexed(loaded);
-                Effects::none()
-            }),
-            Err(err) => error!("indexing a batch of files failed: {err}"),
+    // Every file read, parsed and summarised in one parallel pass (no
+    // batches: a batch waits for its slowest file while the other threads
+    // idle); the progress reports how many are done.
+    let loading = Instant::now();
+    let counter = Arc::new(AtomicUsize::new(0));
+    let done = counter.clone();
+    let mut task = tokio::task::spawn_blocking(move || state::load_counted(files, max_size, &done));
+    let loaded = loop {
+        tokio::select! {
+            loaded = &mut task => break loaded,
+            _ = tokio::time::sleep(PROGRESS_EVERY) => {
+                if let Some(progress) = &progress {
+                    let done = counter.load(Ordering::Relaxed);
+                    let percentage = (done * 100 / total.max(1)) as u32;
+                    progress
+                        .report_with_message(format!("{done}/{total} files"), percentage)
+                        .await;
+                }
+            }
         }
-        apply_us += applying.elapsed().as_micros() as u64;
-        done += n;
-        if let Some(progress) = &progress {
-            let percentage = (done * 100 / total.max(1)) as u32;
-            progress
-                .report_with_message(format!("{done}/{total} files"), percentage)
-                .await;
+    };
+    let load_us = loading.elapsed().as_micros() as u64;
+    // The index is updated once, off the async threads (its reading is
+    // parallel).
+    let applying = Instant::now();
+    match loaded {
+        Ok(loaded) => {
+            let server = server.clone();
+            let applied = tokio::task::spawn_blocking(move || {
+                server.update(Mode::Always, |s| {
+                    s.apply_indexed(loaded);
+                    Effects::none()
+                })
+            })
+            .await;
+            if let Err(err) = applied {
+                error!("indexing the files failed: {err}");
+            }
         }
+        Err(err) => error!("reading the files failed: {err}"),
     }
-    if total == 0 {
-        if let Some(progress) = &progress {
-            progress.report_with_message("no files", 100).await;
-        }
+    let apply_us = applying.elapsed().as_micros() as u64;
+    if let Some(progress) = &progress {
+        let message = match total {
+            0 => "no files".to_string(),
+            _ => format!("{total}/{total} files"),
+        };
+        progress.report_with_message(message, 100).await;
     }
     let (files_with_any, open) = {
         let mut state = server.state();

@@ -24,6 +24,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -142,26 +143,41 @@ pub enum Loaded {
 
 /// Reads and prepares files in parallel (call outside the state lock).
 pub fn load_all(files: Vec<(Arc<str>, PathBuf)>, max_size: u64) -> Vec<(Arc<str>, Loaded)> {
-    let read: Vec<(Arc<str>, DiskFile)> = files
+    load_counted(files, max_size, &AtomicUsize::new(0))
+}
+
+/// [`load_all`], counting in `done` the files prepared so far (progress).
+/// Each file is read, parsed and summarised by one worker, largest first;
+/// the results come in the order of `files`.
+pub fn load_counted(
+    files: Vec<(Arc<str>, PathBuf)>,
+    max_size: u64,
+    done: &AtomicUsize,
+) -> Vec<(Arc<str>, Loaded)> {
+    // Read first (the text's size decides the order); each text goes into
+    // its `Arc` at once.
+    let read: Vec<(Arc<str>, Option<Arc<str>>, Loaded)> = files
         .into_par_iter()
-        .map(|(key, path)| {
-            let file = discover::read(&path, max_size);
-            (key, file)
+        .map(|(key, path)| match discover::read(&path, max_size) {
+            DiskFile::Text(text) => (key, Some(Arc::<str>::from(text)), Loaded::Missing),
+            DiskFile::Skipped(d) => (key, None, Loaded::Skipped(d)),
+            DiskFile::Missing => (key, None, Loaded::Missing),
         })
         .collect();
-    let mut texts = Vec::new();
-    let mut out = Vec::new();
-    for (key, file) in read {
-        match file {
-            DiskFile::Text(text) => texts.push((key.to_string(), Arc::<str>::from(text))),
-            DiskFile::Skipped(d) => out.push((key, Loaded::Skipped(d))),
-            DiskFile::Missing => out.push((key, Loaded::Missing)),
-        }
-    }
-    for p in analysis::prepare_all(texts) {
-        out.push((Arc::from(p.key.as_str()), Loaded::Prepared(p)));
-    }
-    out
+    analysis::with_parsers(
+        read,
+        |(_, text, _)| text.as_ref().map_or(0, |t| t.len()),
+        |parser, (key, text, loaded)| {
+            let loaded = match text {
+                Some(text) => {
+                    Loaded::Prepared(analysis::prepare_to_index(parser, key.to_string(), text))
+                }
+                None => loaded,
+            };
+            done.fetch_add(1, Ordering::Relaxed);
+            (key, loaded)
+        },
+    )
 }
 
 /// The server's state.

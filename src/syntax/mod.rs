@@ -28,24 +28,29 @@ pub fn language() -> Language {
 /// The grammar's field IDs by name, looked up once: tree-sitter's
 /// `child_by_field_name` compares the name with every field name of the
 /// language on each call, which was a sixth of the time spent reading trees.
+/// The names are kept sorted by (length, bytes) and binary-searched: a
+/// hashed map spent more on hashing the name than the search costs.
 fn field_id(name: &str) -> Option<std::num::NonZeroU16> {
-    use std::collections::HashMap;
     use std::sync::OnceLock;
-    static IDS: OnceLock<HashMap<Box<str>, std::num::NonZeroU16>> = OnceLock::new();
-    IDS.get_or_init(|| {
+    type Ids = Vec<(Box<[u8]>, std::num::NonZeroU16)>;
+    static IDS: OnceLock<Ids> = OnceLock::new();
+    let ids = IDS.get_or_init(|| {
         let lang = language();
-        let mut ids = HashMap::new();
+        let mut ids: Ids = Vec::new();
         for id in 1..=lang.field_count() as u16 {
             if let (Some(name), Some(nz)) =
                 (lang.field_name_for_id(id), std::num::NonZeroU16::new(id))
             {
-                ids.insert(Box::from(name), nz);
+                ids.push((Box::from(name.as_bytes()), nz));
             }
         }
+        ids.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
         ids
-    })
-    .get(name)
-    .copied()
+    });
+    let name = name.as_bytes();
+    ids.binary_search_by(|(n, _)| (n.len(), &**n).cmp(&(name.len(), name)))
+        .ok()
+        .map(|i| ids[i].1)
 }
 
 /// Field access by name through the cached field IDs.

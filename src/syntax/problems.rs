@@ -70,10 +70,12 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
         });
         return;
     }
-    if let Some(p) = missing_header_part(node, src) {
+    // Read once: every call converts the grammar's C string again.
+    let kind = node.kind();
+    if let Some(p) = missing_header_part(node, kind, src) {
         out.push(p);
     }
-    match node.kind() {
+    match kind {
         "field" if node.child_field("colon").is_none() => {
             if let Some(key) = node.child_field("key") {
                 let key_text = text(key, src).to_string();
@@ -107,7 +109,7 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
     // Lines (entries, fields, prose) are always visited for the slips above;
     // below them only subtrees that contain an ERROR or MISSING node.
     let structural = matches!(
-        node.kind(),
+        kind,
         "document" | "section" | "actor" | "source" | "topic" | "event" | "statement" | "claim"
     );
     if !structural && !node.has_error() {
@@ -122,8 +124,8 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
 /// A header without its ID (`actor` alone), a statement without its quote,
 /// a claim without `@subject.property`: the grammar keeps the entry (and its
 /// fields) and the problem is reported here, right after the last part.
-fn missing_header_part(node: Node<'_>, src: &str) -> Option<Problem> {
-    let (field, what) = match node.kind() {
+fn missing_header_part(node: Node<'_>, kind: &str, src: &str) -> Option<Problem> {
+    let (field, what) = match kind {
         "actor" | "source" | "topic" | "event" => ("name", "an ID"),
         "statement" => ("quote", "the quoted words"),
         "claim" => ("assertion", "`@subject.property`"),
@@ -133,7 +135,7 @@ fn missing_header_part(node: Node<'_>, src: &str) -> Option<Problem> {
         return None;
     }
     // After the keyword, speaker or verb: the last token before the gap.
-    let anchor = match node.kind() {
+    let anchor = match kind {
         "statement" => node.children(&mut node.walk()).find(|c| c.kind() == "said"),
         "claim" => node.child_field("verb"),
         kind => node.children(&mut node.walk()).find(|c| c.kind() == kind),
