@@ -7,18 +7,26 @@ use clap::{Parser, Subcommand};
 
 use chronicle::cli::check::{self, Color, Format};
 
-/// Asks glibc for one malloc arena (before any thread starts). With one
-/// arena per thread (up to 8 per core), memory freed by the analyzer, the
-/// publisher, the request workers and the indexing pool stays in the
-/// arena of the thread that used it: peak RSS of the benchmark's large
-/// workspace was 380 MB with them and 301 MB with one (medium: 133 and
-/// 101 MB), for no measurable change in latency.
-fn one_malloc_arena() {
+/// `CHRONICLE_MALLOC_ARENAS=N` caps glibc's malloc arenas at N (set before
+/// any thread starts). By default glibc keeps up to 8 per core, and memory
+/// freed on one thread stays in that thread's arena: with one arena, peak
+/// RSS of the benchmark's large workspace was 301 MB instead of 380 MB
+/// (medium: 106 instead of 130–137 MB), but edit → diagnostics was about
+/// 1 ms slower at p50 (3.99–4.14 against 2.53–3.14 ms at medium: the
+/// analyzer, the publisher and the transport threads then share one lock).
+/// Latency is the budget that can hold, so the default stays glibc's.
+fn malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a parameter of the allocator; it is called
-    // before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
+    if let Some(n) = std::env::var("CHRONICLE_MALLOC_ARENAS")
+        .ok()
+        .and_then(|v| v.parse::<i32>().ok())
+        .filter(|n| *n > 0)
+    {
+        // SAFETY: mallopt only sets a parameter of the allocator; it is
+        // called before any other thread exists.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, n);
+        }
     }
 }
 
@@ -60,7 +68,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    one_malloc_arena();
+    malloc_arenas();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Lsp { stdio: _ } => {

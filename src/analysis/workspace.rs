@@ -199,6 +199,24 @@ impl RefFiles {
         self.0 = v.into();
     }
 
+    /// Sets the counts of many files at once (the last count of a file
+    /// wins; `0` removes it).
+    fn extend(&mut self, counts: impl IntoIterator<Item = (FileId, u32)>) {
+        let mut all = self.0.to_vec();
+        all.extend(counts);
+        // Stable: of two counts for a file, the later one stays last.
+        all.sort_by_key(|(f, _)| *f);
+        let mut merged: Vec<(FileId, u32)> = Vec::with_capacity(all.len());
+        for (f, n) in all {
+            match merged.last_mut() {
+                Some(last) if last.0 == f => last.1 = n,
+                _ => merged.push((f, n)),
+            }
+        }
+        merged.retain(|(_, n)| *n > 0);
+        self.0 = merged.into();
+    }
+
     fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -1097,6 +1115,10 @@ impl Workspace {
     /// then merged in order.
     fn add_fresh(&mut self, files: Vec<Arc<FileData>>) {
         use rayon::prelude::*;
+        if files.iter().any(|f| !f.summary.definitions.is_empty()) {
+            // New definitions: the search table is built again.
+            self.snapshot.entities = Default::default();
+        }
         type Names = Vec<(Arc<str>, Vec<String>)>;
         let parts: Vec<(Vec<(&'static str, u32)>, Names)> = files
             .par_iter()
@@ -1146,7 +1168,9 @@ impl Workspace {
             match s.refs.get_mut(id) {
                 Some(files) => files.extend(counts),
                 None => {
-                    s.refs.insert(Arc::from(id), counts.into_iter().collect());
+                    let mut files = RefFiles::default();
+                    files.extend(counts);
+                    s.refs.insert(Arc::from(id), files);
                 }
             }
         }
@@ -1198,6 +1222,46 @@ impl Workspace {
 mod tests {
     use super::*;
 
+    fn set(ws: &mut Workspace, key: &str, text: &str) {
+        let tree = crate::syntax::parse(text);
+        let summary = Arc::new(FileSummary::new(&tree, text));
+        ws.set_file(key, Arc::from(text), None, summary, None);
+    }
+
+    #[test]
+    fn the_search_table_follows_the_definitions() {
+        let ids = |snap: &Snapshot| {
+            let (hits, _) = snap
+                .entities()
+                .search(&super::super::ide::fuzzy::Pattern::new(""), 10);
+            hits.iter().map(|h| h.id.to_string()).collect::<Vec<_>>()
+        };
+        let mut ws = Workspace::new();
+        set(&mut ws, "a.chron", "actor x\n\nProse.\n");
+        set(&mut ws, "b.chron", "actor z\n");
+        let first = ws.snapshot();
+        assert_eq!(ids(&first), ["x", "z"]);
+        // Same definitions, other text: the table is kept.
+        set(&mut ws, "a.chron", "actor x\n\nOther prose.\n");
+        let kept = ws.snapshot();
+        assert!(std::ptr::eq(first.entities(), kept.entities()));
+        // A renamed definition, a new file, a removed file: built again.
+        set(&mut ws, "a.chron", "actor y\n");
+        assert_eq!(ids(&ws.snapshot()), ["y", "z"]);
+        ws.set_files([(
+            Arc::from("c.chron"),
+            Arc::from("actor w\n"),
+            Arc::new(FileSummary::new(
+                &crate::syntax::parse("actor w\n"),
+                "actor w\n",
+            )),
+        )]);
+        assert_eq!(ids(&ws.snapshot()), ["w", "y", "z"]);
+        ws.remove_file("b.chron");
+        assert_eq!(ids(&ws.snapshot()), ["w", "y"]);
+        assert_eq!(ids(&first), ["x", "z"]);
+    }
+
     #[test]
     fn ref_files_keep_counts_by_file() {
         let mut refs = imbl::HashMap::new();
@@ -1206,6 +1270,8 @@ mod tests {
         set_ref_count(&mut refs, "a", 9, 4);
         set_ref_count(&mut refs, "a", 7, 5);
         set_ref_count(&mut refs, "b", 1, 0);
+        refs.get_mut("a").unwrap().extend([(5, 1), (9, 2), (5, 3)]);
+        refs.get_mut("a").unwrap().extend([(5, 0), (9, 4)]);
         let files = refs.get("a").unwrap();
         assert_eq!(files.iter().collect::<Vec<_>>(), [(3, 1), (7, 5), (9, 4)]);
         assert_eq!((files.get(7), files.get(8)), (Some(5), None));
