@@ -38,10 +38,12 @@ pub fn references_json(world: &World, params: ReferenceParams) -> Vec<u8> {
     // forward-moving line search per file.
     for group in found.chunk_by(|a, b| a.file == b.file) {
         let id = group[0].file;
-        let (Some(data), Some(uri)) = (world.analysis.file(id), world.uri(id)) else {
+        let Some(data) = world.analysis.file(id) else {
             continue;
         };
-        let Ok(uri) = serde_json::to_vec(&uri) else {
+        // A file's key is the URI it is known by (what `World::uri` would
+        // parse and write back unchanged), escaped as a JSON string.
+        let Ok(uri) = serde_json::to_vec(&*data.key) else {
             continue;
         };
         let mut cursor = RangeCursor::new(data, world.encoding);
