@@ -262,6 +262,7 @@ pub fn suggestions(snap: &Snapshot, id: &str) -> Vec<String> {
     let id_len = id.chars().count();
     let limit = (id_len / 3).clamp(1, 3);
     let lower = id.to_lowercase();
+    let counts = letter_counts(&lower);
     let mut scored: Vec<(usize, &str)> = snap
         .all_definitions()
         .filter_map(|(candidate, _)| {
@@ -274,11 +275,15 @@ pub fn suggestions(snap: &Snapshot, id: &str) -> Vec<String> {
             if !prefix && candidate.chars().count().abs_diff(id_len) > limit {
                 return None;
             }
-            let d = if candidate.chars().any(char::is_uppercase) {
-                strsim::levenshtein(&lower, &candidate.to_lowercase())
+            let folded: std::borrow::Cow<'_, str> = if candidate.chars().any(char::is_uppercase) {
+                candidate.to_lowercase().into()
             } else {
-                strsim::levenshtein(&lower, candidate)
+                (&**candidate).into()
             };
+            if !prefix && letter_distance(&counts, &folded) > limit {
+                return None;
+            }
+            let d = strsim::levenshtein(&lower, &folded);
             (d <= limit || prefix).then_some((d, &**candidate))
         })
         .collect();
@@ -292,6 +297,39 @@ pub fn suggestions(snap: &Snapshot, id: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// How many of each ASCII letter and digit `s` holds; other characters in
+/// one bucket.
+fn letter_counts(s: &str) -> [i32; 37] {
+    let mut counts = [0; 37];
+    for c in s.chars() {
+        let i = match c {
+            c @ 'a'..='z' => c as usize - 'a' as usize,
+            c @ '0'..='9' => 26 + c as usize - '0' as usize,
+            _ => 36,
+        };
+        counts[i] += 1;
+    }
+    counts
+}
+
+/// A lower bound of the edit distance between the text counted in `counts`
+/// and `candidate` (the bag distance: an edit adds, removes or replaces one
+/// character, so it fixes at most one surplus and one shortfall). It is
+/// far cheaper than the distance itself and turns away most IDs of a
+/// similar length.
+fn letter_distance(counts: &[i32; 37], candidate: &str) -> usize {
+    let theirs = letter_counts(candidate);
+    let (mut more, mut fewer) = (0, 0);
+    for (a, b) in counts.iter().zip(theirs) {
+        if *a > b {
+            more += a - b;
+        } else {
+            fewer += b - a;
+        }
+    }
+    more.max(fewer) as usize
 }
 
 fn undefined(snap: &Snapshot, r: &Reference, suggestions: &[String]) -> Diagnostic {
@@ -313,4 +351,39 @@ fn undefined(snap: &Snapshot, r: &Reference, suggestions: &[String]) -> Diagnost
         }
     }
     Diagnostic::new(Code::UndefinedReference, r.full_range(), message).with_related(related)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letter_distance_never_exceeds_the_edit_distance() {
+        let words = [
+            "macron",
+            "marcon",
+            "macr0n",
+            "coalition-call",
+            "coalition-cal",
+            "us",
+            "usa",
+            "uk",
+            "türkiye",
+            "turkiye",
+            "wagner",
+            "wgner",
+            "abc",
+            "cba",
+            "",
+            "a-b-c",
+            "aab",
+        ];
+        for a in words {
+            for b in words {
+                let bound = letter_distance(&letter_counts(a), b);
+                assert!(bound <= strsim::levenshtein(a, b), "{a} {b}");
+            }
+        }
+        assert_eq!(letter_distance(&letter_counts("macron"), "wagner"), 3);
+    }
 }
