@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use super::fuzzy::{fold, Pattern};
-use crate::analysis::summary::Sym;
+use crate::analysis::summary::{Definition, Sym};
 use crate::analysis::{FileData, FileId, Snapshot};
 use crate::syntax::EntryKind;
 
@@ -129,10 +129,10 @@ pub struct EntityTable {
 
 impl EntityTable {
     pub fn build(snap: &Snapshot) -> Self {
-        let mut rows: Vec<Row> = Vec::new();
+        let mut rows: Vec<(Row, &Definition)> = Vec::new();
         for file in snap.files() {
             for (i, d) in file.summary.definitions.iter().enumerate() {
-                rows.push(Row {
+                let row = Row {
                     file: file.id,
                     def: i as u32,
                     kind: d.kind,
@@ -140,24 +140,20 @@ impl EntityTable {
                     id_prefix: prefix8(&d.id),
                     mask: 0,
                     spans: (0, 0),
-                });
+                };
+                rows.push((row, d));
             }
         }
-        rows.sort_unstable_by(|a, b| {
+        rows.sort_unstable_by(|(a, _), (b, _)| {
             (a.kind.index(), a.id_prefix)
                 .cmp(&(b.kind.index(), b.id_prefix))
                 .then_with(|| a.id.cmp(&b.id))
                 .then_with(|| (a.file, a.def).cmp(&(b.file, b.def)))
         });
         let mut table = EntityTable::default();
-        table.scored_masks.reserve(rows.len());
-        for mut row in rows {
-            let Some(d) = snap
-                .file(row.file)
-                .and_then(|f| f.summary.definitions.get(row.def as usize))
-            else {
-                continue;
-            };
+        table.rows.reserve_exact(rows.len());
+        table.scored_masks.reserve_exact(rows.len());
+        for (mut row, d) in rows {
             let first = table.spans.len() as u32;
             let named = names_count(d.kind);
             let (mut mask, mut scored, mut firsts) = (0, 0, 0);
@@ -167,7 +163,7 @@ impl EntityTable {
                 .enumerate()
             {
                 let start = table.text.len() as u32;
-                table.text.extend(key.chars().map(fold));
+                push_folded(&mut table.text, key);
                 let m = mask_of(&table.text[start as usize..]);
                 mask |= m;
                 if k == 0 || named {
@@ -309,6 +305,18 @@ impl EntityTable {
             }
         }
         top.finish()
+    }
+}
+
+/// Appends `key` folded ([`fold`]): ASCII keys (most) are copied and
+/// lowered in place instead of a character at a time.
+fn push_folded(text: &mut String, key: &str) {
+    if key.is_ascii() {
+        let start = text.len();
+        text.push_str(key);
+        text[start..].make_ascii_lowercase();
+    } else {
+        text.extend(key.chars().map(fold));
     }
 }
 
