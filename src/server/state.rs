@@ -343,6 +343,25 @@ impl State {
             return self.skip(key, problem, Some(version));
         }
         let tree = sync::parse(&mut self.parser, &doc, None);
+        // The text the workspace already analysed (a file opened as it is
+        // on disk): nothing to analyse, only the version to publish, and
+        // the next edit is spliced into the summary already there.
+        if self
+            .workspace
+            .open_unchanged(&key, &text, tree.clone(), version)
+        {
+            let open = OpenDoc {
+                doc,
+                tree: Some(tree),
+                gen,
+                opened: gen,
+                since: Some((gen, None)),
+            };
+            self.docs.insert(key.clone(), open);
+            self.analysed.insert(key.clone(), gen);
+            self.skipped.remove(&key);
+            return self.changed(vec![key]);
+        }
         let open = OpenDoc {
             doc,
             tree: Some(tree),
@@ -731,6 +750,44 @@ mod tests {
         let summary = Arc::new(job.run().0);
         assert_eq!(state.commit(job, summary, None), Effects::none());
         assert!(state.world().analysis.file(id).is_none());
+    }
+
+    #[test]
+    fn opening_a_file_as_analysed_keeps_its_analysis() {
+        let mut state = State::default();
+        let (a, b) = (key("a"), key("b"));
+        state.analyse_closed(a.clone(), Arc::from("actor ann \"Ann\"\n\nMet @bob.\n"));
+        state.analyse_closed(b.clone(), Arc::from("Talked to @ann.\n"));
+        let before = state.world();
+        let id = before.analysis.file_id(&a).unwrap();
+        let summary = before.analysis.file(id).unwrap().summary.clone();
+        let temporal = before.analysis.temporal();
+
+        let effects = state.open(a.clone(), "actor ann \"Ann\"\n\nMet @bob.\n".into(), 7);
+        assert!(effects.analyse.is_empty());
+        assert_eq!(effects.publish, std::slice::from_ref(&a));
+        let world = state.world();
+        assert!(world.behind.is_empty());
+        let data = world.analysis.file(id).unwrap();
+        assert_eq!(data.version, Some(7));
+        assert!(Arc::ptr_eq(&data.summary, &summary));
+        assert!(Arc::ptr_eq(&world.analysis.temporal(), &temporal));
+        assert_eq!(codes(&world, &a), ["undefined-reference"]);
+
+        // The next edit is spliced into that summary.
+        let edit = TextChange::replace(Pos::new(2, 0), Pos::new(2, 0), "More. ");
+        state.change(&a, 8, &[edit]).unwrap();
+        let job = state.analysis_job(&a).unwrap();
+        assert!(job.base.is_some());
+        let (summary, splice) = job.run();
+        assert!(splice.is_some());
+        state.commit(job, Arc::new(summary), splice);
+        assert_eq!(codes(&state.world(), &a), ["undefined-reference"]);
+
+        // Another text than the one analysed: analysed as usual.
+        state.close(&a);
+        let effects = state.open(a.clone(), "actor ann\n".into(), 9);
+        assert_eq!(effects.analyse, std::slice::from_ref(&a));
     }
 
     #[test]

@@ -650,7 +650,11 @@ fn a_panicking_handler_is_answered_and_the_server_keeps_serving() {
     assert_eq!(r["error"]["code"], -32603, "{r}");
     let r = lsp.request("workspace/executeCommand", json!({"command": "nothing"}));
     assert_eq!(r["error"]["code"], -32602, "{r}");
-    assert!(lsp.stderr_tail().contains("handler panicked"));
+    assert!(
+        lsp.stderr_shows("handler panicked"),
+        "{}",
+        lsp.stderr_tail()
+    );
     assert!(lsp.shutdown_and_exit().success());
 
     // Without the variable the command does not exist.
