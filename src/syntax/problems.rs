@@ -269,37 +269,59 @@ fn expected_at(error: Node<'_>) -> Vec<String> {
     let Some(mut lookahead) = lang.lookahead_iterator(state) else {
         return Vec::new();
     };
-    let mut names: Vec<String> = Vec::new();
+    // Collected by rank, not in the order the parse table lists the symbols:
+    // that order changes with any change to the grammar's structure, and the
+    // words of a message should not.
+    let mut ranks: Vec<usize> = Vec::new();
     for symbol in lookahead.iter_names() {
-        let Some(name) = friendly(symbol) else {
-            continue;
-        };
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
+        if let Some(rank) = friendly(symbol) {
+            if !ranks.contains(&rank) {
+                ranks.push(rank);
+            }
         }
     }
-    if names.len() > 6 {
+    if ranks.len() > 6 {
         return Vec::new();
     }
-    names
+    ranks.sort_unstable();
+    ranks.into_iter().map(|r| WORDS[r].to_string()).collect()
 }
 
-/// Words for the grammar's tokens; `None` for those a person should not see.
-fn friendly(symbol: &str) -> Option<&'static str> {
+/// The words for what a parser can expect, in the order a message lists
+/// them: roughly the order of the parts of a line, and the line's end last.
+const WORDS: [&str; 13] = [
+    "a date",
+    "`event`",
+    "an ID",
+    "`:`",
+    "a quoted name",
+    "an `@` reference",
+    "`said`",
+    "`claims`, `denies` or `reports`",
+    "`.` and a property",
+    "an operator",
+    "a number",
+    "a field name",
+    "the end of the line",
+];
+
+/// The grammar's tokens a person should see, as an index into [`WORDS`];
+/// `None` for the others.
+fn friendly(symbol: &str) -> Option<usize> {
     Some(match symbol {
-        "_newline" => "the end of the line",
-        ":" => "`:`",
-        "\"" => "a quoted name",
-        "@" => "an `@` reference",
-        "identifier" => "an ID",
-        "key" => "a field name",
-        "date" => "a date",
-        "said" => "`said`",
-        "claims" | "denies" | "reports" => "`claims`, `denies` or `reports`",
-        "event" => "`event`",
-        "." => "`.` and a property",
-        "=" | "!=" | "<" | "<=" | ">" | ">=" | "≠" | "≤" | "≥" => "an operator",
-        "number" => "a number",
+        "date" => 0,
+        "event" => 1,
+        "identifier" => 2,
+        ":" => 3,
+        "\"" => 4,
+        "@" => 5,
+        "said" => 6,
+        "claims" | "denies" | "reports" => 7,
+        "." => 8,
+        "=" | "!=" | "<" | "<=" | ">" | ">=" | "≠" | "≤" | "≥" => 9,
+        "number" => 10,
+        "key" => 11,
+        "_newline" => 12,
         _ => return None,
     })
 }
