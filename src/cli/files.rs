@@ -3,6 +3,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::analysis::{Code, Diagnostic};
 use crate::syntax::lines;
@@ -11,7 +12,8 @@ use crate::syntax::lines;
 /// too large) has empty text and a `problem` that says why.
 pub struct LoadedFile {
     pub path: PathBuf,
-    pub text: String,
+    /// Shared with the analysis (one copy of each text).
+    pub text: Arc<str>,
     pub line_starts: Vec<usize>,
     pub problem: Option<Diagnostic>,
 }
@@ -74,7 +76,7 @@ pub fn load(path: &Path, max_size: u64) -> io::Result<LoadedFile> {
     if size > max_size {
         return Ok(LoadedFile {
             path: path.to_path_buf(),
-            text: String::new(),
+            text: Arc::from(""),
             line_starts: vec![0],
             problem: Some(Diagnostic::new(
                 Code::FileTooLarge,
@@ -104,7 +106,7 @@ pub fn load(path: &Path, max_size: u64) -> io::Result<LoadedFile> {
     let line_starts = lines::line_starts(&text);
     Ok(LoadedFile {
         path: path.to_path_buf(),
-        text,
+        text: Arc::from(text),
         line_starts,
         problem,
     })

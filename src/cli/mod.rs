@@ -4,8 +4,6 @@
 pub mod check;
 pub mod files;
 
-use std::sync::Arc;
-
 use crate::analysis::{self, Diagnostic};
 use files::LoadedFile;
 
@@ -17,7 +15,7 @@ pub fn analyse(files: &[LoadedFile]) -> Vec<(usize, Vec<Diagnostic>)> {
         .iter()
         .enumerate()
         .filter(|(_, f)| f.problem.is_none())
-        .map(|(i, f)| (i.to_string(), Arc::<str>::from(f.text.as_str())))
+        .map(|(i, f)| (i.to_string(), f.text.clone()))
         .collect();
     let ws = analysis::workspace_of(analysis::prepare_all(inputs));
     let snap = ws.snapshot();
