@@ -35,8 +35,8 @@ pub struct FileData {
     pub version: Option<i32>,
     /// Line starts (`\n`, `\r\n`, `\r`), computed on first use.
     pub line_starts: std::sync::OnceLock<Vec<usize>>,
-    /// The editor features' index of this version (definitions folded for
-    /// fuzzy search, references by ID), built on first use.
+    /// The editor features' index of this version (references by ID),
+    /// built on first use.
     pub ide_index: std::sync::OnceLock<Arc<super::ide::index::FileIndex>>,
     /// The reference diagnostics of this version in this workspace,
     /// computed on first use (cleared when another file's change affects
@@ -245,6 +245,32 @@ fn set_ref_count(refs: &mut imbl::HashMap<Arc<str>, RefFiles>, id: &str, file: F
         }
         None => {}
     }
+}
+
+/// How many times a file refers to each ID.
+fn ref_counts(summary: &FileSummary) -> HashMap<&'static str, u32> {
+    let mut counts: HashMap<&'static str, u32> = HashMap::new();
+    for r in &summary.references {
+        *counts.entry(r.id).or_default() += 1;
+    }
+    counts
+}
+
+/// A file's actors with their names (aliases, then the display name), for
+/// the actor-name index.
+type ActorNames = Vec<(Arc<str>, Vec<String>)>;
+
+fn actor_names(summary: &FileSummary) -> ActorNames {
+    summary
+        .definitions
+        .iter()
+        .filter(|d| d.kind == EntryKind::Actor)
+        .map(|d| {
+            let mut names = d.aliases.to_vec();
+            names.extend(d.title.as_deref().map(str::to_string));
+            (d.id.clone(), names)
+        })
+        .collect()
 }
 
 /// Whether two lists of definitions agree in everything but positions
@@ -1048,15 +1074,8 @@ impl Workspace {
             }
             m
         };
-        let ref_counts = |f: Option<&FileData>| -> HashMap<&'static str, u32> {
-            let mut m: HashMap<&'static str, u32> = HashMap::new();
-            if let Some(f) = f {
-                for r in &f.summary.references {
-                    *m.entry(r.id).or_default() += 1;
-                }
-            }
-            m
-        };
+        let ref_counts =
+            |f: Option<&FileData>| f.map(|f| ref_counts(&f.summary)).unwrap_or_default();
         let new_ref = new;
         let (old_defs, new_defs) = (def_set(old), def_set(new_ref));
         let (old_refs, new_refs) = (ref_counts(old), ref_counts(new_ref));
@@ -1106,21 +1125,8 @@ impl Workspace {
         }
 
         // Actor names and aliases: rebuild the automaton only when they change.
-        let names_of = |f: Option<&FileData>| -> Vec<(Arc<str>, Vec<String>)> {
-            f.map(|f| {
-                f.summary
-                    .definitions
-                    .iter()
-                    .filter(|d| d.kind == EntryKind::Actor)
-                    .map(|d| {
-                        let mut names = d.aliases.to_vec();
-                        names.extend(d.title.as_deref().map(str::to_string));
-                        (d.id.clone(), names)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
+        let names_of =
+            |f: Option<&FileData>| f.map(|f| actor_names(&f.summary)).unwrap_or_default();
         let (old_names, new_names) = (names_of(old), names_of(new_ref));
         if old_names != new_names {
             // Cloned only when an older snapshot shares it (not between
@@ -1144,26 +1150,11 @@ impl Workspace {
             // New definitions: the search table is built again.
             self.snapshot.entities = Default::default();
         }
-        type Names = Vec<(Arc<str>, Vec<String>)>;
-        let parts: Vec<(Vec<(&'static str, u32)>, Names)> = files
+        let parts: Vec<(Vec<(&'static str, u32)>, ActorNames)> = files
             .par_iter()
             .map(|f| {
-                let mut counts: HashMap<&'static str, u32> = HashMap::new();
-                for r in &f.summary.references {
-                    *counts.entry(r.id).or_default() += 1;
-                }
-                let names: Names = f
-                    .summary
-                    .definitions
-                    .iter()
-                    .filter(|d| d.kind == EntryKind::Actor)
-                    .map(|d| {
-                        let mut names = d.aliases.to_vec();
-                        names.extend(d.title.as_deref().map(str::to_string));
-                        (d.id.clone(), names)
-                    })
-                    .collect();
-                (counts.into_iter().collect(), names)
+                let counts = ref_counts(&f.summary).into_iter().collect();
+                (counts, actor_names(&f.summary))
             })
             .collect();
         let s = &mut self.snapshot;
