@@ -12,7 +12,7 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::fuzzy::{fold, Pattern};
 use crate::analysis::summary::{Definition, Sym};
@@ -23,26 +23,29 @@ use crate::syntax::EntryKind;
 /// of a file version.
 #[derive(Clone, Debug, Default)]
 pub struct FileIndex {
-    refs_by_id: OnceLock<HashMap<Sym, Vec<u32>>>,
+    refs_by_id: HashMap<Sym, Vec<u32>>,
 }
 
 impl FileIndex {
     /// The index of a file, built on first use.
     pub fn of(file: &FileData) -> &FileIndex {
-        file.ide_index.get_or_init(Default::default)
+        file.ide_index.get_or_init(|| {
+            let mut refs_by_id: HashMap<Sym, Vec<u32>> = HashMap::new();
+            for (i, r) in file.summary.references.iter().enumerate() {
+                refs_by_id.entry(r.id).or_default().push(i as u32);
+            }
+            Arc::new(FileIndex { refs_by_id })
+        })
     }
 
     /// Indices (into the file's references) of the references to `id`, in
     /// the file's order.
     pub fn references_to<'f>(file: &'f FileData, id: &str) -> &'f [u32] {
-        let by_id = FileIndex::of(file).refs_by_id.get_or_init(|| {
-            let mut by_id: HashMap<Sym, Vec<u32>> = HashMap::new();
-            for (i, r) in file.summary.references.iter().enumerate() {
-                by_id.entry(r.id).or_default().push(i as u32);
-            }
-            by_id
-        });
-        by_id.get(id).map(Vec::as_slice).unwrap_or(&[])
+        FileIndex::of(file)
+            .refs_by_id
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 
