@@ -346,30 +346,22 @@ impl State {
         // The text the workspace already analysed (a file opened as it is
         // on disk): nothing to analyse, only the version to publish, and
         // the next edit is spliced into the summary already there.
-        if self
+        let unchanged = self
             .workspace
-            .open_unchanged(&key, &text, tree.clone(), version)
-        {
-            let open = OpenDoc {
-                doc,
-                tree: Some(tree),
-                gen,
-                opened: gen,
-                since: Some((gen, None)),
-            };
-            self.docs.insert(key.clone(), open);
-            self.analysed.insert(key.clone(), gen);
-            self.skipped.remove(&key);
-            return self.changed(vec![key]);
-        }
+            .open_unchanged(&key, &text, tree.clone(), version);
         let open = OpenDoc {
             doc,
             tree: Some(tree),
             gen,
             opened: gen,
-            since: None,
+            since: unchanged.then_some((gen, None)),
         };
         self.docs.insert(key.clone(), open);
+        if unchanged {
+            self.analysed.insert(key.clone(), gen);
+            self.skipped.remove(&key);
+            return self.changed(vec![key]);
+        }
         self.behind.insert(key.clone(), gen);
         Effects::analyse(key)
     }

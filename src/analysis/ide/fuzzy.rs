@@ -79,19 +79,16 @@ impl Pattern {
         // ASCII text (most IDs) skips UTF-8 decoding, and a candidate that
         // does not hold the pattern in order is turned away by a plain
         // byte search first (most candidates a scan scores do not match).
-        if candidate.is_ascii() {
-            if !self.ascii.is_empty() {
+        match (candidate.is_ascii(), self.ascii.is_empty()) {
+            (true, false) => {
                 let mut rest = candidate.as_bytes().iter();
                 for c in &self.ascii {
                     rest.find(|b| b.to_ascii_lowercase() == *c)?;
                 }
+                score_units(&self.ascii, candidate.bytes())
             }
-            if !self.ascii.is_empty() {
-                return score_units(&self.ascii, candidate.bytes());
-            }
-            score_units(pat, candidate.bytes().map(char::from))
-        } else {
-            score_units(pat, candidate.chars())
+            (true, true) => score_units(pat, candidate.bytes().map(char::from)),
+            (false, _) => score_units(pat, candidate.chars()),
         }
     }
 
