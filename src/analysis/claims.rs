@@ -514,18 +514,7 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Arc<Vec<Diagnostic>>> {
         .collect();
     let mut out: HashMap<FileId, Arc<Vec<Diagnostic>>> = HashMap::new();
     for part in found {
-        let mut part: Vec<_> = part.into_iter().collect();
-        part.sort_by_key(|(file, _)| *file);
-        for (file, list) in part {
-            match out.entry(file) {
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(list);
-                }
-                std::collections::hash_map::Entry::Occupied(mut o) => {
-                    Arc::make_mut(o.get_mut()).extend(Arc::unwrap_or_clone(list));
-                }
-            }
-        }
+        super::append_by_file(&mut out, part);
     }
     out
 }

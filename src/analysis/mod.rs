@@ -116,3 +116,24 @@ pub fn file_diagnostics(snap: &Snapshot, file: FileId) -> Vec<Diagnostic> {
     });
     out
 }
+
+/// Appends each file's list of `part` to that file's list in `into`, files
+/// in order (so that lists merged from parallel parts read as one pass
+/// would write them).
+pub(crate) fn append_by_file<T: Clone>(
+    into: &mut std::collections::HashMap<FileId, Arc<Vec<T>>>,
+    part: std::collections::HashMap<FileId, Arc<Vec<T>>>,
+) {
+    let mut part: Vec<_> = part.into_iter().collect();
+    part.sort_by_key(|(file, _)| *file);
+    for (file, list) in part {
+        match into.entry(file) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(list);
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                Arc::make_mut(o.get_mut()).extend(Arc::unwrap_or_clone(list));
+            }
+        }
+    }
+}

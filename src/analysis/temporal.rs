@@ -260,28 +260,8 @@ impl<'s> Builder<'s> {
                 .into_iter()
                 .map(|p| p.into_iter().map(edge).collect()),
         );
-        append_by_file(&mut self.out.diagnostics, part.out.diagnostics);
-        append_by_file(&mut self.out.resolved, part.out.resolved);
-    }
-}
-
-/// Appends each file's list of `part` to that file's list in `into`, files
-/// in order (so that the merged lists read as one pass would write them).
-fn append_by_file<T: Clone>(
-    into: &mut HashMap<FileId, Arc<Vec<T>>>,
-    part: HashMap<FileId, Arc<Vec<T>>>,
-) {
-    let mut part: Vec<_> = part.into_iter().collect();
-    part.sort_by_key(|(file, _)| *file);
-    for (file, list) in part {
-        match into.entry(file) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(list);
-            }
-            std::collections::hash_map::Entry::Occupied(mut o) => {
-                Arc::make_mut(o.get_mut()).extend(Arc::unwrap_or_clone(list));
-            }
-        }
+        super::append_by_file(&mut self.out.diagnostics, part.out.diagnostics);
+        super::append_by_file(&mut self.out.resolved, part.out.resolved);
     }
 }
 
