@@ -7,7 +7,11 @@ use std::ops::Range;
 use super::index::FileIndex;
 use super::{id_at, FileRange};
 use crate::analysis::summary::RefRole;
-use crate::analysis::{FileId, Snapshot};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::analysis::{FileData, FileId, Snapshot};
 
 /// One place where an ID occurs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,56 +34,97 @@ pub fn find_references(
     offset: usize,
     include_declaration: bool,
 ) -> Vec<FileRange> {
+    references_by_file(snap, file, offset, include_declaration)
+        .into_iter()
+        .flat_map(|(data, found)| {
+            found.into_iter().map(|o| FileRange {
+                file: data.id,
+                range: o.range,
+            })
+        })
+        .collect()
+}
+
+/// [`find_references`] grouped by file: each file with its occurrences, in
+/// the order of [`occurrences_by_file`].
+pub fn references_by_file(
+    snap: &Snapshot,
+    file: FileId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<(&Arc<FileData>, Vec<Occurrence>)> {
     let Some(data) = snap.file(file) else {
         return Vec::new();
     };
     let Some(target) = id_at(data, offset) else {
         return Vec::new();
     };
-    occurrences(snap, &target.id, include_declaration)
+    occurrences_by_file(snap, &target.id, include_declaration)
+}
+
+/// Every occurrence of an ID, sorted by file and position.
+pub fn occurrences(snap: &Snapshot, id: &str, include_declaration: bool) -> Vec<Occurrence> {
+    occurrences_by_file(snap, id, include_declaration)
         .into_iter()
-        .map(|o| FileRange {
-            file: o.file,
-            range: o.range,
-        })
+        .flat_map(|(_, found)| found)
         .collect()
 }
 
-/// Every occurrence of an ID, sorted by file and position. Only the files
-/// the workspace index lists as referring to the ID are read, and in each
-/// only the references to the ID ([`FileIndex::references_to`]).
-pub fn occurrences(snap: &Snapshot, id: &str, include_declaration: bool) -> Vec<Occurrence> {
-    let mut out = Vec::new();
+/// Every occurrence of an ID, by file: files in [`FileId`] order, each
+/// file's occurrences by position. Only the files the workspace index lists
+/// as referring to the ID (or defining it) are read, each once, and in each
+/// only the references to the ID ([`FileIndex::references_to`]): a request
+/// for an actor mentioned in a thousand files touches each file's data in
+/// one go, which is what it costs when the data is not in the cache.
+pub fn occurrences_by_file<'s>(
+    snap: &'s Snapshot,
+    id: &str,
+    include_declaration: bool,
+) -> Vec<(&'s Arc<FileData>, Vec<Occurrence>)> {
+    // `referring_files` is sorted by file.
+    // Read in parallel: with the data out of the cache, each file costs a
+    // few memory round trips, and two threads wait for two at a time.
+    let mut out: Vec<(&Arc<FileData>, Vec<Occurrence>)> = snap
+        .referring_files(id)
+        .par_iter()
+        .with_min_len(64)
+        .filter_map(|&(file, _)| {
+            let data = snap.file(file)?;
+            let refs = &data.summary.references;
+            let found = FileIndex::references_to(data, id)
+                .iter()
+                .map(|&i| &refs[i as usize])
+                .map(|r| Occurrence {
+                    file,
+                    range: r.range.clone(),
+                    is_definition: false,
+                    in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
+                })
+                .collect();
+            Some((data, found))
+        })
+        .collect();
     if include_declaration {
         for loc in snap.definitions(id) {
-            if let Some((f, d)) = snap.definition(loc) {
-                out.push(Occurrence {
-                    file: f.id,
-                    range: d.range.clone(),
-                    is_definition: true,
-                    in_prose: false,
-                });
+            let Some((data, d)) = snap.definition(loc) else {
+                continue;
+            };
+            let found = Occurrence {
+                file: data.id,
+                range: d.range.clone(),
+                is_definition: true,
+                in_prose: false,
+            };
+            match out.binary_search_by_key(&data.id, |(f, _)| f.id) {
+                Ok(i) => {
+                    let group = &mut out[i].1;
+                    let at = group.partition_point(|o| o.range.start < found.range.start);
+                    group.insert(at, found);
+                }
+                Err(i) => out.insert(i, (data, vec![found])),
             }
         }
     }
-    for (file, _) in snap.referring_files(id) {
-        let Some(data) = snap.file(file) else {
-            continue;
-        };
-        let refs = &data.summary.references;
-        for r in FileIndex::references_to(data, id)
-            .iter()
-            .map(|&i| &refs[i as usize])
-        {
-            out.push(Occurrence {
-                file,
-                range: r.range.clone(),
-                is_definition: false,
-                in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
-            });
-        }
-    }
-    out.sort_by_key(|o| (o.file, o.range.start));
     out
 }
 

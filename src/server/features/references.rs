@@ -10,7 +10,7 @@
 
 use tower_lsp_server::ls_types::{Location, Position, ReferenceParams};
 
-use crate::analysis::ide::references::find_references;
+use crate::analysis::ide::references::references_by_file;
 use crate::server::convert::RangeCursor;
 use crate::server::world::World;
 
@@ -24,23 +24,19 @@ pub fn references_json(world: &World, params: ReferenceParams) -> Vec<u8> {
     let Some((file, offset)) = world.locate(&params.text_document_position) else {
         return b"null".to_vec();
     };
-    let found = find_references(
+    let found = references_by_file(
         &world.analysis,
         file.id,
         offset,
         params.context.include_declaration,
     );
+    let count: usize = found.iter().map(|(_, f)| f.len()).sum();
     // A location is about 120 bytes.
-    let mut out = Vec::with_capacity(2 + found.len() * 128);
+    let mut out = Vec::with_capacity(2 + count * 128);
     out.push(b'[');
     let mut first = true;
-    // Occurrences come sorted by file and position: one URI and one
-    // forward-moving line search per file.
-    for group in found.chunk_by(|a, b| a.file == b.file) {
-        let id = group[0].file;
-        let Some(data) = world.analysis.file(id) else {
-            continue;
-        };
+    // One URI and one forward-moving line search per file.
+    for (data, group) in found {
         // A file's key is the URI it is known by (what `World::uri` would
         // parse and write back unchanged), escaped as a JSON string.
         let Ok(uri) = serde_json::to_vec(&*data.key) else {
@@ -48,7 +44,7 @@ pub fn references_json(world: &World, params: ReferenceParams) -> Vec<u8> {
         };
         let mut cursor = RangeCursor::new(data, world.encoding);
         for r in group {
-            let range = cursor.range(r.range.clone());
+            let range = cursor.range(r.range);
             if !first {
                 out.push(b',');
             }
