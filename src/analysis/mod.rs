@@ -10,6 +10,7 @@ pub mod incremental;
 pub mod inlay_hints;
 pub mod names;
 pub mod references;
+pub mod span;
 pub mod splice;
 pub mod stn;
 pub mod summary;

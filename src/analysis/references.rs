@@ -200,7 +200,7 @@ pub fn reference_diagnostics_of(
     let mut spans: Vec<(usize, usize)> = summary
         .references
         .iter()
-        .map(|r| (r.at, r.range.end))
+        .map(|r| (r.at(), r.span.end()))
         .collect();
     spans.sort_unstable();
     for (i, prose) in summary.prose.iter().enumerate() {

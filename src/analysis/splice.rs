@@ -146,8 +146,7 @@ trait Relocate {
 
 impl Relocate for Reference {
     fn relocate(&mut self, s: &Shift) {
-        self.range = range(&self.range, s.bytes);
-        self.at = at(self.at, s.bytes);
+        self.span = self.span.shifted(s.bytes);
         self.entry = self.entry.map(|e| index(e, s.entries));
     }
 }
@@ -160,21 +159,21 @@ impl Relocate for ValueItem {
                 anchor, range: r, ..
             } => {
                 *anchor = index(*anchor, s.references);
-                *r = range(r, s.bytes);
+                *r = r.shifted(s.bytes);
             }
             ValueItem::Date { range: r, .. }
             | ValueItem::Relative { range: r, .. }
-            | ValueItem::Other { range: r } => *r = range(r, s.bytes),
+            | ValueItem::Other { range: r } => *r = r.shifted(s.bytes),
         }
     }
 }
 
 impl Relocate for FieldInfo {
     fn relocate(&mut self, s: &Shift) {
-        self.key_range = range(&self.key_range, s.bytes);
-        self.value_range = self.value_range.as_ref().map(|r| range(r, s.bytes));
+        self.key_range = self.key_range.shifted(s.bytes);
+        self.value_range = self.value_range.map(|r| r.shifted(s.bytes));
         self.items = indices(&self.items, s.items);
-        self.range = range(&self.range, s.bytes);
+        self.range = self.range.shifted(s.bytes);
     }
 }
 
@@ -369,7 +368,7 @@ pub fn update(
 
     // What the region replaces in the old summary.
     let entries = cut(&old.entries, &old_region, |e| e.range.start);
-    let references = cut(&old.references, &old_region, |r| r.at);
+    let references = cut(&old.references, &old_region, |r| r.at());
     let definitions = cut(&old.definitions, &old_region, |d| d.range.start);
     let prose = cut(&old.prose, &old_region, |p| p.start);
     let dates = cut(&old.dates, &old_region, |d| d.range.start);

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
+use crate::analysis::span::ByteSpan;
 use crate::analysis::syntax_check::syntax_diagnostics;
 use crate::analysis::Diagnostic;
 use crate::syntax::{self, text, Document, Entry as SyntaxEntry, EntryKind, Item};
@@ -121,19 +122,28 @@ pub enum RefRole {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
     pub id: Sym,
-    /// The ID only, after the `@`: what rename replaces.
-    pub range: Range<usize>,
-    /// The byte of the `@`.
-    pub at: usize,
+    /// The ID only, after the `@`: what rename replaces. (The `@` is the
+    /// byte before it: the grammar reads the ID as an immediate token.)
+    pub span: ByteSpan,
     /// The entry it belongs to (index into [`FileSummary::entries`]).
     pub entry: Option<u32>,
     pub role: RefRole,
 }
 
 impl Reference {
+    /// The ID only, after the `@`.
+    pub fn range(&self) -> Range<usize> {
+        self.span.range()
+    }
+
+    /// The byte of the `@`.
+    pub fn at(&self) -> usize {
+        self.span.start() - 1
+    }
+
     /// The whole `@id`.
     pub fn full_range(&self) -> Range<usize> {
-        self.at..self.range.end
+        self.at()..self.span.end()
     }
 }
 
@@ -147,27 +157,27 @@ pub enum ValueItem {
         anchor: u32,
         negative: bool,
         amount: Arc<str>,
-        range: Range<usize>,
+        range: ByteSpan,
     },
     /// A `date` or `interval`.
-    Date { text: Sym, range: Range<usize> },
+    Date { text: Sym, range: ByteSpan },
     /// `tomorrow`, `on Thursday` …
-    Relative { text: Sym, range: Range<usize> },
+    Relative { text: Sym, range: ByteSpan },
     /// Anything else: text, numbers, strings, phrases.
-    Other { range: Range<usize> },
+    Other { range: ByteSpan },
 }
 
 /// A field of an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldInfo {
     pub key: Sym,
-    pub key_range: Range<usize>,
-    pub value_range: Option<Range<usize>>,
+    pub key_range: ByteSpan,
+    pub value_range: Option<ByteSpan>,
     /// The items of the value (indices into [`FileSummary::items`]; see
     /// [`FileSummary::items`]).
     pub items: Range<u32>,
     /// The whole line, indentation excluded, line break excluded.
-    pub range: Range<usize>,
+    pub range: ByteSpan,
 }
 
 impl FieldInfo {
@@ -176,8 +186,7 @@ impl FieldInfo {
     /// field made every splice and every dropped summary dearer.)
     pub fn value<'t>(&self, text: &'t str) -> &'t str {
         self.value_range
-            .clone()
-            .and_then(|r| text.get(r))
+            .and_then(|r| text.get(r.range()))
             .unwrap_or("")
             .trim()
     }
@@ -402,10 +411,11 @@ impl FileSummary {
                 key_range: f
                     .key()
                     .map(|k| k.byte_range())
-                    .unwrap_or(f.node.start_byte()..f.node.start_byte()),
-                value_range: value.map(|v| v.byte_range()),
+                    .unwrap_or(f.node.start_byte()..f.node.start_byte())
+                    .into(),
+                value_range: value.map(|v| v.byte_range().into()),
                 items: first_item..self.items.len() as u32,
-                range: trim_line(f.node.byte_range(), src),
+                range: trim_line(f.node.byte_range(), src).into(),
             });
         }
         info.fields.end = self.fields.len() as u32;
@@ -463,13 +473,13 @@ impl FileSummary {
         let ref_at = |at: usize| {
             self.references[first_ref..]
                 .iter()
-                .position(|r| r.at == at)
+                .position(|r| r.at() == at)
                 .map(|i| (first_ref + i) as u32)
         };
         items
             .into_iter()
             .map(|n| {
-                let range = n.byte_range();
+                let range = ByteSpan::new(n.byte_range());
                 match n.kind() {
                     "reference" => ref_at(n.start_byte()).map(ValueItem::Ref),
                     "offset" => {
@@ -483,16 +493,16 @@ impl FileSummary {
                             anchor,
                             negative,
                             amount,
-                            range: range.clone(),
+                            range,
                         })
                     }
                     "date" | "interval" => Some(ValueItem::Date {
                         text: sym(text(n, src)),
-                        range: range.clone(),
+                        range,
                     }),
                     "relative_date" => Some(ValueItem::Relative {
                         text: sym(text(n, src)),
-                        range: range.clone(),
+                        range,
                     }),
                     _ => None,
                 }
@@ -588,13 +598,13 @@ impl FileSummary {
     ) -> Option<u32> {
         let r = syntax::Reference::cast(node)?;
         let id = r.id()?;
-        if id.is_missing() || id.byte_range().is_empty() {
+        if id.is_missing() || id.byte_range().is_empty() || id.start_byte() != node.start_byte() + 1
+        {
             return None;
         }
         self.references.push(Reference {
             id: sym(text(id, src)),
-            range: id.byte_range(),
-            at: node.start_byte(),
+            span: ByteSpan::new(id.byte_range()),
             entry,
             role,
         });
@@ -653,7 +663,7 @@ impl FileSummary {
     pub fn reference_at(&self, offset: usize) -> Option<&Reference> {
         self.references
             .iter()
-            .find(|r| r.at <= offset && offset <= r.range.end)
+            .find(|r| r.at() <= offset && offset <= r.span.end())
     }
 
     /// The definition whose ID contains `offset` (either edge counts).
@@ -1092,8 +1102,8 @@ Prose mentions @uk.
             ]
         );
         for r in &s.references {
-            assert_eq!(&SRC[r.range.clone()], r.id);
-            assert_eq!(&SRC[r.at..r.at + 1], "@");
+            assert_eq!(&SRC[r.range()], r.id);
+            assert_eq!(&SRC[r.at()..r.at() + 1], "@");
         }
 
         assert_eq!(s.sections.len(), 2);
@@ -1108,5 +1118,19 @@ Prose mentions @uk.
         assert_eq!(s.prose.len(), 1);
         let (i, e) = s.entry_at(SRC.find("at: @call").unwrap()).unwrap();
         assert_eq!((i, e.kind), (2, EntryKind::Statement));
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// A workspace keeps half a million references and a quarter of a
+    /// million fields: a record that grows grows the server by megabytes.
+    #[test]
+    fn records_stay_small() {
+        assert_eq!(std::mem::size_of::<Reference>(), 56);
+        assert_eq!(std::mem::size_of::<FieldInfo>(), 56);
+        assert_eq!(std::mem::size_of::<ValueItem>(), 32);
     }
 }

@@ -22,6 +22,7 @@ use super::stn::{Edge, Stn};
 use super::summary::{EntryInfo, FieldInfo, RefRole, ValueItem};
 use super::workspace::{FileData, Snapshot};
 use super::{Code, Diagnostic, FileId, Related, Severity};
+use crate::analysis::span::ByteSpan;
 use crate::syntax::EntryKind;
 
 /// What a link of the network stands for; decides the diagnostic's code.
@@ -545,7 +546,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                         let tag = b.link(
                             LinkKind::Order,
                             f.id,
-                            range.clone(),
+                            range.range(),
                             msg,
                             Qualifier::default(),
                         );
@@ -563,7 +564,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                     ValueItem::Date { text, range } => {
                         let Ok(s) = dates::parse(text) else { continue };
                         let msg = format!("{name} is {key} {text}");
-                        let tag = b.link(LinkKind::Order, f.id, range.clone(), msg, s.qualifier);
+                        let tag = b.link(LinkKind::Order, f.id, range.range(), msg, s.qualifier);
                         match key {
                             "after" => {
                                 if let Some(l) = s.latest {
@@ -715,11 +716,11 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
         let item = match a.value_kind {
             Some("relative_date") => ValueItem::Relative {
                 text: crate::analysis::summary::sym(vtext),
-                range: vrange.clone(),
+                range: ByteSpan::new(vrange.clone()),
             },
             Some("date" | "interval") => ValueItem::Date {
                 text: crate::analysis::summary::sym(vtext),
-                range: vrange.clone(),
+                range: ByteSpan::new(vrange.clone()),
             },
             _ => continue,
         };
@@ -790,7 +791,7 @@ fn source_related(snap: &Snapshot, id: &str) -> Vec<Related> {
             let fi = field(file, entry, "published")?;
             Some(Related {
                 file: file.id,
-                range: fi.range.clone(),
+                range: fi.range.range(),
                 message: format!("`{id}` was published {}", fi.value(&file.text)),
             })
         })
@@ -849,7 +850,7 @@ fn lifetime(snap: &Snapshot, id: &str) -> Option<Life> {
         }
         related.push(Related {
             file: file.id,
-            range: fi.range.clone(),
+            range: fi.range.range(),
             message: format!("`{id}` {key} {}", span_words(&s)),
         });
     }
@@ -889,7 +890,7 @@ fn tenure(
             q,
             Related {
                 file: file.id,
-                range: fi.range.clone(),
+                range: fi.range.range(),
                 message: format!("`{actor}` holds the role: {}", fi.value(&file.text)),
             },
         ));
@@ -914,7 +915,9 @@ pub fn read_role(file: &FileData, fi: &FieldInfo) -> RoleText {
         .references
         .iter()
         .find(|r| {
-            r.role == RefRole::RoleOrganisation && fi.range.start <= r.at && r.at < fi.range.end
+            r.role == RefRole::RoleOrganisation
+                && fi.range.start() <= r.at()
+                && r.at() < fi.range.end()
         })
         .map(|r| r.id.to_string());
     let mut title_end = text.len();
@@ -1023,7 +1026,7 @@ fn actor_checks(
         }
         let d = Diagnostic::new(
             Code::OutsideTenure,
-            fi.value_range.clone().unwrap_or(fi.range.clone()),
+            fi.value_range.unwrap_or(fi.range).range(),
             format!(
                 "{name} is made as {}, but `{author}` has no such `role:`",
                 fi.value(&f.text)
@@ -1042,7 +1045,7 @@ fn actor_checks(
     if before || after {
         let d = Diagnostic::new(
             Code::OutsideTenure,
-            fi.value_range.clone().unwrap_or(fi.range.clone()),
+            fi.value_range.unwrap_or(fi.range).range(),
             format!(
                 "{name} is dated {}, but `{author}` is {} only {}",
                 span_words(span).trim_start_matches("on "),

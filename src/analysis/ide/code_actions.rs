@@ -40,7 +40,7 @@ pub fn code_actions(snap: &Snapshot, file: FileId, range: Range<usize>) -> Vec<C
     for r in s
         .references
         .iter()
-        .filter(|r| r.at <= range.end && range.start <= r.range.end)
+        .filter(|r| r.at() <= range.end && range.start <= r.span.end())
     {
         if snap.definitions(r.id).is_empty() {
             undefined(snap, data, r, &mut out);
@@ -126,7 +126,7 @@ fn undefined(snap: &Snapshot, data: &FileData, r: &Reference, out: &mut Vec<Code
         edit.push(
             data.id,
             TextEdit {
-                range: r.range.clone(),
+                range: r.range(),
                 new_text: s.clone(),
             },
         );
@@ -266,7 +266,7 @@ fn unlinked(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut Vec
         let mentions = snap.names().find(line, prose.start, |m| {
             s.references
                 .iter()
-                .any(|r| r.at < m.end && m.start < r.range.end)
+                .any(|r| r.at() < m.end && m.start < r.span.end())
         });
         for m in mentions {
             // `@` glued after a letter, digit, `_` or `.` is text, not a link.

@@ -498,7 +498,7 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
             .map(|&i| &s.references[i as usize])
             .filter(|r| r.role == RefRole::Subject)
         {
-            let Some(property) = property_after(&data.text, r.range.end) else {
+            let Some(property) = property_after(&data.text, r.span.end()) else {
                 continue;
             };
             let entry = r.entry.and_then(|e| s.entries.get(e as usize));
@@ -515,16 +515,16 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
                 .and_then(|e| {
                     s.fields(e)
                         .iter()
-                        .find(|f| f.value_range.as_ref().is_some_and(|v| v.contains(&r.at)))
+                        .find(|f| f.value_range.is_some_and(|v| v.range().contains(&r.at())))
                         .map(|f| f.key.to_string())
                         .or_else(|| e.verb.as_deref().map(str::to_string))
                 })
                 .unwrap_or_else(|| "claims".to_string());
-            let value = assertion_value(data, r.at);
+            let value = assertion_value(data, r.at());
             out.push(PropertyUse {
                 property: property.to_string(),
                 file,
-                at: r.at..r.range.end,
+                at: r.at()..r.span.end(),
                 summary: format!("{date}: {author} {verb} {value}"),
             });
         }
@@ -600,7 +600,7 @@ fn field_names(
         .summary
         .fields(entry)
         .iter()
-        .filter(|f| !(line.start <= f.range.start && f.range.start <= line.end))
+        .filter(|f| !(line.start <= f.range.start() && f.range.start() <= line.end))
         .map(|f| f.key)
         .collect();
     let _ = data;

@@ -45,7 +45,7 @@ pub fn document_highlights(snap: &Snapshot, file: FileId, offset: usize) -> Vec<
         .iter()
         .map(|&i| &s.references[i as usize])
         .map(|r| Highlight {
-            range: r.range.clone(),
+            range: r.range(),
             kind: HighlightKind::Read,
         });
     let mut out: Vec<_> = defs.chain(refs).collect();

@@ -109,7 +109,7 @@ fn usage(snap: &Snapshot, id: &str) -> Usage {
                 (RefRole::Field(k), EntryKind::Claim) if &**k == "at" => u.at_claims += 1,
                 (RefRole::Subject, _) => {
                     u.subject_of += 1;
-                    if let Some(p) = property_after(&data.text, r.range.end) {
+                    if let Some(p) = property_after(&data.text, r.span.end()) {
                         *u.properties.entry(p.to_string()).or_default() += 1;
                     }
                 }
@@ -421,10 +421,9 @@ fn undefined_card(snap: &Snapshot, id: &str) -> String {
 
 fn field_key_hover(data: &FileData, offset: usize) -> Option<Hover> {
     let (_, e) = data.summary.entry_at(offset)?;
-    let f =
-        data.summary.fields(e).iter().find(|f| {
-            f.key_range.start <= offset && offset <= f.key_range.end && !f.key.is_empty()
-        })?;
+    let f = data.summary.fields(e).iter().find(|f| {
+        f.key_range.start() <= offset && offset <= f.key_range.end() && !f.key.is_empty()
+    })?;
     let key = f.key;
     let of = kind_phrase(e.kind);
     let markdown = match field_spec(e.kind, key) {
@@ -442,7 +441,7 @@ fn field_key_hover(data: &FileData, offset: usize) -> Option<Hover> {
     };
     Some(Hover {
         markdown,
-        range: f.key_range.clone(),
+        range: f.key_range.range(),
     })
 }
 

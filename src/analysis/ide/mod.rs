@@ -129,12 +129,12 @@ pub fn id_at(file: &FileData, offset: usize) -> Option<IdAt> {
         .references
         .iter()
         .enumerate()
-        .find(|(_, r)| r.at <= offset && offset <= r.range.end)
+        .find(|(_, r)| r.at() <= offset && offset <= r.span.end())
     {
         return Some(IdAt {
             id: Arc::from(r.id),
-            range: r.range.clone(),
-            at: Some(r.at),
+            range: r.range(),
+            at: Some(r.at()),
             definition: None,
             reference: Some(i as u32),
         });
@@ -271,7 +271,7 @@ pub fn entry_label(file: &FileData, index: u32) -> String {
             let start = e
                 .author
                 .and_then(|a| s.references.get(a as usize))
-                .map(|r| r.at)
+                .map(|r| r.at())
                 .unwrap_or(e.header.start);
             let text = file.text.get(start..e.header.end).unwrap_or("").trim();
             truncate(text, 60)

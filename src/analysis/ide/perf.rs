@@ -120,7 +120,7 @@ fn request_latencies() {
     let mut cursors = Vec::new();
     for f in snap.files().step_by(10) {
         for r in f.summary.references.iter().step_by(50) {
-            cursors.push((f.id, r.range.start + 1));
+            cursors.push((f.id, r.span.start() + 1));
         }
     }
     let mut def_times = Vec::new();

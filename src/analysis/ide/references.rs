@@ -96,7 +96,7 @@ pub fn occurrences_by_file<'s>(
                 .map(|&i| &refs[i as usize])
                 .map(|r| Occurrence {
                     file,
-                    range: r.range.clone(),
+                    range: r.range(),
                     is_definition: false,
                     in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
                 })
