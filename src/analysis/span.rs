@@ -3,10 +3,14 @@
 //! A workspace keeps every file's summary, and most of a summary is byte
 //! ranges: half a million references, a quarter of a million fields. Files
 //! larger than 4 GiB are never analysed (the size limit is clamped below
-//! that), so a `u32` holds any offset.
+//! that: [`MAX_FILE_SIZE`]), so a `u32` holds any offset.
 
 use std::fmt;
 use std::ops::Range;
+
+/// The largest file the analysis takes: every offset fits in a `u32`. The
+/// server and the CLI clamp their size limits to it.
+pub const MAX_FILE_SIZE: u64 = u32::MAX as u64;
 
 /// A byte range of a file's text.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]

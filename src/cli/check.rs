@@ -46,7 +46,10 @@ pub fn run(opts: &Options) -> i32 {
     };
     let mut loaded = Vec::with_capacity(paths.len());
     for path in &paths {
-        match files::load(path, opts.max_file_size) {
+        match files::load(
+            path,
+            opts.max_file_size.min(crate::analysis::span::MAX_FILE_SIZE),
+        ) {
             Ok(file) => loaded.push(file),
             Err(err) => {
                 eprintln!("error: cannot read {}: {err}", path.display());

@@ -29,7 +29,8 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
         .as_ref()
         .and_then(|o| o.get("maxFileSize"))
         .and_then(Value::as_u64)
-        .unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
+        .unwrap_or(discover::DEFAULT_MAX_FILE_SIZE)
+        .min(crate::analysis::span::MAX_FILE_SIZE);
     let mut roots = Roots::default();
     for root in workspace_roots(&params) {
         roots.add(root);
