@@ -44,12 +44,12 @@ impl PositionMap {
         let mut pieces = Vec::with_capacity(*count);
         for (a, b) in old.entries[cut.clone()].iter().zip(added) {
             if a.kind != b.kind
-                || old_text.get(a.range.clone())? != new_text.get(b.range.clone())?
+                || old_text.get(a.range.range())? != new_text.get(b.range.range())?
             {
                 return None;
             }
             pieces.push((
-                a.range.clone(),
+                a.range.range(),
                 b.range.start as isize - a.range.start as isize,
             ));
         }
@@ -118,7 +118,7 @@ pub fn narrow(
     let same = |a: &super::summary::EntryInfo, b: &super::summary::EntryInfo, shift: isize| {
         a.kind == b.kind
             && b.range.start as isize == a.range.start as isize + shift
-            && old_text.get(a.range.clone()) == new_text.get(b.range.clone())
+            && old_text.get(a.range.range()) == new_text.get(b.range.range())
     };
     let mut p = 0;
     while p < olds.len() && p < news.len() && same(&olds[p], &news[p], 0) {
@@ -133,22 +133,22 @@ pub fn narrow(
         q += 1;
     }
     let old_lo = if p > 0 {
-        olds[p - 1].range.end
+        olds[p - 1].range.end()
     } else {
         sp.old.start
     };
     let new_lo = if p > 0 {
-        news[p - 1].range.end
+        news[p - 1].range.end()
     } else {
         sp.new.start
     };
     let old_hi = if q > 0 {
-        olds[olds.len() - q].range.start
+        olds[olds.len() - q].range.start()
     } else {
         sp.old.end
     };
     let new_hi = if q > 0 {
-        news[news.len() - q].range.start
+        news[news.len() - q].range.start()
     } else {
         sp.new.end
     };

@@ -173,7 +173,7 @@ pub fn reference_diagnostics_of(
         let header = summary
             .entries
             .get(def.entry as usize)
-            .map(|e| e.header.clone());
+            .map(|e| e.header.range());
         let broken = header.is_some_and(|h| {
             summary
                 .syntax

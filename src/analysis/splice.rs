@@ -198,14 +198,14 @@ impl Relocate for (bool, AssertionInfo) {
 
 impl Relocate for EntryInfo {
     fn relocate(&mut self, s: &Shift) {
-        self.range = range(&self.range, s.bytes);
-        self.header = range(&self.header, s.bytes);
+        self.range = self.range.shifted(s.bytes);
+        self.header = self.header.shifted(s.bytes);
         self.def = self.def.map(|d| index(d, s.definitions));
         if let Some((r, _)) = &mut self.date {
-            *r = range(r, s.bytes);
+            *r = r.shifted(s.bytes);
         }
         if let Some((r, _)) = &mut self.weekday {
-            *r = range(r, s.bytes);
+            *r = r.shifted(s.bytes);
         }
         self.author = self.author.map(|a| index(a, s.references));
         if let Some(a) = &mut self.assertion {
@@ -225,9 +225,9 @@ impl Relocate for Definition {
 
 impl Relocate for DateNode {
     fn relocate(&mut self, s: &Shift) {
-        self.range = range(&self.range, s.bytes);
+        self.range = self.range.shifted(s.bytes);
         if let Some((r, _)) = &mut self.weekday {
-            *r = range(r, s.bytes);
+            *r = r.shifted(s.bytes);
         }
     }
 }
@@ -367,11 +367,11 @@ pub fn update(
     }
 
     // What the region replaces in the old summary.
-    let entries = cut(&old.entries, &old_region, |e| e.range.start);
+    let entries = cut(&old.entries, &old_region, |e| e.range.start());
     let references = cut(&old.references, &old_region, |r| r.at());
     let definitions = cut(&old.definitions, &old_region, |d| d.range.start);
     let prose = cut(&old.prose, &old_region, |p| p.start);
-    let dates = cut(&old.dates, &old_region, |d| d.range.start);
+    let dates = cut(&old.dates, &old_region, |d| d.range.start());
     // A zero-width problem (a MISSING token) at the region's end belongs to
     // its last item.
     let mut syntax = cut(&old.syntax, &old_region, |d| d.range.start);
@@ -414,7 +414,7 @@ pub fn update(
     // region; anything else means item boundaries moved.
     let straddles = old.entries[..entries.start]
         .last()
-        .is_some_and(|e| e.range.end > old_region.start);
+        .is_some_and(|e| e.range.end() > old_region.start);
     if straddles {
         return None;
     }

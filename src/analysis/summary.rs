@@ -196,9 +196,9 @@ impl FieldInfo {
 /// annotation that follows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateNode {
-    pub range: Range<usize>,
+    pub range: ByteSpan,
     pub text: Sym,
-    pub weekday: Option<(Range<usize>, Sym)>,
+    pub weekday: Option<(ByteSpan, Sym)>,
 }
 
 /// An entry: a definition, a statement or a claim.
@@ -206,14 +206,14 @@ pub struct DateNode {
 pub struct EntryInfo {
     pub kind: EntryKind,
     /// From the first byte of the header to the end of the last field line.
-    pub range: Range<usize>,
+    pub range: ByteSpan,
     /// The header line, line break excluded.
-    pub header: Range<usize>,
+    pub header: ByteSpan,
     /// The defined ID, for definitions and statements/claims with `id:`.
     pub def: Option<u32>,
     /// The date of a dated entry (a `date` or `interval`).
-    pub date: Option<(Range<usize>, Sym)>,
-    pub weekday: Option<(Range<usize>, Sym)>,
+    pub date: Option<(ByteSpan, Sym)>,
+    pub weekday: Option<(ByteSpan, Sym)>,
     /// Speaker or holder (index into references).
     pub author: Option<u32>,
     /// `said`, `claims`, `denies`, `reports`.
@@ -364,11 +364,15 @@ impl FileSummary {
             .unwrap_or(header.end);
         let mut info = EntryInfo {
             kind: e.kind,
-            range: e.node.start_byte()..end.max(header.end),
-            header,
+            range: (e.node.start_byte()..end.max(header.end)).into(),
+            header: header.into(),
             def: None,
-            date: parts.date.map(|d| (d.byte_range(), sym(text(d, src)))),
-            weekday: parts.weekday.map(|d| (d.byte_range(), sym(text(d, src)))),
+            date: parts
+                .date
+                .map(|d| (d.byte_range().into(), sym(text(d, src)))),
+            weekday: parts
+                .weekday
+                .map(|d| (d.byte_range().into(), sym(text(d, src)))),
             author: None,
             verb: parts.verb.map(|v| Arc::from(text(v, src))),
             assertion: None,
@@ -653,10 +657,10 @@ impl FileSummary {
 
     /// The entry whose range contains `offset` (its header or fields).
     pub fn entry_at(&self, offset: usize) -> Option<(u32, &EntryInfo)> {
-        let i = self.entries.partition_point(|e| e.range.start <= offset);
+        let i = self.entries.partition_point(|e| e.range.start() <= offset);
         let i = i.checked_sub(1)?;
         let e = &self.entries[i];
-        (offset <= e.range.end).then_some((i as u32, e))
+        (offset <= e.range.end()).then_some((i as u32, e))
     }
 
     /// The reference whose `@id` contains `offset` (either edge counts).
@@ -765,9 +769,9 @@ fn date_node(n: Node<'_>, src: &str) -> DateNode {
     let weekday = n
         .next_named_sibling()
         .filter(|w| w.kind() == "weekday")
-        .map(|w| (w.byte_range(), sym(text(w, src))));
+        .map(|w| (w.byte_range().into(), sym(text(w, src))));
     DateNode {
-        range: n.byte_range(),
+        range: n.byte_range().into(),
         text: sym(text(n, src)),
         weekday,
     }
@@ -1110,10 +1114,10 @@ Prose mentions @uk.
         assert_eq!(s.sections[1].title, "Events");
         assert_eq!(s.entries[1].section, Some(1));
         assert_eq!(
-            &SRC[s.entries[1].header.clone()],
+            &SRC[s.entries[1].header.range()],
             "2025-11-25 event call: Meeting with @macron"
         );
-        assert!(SRC[s.entries[1].range.clone()].ends_with("after: @talks + 1d"));
+        assert!(SRC[s.entries[1].range.range()].ends_with("after: @talks + 1d"));
         assert_eq!(s.entries[2].quote.as_deref(), Some("We decided."));
         assert_eq!(s.prose.len(), 1);
         let (i, e) = s.entry_at(SRC.find("at: @call").unwrap()).unwrap();
@@ -1132,5 +1136,6 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<Reference>(), 56);
         assert_eq!(std::mem::size_of::<FieldInfo>(), 56);
         assert_eq!(std::mem::size_of::<ValueItem>(), 32);
+        assert_eq!(std::mem::size_of::<DateNode>(), 48);
     }
 }

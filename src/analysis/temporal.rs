@@ -378,14 +378,14 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
 
 fn check_written_dates(b: &mut Builder<'_>, f: &FileData, region: Option<&Range<usize>>) {
     for d in &f.summary.dates {
-        if region.is_some_and(|r| !(r.start <= d.range.start && d.range.start < r.end)) {
+        if region.is_some_and(|r| !(r.start <= d.range.start() && d.range.start() < r.end)) {
             continue;
         }
         match dates::parse(d.text) {
             Err(DateError::Invalid(msg)) => {
                 b.diag(
                     f.id,
-                    Diagnostic::new(Code::InvalidDate, d.range.clone(), msg),
+                    Diagnostic::new(Code::InvalidDate, d.range.range(), msg),
                 );
             }
             Err(DateError::Reversed { start, end }) => {
@@ -393,7 +393,7 @@ fn check_written_dates(b: &mut Builder<'_>, f: &FileData, region: Option<&Range<
                     f.id,
                     Diagnostic::new(
                         Code::ReversedInterval,
-                        d.range.clone(),
+                        d.range.range(),
                         format!(
                             "this interval ends ({}) before it starts ({})",
                             end.latest.map(format_day).unwrap_or_default(),
@@ -417,7 +417,7 @@ fn check_written_dates(b: &mut Builder<'_>, f: &FileData, region: Option<&Range<
                         f.id,
                         Diagnostic::new(
                             Code::WeekdayMismatch,
-                            wrange.clone(),
+                            wrange.range(),
                             format!(
                                 "{} is a {}, not a {}",
                                 format_day(day),
@@ -427,7 +427,7 @@ fn check_written_dates(b: &mut Builder<'_>, f: &FileData, region: Option<&Range<
                         )
                         .with_related(vec![Related {
                             file: f.id,
-                            range: d.range.clone(),
+                            range: d.range.range(),
                             message: format!("the date is {}", format_day(day)),
                         }]),
                     );
@@ -463,11 +463,7 @@ fn entry_name(f: &FileData, e: &EntryInfo) -> String {
 
 fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &EntryInfo) {
     let span = entry_span(e);
-    let date_range = e
-        .date
-        .as_ref()
-        .map(|(r, _)| r.clone())
-        .unwrap_or(e.header.clone());
+    let date_range = e.date.as_ref().map(|(r, _)| *r).unwrap_or(e.header);
     let name = entry_name(f, e);
     let event_id = (e.kind == EntryKind::Event)
         .then(|| {
@@ -484,7 +480,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
         let tag = b.link(
             LinkKind::EventDate,
             f.id,
-            date_range.clone(),
+            date_range.range(),
             msg,
             span.qualifier,
         );
@@ -621,7 +617,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                     let tag = b.link(
                         LinkKind::Report,
                         f.id,
-                        e.header.clone(),
+                        e.header.range(),
                         msg,
                         span.qualifier,
                     );

@@ -78,7 +78,7 @@ fn acknowledge(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut 
         if data.summary.field(entry, "disputed").is_some() {
             continue;
         }
-        let at = entry.range.end;
+        let at = entry.range.end();
         let mut insert = |title: String, line: String, preferred: bool| {
             let mut edit = WorkspaceEditPlain::default();
             edit.push(

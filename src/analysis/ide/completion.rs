@@ -294,7 +294,7 @@ fn item(label: impl Into<String>, kind: CompletionKind, range: Range<usize>) -> 
 fn entry_for_line(data: &FileData, line_start: usize) -> Option<(u32, &EntryInfo)> {
     let s = &data.summary;
     if let Some((i, e)) = s.entry_at(line_start) {
-        if e.range.start < line_start {
+        if e.range.start() < line_start {
             return Some((i, e));
         }
     }

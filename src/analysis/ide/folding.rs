@@ -58,8 +58,8 @@ pub fn folding_ranges(snap: &Snapshot, file: FileId) -> Vec<FoldingRange> {
     for e in &s.entries {
         if !e.fields.is_empty() {
             push(
-                line_of(starts, e.range.start),
-                line_of(starts, e.range.end),
+                line_of(starts, e.range.start()),
+                line_of(starts, e.range.end()),
                 FoldKind::Entry,
             );
         }

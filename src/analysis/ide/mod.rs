@@ -167,7 +167,7 @@ pub(crate) fn each_definition(
 
 /// The syntax node of an entry of a file's summary.
 pub(crate) fn entry_node<'t>(file: &'t FileData, entry: &EntryInfo) -> Option<syntax::Entry<'t>> {
-    let start = entry.header.start;
+    let start = entry.header.start();
     let mut node = file
         .tree()
         .root_node()
@@ -272,8 +272,8 @@ pub fn entry_label(file: &FileData, index: u32) -> String {
                 .author
                 .and_then(|a| s.references.get(a as usize))
                 .map(|r| r.at())
-                .unwrap_or(e.header.start);
-            let text = file.text.get(start..e.header.end).unwrap_or("").trim();
+                .unwrap_or(e.header.start());
+            let text = file.text.get(start..e.header.end()).unwrap_or("").trim();
             truncate(text, 60)
         }
         kind => {

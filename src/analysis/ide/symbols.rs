@@ -90,8 +90,8 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
             name,
             detail,
             kind: e.kind.into(),
-            range: e.range.clone(),
-            selection_range: e.header.clone(),
+            range: e.range.range(),
+            selection_range: e.header.range(),
             children: Vec::new(),
         };
         match e.section.and_then(|i| entries_of.get_mut(i as usize)) {
