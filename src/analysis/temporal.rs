@@ -82,8 +82,18 @@ impl fmt::Write for WordsHasher {
     }
 }
 
-/// Each event's earliest start and latest end, by ID.
-pub type Windows = HashMap<Arc<str>, (Option<Day>, Option<Day>)>;
+/// Each event's earliest start and latest end, by ID. An unbounded side is
+/// kept as [`NO_DAY`] (16 bytes a window, not 32).
+#[derive(Clone, Default, Debug)]
+pub struct Windows(HashMap<Arc<str>, [Day; 2]>);
+
+impl Windows {
+    /// The window of event `id`: (earliest start, latest end).
+    pub fn get(&self, id: &str) -> Option<(Option<Day>, Option<Day>)> {
+        let day = |d: Day| (d != NO_DAY).then_some(d);
+        self.0.get(id).map(|&[a, b]| (day(a), day(b)))
+    }
+}
 
 /// The result of the temporal analysis of a snapshot.
 #[derive(Clone, Default, Debug)]
@@ -1345,14 +1355,13 @@ fn solve(b: &mut Builder<'_>) {
             report_cycle(b, &global);
         }
     }
-    let windows = Arc::make_mut(&mut b.out.windows);
+    let windows = &mut Arc::make_mut(&mut b.out.windows).0;
     windows.reserve(b.node_names.len());
     for (i, id) in b.node_names.iter().enumerate() {
         let x = 1 + 2 * i;
         let c = index[root[x] as usize] as usize;
-        let [earliest, latest] = solved[c].2.windows[(local[x] as usize - 1) / 2];
-        let day = |d: Day| (d != NO_DAY).then_some(d);
-        windows.insert(id.clone(), (day(earliest), day(latest)));
+        let window = solved[c].2.windows[(local[x] as usize - 1) / 2];
+        windows.insert(id.clone(), window);
     }
     cache.keep_only(&used);
 }
@@ -1365,7 +1374,7 @@ struct ComponentWork {
     probes: Vec<Vec<Edge<u32>>>,
 }
 
-/// No bound, in [`ComponentResult::windows`].
+/// No bound, in [`ComponentResult::windows`] and [`Windows`].
 const NO_DAY: Day = Day::MIN;
 
 /// What checking a component found: its refused constraints (as cycles of
@@ -1618,7 +1627,7 @@ mod tests {
         let second = ws.snapshot().temporal();
         assert_eq!(ws.snapshot().temporal_cache().solved(), solved + 1);
         assert_eq!(second.diagnostics_of(0), first.diagnostics_of(0));
-        let (earliest, _) = second.windows["y"];
+        let (earliest, _) = second.windows.get("y").unwrap();
         assert_eq!(earliest.map(format_day).as_deref(), Some("2025-11-02"));
     }
 
@@ -1629,10 +1638,10 @@ mod tests {
             "2025-11 event talks: Talks\n  before: @call\n2025-11-25 event call: Call\nevent wg: WG\n  after: @call\n  before: @end\n2025-11-28 event end: End\n",
         )]);
         assert!(codes(&snap, &t).is_empty(), "{:?}", codes(&snap, &t));
-        let (a, b) = t.windows["wg"];
+        let (a, b) = t.windows.get("wg").unwrap();
         assert_eq!(a.map(format_day).as_deref(), Some("2025-11-25"));
         assert_eq!(b.map(format_day).as_deref(), Some("2025-11-28"));
-        let (a, b) = t.windows["talks"];
+        let (a, b) = t.windows.get("talks").unwrap();
         assert_eq!(a.map(format_day).as_deref(), Some("2025-11-01"));
         assert_eq!(b.map(format_day).as_deref(), Some("2025-11-25"));
     }
