@@ -42,7 +42,7 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
                 if let Some((earliest, latest)) = temporal.windows.get(&def.id) {
                     if earliest.is_some() || latest.is_some() {
                         let show =
-                            |d: &Option<i64>| d.map(format_day).unwrap_or_else(|| "..".into());
+                            |d: Option<i64>| d.map(format_day).unwrap_or_else(|| "..".into());
                         let label = if earliest.is_some() && earliest == latest {
                             format!("≈ {}", show(earliest))
                         } else {

@@ -12,10 +12,12 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// An edge: `x[to] - x[from] <= weight`, labelled with the caller's tag.
+/// Nodes are `u32` (24 bytes with a `u32` tag, not 32): a workspace's
+/// networks hold one edge per constraint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Edge<T> {
-    pub from: usize,
-    pub to: usize,
+    pub from: u32,
+    pub to: u32,
     pub weight: i64,
     pub tag: T,
 }
@@ -49,7 +51,7 @@ impl<T: Copy> Stn<T> {
     /// inconsistent, the edge is not added and the negative cycle it would
     /// close is returned, starting with the new edge.
     pub fn add(&mut self, edge: Edge<T>) -> Result<(), Vec<Edge<T>>> {
-        let (u, v, w) = (edge.from, edge.to, edge.weight);
+        let (u, v, w) = (edge.from as usize, edge.to as usize, edge.weight);
         if u == v {
             return if w < 0 { Err(vec![edge]) } else { Ok(()) };
         }
@@ -79,7 +81,7 @@ impl<T: Copy> Stn<T> {
                 while pred[at] != usize::MAX && guard <= n {
                     let e = self.edges[pred[at]];
                     cycle.push(e);
-                    at = e.from;
+                    at = e.from as usize;
                     guard += 1;
                 }
                 return Err(cycle);
@@ -89,7 +91,7 @@ impl<T: Copy> Stn<T> {
             let px = self.potential[x] + g;
             for &ei in &self.out[x] {
                 let e = self.edges[ei];
-                let y = e.to;
+                let y = e.to as usize;
                 if done[y] {
                     continue;
                 }
@@ -122,14 +124,14 @@ impl<T: Copy> Stn<T> {
             }
         }
         for e in self.edges.drain(saved_len..) {
-            self.out[e.from].pop();
+            self.out[e.from as usize].pop();
         }
         self.potential = saved_potential;
         result
     }
 
     fn push(&mut self, edge: Edge<T>) {
-        self.out[edge.from].push(self.edges.len());
+        self.out[edge.from as usize].push(self.edges.len());
         self.edges.push(edge);
     }
 
@@ -147,11 +149,12 @@ impl<T: Copy> Stn<T> {
             }
             for &ei in &self.out[x] {
                 let e = self.edges[ei];
-                let reduced = e.weight + self.potential[e.from] - self.potential[e.to];
+                let (from, to) = (e.from as usize, e.to as usize);
+                let reduced = e.weight + self.potential[from] - self.potential[to];
                 let nd = d + reduced;
-                if dist[e.to].is_none_or(|old| nd < old) {
-                    dist[e.to] = Some(nd);
-                    heap.push((Reverse(nd), e.to));
+                if dist[to].is_none_or(|old| nd < old) {
+                    dist[to] = Some(nd);
+                    heap.push((Reverse(nd), to));
                 }
             }
         }
@@ -181,7 +184,7 @@ impl<T: Copy> Stn<T> {
 mod tests {
     use super::*;
 
-    fn e(from: usize, to: usize, weight: i64, tag: u32) -> Edge<u32> {
+    fn e(from: u32, to: u32, weight: i64, tag: u32) -> Edge<u32> {
         Edge {
             from,
             to,

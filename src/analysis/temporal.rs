@@ -11,7 +11,9 @@
 //! Constraints between two fixed dates (a dated statement and the lifetime
 //! of its speaker, say) involve no event and are compared directly.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -42,20 +44,57 @@ pub enum LinkKind {
     Tenure,
 }
 
-/// A constraint as written, with what it asserts in words.
+/// A constraint as written. What it asserts in words is not kept (only the
+/// few links of a conflict are ever shown): it is made again from the entry
+/// that wrote it ([`Builder::words`]); a hash of the words stands for them
+/// in the key of a component's result.
 #[derive(Clone, Debug)]
 pub struct Link {
     pub kind: LinkKind,
-    pub file: FileId,
-    pub range: Range<usize>,
-    pub message: String,
     pub qualifier: Qualifier,
     /// A date claim the writer marked `disputed: yes`.
     pub acknowledged: bool,
+    pub file: FileId,
+    /// The entry (index in the file's summary) whose constraints made the
+    /// link, and the link's rank among them; `u32::MAX` for an event's own
+    /// start-before-end, which has no words.
+    entry: u32,
+    rank: u32,
+    /// The byte range (tree-sitter's offsets are `u32` too).
+    start: u32,
+    end: u32,
+    /// A hash of the words.
+    words: u64,
 }
 
-/// Each event's earliest start and latest end, by ID.
-pub type Windows = HashMap<Arc<str>, (Option<Day>, Option<Day>)>;
+impl Link {
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A hasher fed by `write!`: the hash of words never written out.
+struct WordsHasher(std::collections::hash_map::DefaultHasher);
+
+impl fmt::Write for WordsHasher {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Each event's earliest start and latest end, by ID. An unbounded side is
+/// kept as [`NO_DAY`] (16 bytes a window, not 32).
+#[derive(Clone, Default, Debug)]
+pub struct Windows(HashMap<Arc<str>, [Day; 2]>);
+
+impl Windows {
+    /// The window of event `id`: (earliest start, latest end).
+    pub fn get(&self, id: &str) -> Option<(Option<Day>, Option<Day>)> {
+        let day = |d: Day| (d != NO_DAY).then_some(d);
+        self.0.get(id).map(|&[a, b]| (day(a), day(b)))
+    }
+}
 
 /// The result of the temporal analysis of a snapshot.
 #[derive(Clone, Default, Debug)]
@@ -124,14 +163,21 @@ struct Builder<'s> {
     snap: &'s Snapshot,
     /// Event ID → node index of its start (end is start + 1); node 0 is the
     /// zero day.
-    nodes: HashMap<Arc<str>, usize>,
+    nodes: HashMap<Arc<str>, u32>,
     node_names: Vec<Arc<str>>,
     /// For the part of one file built on its own ([`file_part`]): the nodes
     /// numbered before (read only). Nodes it adds are provisional
     /// ([`PROVISIONAL`] onwards) and numbered for good when the part is
     /// merged ([`Builder::absorb`]).
-    frozen: Option<&'s HashMap<Arc<str>, usize>>,
+    frozen: Option<&'s HashMap<Arc<str>, u32>>,
     links: Vec<Link>,
+    /// The entry whose constraints are being built, and the number of links
+    /// before it ([`Builder::begin_entry`]).
+    entry: u32,
+    entry_links: usize,
+    /// The words of every link, kept only when they are wanted
+    /// ([`Builder::words`]).
+    messages: Option<Vec<String>>,
     /// Edges in the order they are added: structure first, checks second.
     structural: Vec<Edge<u32>>,
     checks: Vec<Edge<u32>>,
@@ -142,10 +188,21 @@ struct Builder<'s> {
     out: Temporal,
 }
 
-const ZERO: usize = 0;
+/// What a file's part found ([`file_part`]), without the nodes it was built
+/// against.
+struct Part {
+    node_names: Vec<Arc<str>>,
+    links: Vec<Link>,
+    structural: Vec<Edge<u32>>,
+    checks: Vec<Edge<u32>>,
+    probes: Vec<Vec<Edge<u32>>>,
+    out: Temporal,
+}
+
+const ZERO: u32 = 0;
 
 /// Where the provisional node numbers of a file's part start.
-const PROVISIONAL: usize = usize::MAX / 4;
+const PROVISIONAL: u32 = u32::MAX / 4;
 
 impl<'s> Builder<'s> {
     /// An empty builder; `how` names the result it makes.
@@ -156,6 +213,9 @@ impl<'s> Builder<'s> {
             node_names: Vec::new(),
             frozen: None,
             links: Vec::new(),
+            entry: u32::MAX,
+            entry_links: 0,
+            messages: None,
             structural: Vec::new(),
             checks: Vec::new(),
             probes: Vec::new(),
@@ -166,7 +226,17 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn node(&mut self, id: &str) -> usize {
+    fn node(&mut self, id: &str) -> u32 {
+        self.node_with(id, || Arc::from(id))
+    }
+
+    /// [`Builder::node`] of an ID already shared (a definition's): a new
+    /// node shares it too.
+    fn node_of(&mut self, id: &Arc<str>) -> u32 {
+        self.node_with(id, || id.clone())
+    }
+
+    fn node_with(&mut self, id: &str, shared: impl FnOnce() -> Arc<str>) -> u32 {
         if let Some(&n) = self.frozen.and_then(|f| f.get(id)) {
             return n;
         }
@@ -178,11 +248,17 @@ impl<'s> Builder<'s> {
         } else {
             0
         };
-        let n = base + 1 + 2 * self.node_names.len();
-        let id: Arc<str> = Arc::from(id);
+        let n = base + 1 + 2 * self.node_names.len() as u32;
+        let id = shared();
         self.nodes.insert(id.clone(), n);
         self.node_names.push(id);
         n
+    }
+
+    /// The links made from now on are those of entry `index`.
+    fn begin_entry(&mut self, index: u32) {
+        self.entry = index;
+        self.entry_links = self.links.len();
     }
 
     fn link(
@@ -190,21 +266,53 @@ impl<'s> Builder<'s> {
         kind: LinkKind,
         file: FileId,
         range: Range<usize>,
-        message: String,
+        message: fmt::Arguments<'_>,
         q: Qualifier,
     ) -> u32 {
+        let mut h = WordsHasher(Default::default());
+        let _ = fmt::Write::write_fmt(&mut h, message);
+        if let Some(messages) = &mut self.messages {
+            messages.push(message.to_string());
+        }
         self.links.push(Link {
             kind,
-            file,
-            range,
-            message,
             qualifier: q,
             acknowledged: false,
+            file,
+            entry: self.entry,
+            rank: (self.links.len() - self.entry_links) as u32,
+            start: range.start as u32,
+            end: range.end as u32,
+            words: h.0.finish(),
         });
         (self.links.len() - 1) as u32
     }
 
-    fn edge(&mut self, structural: bool, from: usize, to: usize, weight: i64, tag: u32) {
+    /// A link's words, made again from the entry that wrote it: its
+    /// constraints are built once more, with their words kept.
+    fn words(&self, link: &Link) -> String {
+        if link.kind == LinkKind::Internal {
+            return String::new();
+        }
+        let Some(f) = self.snap.file(link.file) else {
+            return String::new();
+        };
+        let Some(e) = f.summary.entries.get(link.entry as usize) else {
+            return String::new();
+        };
+        let mut again = Builder::new(self.snap, "");
+        again.messages = Some(Vec::new());
+        again.begin_entry(link.entry);
+        entry_constraints(&mut again, f, link.entry as usize, e);
+        let mut messages = again.messages.unwrap_or_default();
+        if (link.rank as usize) < messages.len() {
+            messages.swap_remove(link.rank as usize)
+        } else {
+            String::new()
+        }
+    }
+
+    fn edge(&mut self, structural: bool, from: u32, to: u32, weight: i64, tag: u32) {
         let e = Edge {
             from,
             to,
@@ -219,7 +327,7 @@ impl<'s> Builder<'s> {
     }
 
     /// `start >= span.earliest`, `end <= span.latest` for an event.
-    fn within(&mut self, structural: bool, event: usize, span: &Span, tag: u32) {
+    fn within(&mut self, structural: bool, event: u32, span: &Span, tag: u32) {
         if let Some(a) = span.earliest {
             self.edge(structural, event, ZERO, -a, tag);
         }
@@ -239,10 +347,10 @@ impl<'s> Builder<'s> {
     /// Appends what a file's part found, as if it had been built here: its
     /// new nodes are numbered in the order the part met them, its links
     /// follow this builder's.
-    fn absorb(&mut self, part: Builder<'_>) {
-        let nodes: Vec<usize> = part.node_names.iter().map(|id| self.node(id)).collect();
-        let node = |x: usize| match x.checked_sub(PROVISIONAL + 1) {
-            Some(k) => nodes[k / 2] + k % 2,
+    fn absorb(&mut self, part: Part) {
+        let nodes: Vec<u32> = part.node_names.iter().map(|id| self.node_of(id)).collect();
+        let node = |x: u32| match x.checked_sub(PROVISIONAL + 1) {
+            Some(k) => nodes[k as usize / 2] + k % 2,
             None => x,
         };
         let offset = self.links.len() as u32;
@@ -269,18 +377,22 @@ impl<'s> Builder<'s> {
 /// A file's written dates and constraints, built on its own against the
 /// event nodes numbered so far (`nodes`); merged in file order with
 /// [`Builder::absorb`].
-fn file_part<'s>(
-    snap: &'s Snapshot,
-    nodes: &'s HashMap<Arc<str>, usize>,
-    f: &FileData,
-) -> Builder<'s> {
+fn file_part(snap: &Snapshot, nodes: &HashMap<Arc<str>, u32>, f: &FileData) -> Part {
     let mut b = Builder::new(snap, "");
     b.frozen = Some(nodes);
     check_written_dates(&mut b, f, None);
     for (i, e) in f.summary.entries.iter().enumerate() {
+        b.begin_entry(i as u32);
         entry_constraints(&mut b, f, i, e);
     }
-    b
+    Part {
+        node_names: b.node_names,
+        links: b.links,
+        structural: b.structural,
+        checks: b.checks,
+        probes: b.probes,
+        out: b.out,
+    }
 }
 
 /// What the entries of one region of a file contribute: whether they put
@@ -308,6 +420,7 @@ pub fn region_part(
             continue;
         };
         network |= e.kind == EntryKind::Event && e.def.is_some();
+        b.begin_entry(i as u32);
         entry_constraints(&mut b, f, i, e);
     }
     network |= !b.links.is_empty() || !b.probes.is_empty();
@@ -343,13 +456,13 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
         for e in &f.summary.entries {
             if e.kind == EntryKind::Event {
                 if let Some(def) = e.def.and_then(|d| f.summary.definitions.get(d as usize)) {
-                    let id = def.id.clone();
-                    let n = b.node(&id);
+                    let n = b.node_of(&def.id);
+                    b.begin_entry(u32::MAX);
                     let tag = b.link(
                         LinkKind::Internal,
                         f.id,
                         def.range.clone(),
-                        String::new(),
+                        format_args!(""),
                         Qualifier::default(),
                     );
                     b.edge(true, n + 1, n, 0, tag);
@@ -360,10 +473,10 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
     // Every written date (valid, in order, on the weekday it names) and
     // every constraint, file by file in parallel, merged in file order: the
     // same network, links and diagnostics as one pass over the files.
-    let nodes = b.nodes.clone();
-    let parts: Vec<Builder<'_>> = files
+    let nodes = &b.nodes;
+    let parts: Vec<Part> = files
         .par_iter()
-        .map(|f| file_part(snap, &nodes, f))
+        .map(|f| file_part(snap, nodes, f))
         .collect();
     b.links.reserve(parts.iter().map(|p| p.links.len()).sum());
     b.structural
@@ -472,16 +585,15 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                 .map(|d| d.id.clone())
         })
         .flatten();
-    let event_node = event_id.as_ref().map(|id| b.node(id));
+    let event_node = event_id.as_ref().map(|id| b.node_of(id));
 
     // The event's own date.
     if let (Some(n), Some(span)) = (event_node, &span) {
-        let msg = format!("{name} is {}", span_words(span));
         let tag = b.link(
             LinkKind::EventDate,
             f.id,
             date_range.range(),
-            msg,
+            format_args!("{name} is {}", span_words(span)),
             span.qualifier,
         );
         b.within(true, n, span, tag);
@@ -505,12 +617,14 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                         }
                         let m = b.node(id);
                         let range = f.summary.references[*r as usize].full_range();
-                        let msg = match key {
-                            "after" => format!("{name} is after `{id}`"),
-                            "before" => format!("{name} is before `{id}`"),
-                            _ => format!("{name} is during `{id}`"),
-                        };
-                        let tag = b.link(LinkKind::Order, f.id, range, msg, Qualifier::default());
+                        // `key` is "after", "before" or "during".
+                        let tag = b.link(
+                            LinkKind::Order,
+                            f.id,
+                            range,
+                            format_args!("{name} is {key} `{id}`"),
+                            Qualifier::default(),
+                        );
                         match key {
                             "after" => b.edge(true, n, m + 1, 0, tag),
                             "before" => b.edge(true, m, n + 1, 0, tag),
@@ -538,12 +652,11 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                         let m = b.node(id);
                         let (lo, hi) = if *negative { (-hi, -lo) } else { (lo, hi) };
                         let sign = if *negative { "-" } else { "+" };
-                        let msg = format!("{name} is {key} `{id}` {sign} {amount}");
                         let tag = b.link(
                             LinkKind::Order,
                             f.id,
                             range.range(),
-                            msg,
+                            format_args!("{name} is {key} `{id}` {sign} {amount}"),
                             Qualifier::default(),
                         );
                         match key {
@@ -559,8 +672,13 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                     }
                     ValueItem::Date { text, range } => {
                         let Ok(s) = dates::parse(text) else { continue };
-                        let msg = format!("{name} is {key} {text}");
-                        let tag = b.link(LinkKind::Order, f.id, range.range(), msg, s.qualifier);
+                        let tag = b.link(
+                            LinkKind::Order,
+                            f.id,
+                            range.range(),
+                            format_args!("{name} is {key} {text}"),
+                            s.qualifier,
+                        );
                         match key {
                             "after" => {
                                 if let Some(l) = s.latest {
@@ -593,9 +711,14 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                     continue;
                 }
                 let m = b.node(id);
-                let msg = format!("{name}, made {}, is at `{id}`", span_words(span));
                 let range = f.summary.references[*r as usize].full_range();
-                let tag = b.link(LinkKind::StatementAt, f.id, range, msg, span.qualifier);
+                let tag = b.link(
+                    LinkKind::StatementAt,
+                    f.id,
+                    range,
+                    format_args!("{name}, made {}, is at `{id}`", span_words(span)),
+                    span.qualifier,
+                );
                 // The event overlaps the statement's date.
                 if let Some(l) = span.latest {
                     b.edge(false, ZERO, m, l, tag);
@@ -613,12 +736,11 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
             if let Some(id) = a.subject.and_then(|s| ref_id(f, s)) {
                 if b.is_event(id) {
                     let m = b.node(id);
-                    let msg = format!("{name} reports on `{id}` {}", span_words(span));
                     let tag = b.link(
                         LinkKind::Report,
                         f.id,
                         e.header.range(),
-                        msg,
+                        format_args!("{name} reports on `{id}` {}", span_words(span)),
                         span.qualifier,
                     );
                     if let Some(l) = span.latest {
@@ -647,12 +769,11 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
             };
             let range = f.summary.references[*r as usize].full_range();
             if let Some(n) = event_node {
-                let msg = format!("{name} cites `{id}`, published {}", span_words(&published));
                 let tag = b.link(
                     LinkKind::SourcePublished,
                     f.id,
                     range,
-                    msg,
+                    format_args!("{name} cites `{id}`, published {}", span_words(&published)),
                     published.qualifier,
                 );
                 b.edge(false, ZERO, n, p_latest, tag);
@@ -733,12 +854,11 @@ fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&S
         } else {
             span_words(&claimed)
         };
-        let msg = format!("{name} says `{id}` is {how}");
         let tag = b.link(
             LinkKind::DateClaim { relative },
             f.id,
             vrange.clone(),
-            msg,
+            format_args!("{name} says `{id}` is {how}"),
             claimed.qualifier,
         );
         b.links[tag as usize].acknowledged =
@@ -942,7 +1062,7 @@ fn actor_checks(
     f: &FileData,
     e: &EntryInfo,
     span: Option<&Span>,
-    event_node: Option<usize>,
+    event_node: Option<u32>,
     name: &str,
 ) {
     // Actors taking part: the author, and `who:` / `led-by:` of events.
@@ -969,11 +1089,16 @@ fn actor_checks(
             continue;
         };
         if let Some(n) = event_node {
-            let msg = format!(
-                "`{actor}`, who takes part in {name}, lived {}",
-                life_words(start, end)
+            let tag = b.link(
+                LinkKind::Lifetime,
+                f.id,
+                range.clone(),
+                format_args!(
+                    "`{actor}`, who takes part in {name}, lived {}",
+                    life_words(start, end)
+                ),
+                q,
             );
-            let tag = b.link(LinkKind::Lifetime, f.id, range.clone(), msg, q);
             if let Some(s) = start {
                 b.edge(false, n + 1, ZERO, -s, tag);
             }
@@ -1068,24 +1193,24 @@ fn life_words(start: Option<Day>, end: Option<Day>) -> String {
 fn solve(b: &mut Builder<'_>) {
     let n = 1 + 2 * b.node_names.len();
     // Union-find over event nodes joined by edges between two events.
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], x: usize) -> usize {
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn find(p: &mut [u32], x: u32) -> u32 {
         let mut r = x;
-        while p[r] != r {
-            r = p[r];
+        while p[r as usize] != r {
+            r = p[r as usize];
         }
         let mut x = x;
-        while p[x] != r {
-            let next = p[x];
-            p[x] = r;
+        while p[x as usize] != r {
+            let next = p[x as usize];
+            p[x as usize] = r;
             x = next;
         }
         r
     }
-    for i in 0..b.node_names.len() {
+    for i in 0..b.node_names.len() as u32 {
         let s = 1 + 2 * i;
         let (a, c) = (find(&mut parent, s), find(&mut parent, s + 1));
-        parent[a] = c;
+        parent[a as usize] = c;
     }
     for e in b
         .structural
@@ -1095,70 +1220,109 @@ fn solve(b: &mut Builder<'_>) {
     {
         if e.from != ZERO && e.to != ZERO {
             let (a, c) = (find(&mut parent, e.from), find(&mut parent, e.to));
-            parent[a] = c;
+            parent[a as usize] = c;
         }
     }
-    // Components, with local node numbers (0 = zero day).
-    let mut components: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // Every node's root, then components in the order of their roots, each
+    // with local node numbers (0 = zero day) in node order.
+    for x in 1..n as u32 {
+        parent[x as usize] = find(&mut parent, x);
+    }
+    let root = parent;
+    let mut index = vec![u32::MAX; n];
+    let mut sizes: Vec<u32> = Vec::new();
     for x in 1..n {
-        components.entry(find(&mut parent, x)).or_default().push(x);
-    }
-    let mut local = vec![0usize; n];
-    for nodes in components.values() {
-        for (i, &x) in nodes.iter().enumerate() {
-            local[x] = i + 1;
+        if root[x] as usize == x {
+            index[x] = sizes.len() as u32;
+            sizes.push(0);
         }
     }
-    // Dates are facts and go in first, then ordering, then the checks: a
-    // cycle is closed by (and so reported on) the ordering constraint or the
-    // check that contradicts the dates, not by a date.
-    let mut edges: Vec<Edge<u32>> = b.structural.clone();
-    edges.sort_by_key(|e| {
-        !matches!(
-            b.links[e.tag as usize].kind,
-            LinkKind::Internal | LinkKind::EventDate
-        )
-    });
-    edges.extend(b.checks.iter().copied());
+    let mut local = vec![0u32; n];
+    for x in 1..n {
+        let c = index[root[x] as usize] as usize;
+        sizes[c] += 1;
+        local[x] = sizes[c];
+    }
+    let comps = sizes.len();
+    // The component of an edge (`None`: between zero and itself).
+    let component = |e: &Edge<u32>| {
+        let global = if e.from != ZERO { e.from } else { e.to };
+        Some(index[root[global as usize] as usize] as usize).filter(|&c| c < comps)
+    };
     let to_local = |e: &Edge<u32>| Edge {
-        from: if e.from == ZERO { 0 } else { local[e.from] },
-        to: if e.to == ZERO { 0 } else { local[e.to] },
+        from: local[e.from as usize],
+        to: local[e.to as usize],
         weight: e.weight,
         tag: e.tag,
     };
-    let mut work: BTreeMap<usize, ComponentWork> = BTreeMap::new();
-    for e in &edges {
-        let global = if e.from != ZERO { e.from } else { e.to };
-        let root = find(&mut parent, global);
-        work.entry(root).or_default().edges.push(to_local(e));
+    // Dates are facts and go in first, then ordering, then the checks: a
+    // cycle is closed by (and so reported on) the ordering constraint or the
+    // check that contradicts the dates, not by a date. The edges of every
+    // component in that order, one component after the other, in one
+    // vector (counted first, so that it has no slack).
+    let structural = std::mem::take(&mut b.structural);
+    let checks = std::mem::take(&mut b.checks);
+    let links = &b.links;
+    let is_date = |e: &&Edge<u32>| {
+        matches!(
+            links[e.tag as usize].kind,
+            LinkKind::Internal | LinkKind::EventDate
+        )
+    };
+    let ordered = || {
+        structural
+            .iter()
+            .filter(is_date)
+            .chain(structural.iter().filter(|e| !is_date(e)))
+            .chain(&checks)
+    };
+    let mut starts = vec![0usize; comps + 1];
+    for c in ordered().filter_map(component) {
+        starts[c + 1] += 1;
     }
-    for probe in std::mem::take(&mut b.probes) {
-        let Some(first) = probe.first() else { continue };
-        let global = if first.from != ZERO {
-            first.from
-        } else {
-            first.to
+    for c in 0..comps {
+        starts[c + 1] += starts[c];
+    }
+    let mut edges: Vec<Edge<u32>> = vec![
+        Edge {
+            from: 0,
+            to: 0,
+            weight: 0,
+            tag: 0
         };
-        let root = find(&mut parent, global);
-        work.entry(root)
-            .or_default()
-            .probes
-            .push(probe.iter().map(to_local).collect());
+        starts[comps]
+    ];
+    let mut fill = starts.clone();
+    for e in ordered() {
+        if let Some(c) = component(e) {
+            edges[fill[c]] = to_local(e);
+            fill[c] += 1;
+        }
     }
+    drop(fill);
+    drop(structural);
+    drop(checks);
+    // The probes, by component (a stable sort keeps their order).
+    let mut probes: Vec<(usize, Vec<Edge<u32>>)> = std::mem::take(&mut b.probes)
+        .into_iter()
+        .filter_map(|p| {
+            let c = component(p.first()?)?;
+            Some((c, p.iter().map(to_local).collect()))
+        })
+        .collect();
+    probes.sort_by_key(|(c, _)| *c);
     let cache = b.snap.temporal_cache();
-    let mut used = Vec::new();
     // Each component on its own, in parallel; the results are read in
     // component order.
-    let components: Vec<(usize, Vec<usize>)> = components.into_iter().collect();
-    let works: Vec<ComponentWork> = components
-        .iter()
-        .map(|(root, _)| work.remove(root).unwrap_or_default())
-        .collect();
-    let links = &b.links;
-    let solved: Vec<(Vec<u32>, u64, Arc<ComponentResult>)> = components
-        .par_iter()
-        .zip(works)
-        .map(|((_, nodes), mut w)| {
+    let solved: Vec<(Vec<u32>, u64, Arc<ComponentResult>)> = (0..comps)
+        .into_par_iter()
+        .map(|c| {
+            let first = probes.partition_point(|(pc, _)| *pc < c);
+            let last = probes.partition_point(|(pc, _)| *pc <= c);
+            let mut w = ComponentWork {
+                edges: edges[starts[c]..starts[c + 1]].to_vec(),
+                probes: probes[first..last].iter().map(|(_, p)| p.clone()).collect(),
+            };
             // Tags as the component's own numbers, in order of appearance,
             // so that the same constraints give the same key in any
             // workspace.
@@ -1171,24 +1335,32 @@ fn solve(b: &mut Builder<'_>) {
                 });
                 e.tag = t;
             }
-            let key = component_key(nodes.len() + 1, &w, &tags, links);
-            let result = cache.get_or_solve(key, || solve_component(nodes.len() + 1, &w));
+            let nodes = sizes[c] as usize + 1;
+            let key = component_key(nodes, &w, &tags, links);
+            let result = cache.get_or_solve(key, || solve_component(nodes, &w));
+            if result.cycles.is_empty() {
+                tags = Vec::new();
+            }
             (tags, key, result)
         })
         .collect();
-    for ((_, nodes), (tags, key, result)) in components.iter().zip(solved) {
-        used.push(key);
+    drop(edges);
+    drop(probes);
+    let mut used = Vec::with_capacity(solved.len());
+    for (tags, key, result) in &solved {
+        used.push(*key);
         for cycle in &result.cycles {
             let global: Vec<u32> = cycle.iter().map(|t| tags[*t as usize]).collect();
             report_cycle(b, &global);
         }
-        for &x in nodes {
-            if x % 2 == 1 {
-                let id = b.node_names[(x - 1) / 2].clone();
-                let (earliest, latest) = result.windows[local[x]];
-                Arc::make_mut(&mut b.out.windows).insert(id, (earliest, latest));
-            }
-        }
+    }
+    let windows = &mut Arc::make_mut(&mut b.out.windows).0;
+    windows.reserve(b.node_names.len());
+    for (i, id) in b.node_names.iter().enumerate() {
+        let x = 1 + 2 * i;
+        let c = index[root[x] as usize] as usize;
+        let window = solved[c].2.windows[(local[x] as usize - 1) / 2];
+        windows.insert(id.clone(), window);
     }
     cache.keep_only(&used);
 }
@@ -1201,18 +1373,21 @@ struct ComponentWork {
     probes: Vec<Vec<Edge<u32>>>,
 }
 
+/// No bound, in [`ComponentResult::windows`] and [`Windows`].
+const NO_DAY: Day = Day::MIN;
+
 /// What checking a component found: its refused constraints (as cycles of
-/// component-local tags, the closing one first) and, for every node, the
-/// bounds (earliest start for a start node, latest end for an end node).
+/// component-local tags, the closing one first) and, for every event, its
+/// window.
 #[derive(Debug)]
 pub struct ComponentResult {
     cycles: Vec<Vec<u32>>,
-    /// By local node: (earliest as a start, latest as an end).
-    windows: Vec<(Option<Day>, Option<Day>)>,
+    /// By local event (local nodes 2k + 1 and 2k + 2): the earliest start
+    /// and the latest end, [`NO_DAY`] when unbounded.
+    windows: Box<[[Day; 2]]>,
 }
 
 fn component_key(nodes: usize, w: &ComponentWork, tags: &[u32], links: &[Link]) -> u64 {
-    use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     nodes.hash(&mut h);
     for e in &w.edges {
@@ -1224,11 +1399,11 @@ fn component_key(nodes: usize, w: &ComponentWork, tags: &[u32], links: &[Link]) 
             (e.from, e.to, e.weight, e.tag).hash(&mut h);
         }
     }
-    // The links' words and places are part of the result (messages,
-    // related information), so they are part of the key.
+    // The links' words (a hash of them) and places are part of the result
+    // (messages, related information), so they are part of the key.
     for t in tags {
         let l = &links[*t as usize];
-        (l.kind, l.file, l.range.start, l.range.end, &l.message).hash(&mut h);
+        (l.kind, l.file, l.start, l.end, l.words).hash(&mut h);
         (
             l.qualifier.uncertain,
             l.qualifier.approximate,
@@ -1263,20 +1438,14 @@ fn solve_component(nodes: usize, w: &ComponentWork) -> ComponentResult {
     }
     let from_zero = stn.distances_from(0);
     let to_zero = stn.distances_to(0);
-    let windows = (0..nodes)
+    // Local nodes come in (start, end) pairs: 1-2, 3-4 …
+    let windows = (1..nodes)
+        .step_by(2)
         .map(|x| {
-            if x == 0 {
-                return (None, None);
-            }
-            // Local nodes come in (start, end) pairs: 1-2, 3-4 …
-            if x % 2 == 1 {
-                (
-                    to_zero[x].map(|d| -d),
-                    from_zero.get(x + 1).copied().flatten(),
-                )
-            } else {
-                (None, None)
-            }
+            [
+                to_zero[x].map(|d| -d).unwrap_or(NO_DAY),
+                from_zero.get(x + 1).copied().flatten().unwrap_or(NO_DAY),
+            ]
         })
         .collect();
     ComponentResult { cycles, windows }
@@ -1356,22 +1525,25 @@ fn report_cycle(b: &mut Builder<'_>, tags: &[u32]) {
         .iter()
         .filter(|l| l.kind != LinkKind::Internal)
         .collect();
-    let reasons: Vec<&str> = others.iter().map(|l| l.message.as_str()).collect();
+    let closing_words = b.words(closing);
+    let words: Vec<String> = others.iter().map(|l| b.words(l)).collect();
+    let reasons: Vec<&str> = words.iter().map(String::as_str).collect();
     let message = match reasons.as_slice() {
-        [] => format!("{}, which cannot be", closing.message),
-        [one] => format!("{}, but {one}", closing.message),
-        [init @ .., last] => format!("{}, but {} and {last}", closing.message, init.join(", ")),
+        [] => format!("{closing_words}, which cannot be"),
+        [one] => format!("{closing_words}, but {one}"),
+        [init @ .., last] => format!("{closing_words}, but {} and {last}", init.join(", ")),
     };
     let q = links
         .iter()
         .fold(Qualifier::default(), |q, l| q.or(l.qualifier));
-    let d = Diagnostic::new(code, closing.range.clone(), message).with_related(
+    let d = Diagnostic::new(code, closing.range(), message).with_related(
         others
             .iter()
-            .map(|l| Related {
+            .zip(words)
+            .map(|(l, message)| Related {
                 file: l.file,
-                range: l.range.clone(),
-                message: l.message.clone(),
+                range: l.range(),
+                message,
             })
             .collect(),
     );
@@ -1454,7 +1626,7 @@ mod tests {
         let second = ws.snapshot().temporal();
         assert_eq!(ws.snapshot().temporal_cache().solved(), solved + 1);
         assert_eq!(second.diagnostics_of(0), first.diagnostics_of(0));
-        let (earliest, _) = second.windows["y"];
+        let (earliest, _) = second.windows.get("y").unwrap();
         assert_eq!(earliest.map(format_day).as_deref(), Some("2025-11-02"));
     }
 
@@ -1465,10 +1637,10 @@ mod tests {
             "2025-11 event talks: Talks\n  before: @call\n2025-11-25 event call: Call\nevent wg: WG\n  after: @call\n  before: @end\n2025-11-28 event end: End\n",
         )]);
         assert!(codes(&snap, &t).is_empty(), "{:?}", codes(&snap, &t));
-        let (a, b) = t.windows["wg"];
+        let (a, b) = t.windows.get("wg").unwrap();
         assert_eq!(a.map(format_day).as_deref(), Some("2025-11-25"));
         assert_eq!(b.map(format_day).as_deref(), Some("2025-11-28"));
-        let (a, b) = t.windows["talks"];
+        let (a, b) = t.windows.get("talks").unwrap();
         assert_eq!(a.map(format_day).as_deref(), Some("2025-11-01"));
         assert_eq!(b.map(format_day).as_deref(), Some("2025-11-25"));
     }
