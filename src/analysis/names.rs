@@ -127,6 +127,20 @@ impl NameIndex {
         }
     }
 
+    /// Gives back the room the lists and tables grew into: after indexing,
+    /// most lists hold one name in room for four.
+    pub fn shrink_to_fit(&mut self) {
+        for list in self.by_first_word.values_mut() {
+            list.shrink_to_fit();
+        }
+        for list in self.id_like.values_mut() {
+            list.shrink_to_fit();
+        }
+        self.by_first_word.shrink_to_fit();
+        self.id_like.shrink_to_fit();
+        self.by_file.shrink_to_fit();
+    }
+
     /// Actor names in `text` (at `base` in its file), longest match first at
     /// each position. `skip` tells whether a byte range is already a
     /// reference (and so not an unlinked mention).

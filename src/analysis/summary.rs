@@ -71,6 +71,13 @@ fn intern(s: &str) -> Arc<str> {
     })
 }
 
+/// Drops this thread's table of shared strings ([`intern`]): the strings
+/// stay with the summaries that hold them, only their sharing with the
+/// summaries this thread makes later is lost.
+pub(crate) fn forget_interned() {
+    STRINGS.with(|set| *set.borrow_mut() = Default::default());
+}
+
 /// A short string of summaries written in many elements — an ID, a field
 /// key, a date — interned for the whole process ([`sym`]). Copying one is
 /// free: splicing a summary after a keystroke copies tens of thousands of

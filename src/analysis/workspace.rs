@@ -14,7 +14,7 @@ use tree_sitter::Tree;
 use super::incremental::{self, PositionMap, ReferenceBase};
 use super::names::NameIndex;
 use super::splice::Splice;
-use super::summary::FileSummary;
+use super::summary::{FileSummary, Sym};
 use super::FileId;
 use crate::syntax::EntryKind;
 use std::ops::Range;
@@ -48,8 +48,9 @@ pub struct FileData {
     /// same epoch.
     pub reference_diagnostics: RefCache,
     /// The previous version's reference diagnostics and the edit since,
-    /// to compute this version's from.
-    pub reference_base: Option<ReferenceBase>,
+    /// to compute this version's from (boxed: set for an edited open
+    /// document only, it would make every file's data 136 bytes larger).
+    pub reference_base: Option<Box<ReferenceBase>>,
     /// The file's claims, read on first use (valid as long as this data is:
     /// it is replaced when a change affects the file).
     pub claims: std::sync::OnceLock<Arc<Vec<super::claims::Claim>>>,
@@ -129,10 +130,14 @@ type DiagnosticsByFile = HashMap<FileId, Arc<Vec<super::Diagnostic>>>;
 pub struct Snapshot {
     files: imbl::HashMap<FileId, Arc<FileData>>,
     keys: imbl::HashMap<Arc<str>, FileId>,
-    /// ID → its definitions (more than one is a duplicate).
-    defs: imbl::HashMap<Arc<str>, imbl::Vector<DefLoc>>,
-    /// ID → file → number of references to it in that file.
-    refs: imbl::HashMap<Arc<str>, RefFiles>,
+    /// ID → its definitions (more than one is a duplicate). The ID maps
+    /// are B-trees: `imbl`'s hash map allocates its nodes at full width
+    /// (32 slots) however few entries they hold, which at 70,000 IDs cost
+    /// about seven times as much per entry (docs/performance.md).
+    defs: imbl::OrdMap<Arc<str>, DefLocs>,
+    /// ID → file → number of references to it in that file; the key is
+    /// the references' own interned ID.
+    refs: imbl::OrdMap<Sym, RefFiles>,
     /// Actor names and aliases, for unlinked mentions and alias suggestions.
     names: Arc<NameIndex>,
     /// Bumped whenever an ID or actor name comes or goes ("did you mean"
@@ -170,6 +175,47 @@ enum Change {
     /// Entries of the spliced region changed, no definition did: the
     /// region's own checks and the claim groups it touches are redone.
     Region(Arc<Splice>),
+}
+
+/// The definitions of one ID: almost always one, kept inline (16 bytes,
+/// no allocation); a duplicated ID shares one slice.
+#[derive(Clone, Debug)]
+enum DefLocs {
+    One(DefLoc),
+    Many(Arc<[DefLoc]>),
+}
+
+impl DefLocs {
+    /// `None` for no location.
+    fn from_vec(mut locs: Vec<DefLoc>) -> Option<DefLocs> {
+        match locs.len() {
+            0 => None,
+            1 => locs.pop().map(DefLocs::One),
+            _ => Some(DefLocs::Many(locs.into())),
+        }
+    }
+
+    fn as_slice(&self) -> &[DefLoc] {
+        match self {
+            DefLocs::One(loc) => std::slice::from_ref(loc),
+            DefLocs::Many(locs) => locs,
+        }
+    }
+
+    fn push(&mut self, loc: DefLoc) {
+        let mut v = self.as_slice().to_vec();
+        v.push(loc);
+        *self = DefLocs::Many(v.into());
+    }
+
+    /// These locations but those in `file`.
+    fn without_file(&self, file: FileId) -> Vec<DefLoc> {
+        self.as_slice()
+            .iter()
+            .filter(|l| l.file != file)
+            .copied()
+            .collect()
+    }
 }
 
 /// The files that refer to one ID and how often, sorted by file: one
@@ -230,7 +276,7 @@ impl RefFiles {
 /// Sets how many times `file` refers to `id` in the index (`0`: none);
 /// the key is allocated only for an ID no file referred to yet, and an ID
 /// no file refers to any more is dropped.
-fn set_ref_count(refs: &mut imbl::HashMap<Arc<str>, RefFiles>, id: &str, file: FileId, count: u32) {
+fn set_ref_count(refs: &mut imbl::OrdMap<Sym, RefFiles>, id: Sym, file: FileId, count: u32) {
     match refs.get_mut(id) {
         Some(files) => {
             files.set(file, count);
@@ -241,7 +287,7 @@ fn set_ref_count(refs: &mut imbl::HashMap<Arc<str>, RefFiles>, id: &str, file: F
         None if count > 0 => {
             let mut files = RefFiles::default();
             files.set(file, count);
-            refs.insert(Arc::from(id), files);
+            refs.insert(id, files);
         }
         None => {}
     }
@@ -266,7 +312,9 @@ fn actor_names(summary: &FileSummary) -> ActorNames {
         .iter()
         .filter(|d| d.kind == EntryKind::Actor)
         .map(|d| {
-            let mut names = d.aliases.to_vec();
+            // Exactly as long as it needs to be: the index keeps it.
+            let mut names = Vec::with_capacity(d.aliases.len() + usize::from(d.title.is_some()));
+            names.extend(d.aliases.iter().cloned());
             names.extend(d.title.as_deref().map(str::to_string));
             (d.id.clone(), names)
         })
@@ -424,7 +472,7 @@ impl Snapshot {
         let mut out: Vec<DefLoc> = self
             .defs
             .get(id)
-            .map(|v| v.iter().copied().collect())
+            .map(|v| v.as_slice().to_vec())
             .unwrap_or_default();
         out.sort();
         out
@@ -440,12 +488,12 @@ impl Snapshot {
     /// An ID's first definition (the first of [`Snapshot::definitions`]),
     /// without collecting them.
     pub fn first_definition(&self, id: &str) -> Option<DefLoc> {
-        self.defs.get(id)?.iter().min().copied()
+        self.defs.get(id)?.as_slice().iter().min().copied()
     }
 
     /// How many definitions an ID has.
     pub fn definition_count(&self, id: &str) -> usize {
-        self.defs.get(id).map_or(0, |v| v.len())
+        self.defs.get(id).map_or(0, |v| v.as_slice().len())
     }
 
     /// The kind of an ID's first definition.
@@ -458,7 +506,7 @@ impl Snapshot {
     pub fn all_definitions(&self) -> impl Iterator<Item = (&Arc<str>, DefLoc)> {
         self.defs
             .iter()
-            .filter_map(|(id, locs)| locs.iter().min().map(|l| (id, *l)))
+            .filter_map(|(id, locs)| locs.as_slice().iter().min().map(|l| (id, *l)))
     }
 
     /// The files that refer to an ID, with how often.
@@ -844,12 +892,12 @@ impl Workspace {
         // When IDs came or went, suggestions may change anywhere in the file.
         if let Some((old, s)) = spliced.filter(|_| !self.ids_changed) {
             if let Some(previous) = before.cached_references(old) {
-                data.reference_base = Some(ReferenceBase {
+                data.reference_base = Some(Box::new(ReferenceBase {
                     epoch: before.ids_epoch,
                     previous,
                     splice: s.clone(),
                     changed: changed.clone(),
-                });
+                }));
             }
         }
         self.snapshot.temporal = Default::default();
@@ -962,7 +1010,7 @@ impl Workspace {
             return None;
         }
         let (refs_cut, refs_new) = &splice.references;
-        let mut counts: HashMap<&str, i64> = HashMap::new();
+        let mut counts: HashMap<Sym, i64> = HashMap::new();
         for r in &old.summary.references[refs_cut.clone()] {
             *counts.entry(r.id).or_default() -= 1;
         }
@@ -1082,11 +1130,15 @@ impl Workspace {
         let mut changed = Vec::new();
 
         for (name, _) in old_defs.iter().filter(|(k, _)| !new_defs.contains_key(*k)) {
-            if let Some(locs) = s.defs.get_mut(name) {
-                locs.retain(|l| l.file != id);
-                if locs.is_empty() {
-                    s.defs.remove(name);
-                    self.ids_changed = true;
+            if let Some(locs) = s.defs.get(name) {
+                match DefLocs::from_vec(locs.without_file(id)) {
+                    Some(locs) => {
+                        s.defs.insert(name.clone(), locs);
+                    }
+                    None => {
+                        s.defs.remove(name);
+                        self.ids_changed = true;
+                    }
                 }
             }
             changed.push(name.clone());
@@ -1096,12 +1148,17 @@ impl Workspace {
             if old_indices == Some(indices) {
                 continue;
             }
-            if !s.defs.contains_key(name) {
-                self.ids_changed = true;
-            }
-            let locs = s.defs.entry(name.clone()).or_default();
-            locs.retain(|l| l.file != id);
+            let mut locs = match s.defs.get(name) {
+                Some(locs) => locs.without_file(id),
+                None => {
+                    self.ids_changed = true;
+                    Vec::new()
+                }
+            };
             locs.extend(indices.iter().map(|&(index, _)| DefLoc { file: id, index }));
+            if let Some(locs) = DefLocs::from_vec(locs) {
+                s.defs.insert(name.clone(), locs);
+            }
             // Only a change in how many times, or as what kind, the file
             // defines the ID changes other files' diagnostics; a definition
             // that merely moved within the file does not.
@@ -1165,9 +1222,9 @@ impl Workspace {
                     index: index as u32,
                 };
                 match s.defs.get_mut(&d.id) {
-                    Some(locs) => locs.push_back(loc),
+                    Some(locs) => locs.push(loc),
                     None => {
-                        s.defs.insert(d.id.clone(), imbl::Vector::unit(loc));
+                        s.defs.insert(d.id.clone(), DefLocs::One(loc));
                     }
                 }
             }
@@ -1186,14 +1243,19 @@ impl Workspace {
                 None => {
                     let mut files = RefFiles::default();
                     files.extend(counts);
-                    s.refs.insert(Arc::from(id), files);
+                    s.refs.insert(id, files);
                 }
             }
         }
+        let mut named = false;
         for (f, (_, names)) in files.iter().zip(parts) {
             if !names.is_empty() {
                 Arc::make_mut(&mut s.names).replace_file(f.id, names);
+                named = true;
             }
+        }
+        if named {
+            Arc::make_mut(&mut s.names).shrink_to_fit();
         }
     }
 
@@ -1203,7 +1265,7 @@ impl Workspace {
         let mut out: BTreeSet<FileId> = ids
             .iter()
             .filter_map(|id| self.snapshot.defs.get(id))
-            .flat_map(|locs| locs.iter().map(|l| l.file))
+            .flat_map(|locs| locs.as_slice().iter().map(|l| l.file))
             .collect();
         out.remove(&except);
         out
@@ -1223,9 +1285,9 @@ impl Workspace {
                 continue;
             }
             if let Some(locs) = s.defs.get(id) {
-                out.extend(locs.iter().map(|l| l.file));
+                out.extend(locs.as_slice().iter().map(|l| l.file));
             }
-            if let Some(files) = s.refs.get(id) {
+            if let Some(files) = s.refs.get(&**id) {
                 out.extend(files.iter().map(|(f, _)| f));
             }
         }
@@ -1280,7 +1342,7 @@ mod tests {
 
     #[test]
     fn ref_files_keep_counts_by_file() {
-        let mut refs = imbl::HashMap::new();
+        let mut refs = imbl::OrdMap::new();
         set_ref_count(&mut refs, "a", 7, 2);
         set_ref_count(&mut refs, "a", 3, 1);
         set_ref_count(&mut refs, "a", 9, 4);
