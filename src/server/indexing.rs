@@ -131,6 +131,8 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
         error!("the workspace-wide checks failed: {err}");
     }
     let global_us = global.elapsed().as_micros() as u64;
+    // Parsing and the checks freed their working memory; give it back.
+    crate::server::transport::release_free_memory();
     debug!(
         load_us,
         apply_us, global_us, "indexing: parse and summary, index, workspace-wide checks"
@@ -156,5 +158,6 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
     let world = server.world();
     tokio::task::spawn_blocking(move || {
         world.analysis.entities();
+        crate::server::transport::release_free_memory();
     });
 }
