@@ -9,8 +9,6 @@ use super::{id_at, FileRange};
 use crate::analysis::summary::RefRole;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::analysis::{FileData, FileId, Snapshot};
 
 /// One place where an ID occurs.
@@ -82,28 +80,24 @@ pub fn occurrences_by_file<'s>(
     include_declaration: bool,
 ) -> Vec<(&'s Arc<FileData>, Vec<Occurrence>)> {
     // `referring_files` is sorted by file.
-    // Read in parallel: with the data out of the cache, each file costs a
-    // few memory round trips, and two threads wait for two at a time.
-    let mut out: Vec<(&Arc<FileData>, Vec<Occurrence>)> = snap
-        .referring_files(id)
-        .par_iter()
-        .with_min_len(64)
-        .filter_map(|&(file, _)| {
-            let data = snap.file(file)?;
-            let refs = &data.summary.references;
-            let found = FileIndex::references_to(data, id)
-                .iter()
-                .map(|&i| &refs[i as usize])
-                .map(|r| Occurrence {
-                    file,
-                    range: r.range(),
-                    is_definition: false,
-                    in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
-                })
-                .collect();
-            Some((data, found))
-        })
-        .collect();
+    let mut out: Vec<(&Arc<FileData>, Vec<Occurrence>)> = Vec::new();
+    for (file, _) in snap.referring_files(id) {
+        let Some(data) = snap.file(file) else {
+            continue;
+        };
+        let refs = &data.summary.references;
+        let found = FileIndex::references_to(data, id)
+            .iter()
+            .map(|&i| &refs[i as usize])
+            .map(|r| Occurrence {
+                file,
+                range: r.range(),
+                is_definition: false,
+                in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
+            })
+            .collect();
+        out.push((data, found));
+    }
     if include_declaration {
         for loc in snap.definitions(id) {
             let Some((data, d)) = snap.definition(loc) else {
