@@ -1144,5 +1144,6 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<FieldInfo>(), 56);
         assert_eq!(std::mem::size_of::<ValueItem>(), 32);
         assert_eq!(std::mem::size_of::<DateNode>(), 48);
+        assert_eq!(std::mem::size_of::<EntryInfo>(), 152);
     }
 }
