@@ -10,7 +10,6 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -20,33 +19,69 @@ use crate::analysis::{FileData, FileId, Snapshot};
 use crate::syntax::EntryKind;
 
 /// A file's references grouped by ID, built on the first reference query
-/// of a file version.
+/// of a file version: the IDs sorted, each with its run of reference
+/// indices in one shared list (two allocations per file rather than a map
+/// and a list per ID; a references request reads it in hundreds of files,
+/// mostly out of the cache).
 #[derive(Clone, Debug, Default)]
 pub struct FileIndex {
-    refs_by_id: HashMap<Sym, Vec<u32>>,
+    /// Each ID's hash ([`id_hash`]), the ID, and the start and length of its
+    /// run in `refs`; sorted by hash, so that a lookup compares integers and
+    /// reads one string (an ID's text lives elsewhere, out of the cache).
+    ids: Box<[(u64, Sym, u32, u32)]>,
+    /// Indices into the file's references, grouped by ID, each group in the
+    /// file's order.
+    refs: Box<[u32]>,
 }
 
 impl FileIndex {
     /// The index of a file, built on first use.
     pub fn of(file: &FileData) -> &FileIndex {
         file.ide_index.get_or_init(|| {
-            let mut refs_by_id: HashMap<Sym, Vec<u32>> = HashMap::new();
-            for (i, r) in file.summary.references.iter().enumerate() {
-                refs_by_id.entry(r.id).or_default().push(i as u32);
+            let mut pairs: Vec<(u64, Sym, u32)> = file
+                .summary
+                .references
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (id_hash(r.id), r.id, i as u32))
+                .collect();
+            pairs.sort_unstable();
+            let mut ids: Vec<(u64, Sym, u32, u32)> = Vec::new();
+            for (i, &(hash, id, _)) in pairs.iter().enumerate() {
+                match ids.last_mut() {
+                    Some(last) if last.0 == hash && last.1 == id => last.3 += 1,
+                    _ => ids.push((hash, id, i as u32, 1)),
+                }
             }
-            Arc::new(FileIndex { refs_by_id })
+            Arc::new(FileIndex {
+                ids: ids.into_boxed_slice(),
+                refs: pairs.into_iter().map(|(_, _, i)| i).collect(),
+            })
         })
     }
 
     /// Indices (into the file's references) of the references to `id`, in
     /// the file's order.
     pub fn references_to<'f>(file: &'f FileData, id: &str) -> &'f [u32] {
-        FileIndex::of(file)
-            .refs_by_id
-            .get(id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        let index = FileIndex::of(file);
+        let hash = id_hash(id);
+        let first = index.ids.partition_point(|e| e.0 < hash);
+        index.ids[first..]
+            .iter()
+            .take_while(|e| e.0 == hash)
+            .find(|e| e.1 == id)
+            .map_or(&[], |&(_, _, start, len)| {
+                &index.refs[start as usize..(start + len) as usize]
+            })
     }
+}
+
+/// The hash [`FileIndex`] sorts its IDs by (FNV-1a: IDs are short, and
+/// every lookup hashes one).
+fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A definition found by a scan, ranked by `rank` (lower first), then by
