@@ -104,6 +104,61 @@ pub fn sym(s: &str) -> Sym {
     leaked
 }
 
+/// A field key inside a [`RefRole`]: an interned key behind one thin
+/// pointer, so that a role takes 16 bytes rather than 24 (a workspace keeps
+/// a role per reference). Reads as the key (`Deref<Target = str>`).
+#[derive(Clone, Copy)]
+pub struct FieldKey(&'static &'static str);
+
+impl FieldKey {
+    pub fn new(key: &str) -> FieldKey {
+        static SET: std::sync::OnceLock<
+            dashmap::DashMap<
+                &'static str,
+                &'static &'static str,
+                std::hash::BuildHasherDefault<ShortHasher>,
+            >,
+        > = std::sync::OnceLock::new();
+        let set = SET.get_or_init(Default::default);
+        if let Some(found) = set.get(key) {
+            return FieldKey(*found);
+        }
+        let key = sym(key);
+        // Another thread may have added the same key meanwhile: keys compare
+        // by their text, so either pointer will do.
+        let leaked: &'static &'static str = Box::leak(Box::new(key));
+        set.insert(key, leaked);
+        FieldKey(leaked)
+    }
+}
+
+impl std::ops::Deref for FieldKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl PartialEq for FieldKey {
+    fn eq(&self, other: &FieldKey) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for FieldKey {}
+
+impl std::fmt::Debug for FieldKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Display for FieldKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
 /// Where a reference stands, which decides what kind of entity it may name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefRole {
@@ -114,7 +169,7 @@ pub enum RefRole {
     /// The anchor of an offset: `@coalition-call + 1d`.
     Anchor,
     /// In the value of a field, by key (`after`, `who`, …).
-    Field(Sym),
+    Field(FieldKey),
     /// The organisation of a role (`role:` / `as:` … `of @us`).
     RoleOrganisation,
     /// In an event title.
@@ -529,7 +584,7 @@ impl FileSummary {
             .and_then(|r| self.push_ref(r.node, src, Some(entry), RefRole::Subject));
         let value = a.value();
         if let Some(v) = value {
-            self.collect_refs(v, src, Some(entry), RefRole::Field(sym("value")));
+            self.collect_refs(v, src, Some(entry), RefRole::Field(FieldKey::new("value")));
         }
         AssertionInfo {
             range: node.byte_range(),
@@ -550,6 +605,7 @@ impl FileSummary {
         is_role: bool,
     ) -> Vec<AssertionInfo> {
         let mut after_of = false;
+        let mut field_key = None;
         let mut assertions = Vec::new();
         let mut stack = vec![value];
         // Walk the value in document order, recognising assertions, offsets
@@ -584,7 +640,7 @@ impl FileSummary {
                     let role = if after_of {
                         RefRole::RoleOrganisation
                     } else {
-                        RefRole::Field(key)
+                        RefRole::Field(*field_key.get_or_insert_with(|| FieldKey::new(key)))
                     };
                     self.push_ref(n, src, Some(entry), role);
                     after_of = false;
@@ -1104,10 +1160,10 @@ Prose mentions @uk.
             [
                 ("france", RefRole::RoleOrganisation),
                 ("macron", RefRole::Title),
-                ("coalition", RefRole::Field("who")),
+                ("coalition", RefRole::Field(FieldKey::new("who"))),
                 ("talks", RefRole::Anchor),
                 ("macron", RefRole::Author),
-                ("call", RefRole::Field("at")),
+                ("call", RefRole::Field(FieldKey::new("at"))),
                 ("wg", RefRole::Subject),
                 ("uk", RefRole::Prose),
             ]
@@ -1140,7 +1196,8 @@ mod size_tests {
     /// million fields: a record that grows grows the server by megabytes.
     #[test]
     fn records_stay_small() {
-        assert_eq!(std::mem::size_of::<Reference>(), 56);
+        assert_eq!(std::mem::size_of::<Reference>(), 48);
+        assert_eq!(std::mem::size_of::<RefRole>(), 16);
         assert_eq!(std::mem::size_of::<FieldInfo>(), 56);
         assert_eq!(std::mem::size_of::<ValueItem>(), 32);
         assert_eq!(std::mem::size_of::<DateNode>(), 48);
