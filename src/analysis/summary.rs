@@ -159,6 +159,13 @@ impl std::fmt::Display for FieldKey {
     }
 }
 
+/// The aliases of a definition without `aka:` (most of them): one shared
+/// empty list rather than an allocation per definition.
+fn no_aliases() -> Arc<[String]> {
+    static EMPTY: std::sync::OnceLock<Arc<[String]>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::from([])).clone()
+}
+
 /// Where a reference stands, which decides what kind of entity it may name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefRole {
@@ -321,7 +328,7 @@ pub struct Definition {
     /// `aka:` names.
     pub aliases: Arc<[String]>,
     /// The `kind:` field (`person`, `state`, `outlet`, `meeting` …).
-    pub subkind: Option<Arc<str>>,
+    pub subkind: Option<Sym>,
 }
 
 /// A heading and the section it opens.
@@ -515,10 +522,10 @@ impl FileSummary {
                         .filter(|a| !a.is_empty())
                         .collect()
                 })
-                .unwrap_or_else(|| Arc::from([]));
+                .unwrap_or_else(no_aliases);
             let subkind = named("kind")
                 .and_then(|f| f.value())
-                .map(|v| Arc::from(text(v, src).trim()));
+                .map(|v| sym(text(v, src).trim()));
             info.def = Some(self.definitions.len() as u32);
             self.definitions.push(Definition {
                 id: intern(text(name, src).trim()),
@@ -1147,7 +1154,7 @@ Prose mentions @uk.
         let macron = &s.definitions[0];
         assert_eq!(&SRC[macron.range.clone()], "macron");
         assert_eq!(&*macron.aliases, ["Macron", "President Macron"]);
-        assert_eq!(macron.subkind.as_deref(), Some("person"));
+        assert_eq!(macron.subkind, Some("person"));
         assert_eq!(macron.title.as_deref(), Some("Emmanuel Macron"));
 
         let refs: Vec<_> = s

@@ -656,7 +656,7 @@ fn field_values(snap: &Snapshot, out: &mut Out, query: ValueQuery<'_>) {
             let mut used: HashMap<&str, usize> = HashMap::new();
             for (_, d) in each_definition(snap) {
                 if d.kind == entry {
-                    if let Some(k) = d.subkind.as_deref() {
+                    if let Some(k) = d.subkind {
                         *used.entry(k).or_default() += 1;
                     }
                 }
