@@ -1037,7 +1037,6 @@ impl Workspace {
         Some(changed)
     }
 
-    /// Sets the version of an open file without changing its content.
     /// Marks a file open at `version`, with its tree, when the editor's
     /// text is the one already analysed: the summary, the index, the file's
     /// caches and every workspace-wide result stay as they are (opening a
@@ -1063,6 +1062,7 @@ impl Workspace {
         true
     }
 
+    /// Sets the version of an open file without changing its content.
     pub fn set_version(&mut self, id: FileId, version: Option<i32>) {
         if let Some(f) = self.snapshot.files.get(&id) {
             if f.version != version {
@@ -1259,7 +1259,6 @@ impl Workspace {
         }
     }
 
-    /// Files other than `except` whose diagnostics may depend on `ids`.
     /// Files other than `except` that define one of `ids`.
     fn definers_of(&self, ids: &[Arc<str>], except: FileId) -> BTreeSet<FileId> {
         let mut out: BTreeSet<FileId> = ids
@@ -1271,6 +1270,7 @@ impl Workspace {
         out
     }
 
+    /// Files other than `except` whose diagnostics may depend on `ids`.
     fn affected_by(&self, ids: &[Arc<str>], except: FileId) -> BTreeSet<FileId> {
         let s = &self.snapshot;
         let mut out = BTreeSet::new();
