@@ -60,16 +60,14 @@ pub struct Link {
     /// start-before-end, which has no words.
     entry: u32,
     rank: u32,
-    /// The byte range (tree-sitter's offsets are `u32` too).
-    start: u32,
-    end: u32,
+    span: ByteSpan,
     /// A hash of the words.
     words: u64,
 }
 
 impl Link {
     pub fn range(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
+        self.span.range()
     }
 }
 
@@ -281,8 +279,7 @@ impl<'s> Builder<'s> {
             file,
             entry: self.entry,
             rank: (self.links.len() - self.entry_links) as u32,
-            start: range.start as u32,
-            end: range.end as u32,
+            span: ByteSpan::new(range),
             words: h.0.finish(),
         });
         (self.links.len() - 1) as u32
@@ -1403,7 +1400,7 @@ fn component_key(nodes: usize, w: &ComponentWork, tags: &[u32], links: &[Link]) 
     // (messages, related information), so they are part of the key.
     for t in tags {
         let l = &links[*t as usize];
-        (l.kind, l.file, l.start, l.end, l.words).hash(&mut h);
+        (l.kind, l.file, l.span, l.words).hash(&mut h);
         (
             l.qualifier.uncertain,
             l.qualifier.approximate,
