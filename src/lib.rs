@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod memory;
 pub mod server;
 pub mod syntax;
 pub mod workload;

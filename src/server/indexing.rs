@@ -125,14 +125,17 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
     // changed meanwhile).
     let global = Instant::now();
     let world = server.world();
-    if let Err(err) =
-        tokio::task::spawn_blocking(move || world.analysis.compute_workspace_results()).await
+    // Parsing and the checks freed their working memory: given back here,
+    // off the async threads (the trim walks every arena).
+    if let Err(err) = tokio::task::spawn_blocking(move || {
+        world.analysis.compute_workspace_results();
+        crate::memory::release_free_memory();
+    })
+    .await
     {
         error!("the workspace-wide checks failed: {err}");
     }
     let global_us = global.elapsed().as_micros() as u64;
-    // Parsing and the checks freed their working memory; give it back.
-    crate::server::transport::release_free_memory();
     debug!(
         load_us,
         apply_us, global_us, "indexing: parse and summary, index, workspace-wide checks"
@@ -158,6 +161,6 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
     let world = server.world();
     tokio::task::spawn_blocking(move || {
         world.analysis.entities();
-        crate::server::transport::release_free_memory();
+        crate::memory::release_free_memory();
     });
 }

@@ -389,18 +389,6 @@ impl AsyncWrite for FrameSink {
     }
 }
 
-/// Returns the allocator's free memory to the system (glibc keeps what a
-/// thread freed in that thread's arena, so after the parallel indexing most
-/// of the parse trees' memory stays resident though unused).
-pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's own
-    // arenas; it is safe to call from any thread at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
