@@ -883,6 +883,16 @@ fn run(args: &Args, dir: &Path) -> Res<()> {
         gen_s,
         dir.display()
     );
+    // The cold start's reference (issue 6: "within 1.5× of the time
+    // tree-sitter alone takes to parse the same files"), taken before the
+    // server starts so that nothing else runs.
+    let parse_alone = if args.vault {
+        None
+    } else {
+        let s = tree_sitter_alone(&ws);
+        eprintln!("tree-sitter alone: every file parsed in {s:.3} s");
+        Some(s)
+    };
     let command = server_command(args)?;
     let (client, result) = if args.vault {
         let mut client = Client::spawn(&command, Some(&dir))?;
@@ -890,7 +900,7 @@ fn run(args: &Args, dir: &Path) -> Res<()> {
         (client, result)
     } else {
         let mut client = Client::spawn(&command, None)?;
-        let result = measure(args, &dir, &ws, &mut client);
+        let result = measure(args, &dir, &ws, &mut client, parse_alone);
         (client, result)
     };
     let rss = client.peak_rss_mb();
@@ -986,7 +996,38 @@ fn initialize(
     Ok((t0, init_at, init["result"]["capabilities"].clone()))
 }
 
-fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<Report> {
+/// Wall time for tree-sitter alone to parse every file of the workspace
+/// from memory with the grammar the server uses, on as many threads as the
+/// server's indexing uses (rayon's default: one per core), largest file
+/// first as the server does; the best of three runs.
+fn tree_sitter_alone(ws: &Workspace) -> f64 {
+    use rayon::prelude::*;
+    let mut texts: Vec<&str> = ws.files.iter().map(|(_, t)| t.as_str()).collect();
+    texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            let nodes: u64 = texts
+                .par_iter()
+                .map_init(chronicle::syntax::parser, |parser, text| {
+                    chronicle::syntax::parse_with(parser, text, None)
+                        .root_node()
+                        .child_count() as u64
+                })
+                .sum();
+            std::hint::black_box(nodes);
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn measure(
+    args: &Args,
+    dir: &Path,
+    ws: &Workspace,
+    client: &mut Client,
+    parse_alone: Option<f64>,
+) -> Res<Report> {
     let mut rows = Vec::new();
     let mut figures = json!({});
     let root = uri_of(dir);
@@ -1054,17 +1095,35 @@ fn measure(args: &Args, dir: &Path, ws: &Workspace, client: &mut Client) -> Res<
         "-",
         None,
     ));
+    // The budget: under 2 s and within 1.5× of tree-sitter alone (the
+    // issue states it for the large preset; it is reported for every one).
+    let ratio = parse_alone.map(|p| settle_s / p);
     rows.push(row(
         "cold start: diagnostics settled",
         format!("{settle_s:.3} s"),
         "< 2 s (large)",
         Some(settle_s < 2.0),
     ));
+    if let (Some(p), Some(r)) = (parse_alone, ratio) {
+        rows.push(row(
+            "  tree-sitter alone, every file (reference)",
+            format!("{p:.3} s"),
+            "-",
+            None,
+        ));
+        rows.push(row(
+            "  settled / tree-sitter alone",
+            format!("{r:.2}x"),
+            "< 1.5x",
+            Some(r < 1.5),
+        ));
+    }
     figures["cold_start"] = json!({
         "initialize_response_s": init_s,
         "progress_end_s": end_s,
         "settled_s": settle_s,
         "publications": publications,
+        "tree_sitter_alone_s": parse_alone,
     });
     eprintln!("cold start: progress end {end_s:.3} s, settled {settle_s:.3} s, {publications} publications");
 
