@@ -50,6 +50,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Lsp { stdio: _ } => {
             init_lsp_logging();
+            chronicle::memory::spawn_heap_log();
             let code = chronicle::server::run_stdio();
             // Do not wait for threads still blocked on stdin.
             std::process::exit(code);

@@ -37,3 +37,47 @@ pub fn release_free_memory() {
         libc::malloc_trim(0);
     }
 }
+
+/// The allocator's view of the heap and the process's resident size, in
+/// bytes: `(in use, free but kept by the allocator, resident)`. `None`
+/// where it cannot be read (other allocators or systems).
+pub fn heap_stats() -> Option<(usize, usize, usize)> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's counters.
+        let info = unsafe { libc::mallinfo2() };
+        let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+        let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
+        // SAFETY: sysconf has no preconditions.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as usize;
+        Some((info.uordblks + info.hblkhd, info.fordblks, pages * page))
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    None
+}
+
+/// `CHRONICLE_HEAP_LOG=MS` logs [`heap_stats`] every MS milliseconds on a
+/// thread of its own (target `chronicle::memory`, level INFO): what the
+/// heap holds and what the allocator keeps, next to the resident size.
+pub fn spawn_heap_log() {
+    let Some(ms) = std::env::var("CHRONICLE_HEAP_LOG")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+    else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("heap-log".into())
+        .spawn(move || loop {
+            if let Some((used, free, rss)) = heap_stats() {
+                tracing::info!(
+                    used_mb = used / 1_000_000,
+                    free_mb = free / 1_000_000,
+                    rss_mb = rss / 1_000_000,
+                    "heap"
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        });
+}

@@ -387,7 +387,7 @@ pub fn claims_of_entries(
         let holder = e
             .author
             .and_then(|a| s.references.get(a as usize))
-            .map(|r| Arc::<str>::from(r.id));
+            .map(|r| Arc::<str>::from(r.id.as_str()));
         let valid = s.field(e, "valid").and_then(|fi| {
             s.items(fi).iter().find_map(|i| match i {
                 ValueItem::Date { text, .. } => dates::parse(text).ok(),
@@ -403,7 +403,10 @@ pub fn claims_of_entries(
                 s.items(fi)
                     .iter()
                     .filter_map(|i| match i {
-                        ValueItem::Ref(r) => s.references.get(*r as usize).map(|r| Arc::from(r.id)),
+                        ValueItem::Ref(r) => s
+                            .references
+                            .get(*r as usize)
+                            .map(|r| Arc::from(r.id.as_str())),
                         _ => None,
                     })
                     .collect()
@@ -418,7 +421,7 @@ pub fn claims_of_entries(
             let Some(subject) = a
                 .subject
                 .and_then(|i| s.references.get(i as usize))
-                .map(|r| Arc::<str>::from(r.id))
+                .map(|r| Arc::<str>::from(r.id.as_str()))
             else {
                 continue;
             };

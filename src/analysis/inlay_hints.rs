@@ -70,7 +70,7 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
         for fi in f.summary.fields(e) {
             for item in f.summary.items(fi) {
                 if let ValueItem::Relative { text, range } = item {
-                    relatives.push((range.range(), Arc::from(*text)));
+                    relatives.push((range.range(), Arc::from(text.as_str())));
                 }
             }
         }

@@ -14,6 +14,7 @@ pub mod span;
 pub mod splice;
 pub mod stn;
 pub mod summary;
+pub mod sym;
 pub mod syntax_check;
 pub mod temporal;
 pub mod workspace;

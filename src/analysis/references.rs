@@ -95,10 +95,10 @@ pub fn reference_diagnostics_of(
         if !(select.references)(i, r) {
             continue;
         }
-        let Some(first) = snap.first_definition(r.id) else {
+        let Some(first) = snap.first_definition(&r.id) else {
             let found = suggested
-                .entry(r.id)
-                .or_insert_with(|| suggestions(snap, r.id));
+                .entry(&r.id)
+                .or_insert_with(|| suggestions(snap, &r.id));
             out.push(undefined(snap, r, found));
             continue;
         };

@@ -13,34 +13,8 @@ use crate::analysis::syntax_check::syntax_diagnostics;
 use crate::analysis::Diagnostic;
 use crate::syntax::{self, text, Document, Entry as SyntaxEntry, EntryKind, Item};
 
-/// A multiplicative hash for the short strings of [`intern`]: SipHash was
-/// a tenth of the time spent summarising a workspace, and these keys come
-/// from the user's own files (no adversary to resist).
-#[derive(Default)]
-struct ShortHasher(u64);
-
-impl std::hash::Hasher for ShortHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
-    }
-
-    fn finish(&self) -> u64 {
-        // hashbrown takes its control bits from the top of the hash.
-        self.0 ^ (self.0 >> 29)
-    }
-}
+use super::sym::ShortHasher;
+pub use super::sym::{sym, Sym};
 
 type ShortStrings = std::collections::HashSet<Arc<str>, std::hash::BuildHasherDefault<ShortHasher>>;
 
@@ -76,76 +50,27 @@ fn intern(s: &str) -> Arc<str> {
 /// summaries this thread makes later is lost.
 pub(crate) fn forget_interned() {
     STRINGS.with(|set| *set.borrow_mut() = Default::default());
-}
-
-/// A short string of summaries written in many elements — an ID, a field
-/// key, a date — interned for the whole process ([`sym`]). Copying one is
-/// free: splicing a summary after a keystroke copies tens of thousands of
-/// elements, and with `Arc<str>` each copy (and each drop of the old
-/// summary) was an atomic count update.
-pub type Sym = &'static str;
-
-/// The process-wide interned copy of `s`. The interner keeps every distinct
-/// string it is given, for the life of the process: what the session's
-/// files and edits contain (IDs, keys and dates, each stored once), which is
-/// small next to the summaries that use them.
-pub fn sym(s: &str) -> Sym {
-    static SET: std::sync::OnceLock<
-        dashmap::DashSet<&'static str, std::hash::BuildHasherDefault<ShortHasher>>,
-    > = std::sync::OnceLock::new();
-    let set = SET.get_or_init(Default::default);
-    if let Some(found) = set.get(s) {
-        return *found;
-    }
-    let leaked: &'static str = Box::leak(Box::from(s));
-    // Another thread may have added the same string meanwhile: both copies
-    // are equal, which is all a `Sym` promises.
-    set.insert(leaked);
-    leaked
+    super::sym::forget_local();
 }
 
 /// A field key inside a [`RefRole`]: an interned key behind one thin
 /// pointer, so that a role takes 16 bytes rather than 24 (a workspace keeps
 /// a role per reference). Reads as the key (`Deref<Target = str>`).
-#[derive(Clone, Copy)]
-pub struct FieldKey(&'static &'static str);
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct FieldKey(Sym);
 
 impl FieldKey {
     pub fn new(key: &str) -> FieldKey {
-        static SET: std::sync::OnceLock<
-            dashmap::DashMap<
-                &'static str,
-                &'static &'static str,
-                std::hash::BuildHasherDefault<ShortHasher>,
-            >,
-        > = std::sync::OnceLock::new();
-        let set = SET.get_or_init(Default::default);
-        if let Some(found) = set.get(key) {
-            return FieldKey(*found);
-        }
-        let key = sym(key);
-        // Another thread may have added the same key meanwhile: keys compare
-        // by their text, so either pointer will do.
-        let leaked: &'static &'static str = Box::leak(Box::new(key));
-        set.insert(key, leaked);
-        FieldKey(leaked)
+        FieldKey(sym(key))
     }
 }
 
 impl std::ops::Deref for FieldKey {
     type Target = str;
     fn deref(&self) -> &str {
-        self.0
+        self.0.as_str()
     }
 }
-
-impl PartialEq for FieldKey {
-    fn eq(&self, other: &FieldKey) -> bool {
-        **self == **other
-    }
-}
-
-impl Eq for FieldKey {}
 
 impl std::fmt::Debug for FieldKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -225,7 +150,7 @@ pub enum ValueItem {
     Offset {
         anchor: u32,
         negative: bool,
-        amount: Arc<str>,
+        amount: Sym,
         range: ByteSpan,
     },
     /// A `date` or `interval`.
@@ -286,7 +211,7 @@ pub struct EntryInfo {
     /// Speaker or holder (index into references).
     pub author: Option<u32>,
     /// `said`, `claims`, `denies`, `reports`.
-    pub verb: Option<Arc<str>>,
+    pub verb: Option<Sym>,
     /// `@subject.property` of a claim, and the assertion's text.
     pub assertion: Option<Box<AssertionInfo>>,
     /// Assertions in `claims:` (false) and `denies:` (true) fields (indices
@@ -443,7 +368,7 @@ impl FileSummary {
                 .weekday
                 .map(|d| (d.byte_range().into(), sym(text(d, src)))),
             author: None,
-            verb: parts.verb.map(|v| Arc::from(text(v, src))),
+            verb: parts.verb.map(|v| sym(text(v, src))),
             assertion: None,
             field_claims: self.field_claims.len() as u32..self.field_claims.len() as u32,
             fields: self.fields.len() as u32..self.fields.len() as u32,
@@ -470,7 +395,7 @@ impl FileSummary {
                 if key == "id" && id_field.is_none() {
                     id_field = Some(v);
                 }
-                let is_role = matches!(key, "role" | "as");
+                let is_role = matches!(key.as_str(), "role" | "as");
                 let denies = key == "denies";
                 for a in self.collect_field_refs(v, src, index, key, is_role) {
                     self.field_claims.push((denies, a));
@@ -560,8 +485,7 @@ impl FileSummary {
                         let negative = n.child_field("sign").is_some_and(|s| text(s, src) == "-");
                         let amount = n
                             .child_field("amount")
-                            .map(|a| Arc::from(text(a, src)))
-                            .unwrap_or_else(|| Arc::from(""));
+                            .map_or(Sym::EMPTY, |a| sym(text(a, src)));
                         anchor.map(|anchor| ValueItem::Offset {
                             anchor,
                             negative,
@@ -647,7 +571,7 @@ impl FileSummary {
                     let role = if after_of {
                         RefRole::RoleOrganisation
                     } else {
-                        RefRole::Field(*field_key.get_or_insert_with(|| FieldKey::new(key)))
+                        RefRole::Field(*field_key.get_or_insert_with(|| FieldKey::new(&key)))
                     };
                     self.push_ref(n, src, Some(entry), role);
                     after_of = false;
@@ -1154,13 +1078,13 @@ Prose mentions @uk.
         let macron = &s.definitions[0];
         assert_eq!(&SRC[macron.range.clone()], "macron");
         assert_eq!(&*macron.aliases, ["Macron", "President Macron"]);
-        assert_eq!(macron.subkind, Some("person"));
+        assert_eq!(macron.subkind.as_deref(), Some("person"));
         assert_eq!(macron.title.as_deref(), Some("Emmanuel Macron"));
 
         let refs: Vec<_> = s
             .references
             .iter()
-            .map(|r| (r.id, r.role.clone()))
+            .map(|r| (r.id.as_str(), r.role.clone()))
             .collect();
         assert_eq!(
             refs,
@@ -1203,11 +1127,12 @@ mod size_tests {
     /// million fields: a record that grows grows the server by megabytes.
     #[test]
     fn records_stay_small() {
-        assert_eq!(std::mem::size_of::<Reference>(), 48);
-        assert_eq!(std::mem::size_of::<RefRole>(), 16);
-        assert_eq!(std::mem::size_of::<FieldInfo>(), 56);
-        assert_eq!(std::mem::size_of::<ValueItem>(), 32);
-        assert_eq!(std::mem::size_of::<DateNode>(), 48);
-        assert_eq!(std::mem::size_of::<EntryInfo>(), 152);
+        assert_eq!(std::mem::size_of::<Sym>(), 4);
+        assert_eq!(std::mem::size_of::<Reference>(), 28);
+        assert_eq!(std::mem::size_of::<RefRole>(), 8);
+        assert_eq!(std::mem::size_of::<FieldInfo>(), 40);
+        assert_eq!(std::mem::size_of::<ValueItem>(), 20);
+        assert_eq!(std::mem::size_of::<DateNode>(), 28);
+        assert_eq!(std::mem::size_of::<EntryInfo>(), 128);
     }
 }

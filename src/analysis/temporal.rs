@@ -491,7 +491,7 @@ fn check_written_dates(b: &mut Builder<'_>, f: &FileData, region: Option<&Range<
         if region.is_some_and(|r| !(r.start <= d.range.start() && d.range.start() < r.end)) {
             continue;
         }
-        match dates::parse(d.text) {
+        match dates::parse(&d.text) {
             Err(DateError::Invalid(msg)) => {
                 b.diag(
                     f.id,
@@ -552,7 +552,10 @@ fn field<'f>(f: &'f FileData, e: &EntryInfo, key: &str) -> Option<&'f FieldInfo>
 }
 
 fn ref_id(f: &FileData, index: u32) -> Option<&'static str> {
-    f.summary.references.get(index as usize).map(|r| r.id)
+    f.summary
+        .references
+        .get(index as usize)
+        .map(|r| r.id.as_str())
 }
 
 fn entry_name(f: &FileData, e: &EntryInfo) -> String {
@@ -600,7 +603,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
     if let Some(n) = event_node {
         for fi in f.summary.fields(e) {
             let key = fi.key;
-            if !matches!(key, "after" | "before" | "during") {
+            if !matches!(key.as_str(), "after" | "before" | "during") {
                 continue;
             }
             for item in f.summary.items(fi) {
@@ -622,7 +625,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                             format_args!("{name} is {key} `{id}`"),
                             Qualifier::default(),
                         );
-                        match key {
+                        match key.as_str() {
                             "after" => b.edge(true, n, m + 1, 0, tag),
                             "before" => b.edge(true, m, n + 1, 0, tag),
                             _ => {
@@ -656,7 +659,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                             format_args!("{name} is {key} `{id}` {sign} {amount}"),
                             Qualifier::default(),
                         );
-                        match key {
+                        match key.as_str() {
                             // start(n) >= start(m) + lo
                             "after" => b.edge(true, n, m, -lo, tag),
                             // end(n) <= start(m) + hi
@@ -676,7 +679,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                             format_args!("{name} is {key} {text}"),
                             s.qualifier,
                         );
-                        match key {
+                        match key.as_str() {
                             "after" => {
                                 if let Some(l) = s.latest {
                                     b.edge(true, n, ZERO, -l, tag);
@@ -1066,18 +1069,18 @@ fn actor_checks(
     let mut actors: Vec<(&str, Range<usize>)> = Vec::new();
     if let Some(a) = e.author {
         let r = &f.summary.references[a as usize];
-        actors.push((r.id, r.full_range()));
+        actors.push((&r.id, r.full_range()));
     }
     for fi in f
         .summary
         .fields(e)
         .iter()
-        .filter(|fi| matches!(fi.key, "who" | "led-by"))
+        .filter(|fi| matches!(fi.key.as_str(), "who" | "led-by"))
     {
         for item in f.summary.items(fi) {
             if let ValueItem::Ref(r) = item {
                 let r = &f.summary.references[*r as usize];
-                actors.push((r.id, r.full_range()));
+                actors.push((&r.id, r.full_range()));
             }
         }
     }

@@ -277,11 +277,11 @@ impl RefFiles {
 /// the key is allocated only for an ID no file referred to yet, and an ID
 /// no file refers to any more is dropped.
 fn set_ref_count(refs: &mut imbl::OrdMap<Sym, RefFiles>, id: Sym, file: FileId, count: u32) {
-    match refs.get_mut(id) {
+    match refs.get_mut(&id) {
         Some(files) => {
             files.set(file, count);
             if files.is_empty() {
-                refs.remove(id);
+                refs.remove(&id);
             }
         }
         None if count > 0 => {
@@ -294,8 +294,8 @@ fn set_ref_count(refs: &mut imbl::OrdMap<Sym, RefFiles>, id: Sym, file: FileId, 
 }
 
 /// How many times a file refers to each ID.
-fn ref_counts(summary: &FileSummary) -> HashMap<&'static str, u32> {
-    let mut counts: HashMap<&'static str, u32> = HashMap::new();
+fn ref_counts(summary: &FileSummary) -> HashMap<Sym, u32> {
+    let mut counts: HashMap<Sym, u32> = HashMap::new();
     for r in &summary.references {
         *counts.entry(r.id).or_default() += 1;
     }
@@ -1027,11 +1027,11 @@ impl Workspace {
             if d == 0 {
                 continue;
             }
-            let before = s.refs.get(name).and_then(|m| m.get(id)).unwrap_or(0) as i64;
+            let before = s.refs.get(&name).and_then(|m| m.get(id)).unwrap_or(0) as i64;
             let after = before + d;
             set_ref_count(&mut s.refs, name, id, after.max(0) as u32);
             if (before == 0) != (after <= 0) {
-                changed.push(Arc::from(name));
+                changed.push(Arc::from(name.as_str()));
             }
         }
         Some(changed)
@@ -1169,15 +1169,15 @@ impl Workspace {
         }
         for (&name, _) in old_refs.iter().filter(|(k, _)| !new_refs.contains_key(*k)) {
             set_ref_count(&mut s.refs, name, id, 0);
-            changed.push(Arc::from(name));
+            changed.push(Arc::from(name.as_str()));
         }
         for (&name, &count) in &new_refs {
-            if old_refs.get(name) == Some(&count) {
+            if old_refs.get(&name) == Some(&count) {
                 continue;
             }
             set_ref_count(&mut s.refs, name, id, count);
-            if !old_refs.contains_key(name) {
-                changed.push(Arc::from(name));
+            if !old_refs.contains_key(&name) {
+                changed.push(Arc::from(name.as_str()));
             }
         }
 
@@ -1207,7 +1207,7 @@ impl Workspace {
             // New definitions: the search table is built again.
             self.snapshot.entities = Default::default();
         }
-        let parts: Vec<(Vec<(&'static str, u32)>, ActorNames)> = files
+        let parts: Vec<(Vec<(Sym, u32)>, ActorNames)> = files
             .par_iter()
             .map(|f| {
                 let counts = ref_counts(&f.summary).into_iter().collect();
@@ -1231,14 +1231,14 @@ impl Workspace {
         }
         // References: by ID first, so that each ID's map of files is made
         // once.
-        let mut by_id: HashMap<&'static str, Vec<(FileId, u32)>> = HashMap::new();
+        let mut by_id: HashMap<Sym, Vec<(FileId, u32)>> = HashMap::new();
         for (f, (counts, _)) in files.iter().zip(&parts) {
             for &(id, count) in counts {
                 by_id.entry(id).or_default().push((f.id, count));
             }
         }
         for (id, counts) in by_id {
-            match s.refs.get_mut(id) {
+            match s.refs.get_mut(&id) {
                 Some(files) => files.extend(counts),
                 None => {
                     let mut files = RefFiles::default();
@@ -1299,6 +1299,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::summary::sym;
 
     fn set(ws: &mut Workspace, key: &str, text: &str) {
         let tree = crate::syntax::parse(text);
@@ -1343,11 +1344,11 @@ mod tests {
     #[test]
     fn ref_files_keep_counts_by_file() {
         let mut refs = imbl::OrdMap::new();
-        set_ref_count(&mut refs, "a", 7, 2);
-        set_ref_count(&mut refs, "a", 3, 1);
-        set_ref_count(&mut refs, "a", 9, 4);
-        set_ref_count(&mut refs, "a", 7, 5);
-        set_ref_count(&mut refs, "b", 1, 0);
+        set_ref_count(&mut refs, sym("a"), 7, 2);
+        set_ref_count(&mut refs, sym("a"), 3, 1);
+        set_ref_count(&mut refs, sym("a"), 9, 4);
+        set_ref_count(&mut refs, sym("a"), 7, 5);
+        set_ref_count(&mut refs, sym("b"), 1, 0);
         refs.get_mut("a").unwrap().extend([(5, 1), (9, 2), (5, 3)]);
         refs.get_mut("a").unwrap().extend([(5, 0), (9, 4)]);
         let files = refs.get("a").unwrap();
@@ -1355,7 +1356,7 @@ mod tests {
         assert_eq!((files.get(7), files.get(8)), (Some(5), None));
         assert!(refs.get("b").is_none());
         for f in [3, 7, 9] {
-            set_ref_count(&mut refs, "a", f, 0);
+            set_ref_count(&mut refs, sym("a"), f, 0);
         }
         assert!(refs.is_empty());
     }

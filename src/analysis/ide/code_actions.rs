@@ -42,7 +42,7 @@ pub fn code_actions(snap: &Snapshot, file: FileId, range: Range<usize>) -> Vec<C
         .iter()
         .filter(|r| r.at() <= range.end && range.start <= r.span.end())
     {
-        if snap.definitions(r.id).is_empty() {
+        if snap.definitions(&r.id).is_empty() {
             undefined(snap, data, r, &mut out);
         }
     }
@@ -120,7 +120,7 @@ fn acknowledge(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut 
 
 fn undefined(snap: &Snapshot, data: &FileData, r: &Reference, out: &mut Vec<CodeAction>) {
     let fixes = Some((Code::UndefinedReference, r.full_range()));
-    let suggested = suggestions(snap, r.id);
+    let suggested = suggestions(snap, &r.id);
     for (i, s) in suggested.iter().enumerate() {
         let mut edit = WorkspaceEditPlain::default();
         edit.push(
@@ -161,7 +161,7 @@ fn undefined(snap: &Snapshot, data: &FileData, r: &Reference, out: &mut Vec<Code
             continue;
         };
         let mut edit = WorkspaceEditPlain::default();
-        edit.push(target, append(target_data, &definition_text(kind, r.id)));
+        edit.push(target, append(target_data, &definition_text(kind, &r.id)));
         out.push(CodeAction {
             title: format!(
                 "Define {} `{}` in {}",

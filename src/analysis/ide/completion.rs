@@ -601,7 +601,7 @@ fn field_names(
         .fields(entry)
         .iter()
         .filter(|f| !(line.start <= f.range.start() && f.range.start() <= line.end))
-        .map(|f| f.key)
+        .map(|f| f.key.as_str())
         .collect();
     let _ = data;
     for spec in fields_of(entry.kind) {
@@ -657,7 +657,7 @@ fn field_values(snap: &Snapshot, out: &mut Out, query: ValueQuery<'_>) {
             for (_, d) in each_definition(snap) {
                 if d.kind == entry {
                     if let Some(k) = d.subkind {
-                        *used.entry(k).or_default() += 1;
+                        *used.entry(k.as_str()).or_default() += 1;
                     }
                 }
             }

@@ -426,7 +426,7 @@ fn field_key_hover(data: &FileData, offset: usize) -> Option<Hover> {
     })?;
     let key = f.key;
     let of = kind_phrase(e.kind);
-    let markdown = match field_spec(e.kind, key) {
+    let markdown = match field_spec(e.kind, &key) {
         Some(spec) => {
             let once = if spec.once || matches!(spec.shape, ValueShape::Role) {
                 ""

@@ -43,7 +43,7 @@ impl FileIndex {
                 .references
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (id_hash(r.id), r.id, i as u32))
+                .map(|(i, r)| (id_hash(&r.id), r.id, i as u32))
                 .collect();
             pairs.sort_unstable();
             let mut ids: Vec<(u64, Sym, u32, u32)> = Vec::new();

@@ -132,7 +132,7 @@ pub fn id_at(file: &FileData, offset: usize) -> Option<IdAt> {
         .find(|(_, r)| r.at() <= offset && offset <= r.span.end())
     {
         return Some(IdAt {
-            id: Arc::from(r.id),
+            id: Arc::from(r.id.as_str()),
             range: r.range(),
             at: Some(r.at()),
             definition: None,

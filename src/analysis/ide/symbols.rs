@@ -79,7 +79,7 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
                     .unwrap_or_else(|| format!("{} (no ID)", kind.as_str()));
                 let mut detail: Vec<String> = Vec::new();
                 detail.extend(def.and_then(|d| d.title.as_deref().map(str::to_string)));
-                detail.extend(def.and_then(|d| d.subkind.map(str::to_string)));
+                detail.extend(def.and_then(|d| d.subkind.map(|s| s.to_string())));
                 if kind == EntryKind::Event {
                     detail.extend(e.date.iter().map(|(_, d)| d.to_string()));
                 }
