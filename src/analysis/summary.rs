@@ -299,7 +299,7 @@ impl FileSummary {
         let doc = Document::new(tree);
         let mut cursor = doc.node.walk();
         for child in doc.node.named_children(&mut cursor) {
-            if child.kind() == "section" {
+            if crate::syntax::node_kind(child) == "section" {
                 let mut c2 = child.walk();
                 for item in child.named_children(&mut c2) {
                     s.item(item, src, child.byte_range());
@@ -378,7 +378,10 @@ impl FileSummary {
         if let Some(author) = parts.speaker.or(parts.holder) {
             info.author = self.push_ref(author, src, Some(index), RefRole::Author);
         }
-        if let Some(a) = parts.assertion.filter(|a| a.kind() == "assertion") {
+        if let Some(a) = parts
+            .assertion
+            .filter(|a| crate::syntax::node_kind(*a) == "assertion")
+        {
             info.assertion = Some(Box::new(self.assertion(a, src, index)));
         }
         if e.kind == EntryKind::Event {
@@ -430,17 +433,19 @@ impl FileSummary {
                     .assertion
                     .as_ref()
                     .map(|a| Arc::from(&src[a.range.clone()])),
-                _ => parts.title.map(|title| match title.kind() {
-                    "string" => Arc::from(syntax::string_value(title, src)),
-                    _ => Arc::from(text(title, src).trim()),
-                }),
+                _ => parts
+                    .title
+                    .map(|title| match crate::syntax::node_kind(title) {
+                        "string" => Arc::from(syntax::string_value(title, src)),
+                        _ => Arc::from(text(title, src).trim()),
+                    }),
             };
             let named = |key: &str| fields.iter().copied().find(|f| f.key_text(src) == key);
             let aliases = named("aka")
                 .map(|f| {
                     f.items()
                         .into_iter()
-                        .map(|n| match n.kind() {
+                        .map(|n| match crate::syntax::node_kind(n) {
                             "string" => syntax::string_value(n, src),
                             _ => text(n, src).trim().to_string(),
                         })
@@ -478,7 +483,7 @@ impl FileSummary {
             .into_iter()
             .map(|n| {
                 let range = ByteSpan::new(n.byte_range());
-                match n.kind() {
+                match crate::syntax::node_kind(n) {
                     "reference" => ref_at(n.start_byte()).map(ValueItem::Ref),
                     "offset" => {
                         let anchor = n.child_field("anchor").and_then(|a| ref_at(a.start_byte()));
@@ -523,7 +528,7 @@ impl FileSummary {
             property: a.property().map(|p| (p.byte_range(), intern(text(p, src)))),
             operator: a.operator(src).map(Arc::from),
             value: value.map(|v| (v.byte_range(), intern(text(v, src)))),
-            value_kind: value.map(|v| static_kind(v.kind())),
+            value_kind: value.map(|v| static_kind(crate::syntax::node_kind(v))),
         }
     }
 
@@ -543,7 +548,7 @@ impl FileSummary {
         // and the `of @org` of a role.
         let mut ordered = Vec::new();
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match crate::syntax::node_kind(n) {
                 "reference" | "assertion" | "offset" | "text" => ordered.push(n),
                 _ => {
                     let mut c = n.walk();
@@ -553,7 +558,7 @@ impl FileSummary {
             }
         }
         for n in ordered {
-            match n.kind() {
+            match crate::syntax::node_kind(n) {
                 "text" => {
                     after_of = is_role && text(n, src).split_whitespace().last() == Some("of");
                 }
@@ -762,7 +767,7 @@ impl<'t> Parts<'t> {
 fn date_node(n: Node<'_>, src: &str) -> DateNode {
     let weekday = n
         .next_named_sibling()
-        .filter(|w| w.kind() == "weekday")
+        .filter(|w| crate::syntax::node_kind(*w) == "weekday")
         .map(|w| (w.byte_range().into(), sym(text(w, src))));
     DateNode {
         range: n.byte_range().into(),
@@ -958,10 +963,14 @@ mod tests {
                 assert_eq!(p.quote, e.quote());
                 assert_eq!(p.verb.map(|v| &text[v.byte_range()]), e.verb(text));
                 assert_eq!(
-                    p.assertion.filter(|a| a.kind() == "assertion"),
+                    p.assertion
+                        .filter(|a| crate::syntax::node_kind(*a) == "assertion"),
                     e.assertion().map(|a| a.node)
                 );
-                let author = p.speaker.or(p.holder).filter(|a| a.kind() == "reference");
+                let author = p
+                    .speaker
+                    .or(p.holder)
+                    .filter(|a| crate::syntax::node_kind(*a) == "reference");
                 assert_eq!(author, e.author().map(|a| a.node));
                 let fields: Vec<_> = e.fields().map(|f| f.node).collect();
                 assert_eq!(p.fields, fields);
@@ -985,7 +994,7 @@ mod tests {
         let mut cursor = root.walk();
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match crate::syntax::node_kind(n) {
                 "date" | "interval" => out.push(date_node(n, src)),
                 "prose" | "heading" | "comment" | "string" | "text" => {}
                 _ => {

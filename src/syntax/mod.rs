@@ -25,12 +25,70 @@ pub fn language() -> Language {
     Language::new(lang_fn)
 }
 
+/// A node's kind, as `Node::kind` gives it, from a table of the language's
+/// kind names made once: `Node::kind` measures and checks the grammar's C
+/// string on every call (summarising a file asks for a kind about once per
+/// node).
+#[inline]
+pub fn node_kind<'t>(node: tree_sitter::Node<'t>) -> &'t str {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let lang = language();
+        (0..lang.node_kind_count() as u16)
+            .map(|id| -> &'static str {
+                Box::leak(Box::from(lang.node_kind_for_id(id).unwrap_or("")))
+            })
+            .collect()
+    });
+    match names.get(node.kind_id() as usize) {
+        Some(name) if !name.is_empty() => name,
+        // ERROR (a symbol outside the table) and anything unnamed.
+        _ => node.kind(),
+    }
+}
+
 /// The grammar's field IDs by name, looked up once: tree-sitter's
 /// `child_by_field_name` compares the name with every field name of the
 /// language on each call, which was a sixth of the time spent reading trees.
 /// The names are kept sorted by (length, bytes) and binary-searched: a
 /// hashed map spent more on hashing the name than the search costs.
-fn field_id(name: &str) -> Option<std::num::NonZeroU16> {
+///
+/// In front of the search, a small cache keyed by the name's address and
+/// length: the names are `&'static str`s (the callers' literals), never
+/// freed, so an address and length always hold the same text; each call
+/// site then finds its slot filled, and the search (string comparisons,
+/// 3% of summarising a file) runs once per call site and slot collision.
+fn field_id(name: &'static str) -> Option<std::num::NonZeroU16> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    const SLOTS: usize = 64;
+    #[allow(clippy::declare_interior_mutable_const)]
+    const EMPTY: AtomicU64 = AtomicU64::new(0);
+    static CACHE: [AtomicU64; SLOTS] = [EMPTY; SLOTS];
+    let addr = name.as_ptr() as u64;
+    // One word per slot: address (user-space addresses fit in 48 bits),
+    // length, ID (0: no such field). A slot another thread is writing is
+    // read whole or not at all.
+    if addr >> 48 != 0 || name.len() > 0xff {
+        return search_field_id(name);
+    }
+    let key = addr << 16 | (name.len() as u64) << 8;
+    let slot = &CACHE[(addr as usize >> 3) % SLOTS];
+    let v = slot.load(Ordering::Relaxed);
+    if v != 0 && v >> 8 == key >> 8 {
+        return std::num::NonZeroU16::new((v & 0xff) as u16);
+    }
+    let found = search_field_id(name);
+    match found {
+        Some(id) if id.get() > 0xff => {}
+        _ => slot.store(
+            key | u64::from(found.map_or(0, |id| id.get())),
+            Ordering::Relaxed,
+        ),
+    }
+    found
+}
+
+fn search_field_id(name: &str) -> Option<std::num::NonZeroU16> {
     use std::sync::OnceLock;
     type Ids = Vec<(Box<[u8]>, std::num::NonZeroU16)>;
     static IDS: OnceLock<Ids> = OnceLock::new();
@@ -56,17 +114,17 @@ fn field_id(name: &str) -> Option<std::num::NonZeroU16> {
 /// Field access by name through the cached field IDs.
 pub trait NodeExt<'t> {
     /// The child in field `name` (like `child_by_field_name`, faster).
-    fn child_field(&self, name: &str) -> Option<tree_sitter::Node<'t>>;
+    fn child_field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>>;
     /// Every child in field `name`.
-    fn children_field(&self, name: &str) -> Vec<tree_sitter::Node<'t>>;
+    fn children_field(&self, name: &'static str) -> Vec<tree_sitter::Node<'t>>;
 }
 
 impl<'t> NodeExt<'t> for tree_sitter::Node<'t> {
-    fn child_field(&self, name: &str) -> Option<tree_sitter::Node<'t>> {
+    fn child_field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>> {
         self.child_by_field_id(field_id(name)?.get())
     }
 
-    fn children_field(&self, name: &str) -> Vec<tree_sitter::Node<'t>> {
+    fn children_field(&self, name: &'static str) -> Vec<tree_sitter::Node<'t>> {
         let Some(id) = field_id(name) else {
             return Vec::new();
         };
@@ -102,6 +160,46 @@ pub fn parse_with(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_kinds_from_the_table_are_the_trees() {
+        let text = "# Talks @kyiv\n\nevent kyiv-talks: Talks in @kyiv\n  date: 2024-02-03 (Sat)\n  after: @x + 2d\n\
+                    statement: @a said \"yes\"\n  claims: @p.q = 3\n\n!!! )) ::\nfield without colon\n  who @a\n\
+                    actor a \"A\"\nactor Tom Hanks appeared in a film\n  kind: person\nactor b \"B\"\n  who: @\n";
+        let tree = parse(text);
+        let mut cursor = tree.walk();
+        let mut seen = 0;
+        loop {
+            let n = cursor.node();
+            assert_eq!(node_kind(n), n.kind());
+            seen += 1;
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                continue;
+            }
+            while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+            if cursor.node() == tree.root_node() {
+                break;
+            }
+        }
+        assert!(seen > 30, "{seen}");
+        assert!(tree.root_node().has_error());
+    }
+
+    #[test]
+    fn cached_field_ids_are_the_languages() {
+        let lang = language();
+        for id in 1..=lang.field_count() as u16 {
+            let name: &'static str =
+                Box::leak(Box::from(lang.field_name_for_id(id).expect("a field name")));
+            // Twice: the second call is answered from the cache.
+            for _ in 0..2 {
+                assert_eq!(field_id(name).map(|n| n.get()), Some(id), "{name}");
+            }
+        }
+        for _ in 0..2 {
+            assert_eq!(field_id("no-such-field"), None);
+        }
+    }
 
     #[test]
     fn language_loads_and_abi_is_14() {

@@ -62,7 +62,7 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
         return;
     }
     if node.is_missing() {
-        let token = node.kind().to_string();
+        let token = crate::syntax::node_kind(node).to_string();
         out.push(Problem {
             message: format!("missing {}", describe_symbol(&token)),
             range: node.start_byte()..node.start_byte(),
@@ -71,7 +71,7 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
         return;
     }
     // Read once: every call converts the grammar's C string again.
-    let kind = node.kind();
+    let kind = crate::syntax::node_kind(node);
     if let Some(p) = missing_header_part(node, kind, src) {
         out.push(p);
     }
@@ -136,9 +136,13 @@ fn missing_header_part(node: Node<'_>, kind: &str, src: &str) -> Option<Problem>
     }
     // After the keyword, speaker or verb: the last token before the gap.
     let anchor = match kind {
-        "statement" => node.children(&mut node.walk()).find(|c| c.kind() == "said"),
+        "statement" => node
+            .children(&mut node.walk())
+            .find(|c| crate::syntax::node_kind(*c) == "said"),
         "claim" => node.child_field("verb"),
-        kind => node.children(&mut node.walk()).find(|c| c.kind() == kind),
+        kind => node
+            .children(&mut node.walk())
+            .find(|c| crate::syntax::node_kind(*c) == kind),
     }?;
     let at = anchor.end_byte();
     let after = text(anchor, src);
@@ -212,8 +216,10 @@ fn unexpected(node: Node<'_>, src: &str) -> Problem {
     // `actor`, `source`, `topic` and `event` at the start of a line make it
     // an entry; a writer who meant prose needs to know the escape.
     let in_header = node.parent().is_some_and(|p| {
-        matches!(p.kind(), "actor" | "source" | "topic" | "event")
-            && p.start_position().row == node.start_position().row
+        matches!(
+            crate::syntax::node_kind(p),
+            "actor" | "source" | "topic" | "event"
+        ) && p.start_position().row == node.start_position().row
     });
     if in_header {
         message.push_str(" (if this line is prose, start it with `\\`)");

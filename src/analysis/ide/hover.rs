@@ -490,7 +490,7 @@ fn date_hover(data: &FileData, node: Node<'_>) -> Option<Hover> {
     let markdown = match n.kind() {
         "date" => format!("**{}** — {}", text(n, src), describe_date(text(n, src))),
         "interval" => {
-            let end = |field: &str| match n.child_field(field) {
+            let end = |field: &'static str| match n.child_field(field) {
                 Some(d) if d.kind() == "open_end" => "open (no end)".to_string(),
                 Some(d) => describe_date(text(d, src)),
                 None => "unknown".to_string(),
