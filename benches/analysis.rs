@@ -41,8 +41,8 @@ struct Keystroke {
 /// middle of `text`.
 fn keystroke(text: &str, tree: &Tree) -> Keystroke {
     let summary = FileSummary::new(tree, text);
-    let prose = &summary.prose[summary.prose.len() / 2];
-    let at = prose.start + text[prose.clone()].find(' ').unwrap_or(1);
+    let prose = summary.prose[summary.prose.len() / 2];
+    let at = prose.start() + text[prose.range()].find(' ').unwrap_or(1);
     let mut new = text.to_string();
     new.insert(at, 'e');
     let mut edited = tree.clone();

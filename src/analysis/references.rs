@@ -104,6 +104,7 @@ pub fn reference_diagnostics_of(
         };
         let entry_kind = r
             .entry
+            .get()
             .and_then(|e| summary.entries.get(e as usize))
             .map(|e| e.kind);
         if let Some(kinds) = expected_kinds(&r.role, entry_kind) {
@@ -207,13 +208,13 @@ pub fn reference_diagnostics_of(
         if !(select.prose)(i) {
             continue;
         }
-        let Some(text) = file.text.get(prose.clone()) else {
+        let Some(text) = file.text.get(prose.range()) else {
             continue;
         };
         // References are never nested, so sorted by start they are sorted
         // by end too: the one that could overlap a range is found by a
         // binary search.
-        let mentions = snap.names().find(text, prose.start, |range| {
+        let mentions = snap.names().find(text, prose.start(), |range| {
             let i = spans.partition_point(|&(_, end)| end <= range.start);
             spans.get(i).is_some_and(|&(start, _)| start < range.end)
         });

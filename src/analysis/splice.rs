@@ -147,7 +147,7 @@ trait Relocate {
 impl Relocate for Reference {
     fn relocate(&mut self, s: &Shift) {
         self.span = self.span.shifted(s.bytes);
-        self.entry = self.entry.map(|e| index(e, s.entries));
+        self.entry = super::summary::OptIndex::new(self.entry.get().map(|e| index(e, s.entries)));
     }
 }
 
@@ -232,9 +232,9 @@ impl Relocate for DateNode {
     }
 }
 
-impl Relocate for Range<usize> {
+impl Relocate for crate::analysis::span::ByteSpan {
     fn relocate(&mut self, s: &Shift) {
-        *self = range(self, s.bytes);
+        *self = self.shifted(s.bytes);
     }
 }
 
@@ -370,7 +370,7 @@ pub fn update(
     let entries = cut(&old.entries, &old_region, |e| e.range.start());
     let references = cut(&old.references, &old_region, |r| r.at());
     let definitions = cut(&old.definitions, &old_region, |d| d.range.start);
-    let prose = cut(&old.prose, &old_region, |p| p.start);
+    let prose = cut(&old.prose, &old_region, |p| p.start());
     let dates = cut(&old.dates, &old_region, |d| d.range.start());
     // A zero-width problem (a MISSING token) at the region's end belongs to
     // its last item.

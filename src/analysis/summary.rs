@@ -120,8 +120,33 @@ pub struct Reference {
     /// byte before it: the grammar reads the ID as an immediate token.)
     pub span: ByteSpan,
     /// The entry it belongs to (index into [`FileSummary::entries`]).
-    pub entry: Option<u32>,
+    pub entry: OptIndex,
     pub role: RefRole,
+}
+
+/// An optional index in 4 bytes (`Option<u32>` takes 8): `u32::MAX` is
+/// none. A workspace keeps one per reference.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct OptIndex(u32);
+
+impl OptIndex {
+    pub const NONE: OptIndex = OptIndex(u32::MAX);
+
+    pub fn new(index: Option<u32>) -> OptIndex {
+        // An index of u32::MAX cannot occur: a file under 4 GiB has fewer
+        // entries.
+        OptIndex(index.unwrap_or(u32::MAX))
+    }
+
+    pub fn get(self) -> Option<u32> {
+        (self.0 != u32::MAX).then_some(self.0)
+    }
+}
+
+impl std::fmt::Debug for OptIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.get(), f)
+    }
 }
 
 impl Reference {
@@ -281,7 +306,7 @@ pub struct FileSummary {
     pub references: Vec<Reference>,
     pub sections: Vec<Section>,
     /// Prose lines (content only): where unlinked mentions are looked for.
-    pub prose: Vec<Range<usize>>,
+    pub prose: Vec<ByteSpan>,
     /// Every date and interval in the file (headers and values).
     pub dates: Vec<DateNode>,
     /// Syntax diagnostics.
@@ -327,7 +352,7 @@ impl FileSummary {
             }
             Some(Item::Prose(p)) => {
                 if let Some(content) = p.content() {
-                    self.prose.push(content.byte_range());
+                    self.prose.push(ByteSpan::new(content.byte_range()));
                     self.collect_refs(content, src, None, RefRole::Prose);
                 }
             }
@@ -608,7 +633,7 @@ impl FileSummary {
         self.references.push(Reference {
             id: sym(text(id, src)),
             span: ByteSpan::new(id.byte_range()),
-            entry,
+            entry: OptIndex::new(entry),
             role,
         });
         Some(self.references.len() as u32 - 1)
@@ -1137,7 +1162,7 @@ mod size_tests {
     #[test]
     fn records_stay_small() {
         assert_eq!(std::mem::size_of::<Sym>(), 4);
-        assert_eq!(std::mem::size_of::<Reference>(), 28);
+        assert_eq!(std::mem::size_of::<Reference>(), 24);
         assert_eq!(std::mem::size_of::<RefRole>(), 8);
         assert_eq!(std::mem::size_of::<FieldInfo>(), 40);
         assert_eq!(std::mem::size_of::<ValueItem>(), 20);

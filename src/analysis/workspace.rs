@@ -732,7 +732,7 @@ fn incremental_references(
         &super::references::Selection {
             references: &|_, r| in_region(r.at()),
             definitions: &|_, d| in_region(d.range.start) || changed.contains(&*d.id),
-            prose: &|i| s.prose.get(i).is_some_and(|p| in_region(p.start)),
+            prose: &|i| s.prose.get(i).is_some_and(|p| in_region(p.start())),
         },
     );
     kept.extend(fresh);

@@ -140,6 +140,7 @@ fn undefined(snap: &Snapshot, data: &FileData, r: &Reference, out: &mut Vec<Code
     }
     let entry_kind = r
         .entry
+        .get()
         .and_then(|e| data.summary.entries.get(e as usize))
         .map(|e| e.kind);
     let definable = |k: &EntryKind| k.is_definition();
@@ -260,10 +261,10 @@ fn unlinked(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut Vec
     let mut all = Vec::new();
     let mut here = Vec::new();
     for prose in &s.prose {
-        let Some(line) = text.get(prose.clone()) else {
+        let Some(line) = text.get(prose.range()) else {
             continue;
         };
-        let mentions = snap.names().find(line, prose.start, |m| {
+        let mentions = snap.names().find(line, prose.start(), |m| {
             s.references
                 .iter()
                 .any(|r| r.at() < m.end && m.start < r.span.end())

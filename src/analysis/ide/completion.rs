@@ -501,7 +501,7 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
             let Some(property) = property_after(&data.text, r.span.end()) else {
                 continue;
             };
-            let entry = r.entry.and_then(|e| s.entries.get(e as usize));
+            let entry = r.entry.get().and_then(|e| s.entries.get(e as usize));
             let date = entry
                 .and_then(|e| e.date.as_ref())
                 .map(|(_, d)| &**d)

@@ -85,7 +85,7 @@ pub fn folding_ranges(snap: &Snapshot, file: FileId) -> Vec<FoldingRange> {
 
     let mut paragraph: Option<(usize, usize)> = None;
     for prose in &s.prose {
-        let line = line_of(starts, prose.start);
+        let line = line_of(starts, prose.start());
         paragraph = match paragraph {
             Some((start, end)) if end + 1 == line => Some((start, line)),
             Some((start, end)) => {

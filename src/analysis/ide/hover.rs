@@ -93,7 +93,7 @@ fn usage(snap: &Snapshot, id: &str) -> Usage {
         let mut citing = HashSet::new();
         let refs = FileIndex::references_to(data, id).iter();
         for r in refs.map(|&i| &s.references[i as usize]) {
-            let Some(ei) = r.entry else {
+            let Some(ei) = r.entry.get() else {
                 continue;
             };
             let Some(e) = s.entries.get(ei as usize) else {
