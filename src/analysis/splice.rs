@@ -170,7 +170,6 @@ impl Relocate for ValueItem {
 
 impl Relocate for FieldInfo {
     fn relocate(&mut self, s: &Shift) {
-        self.key_range = self.key_range.shifted(s.bytes);
         self.value_range = self.value_range.map(|r| r.shifted(s.bytes));
         self.items = indices(&self.items, s.items);
         self.range = self.range.shifted(s.bytes);

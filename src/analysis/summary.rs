@@ -190,7 +190,6 @@ pub enum ValueItem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldInfo {
     pub key: Sym,
-    pub key_range: ByteSpan,
     pub value_range: Option<ByteSpan>,
     /// The items of the value (indices into [`FileSummary::items`]; see
     /// [`FileSummary::items`]).
@@ -200,6 +199,14 @@ pub struct FieldInfo {
 }
 
 impl FieldInfo {
+    /// The key as written: the line starts with it (kept as the key's
+    /// length rather than a range; a workspace has a quarter of a million
+    /// fields). Empty at the line's start for a field without a key.
+    pub fn key_range(&self) -> ByteSpan {
+        let start = self.range.start();
+        ByteSpan::new(start..start + self.key.len())
+    }
+
     /// The value's text (trimmed) in the file's `text`; empty when the
     /// field has no value. (Read from the text rather than kept: a copy per
     /// field made every splice and every dropped summary dearer.)
@@ -434,11 +441,6 @@ impl FileSummary {
             self.items.extend(items);
             self.fields.push(FieldInfo {
                 key,
-                key_range: f
-                    .key()
-                    .map(|k| k.byte_range())
-                    .unwrap_or(f.node.start_byte()..f.node.start_byte())
-                    .into(),
                 value_range: value.map(|v| v.byte_range().into()),
                 items: first_item..self.items.len() as u32,
                 range: trim_line(f.node.byte_range(), src).into(),
@@ -1164,7 +1166,7 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<Sym>(), 4);
         assert_eq!(std::mem::size_of::<Reference>(), 24);
         assert_eq!(std::mem::size_of::<RefRole>(), 8);
-        assert_eq!(std::mem::size_of::<FieldInfo>(), 40);
+        assert_eq!(std::mem::size_of::<FieldInfo>(), 32);
         assert_eq!(std::mem::size_of::<ValueItem>(), 20);
         assert_eq!(std::mem::size_of::<DateNode>(), 28);
         assert_eq!(std::mem::size_of::<EntryInfo>(), 128);

@@ -422,7 +422,7 @@ fn undefined_card(snap: &Snapshot, id: &str) -> String {
 fn field_key_hover(data: &FileData, offset: usize) -> Option<Hover> {
     let (_, e) = data.summary.entry_at(offset)?;
     let f = data.summary.fields(e).iter().find(|f| {
-        f.key_range.start() <= offset && offset <= f.key_range.end() && !f.key.is_empty()
+        f.key_range().start() <= offset && offset <= f.key_range().end() && !f.key.is_empty()
     })?;
     let key = f.key;
     let of = kind_phrase(e.kind);
@@ -441,7 +441,7 @@ fn field_key_hover(data: &FileData, offset: usize) -> Option<Hover> {
     };
     Some(Hover {
         markdown,
-        range: f.key_range.range(),
+        range: f.key_range().range(),
     })
 }
 
