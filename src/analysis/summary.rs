@@ -17,7 +17,7 @@ use crate::syntax::{self, text, Document, Entry as SyntaxEntry, EntryKind, Item}
 /// a tenth of the time spent summarising a workspace, and these keys come
 /// from the user's own files (no adversary to resist).
 #[derive(Default)]
-struct ShortHasher(u64);
+pub(crate) struct ShortHasher(u64);
 
 impl std::hash::Hasher for ShortHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -27,13 +27,23 @@ impl std::hash::Hasher for ShortHasher {
             let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
             self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        // The last bytes as one word (a byte at a time, they were most of
+        // the work for an ID of twenty-odd bytes).
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(word));
         }
     }
 
+    fn write_u64(&mut self, w: u64) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+
     fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
+        self.write_u64(u64::from(b));
     }
 
     fn finish(&self) -> u64 {
@@ -42,7 +52,10 @@ impl std::hash::Hasher for ShortHasher {
     }
 }
 
-type ShortStrings = std::collections::HashSet<Arc<str>, std::hash::BuildHasherDefault<ShortHasher>>;
+/// [`ShortHasher`] for a `HashMap` or `HashSet`.
+pub(crate) type ShortBuild = std::hash::BuildHasherDefault<ShortHasher>;
+
+type ShortStrings = std::collections::HashSet<Arc<str>, ShortBuild>;
 
 thread_local! {
     /// Strings of summaries, shared: an ID, a field key or a date is
