@@ -444,6 +444,8 @@ pub fn region_part(
 
 /// Runs every date check of the snapshot.
 pub fn analyse(snap: &Snapshot) -> Temporal {
+    // Every entry's actors, events and sources are looked up.
+    snap.index_definitions();
     let mut b = Builder::new(snap, "full");
     let mut files: Vec<&Arc<FileData>> = snap.files().collect();
     files.sort_by(|a, b| a.key.cmp(&b.key));
