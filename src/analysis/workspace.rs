@@ -226,8 +226,9 @@ impl DefLocs {
 /// Every defined ID's first definition (the least [`DefLoc`]), how many
 /// definitions it has and the kind of the first, in one hash table: a
 /// lookup hashes the ID once, where the B-tree of `Snapshot::defs` compares
-/// it with some sixteen keys (70,000 IDs at the large preset), each behind a pointer (that was half the
-/// time of the reference checks and a quarter of the temporal network's).
+/// it with some sixteen keys (70,000 IDs at the large preset), each behind
+/// a pointer (that was half the time of the reference checks and a quarter
+/// of the temporal network's).
 type DefIndex = HashMap<Arc<str>, IdDefs, super::summary::ShortBuild>;
 
 #[derive(Clone, Copy, Debug)]
@@ -614,10 +615,17 @@ impl Snapshot {
     }
 
     /// Computes the workspace-wide results (temporal network, claims) of
-    /// this snapshot now, if they are not yet.
+    /// this snapshot now, if they are not yet: the two side by side, so
+    /// that the serial steps of one overlap the parallel steps of the other.
     pub fn compute_workspace_results(&self) {
-        self.temporal();
-        self.claims_by_file();
+        rayon::join(
+            || {
+                self.temporal();
+            },
+            || {
+                self.claims_by_file();
+            },
+        );
     }
 
     /// The files with temporal or claim diagnostics in this snapshot.
