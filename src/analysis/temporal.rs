@@ -84,7 +84,7 @@ impl fmt::Write for WordsHasher {
 /// Each event's earliest start and latest end, by ID. An unbounded side is
 /// kept as [`NO_DAY`] (16 bytes a window, not 32).
 #[derive(Clone, Default, Debug)]
-pub struct Windows(HashMap<Arc<str>, [Day; 2]>);
+pub struct Windows(HashMap<Arc<str>, [Day; 2], super::summary::ShortBuild>);
 
 impl Windows {
     /// The window of event `id`: (earliest start, latest end).
@@ -1383,19 +1383,15 @@ fn solve(b: &mut Builder<'_>) {
     let structural = std::mem::take(&mut b.structural);
     let checks = std::mem::take(&mut b.checks);
     let links = &b.links;
-    let is_date = |e: &&Edge<u32>| {
-        matches!(
-            links[e.tag as usize].kind,
-            LinkKind::Internal | LinkKind::EventDate
-        )
-    };
-    let ordered = || {
-        structural
-            .iter()
-            .filter(is_date)
-            .chain(structural.iter().filter(|e| !is_date(e)))
-            .chain(&checks)
-    };
+    // Each edge's link read once (they are scattered in memory).
+    let (dates, ordering): (Vec<Edge<u32>>, Vec<Edge<u32>>) =
+        structural.into_iter().partition(|e| {
+            matches!(
+                links[e.tag as usize].kind,
+                LinkKind::Internal | LinkKind::EventDate
+            )
+        });
+    let ordered = || dates.iter().chain(&ordering).chain(&checks);
     let mut starts = vec![0usize; comps + 1];
     for c in ordered().filter_map(component) {
         starts[c + 1] += 1;
@@ -1420,7 +1416,8 @@ fn solve(b: &mut Builder<'_>) {
         }
     }
     drop(fill);
-    drop(structural);
+    drop(dates);
+    drop(ordering);
     drop(checks);
     // The probes, by component (a stable sort keeps their order).
     let mut probes: Vec<(usize, Vec<Edge<u32>>)> = std::mem::take(&mut b.probes)
