@@ -239,7 +239,19 @@ impl<'s> Builder<'s> {
     /// [`Builder::node`] of an ID already shared (a definition's): a new
     /// node shares it too.
     fn node_of(&mut self, id: &Arc<str>) -> u32 {
-        self.node_with(id, || id.clone())
+        if self.frozen.is_some() {
+            return self.node_with(id, || id.clone());
+        }
+        // One hash of the ID, new or not (every event is numbered here).
+        let next = 1 + 2 * self.node_names.len() as u32;
+        match self.nodes.entry(id.clone()) {
+            std::collections::hash_map::Entry::Occupied(o) => *o.get(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(next);
+                self.node_names.push(id.clone());
+                next
+            }
+        }
     }
 
     fn node_with(&mut self, id: &str, shared: impl FnOnce() -> Arc<str>) -> u32 {
@@ -463,7 +475,12 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
     rayon::join(
         || snap.index_definitions(),
         || {
-            // Events first, so that node numbers follow reading order.
+            // Events first, so that node numbers follow reading order. No
+            // more events than definitions: the table never grows (growing
+            // hashed every ID again).
+            let defs = files.iter().map(|f| f.summary.definitions.len()).sum();
+            b.nodes.reserve(defs);
+            b.node_names.reserve(defs);
             for f in &files {
                 for e in &f.summary.entries {
                     if e.kind == EntryKind::Event {
