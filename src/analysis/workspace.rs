@@ -1426,6 +1426,45 @@ mod tests {
     }
 
     #[test]
+    fn the_table_of_definitions_follows_the_definitions() {
+        let mut ws = Workspace::new();
+        set(&mut ws, "a.chron", "actor x\n\nProse.\n");
+        set(&mut ws, "b.chron", "event e\n  date: 2020\n\nactor x\n");
+        let first = ws.snapshot();
+        first.index_definitions();
+        assert!(first.def_index.get().is_some());
+        let x = first.first_definition("x");
+        assert_eq!(first.definition_count("x"), 2);
+        assert_eq!(first.kind_of("e"), Some(EntryKind::Event));
+        // Same definitions, other text: the table is kept.
+        set(&mut ws, "a.chron", "actor x\n\nOther prose.\n");
+        let kept = ws.snapshot();
+        assert!(kept.def_index.get().is_some());
+        assert_eq!(kept.first_definition("x"), x);
+        // A definition renamed: built again on demand, lookups meanwhile
+        // read the B-tree.
+        set(&mut ws, "a.chron", "actor y\n");
+        let renamed = ws.snapshot();
+        assert!(renamed.def_index.get().is_none());
+        let expect = |snap: &Snapshot| {
+            (
+                snap.first_definition("x"),
+                snap.definition_count("x"),
+                snap.first_definition_kind("y").map(|(_, k)| k),
+                snap.kind_of("x"),
+            )
+        };
+        let before = expect(&renamed);
+        renamed.index_definitions();
+        assert_eq!(expect(&renamed), before);
+        assert_eq!(before.1, 1);
+        assert_eq!(before.2, Some(Some(EntryKind::Actor)));
+        // The earlier snapshot still reads its own.
+        assert_eq!(first.definition_count("x"), 2);
+        assert_eq!(first.first_definition("y"), None);
+    }
+
+    #[test]
     fn ref_files_keep_counts_by_file() {
         let mut refs = imbl::OrdMap::new();
         set_ref_count(&mut refs, "a", 7, 2);
