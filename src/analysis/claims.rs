@@ -494,24 +494,33 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Arc<Vec<Diagnostic>>> {
     // Every file's claims (in parallel), grouped in reading order; the
     // groups in order of their first claim.
     let by_file: Vec<Vec<Claim>> = files.par_iter().map(|f| claims_of(snap, f)).collect();
-    let mut index: HashMap<(Arc<str>, Arc<str>), usize> = HashMap::new();
-    let mut groups: Vec<Vec<Claim>> = Vec::new();
-    for c in by_file.into_iter().flatten() {
-        let i = *index
-            .entry((c.subject.clone(), c.property.clone()))
-            .or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() - 1
+    // Each claim's group, found by its borrowed key; then the claims move.
+    let mut index: HashMap<(&str, &str), usize, super::summary::ShortBuild> = HashMap::default();
+    let mut sizes: Vec<usize> = Vec::new();
+    let group_of: Vec<usize> = by_file
+        .iter()
+        .flatten()
+        .map(|c| {
+            let i = *index.entry((&c.subject, &c.property)).or_insert_with(|| {
+                sizes.push(0);
+                sizes.len() - 1
             });
+            sizes[i] += 1;
+            i
+        })
+        .collect();
+    drop(index);
+    let mut groups: Vec<Vec<Claim>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (c, i) in by_file.into_iter().flatten().zip(group_of) {
         groups[i].push(c);
     }
-    drop(index);
-    // Each group checked on its own (in parallel), merged in group order.
+    // Each group checked on its own (in parallel, where its claims are
+    // dropped too), merged in group order.
     let found: Vec<HashMap<FileId, Arc<Vec<Diagnostic>>>> = groups
-        .par_iter()
+        .into_par_iter()
         .map(|claims| {
             let mut out = HashMap::new();
-            check_group(claims, &mut out);
+            check_group(&claims, &mut out);
             out
         })
         .collect();

@@ -233,9 +233,15 @@ fn digits_range(s: &str) -> Option<(u32, u32)> {
     if !s.chars().all(|c| c.is_ascii_digit() || c == 'X') || s.is_empty() {
         return None;
     }
-    let lo: String = s.chars().map(|c| if c == 'X' { '0' } else { c }).collect();
-    let hi: String = s.chars().map(|c| if c == 'X' { '9' } else { c }).collect();
-    Some((lo.parse().ok()?, hi.parse().ok()?))
+    // `X` reads as 0 for the least value and 9 for the greatest; `None` when
+    // a value does not fit in a `u32`.
+    let value = |x: u32| {
+        s.bytes().try_fold(0u32, |n, b| {
+            let digit = if b == b'X' { x } else { u32::from(b - b'0') };
+            n.checked_mul(10)?.checked_add(digit)
+        })
+    };
+    Some((value(0)?, value(9)?))
 }
 
 fn parse_single(text: &str) -> Result<Span, DateError> {
@@ -537,6 +543,19 @@ mod tests {
             sp.earliest.map(format_day).unwrap_or("..".into()),
             sp.latest.map(format_day).unwrap_or("..".into()),
         )
+    }
+
+    #[test]
+    fn digit_patterns_read_as_ranges() {
+        assert_eq!(digits_range("2025"), Some((2025, 2025)));
+        assert_eq!(digits_range("19XX"), Some((1900, 1999)));
+        assert_eq!(digits_range("0X"), Some((0, 9)));
+        assert_eq!(digits_range("4294967295"), Some((u32::MAX, u32::MAX)));
+        assert_eq!(digits_range("4294967296"), None);
+        assert_eq!(digits_range("XXXXXXXXXX"), None);
+        assert_eq!(digits_range(""), None);
+        assert_eq!(digits_range("2x"), None);
+        assert_eq!(digits_range("+1"), None);
     }
 
     #[test]

@@ -29,7 +29,9 @@ type FileNames = Vec<(Arc<str>, Vec<String>)>;
 /// Every actor name and alias in the workspace.
 #[derive(Clone, Debug, Default)]
 pub struct NameIndex {
-    by_first_word: HashMap<Box<str>, Vec<Name>>,
+    /// Looked up for every word of prose: hashed with the short-string
+    /// hash (SipHash was most of a lookup).
+    by_first_word: HashMap<Box<str>, Vec<Name>, super::summary::ShortBuild>,
     by_file: HashMap<FileId, FileNames>,
     /// Every name written as an ID (`president-macron`) → the actors
     /// (with the file that names them) it belongs to.

@@ -95,7 +95,7 @@ pub fn reference_diagnostics_of(
         if !(select.references)(i, r) {
             continue;
         }
-        let Some(first) = snap.first_definition(&r.id) else {
+        let Some((first, kind)) = snap.first_definition_kind(&r.id) else {
             let found = suggested
                 .entry(&r.id)
                 .or_insert_with(|| suggestions(snap, &r.id));
@@ -107,32 +107,33 @@ pub fn reference_diagnostics_of(
             .get()
             .and_then(|e| summary.entries.get(e as usize))
             .map(|e| e.kind);
-        if let Some(kinds) = expected_kinds(&r.role, entry_kind) {
+        if let (Some(kinds), Some(kind)) = (expected_kinds(&r.role, entry_kind), kind) {
+            if kinds.contains(&kind) {
+                continue;
+            }
             if let Some((def_file, def)) = snap.definition(first) {
-                if !kinds.contains(&def.kind) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::WrongKind,
-                            r.full_range(),
-                            format!(
-                                "{} expects {}, but `@{}` is {}",
-                                place(&r.role),
-                                expected_phrase(kinds),
-                                r.id,
-                                kind_phrase(def.kind)
-                            ),
-                        )
-                        .with_related(vec![Related {
-                            file: def_file.id,
-                            range: def.range.clone(),
-                            message: format!(
-                                "`{}` is defined here as {}",
-                                def.id,
-                                kind_phrase(def.kind)
-                            ),
-                        }]),
-                    );
-                }
+                out.push(
+                    Diagnostic::new(
+                        Code::WrongKind,
+                        r.full_range(),
+                        format!(
+                            "{} expects {}, but `@{}` is {}",
+                            place(&r.role),
+                            expected_phrase(kinds),
+                            r.id,
+                            kind_phrase(def.kind)
+                        ),
+                    )
+                    .with_related(vec![Related {
+                        file: def_file.id,
+                        range: def.range.clone(),
+                        message: format!(
+                            "`{}` is defined here as {}",
+                            def.id,
+                            kind_phrase(def.kind)
+                        ),
+                    }]),
+                );
             }
         }
     }

@@ -13,10 +13,13 @@ use crate::analysis::syntax_check::syntax_diagnostics;
 use crate::analysis::Diagnostic;
 use crate::syntax::{self, text, Document, Entry as SyntaxEntry, EntryKind, Item};
 
-use super::sym::ShortHasher;
+pub(crate) use super::sym::ShortHasher;
 pub use super::sym::{sym, Sym};
 
-type ShortStrings = std::collections::HashSet<Arc<str>, std::hash::BuildHasherDefault<ShortHasher>>;
+/// [`ShortHasher`] for a `HashMap` or `HashSet`.
+pub(crate) type ShortBuild = std::hash::BuildHasherDefault<ShortHasher>;
+
+type ShortStrings = std::collections::HashSet<Arc<str>, ShortBuild>;
 
 thread_local! {
     /// Strings of summaries, shared: an ID, a field key or a date is

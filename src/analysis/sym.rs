@@ -133,13 +133,23 @@ impl std::hash::Hasher for ShortHasher {
             let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
             self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        // The last bytes as one word (a byte at a time, they were most of
+        // the work for an ID of twenty-odd bytes).
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(word));
         }
     }
 
+    fn write_u64(&mut self, w: u64) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+
     fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
+        self.write_u64(u64::from(b));
     }
 
     fn finish(&self) -> u64 {

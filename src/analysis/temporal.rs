@@ -84,7 +84,7 @@ impl fmt::Write for WordsHasher {
 /// Each event's earliest start and latest end, by ID. An unbounded side is
 /// kept as [`NO_DAY`] (16 bytes a window, not 32).
 #[derive(Clone, Default, Debug)]
-pub struct Windows(HashMap<Arc<str>, [Day; 2]>);
+pub struct Windows(HashMap<Arc<str>, [Day; 2], super::summary::ShortBuild>);
 
 impl Windows {
     /// The window of event `id`: (earliest start, latest end).
@@ -161,13 +161,17 @@ struct Builder<'s> {
     snap: &'s Snapshot,
     /// Event ID → node index of its start (end is start + 1); node 0 is the
     /// zero day.
-    nodes: HashMap<Arc<str>, u32>,
+    nodes: NodeMap,
     node_names: Vec<Arc<str>>,
     /// For the part of one file built on its own ([`file_part`]): the nodes
     /// numbered before (read only). Nodes it adds are provisional
     /// ([`PROVISIONAL`] onwards) and numbered for good when the part is
     /// merged ([`Builder::absorb`]).
-    frozen: Option<&'s HashMap<Arc<str>, u32>>,
+    frozen: Option<&'s NodeMap>,
+    /// Every actor's lifetime and source's publication date, read once
+    /// for the whole network ([`Known::of`]); `None`: read at each use
+    /// ([`lifetime_dates`], [`published_of`]).
+    known: Option<&'s Known>,
     links: Vec<Link>,
     /// The entry whose constraints are being built, and the number of links
     /// before it ([`Builder::begin_entry`]).
@@ -197,6 +201,9 @@ struct Part {
     out: Temporal,
 }
 
+/// Event ID → node number.
+type NodeMap = HashMap<Arc<str>, u32, super::summary::ShortBuild>;
+
 const ZERO: u32 = 0;
 
 /// Where the provisional node numbers of a file's part start.
@@ -207,9 +214,10 @@ impl<'s> Builder<'s> {
     fn new(snap: &'s Snapshot, how: &'static str) -> Self {
         Builder {
             snap,
-            nodes: HashMap::new(),
+            nodes: NodeMap::default(),
             node_names: Vec::new(),
             frozen: None,
+            known: None,
             links: Vec::new(),
             entry: u32::MAX,
             entry_links: 0,
@@ -231,7 +239,19 @@ impl<'s> Builder<'s> {
     /// [`Builder::node`] of an ID already shared (a definition's): a new
     /// node shares it too.
     fn node_of(&mut self, id: &Arc<str>) -> u32 {
-        self.node_with(id, || id.clone())
+        if self.frozen.is_some() {
+            return self.node_with(id, || id.clone());
+        }
+        // One hash of the ID, new or not (every event is numbered here).
+        let next = 1 + 2 * self.node_names.len() as u32;
+        match self.nodes.entry(id.clone()) {
+            std::collections::hash_map::Entry::Occupied(o) => *o.get(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(next);
+                self.node_names.push(id.clone());
+                next
+            }
+        }
     }
 
     fn node_with(&mut self, id: &str, shared: impl FnOnce() -> Arc<str>) -> u32 {
@@ -374,9 +394,10 @@ impl<'s> Builder<'s> {
 /// A file's written dates and constraints, built on its own against the
 /// event nodes numbered so far (`nodes`); merged in file order with
 /// [`Builder::absorb`].
-fn file_part(snap: &Snapshot, nodes: &HashMap<Arc<str>, u32>, f: &FileData) -> Part {
+fn file_part(snap: &Snapshot, nodes: &NodeMap, known: &Known, f: &FileData) -> Part {
     let mut b = Builder::new(snap, "");
     b.frozen = Some(nodes);
+    b.known = Some(known);
     check_written_dates(&mut b, f, None);
     for (i, e) in f.summary.entries.iter().enumerate() {
         b.begin_entry(i as u32);
@@ -448,32 +469,47 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
     let mut files: Vec<&Arc<FileData>> = snap.files().collect();
     files.sort_by(|a, b| a.key.cmp(&b.key));
 
-    // Events first, so that node numbers follow reading order.
-    for f in &files {
-        for e in &f.summary.entries {
-            if e.kind == EntryKind::Event {
-                if let Some(def) = e.def.and_then(|d| f.summary.definitions.get(d as usize)) {
-                    let n = b.node_of(&def.id);
-                    b.begin_entry(u32::MAX);
-                    let tag = b.link(
-                        LinkKind::Internal,
-                        f.id,
-                        def.range.clone(),
-                        format_args!(""),
-                        Qualifier::default(),
-                    );
-                    b.edge(true, n + 1, n, 0, tag);
+    // Every entry's actors, events and sources are looked up: the table
+    // of definitions is built (on another thread if one is free) while the
+    // events are numbered, which needs none.
+    rayon::join(
+        || snap.index_definitions(),
+        || {
+            // Events first, so that node numbers follow reading order. No
+            // more events than definitions: the table never grows (growing
+            // hashed every ID again).
+            let defs = files.iter().map(|f| f.summary.definitions.len()).sum();
+            b.nodes.reserve(defs);
+            b.node_names.reserve(defs);
+            for f in &files {
+                for e in &f.summary.entries {
+                    if e.kind == EntryKind::Event {
+                        if let Some(def) = e.def.and_then(|d| f.summary.definitions.get(d as usize))
+                        {
+                            let n = b.node_of(&def.id);
+                            b.begin_entry(u32::MAX);
+                            let tag = b.link(
+                                LinkKind::Internal,
+                                f.id,
+                                def.range.clone(),
+                                format_args!(""),
+                                Qualifier::default(),
+                            );
+                            b.edge(true, n + 1, n, 0, tag);
+                        }
+                    }
                 }
             }
-        }
-    }
+        },
+    );
     // Every written date (valid, in order, on the weekday it names) and
     // every constraint, file by file in parallel, merged in file order: the
     // same network, links and diagnostics as one pass over the files.
     let nodes = &b.nodes;
+    let known = Known::of(snap, &files);
     let parts: Vec<Part> = files
         .par_iter()
-        .map(|f| file_part(snap, nodes, f))
+        .map(|f| file_part(snap, nodes, &known, f))
         .collect();
     b.links.reserve(parts.iter().map(|p| p.links.len()).sum());
     b.structural
@@ -558,19 +594,37 @@ fn ref_id(f: &FileData, index: u32) -> Option<&'static str> {
         .map(|r| r.id.as_str())
 }
 
-fn entry_name(f: &FileData, e: &EntryInfo) -> String {
-    if let Some(d) = e.def.and_then(|d| f.summary.definitions.get(d as usize)) {
-        return format!("`{}`", d.id);
+/// How messages name an entry (`` `id` ``, "the statement by `@who`",
+/// "this topic"), written only into the messages that use it: most
+/// entries make none.
+struct EntryName<'a> {
+    id: Option<&'a str>,
+    author: Option<&'static str>,
+    kind: EntryKind,
+}
+
+impl fmt::Display for EntryName<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(id) = self.id {
+            return write!(out, "`{id}`");
+        }
+        let author = self.author.unwrap_or_default();
+        match self.kind {
+            EntryKind::Statement => write!(out, "the statement by `@{author}`"),
+            EntryKind::Claim => write!(out, "the claim by `@{author}`"),
+            k => write!(out, "this {}", k.as_str()),
+        }
     }
-    let author = e
-        .author
-        .and_then(|a| ref_id(f, a))
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    match e.kind {
-        EntryKind::Statement => format!("the statement by `@{author}`"),
-        EntryKind::Claim => format!("the claim by `@{author}`"),
-        k => format!("this {}", k.as_str()),
+}
+
+fn entry_name<'f>(f: &'f FileData, e: &EntryInfo) -> EntryName<'f> {
+    EntryName {
+        id: e
+            .def
+            .and_then(|d| f.summary.definitions.get(d as usize))
+            .map(|d| &*d.id),
+        author: e.author.and_then(|a| ref_id(f, a)),
+        kind: e.kind,
     }
 }
 
@@ -761,7 +815,11 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
             let Some(id) = ref_id(f, *r) else {
                 continue;
             };
-            let Some(published) = published_of(b.snap, id) else {
+            let published = match b.known {
+                Some(known) => known.published.get(id).copied(),
+                None => published_of(b.snap, id),
+            };
+            let Some(published) = published else {
                 continue;
             };
             let Some(p_latest) = published.latest else {
@@ -802,7 +860,13 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
     actor_checks(b, f, e, span.as_ref(), event_node, &name);
 }
 
-fn claim_dates(b: &mut Builder<'_>, f: &FileData, e: &EntryInfo, span: Option<&Span>, name: &str) {
+fn claim_dates(
+    b: &mut Builder<'_>,
+    f: &FileData,
+    e: &EntryInfo,
+    span: Option<&Span>,
+    name: &EntryName<'_>,
+) {
     let mut assertions = Vec::new();
     if let Some(a) = &e.assertion {
         if e.verb.as_deref() != Some("denies") {
@@ -929,8 +993,84 @@ fn possibly(mut d: Diagnostic, q: Qualifier) -> Diagnostic {
 /// A lifetime or tenure: start, end, how sure, and where it is written.
 type Life = (Option<Day>, Option<Day>, Qualifier, Vec<Related>);
 
+/// A lifetime without where it is written: start, end, how sure.
+type Dates = (Option<Day>, Option<Day>, Qualifier);
+
+/// The lifetime of every actor and the publication date of every source of
+/// a workspace, by ID: an actor takes part in many entries, a source is
+/// cited by many, and reading their dates again for each (the field
+/// lookups, the date parses) was a third of the network's construction.
+#[derive(Default)]
+struct Known {
+    lifetimes: HashMap<Arc<str>, Dates, super::summary::ShortBuild>,
+    published: HashMap<Arc<str>, Span, super::summary::ShortBuild>,
+}
+
+impl Known {
+    /// The lifetimes and publication dates of the IDs whose first
+    /// definition is in `files` (those that have one), read in parallel.
+    fn of(snap: &Snapshot, files: &[&Arc<FileData>]) -> Known {
+        type Found = (Vec<(Arc<str>, Dates)>, Vec<(Arc<str>, Span)>);
+        let parts: Vec<Found> = files
+            .par_iter()
+            .map(|f| {
+                let mut found = Found::default();
+                for (i, d) in f.summary.definitions.iter().enumerate() {
+                    if !matches!(d.kind, EntryKind::Actor | EntryKind::Source) {
+                        continue;
+                    }
+                    let here = super::workspace::DefLoc {
+                        file: f.id,
+                        index: i as u32,
+                    };
+                    if snap.first_definition(&d.id) != Some(here) {
+                        continue;
+                    }
+                    if let Some(dates) = lifetime_dates(snap, &d.id, |_, _, _| {}) {
+                        found.0.push((d.id.clone(), dates));
+                    }
+                    if let Some(span) = published_of(snap, &d.id) {
+                        found.1.push((d.id.clone(), span));
+                    }
+                }
+                found
+            })
+            .collect();
+        let mut known = Known::default();
+        known
+            .lifetimes
+            .reserve(parts.iter().map(|p| p.0.len()).sum());
+        known
+            .published
+            .reserve(parts.iter().map(|p| p.1.len()).sum());
+        for (lifetimes, published) in parts {
+            known.lifetimes.extend(lifetimes);
+            known.published.extend(published);
+        }
+        known
+    }
+}
+
 /// The lifetime of an actor: (start, end, words, field range).
 fn lifetime(snap: &Snapshot, id: &str) -> Option<Life> {
+    let mut related = Vec::new();
+    let (start, end, q) = lifetime_dates(snap, id, |file, fi, words| {
+        related.push(Related {
+            file: file.id,
+            range: fi.range.range(),
+            message: words(),
+        })
+    })?;
+    Some((start, end, q, related))
+}
+
+/// The dates of an actor's lifetime; `written` is told of each field that
+/// gives one (with the words that say so, made on demand).
+fn lifetime_dates(
+    snap: &Snapshot,
+    id: &str,
+    mut written: impl FnMut(&FileData, &FieldInfo, &dyn Fn() -> String),
+) -> Option<Dates> {
     let loc = snap.first_definition(id)?;
     let (file, def) = snap.definition(loc)?;
     if def.kind != EntryKind::Actor {
@@ -940,7 +1080,6 @@ fn lifetime(snap: &Snapshot, id: &str) -> Option<Life> {
     let mut start = None;
     let mut end = None;
     let mut q = Qualifier::default();
-    let mut related = Vec::new();
     for (key, is_start) in [
         ("born", true),
         ("founded", true),
@@ -964,13 +1103,9 @@ fn lifetime(snap: &Snapshot, id: &str) -> Option<Life> {
         } else {
             end = s.latest;
         }
-        related.push(Related {
-            file: file.id,
-            range: fi.range.range(),
-            message: format!("`{id}` {key} {}", span_words(&s)),
-        });
+        written(file, fi, &|| format!("`{id}` {key} {}", span_words(&s)));
     }
-    (start.is_some() || end.is_some()).then_some((start, end, q, related))
+    (start.is_some() || end.is_some()).then_some((start, end, q))
 }
 
 /// The tenure of the role an entry names with `as: TITLE of @org`.
@@ -1063,7 +1198,7 @@ fn actor_checks(
     e: &EntryInfo,
     span: Option<&Span>,
     event_node: Option<u32>,
-    name: &str,
+    name: &EntryName<'_>,
 ) {
     // Actors taking part: the author, and `who:` / `led-by:` of events.
     let mut actors: Vec<(&str, Range<usize>)> = Vec::new();
@@ -1085,7 +1220,11 @@ fn actor_checks(
         }
     }
     for (actor, range) in actors {
-        let Some((start, end, q, related)) = lifetime(b.snap, actor) else {
+        let dates = match b.known {
+            Some(known) => known.lifetimes.get(actor).copied(),
+            None => lifetime_dates(b.snap, actor, |_, _, _| {}),
+        };
+        let Some((start, end, q)) = dates else {
             continue;
         };
         if let Some(n) = event_node {
@@ -1119,6 +1258,7 @@ fn actor_checks(
                     ),
                 );
                 let d = possibly(d, span.qualifier.or(q));
+                let related = lifetime(b.snap, actor).map(|l| l.3).unwrap_or_default();
                 b.diag(f.id, d.with_related(related));
             }
         }
@@ -1263,19 +1403,15 @@ fn solve(b: &mut Builder<'_>) {
     let structural = std::mem::take(&mut b.structural);
     let checks = std::mem::take(&mut b.checks);
     let links = &b.links;
-    let is_date = |e: &&Edge<u32>| {
-        matches!(
-            links[e.tag as usize].kind,
-            LinkKind::Internal | LinkKind::EventDate
-        )
-    };
-    let ordered = || {
-        structural
-            .iter()
-            .filter(is_date)
-            .chain(structural.iter().filter(|e| !is_date(e)))
-            .chain(&checks)
-    };
+    // Each edge's link read once (they are scattered in memory).
+    let (dates, ordering): (Vec<Edge<u32>>, Vec<Edge<u32>>) =
+        structural.into_iter().partition(|e| {
+            matches!(
+                links[e.tag as usize].kind,
+                LinkKind::Internal | LinkKind::EventDate
+            )
+        });
+    let ordered = || dates.iter().chain(&ordering).chain(&checks);
     let mut starts = vec![0usize; comps + 1];
     for c in ordered().filter_map(component) {
         starts[c + 1] += 1;
@@ -1300,7 +1436,8 @@ fn solve(b: &mut Builder<'_>) {
         }
     }
     drop(fill);
-    drop(structural);
+    drop(dates);
+    drop(ordering);
     drop(checks);
     // The probes, by component (a stable sort keeps their order).
     let mut probes: Vec<(usize, Vec<Edge<u32>>)> = std::mem::take(&mut b.probes)

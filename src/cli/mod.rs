@@ -4,6 +4,8 @@
 pub mod check;
 pub mod files;
 
+use rayon::prelude::*;
+
 use crate::analysis::{self, Diagnostic};
 use files::LoadedFile;
 
@@ -25,8 +27,11 @@ pub fn analyse(files: &[LoadedFile]) -> Vec<(usize, Vec<Diagnostic>)> {
             .and_then(|f| f.key.parse().ok())
             .unwrap_or(usize::MAX)
     };
+    // The workspace-wide checks first (they are parallel themselves), then
+    // every file's diagnostics in parallel, collected in file order.
+    snap.compute_workspace_results();
     files
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, file)| {
             let mut diagnostics = Vec::new();
