@@ -29,6 +29,13 @@ impl Sym {
         table::get(self.0)
     }
 
+    /// The handle's number: handles are numbered in the order strings were
+    /// first interned (which threads make unpredictable), so this orders
+    /// handles stably within a process and never across processes.
+    pub fn handle(self) -> u32 {
+        self.0
+    }
+
     /// The handle of `s` if some file or edit has interned it already
     /// (a string never interned is the ID of nothing).
     pub fn find(s: &str) -> Option<Sym> {

@@ -14,7 +14,7 @@ use tree_sitter::Tree;
 use super::incremental::{self, PositionMap, ReferenceBase};
 use super::names::NameIndex;
 use super::splice::Splice;
-use super::summary::{FileSummary, Sym};
+use super::summary::{FileSummary, ShortBuild, Sym};
 use super::FileId;
 use crate::syntax::EntryKind;
 use std::ops::Range;
@@ -136,8 +136,8 @@ pub struct Snapshot {
     /// about seven times as much per entry (docs/performance.md).
     defs: imbl::OrdMap<Arc<str>, DefLocs>,
     /// ID → file → number of references to it in that file; the key is
-    /// the references' own interned ID.
-    refs: imbl::OrdMap<Sym, RefFiles>,
+    /// the references' own interned ID, ordered by handle ([`IdKey`]).
+    refs: imbl::OrdMap<IdKey, RefFiles>,
     /// The same definitions in a hash table, built by the workspace-wide
     /// analyses ([`Snapshot::index_definitions`]) and carried to the next
     /// snapshot while an edit keeps every definition; lookups use it while
@@ -293,10 +293,38 @@ impl RefFiles {
     }
 }
 
+/// A key of the reference index: an ID's handle, ordered by the handle's
+/// number. Equal IDs have equal handles, so a lookup compares integers
+/// where ordering by the text compared strings behind pointers (`memcmp`
+/// was a fifth of indexing a workspace); the index is never read in order.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct IdKey(Sym);
+
+impl IdKey {
+    /// The key of an ID given as text: `None` for a string never
+    /// interned, which no reference names.
+    fn of(id: &str) -> Option<IdKey> {
+        Sym::find(id).map(IdKey)
+    }
+}
+
+impl PartialOrd for IdKey {
+    fn partial_cmp(&self, other: &IdKey) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for IdKey {
+    fn cmp(&self, other: &IdKey) -> std::cmp::Ordering {
+        self.0.handle().cmp(&other.0.handle())
+    }
+}
+
 /// Sets how many times `file` refers to `id` in the index (`0`: none);
 /// the key is allocated only for an ID no file referred to yet, and an ID
 /// no file refers to any more is dropped.
-fn set_ref_count(refs: &mut imbl::OrdMap<Sym, RefFiles>, id: Sym, file: FileId, count: u32) {
+fn set_ref_count(refs: &mut imbl::OrdMap<IdKey, RefFiles>, id: Sym, file: FileId, count: u32) {
+    let id = IdKey(id);
     match refs.get_mut(&id) {
         Some(files) => {
             files.set(file, count);
@@ -314,8 +342,8 @@ fn set_ref_count(refs: &mut imbl::OrdMap<Sym, RefFiles>, id: Sym, file: FileId, 
 }
 
 /// How many times a file refers to each ID.
-fn ref_counts(summary: &FileSummary) -> HashMap<Sym, u32> {
-    let mut counts: HashMap<Sym, u32> = HashMap::new();
+fn ref_counts(summary: &FileSummary) -> HashMap<Sym, u32, ShortBuild> {
+    let mut counts: HashMap<Sym, u32, ShortBuild> = HashMap::default();
     for r in &summary.references {
         *counts.entry(r.id).or_default() += 1;
     }
@@ -587,16 +615,16 @@ impl Snapshot {
 
     /// The files that refer to an ID, with how often.
     pub fn referring_files(&self, id: &str) -> Vec<(FileId, u32)> {
-        self.refs
-            .get(id)
+        IdKey::of(id)
+            .and_then(|id| self.refs.get(&id))
             .map(|m| m.iter().collect())
             .unwrap_or_default()
     }
 
     /// How many references an ID has in the workspace.
     pub fn reference_count(&self, id: &str) -> u32 {
-        self.refs
-            .get(id)
+        IdKey::of(id)
+            .and_then(|id| self.refs.get(&id))
             .map(|m| m.iter().map(|(_, n)| n).sum())
             .unwrap_or(0)
     }
@@ -1110,7 +1138,11 @@ impl Workspace {
             if d == 0 {
                 continue;
             }
-            let before = s.refs.get(&name).and_then(|m| m.get(id)).unwrap_or(0) as i64;
+            let before = s
+                .refs
+                .get(&IdKey(name))
+                .and_then(|m| m.get(id))
+                .unwrap_or(0) as i64;
             let after = before + d;
             set_ref_count(&mut s.refs, name, id, after.max(0) as u32);
             if (before == 0) != (after <= 0) {
@@ -1316,19 +1348,19 @@ impl Workspace {
         }
         // References: by ID first, so that each ID's map of files is made
         // once.
-        let mut by_id: HashMap<Sym, Vec<(FileId, u32)>> = HashMap::new();
+        let mut by_id: HashMap<Sym, Vec<(FileId, u32)>, ShortBuild> = HashMap::default();
         for (f, (counts, _)) in files.iter().zip(&parts) {
             for &(id, count) in counts {
                 by_id.entry(id).or_default().push((f.id, count));
             }
         }
         for (id, counts) in by_id {
-            match s.refs.get_mut(&id) {
+            match s.refs.get_mut(&IdKey(id)) {
                 Some(files) => files.extend(counts),
                 None => {
                     let mut files = RefFiles::default();
                     files.extend(counts);
-                    s.refs.insert(id, files);
+                    s.refs.insert(IdKey(id), files);
                 }
             }
         }
@@ -1372,7 +1404,7 @@ impl Workspace {
             if let Some(locs) = s.defs.get(id) {
                 out.extend(locs.as_slice().iter().map(|l| l.file));
             }
-            if let Some(files) = s.refs.get(&**id) {
+            if let Some(files) = IdKey::of(id).and_then(|id| s.refs.get(&id)) {
                 out.extend(files.iter().map(|(f, _)| f));
             }
         }
@@ -1473,12 +1505,13 @@ mod tests {
         set_ref_count(&mut refs, sym("a"), 9, 4);
         set_ref_count(&mut refs, sym("a"), 7, 5);
         set_ref_count(&mut refs, sym("b"), 1, 0);
-        refs.get_mut("a").unwrap().extend([(5, 1), (9, 2), (5, 3)]);
-        refs.get_mut("a").unwrap().extend([(5, 0), (9, 4)]);
-        let files = refs.get("a").unwrap();
+        let a = IdKey(sym("a"));
+        refs.get_mut(&a).unwrap().extend([(5, 1), (9, 2), (5, 3)]);
+        refs.get_mut(&a).unwrap().extend([(5, 0), (9, 4)]);
+        let files = refs.get(&a).unwrap();
         assert_eq!(files.iter().collect::<Vec<_>>(), [(3, 1), (7, 5), (9, 4)]);
         assert_eq!((files.get(7), files.get(8)), (Some(5), None));
-        assert!(refs.get("b").is_none());
+        assert!(refs.get(&IdKey(sym("b"))).is_none());
         for f in [3, 7, 9] {
             set_ref_count(&mut refs, sym("a"), f, 0);
         }
