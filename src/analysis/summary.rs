@@ -13,11 +13,8 @@ use crate::analysis::syntax_check::syntax_diagnostics;
 use crate::analysis::Diagnostic;
 use crate::syntax::{self, text, Document, Entry as SyntaxEntry, EntryKind, Item};
 
-pub(crate) use super::sym::ShortHasher;
+pub(crate) use super::sym::ShortBuild;
 pub use super::sym::{sym, Sym};
-
-/// [`ShortHasher`] for a `HashMap` or `HashSet`.
-pub(crate) type ShortBuild = std::hash::BuildHasherDefault<ShortHasher>;
 
 type ShortStrings = std::collections::HashSet<Arc<str>, ShortBuild>;
 
@@ -56,37 +53,6 @@ pub(crate) fn forget_interned() {
     super::sym::forget_local();
 }
 
-/// A field key inside a [`RefRole`]: an interned key behind one thin
-/// pointer, so that a role takes 16 bytes rather than 24 (a workspace keeps
-/// a role per reference). Reads as the key (`Deref<Target = str>`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct FieldKey(Sym);
-
-impl FieldKey {
-    pub fn new(key: &str) -> FieldKey {
-        FieldKey(sym(key))
-    }
-}
-
-impl std::ops::Deref for FieldKey {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl std::fmt::Debug for FieldKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&**self, f)
-    }
-}
-
-impl std::fmt::Display for FieldKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self)
-    }
-}
-
 /// The aliases of a definition without `aka:` (most of them): one shared
 /// empty list rather than an allocation per definition.
 fn no_aliases() -> Arc<[String]> {
@@ -104,7 +70,7 @@ pub enum RefRole {
     /// The anchor of an offset: `@coalition-call + 1d`.
     Anchor,
     /// In the value of a field, by key (`after`, `who`, …).
-    Field(FieldKey),
+    Field(Sym),
     /// The organisation of a role (`role:` / `as:` … `of @us`).
     RoleOrganisation,
     /// In an event title.
@@ -133,8 +99,6 @@ pub struct Reference {
 pub struct OptIndex(u32);
 
 impl OptIndex {
-    pub const NONE: OptIndex = OptIndex(u32::MAX);
-
     pub fn new(index: Option<u32>) -> OptIndex {
         // An index of u32::MAX cannot occur: a file under 4 GiB has fewer
         // entries.
@@ -334,7 +298,7 @@ impl FileSummary {
         let doc = Document::new(tree);
         let mut cursor = doc.node.walk();
         for child in doc.node.named_children(&mut cursor) {
-            if crate::syntax::node_kind(child) == "section" {
+            if syntax::node_kind(child) == "section" {
                 let mut c2 = child.walk();
                 for item in child.named_children(&mut c2) {
                     s.item(item, src, child.byte_range());
@@ -415,7 +379,7 @@ impl FileSummary {
         }
         if let Some(a) = parts
             .assertion
-            .filter(|a| crate::syntax::node_kind(*a) == "assertion")
+            .filter(|a| syntax::node_kind(*a) == "assertion")
         {
             info.assertion = Some(Box::new(self.assertion(a, src, index)));
         }
@@ -463,19 +427,17 @@ impl FileSummary {
                     .assertion
                     .as_ref()
                     .map(|a| Arc::from(&src[a.range.clone()])),
-                _ => parts
-                    .title
-                    .map(|title| match crate::syntax::node_kind(title) {
-                        "string" => Arc::from(syntax::string_value(title, src)),
-                        _ => Arc::from(text(title, src).trim()),
-                    }),
+                _ => parts.title.map(|title| match syntax::node_kind(title) {
+                    "string" => Arc::from(syntax::string_value(title, src)),
+                    _ => Arc::from(text(title, src).trim()),
+                }),
             };
             let named = |key: &str| fields.iter().copied().find(|f| f.key_text(src) == key);
             let aliases = named("aka")
                 .map(|f| {
                     f.items()
                         .into_iter()
-                        .map(|n| match crate::syntax::node_kind(n) {
+                        .map(|n| match syntax::node_kind(n) {
                             "string" => syntax::string_value(n, src),
                             _ => text(n, src).trim().to_string(),
                         })
@@ -513,7 +475,7 @@ impl FileSummary {
             .into_iter()
             .map(|n| {
                 let range = ByteSpan::new(n.byte_range());
-                match crate::syntax::node_kind(n) {
+                match syntax::node_kind(n) {
                     "reference" => ref_at(n.start_byte()).map(ValueItem::Ref),
                     "offset" => {
                         let anchor = n.child_field("anchor").and_then(|a| ref_at(a.start_byte()));
@@ -550,7 +512,7 @@ impl FileSummary {
             .and_then(|r| self.push_ref(r.node, src, Some(entry), RefRole::Subject));
         let value = a.value();
         if let Some(v) = value {
-            self.collect_refs(v, src, Some(entry), RefRole::Field(FieldKey::new("value")));
+            self.collect_refs(v, src, Some(entry), RefRole::Field(sym("value")));
         }
         AssertionInfo {
             range: node.byte_range(),
@@ -558,7 +520,7 @@ impl FileSummary {
             property: a.property().map(|p| (p.byte_range(), intern(text(p, src)))),
             operator: a.operator(src).map(Arc::from),
             value: value.map(|v| (v.byte_range(), intern(text(v, src)))),
-            value_kind: value.map(|v| static_kind(crate::syntax::node_kind(v))),
+            value_kind: value.map(|v| static_kind(syntax::node_kind(v))),
         }
     }
 
@@ -571,14 +533,13 @@ impl FileSummary {
         is_role: bool,
     ) -> Vec<AssertionInfo> {
         let mut after_of = false;
-        let mut field_key = None;
         let mut assertions = Vec::new();
         let mut stack = vec![value];
         // Walk the value in document order, recognising assertions, offsets
         // and the `of @org` of a role.
         let mut ordered = Vec::new();
         while let Some(n) = stack.pop() {
-            match crate::syntax::node_kind(n) {
+            match syntax::node_kind(n) {
                 "reference" | "assertion" | "offset" | "text" => ordered.push(n),
                 _ => {
                     let mut c = n.walk();
@@ -588,7 +549,7 @@ impl FileSummary {
             }
         }
         for n in ordered {
-            match crate::syntax::node_kind(n) {
+            match syntax::node_kind(n) {
                 "text" => {
                     after_of = is_role && text(n, src).split_whitespace().last() == Some("of");
                 }
@@ -606,7 +567,7 @@ impl FileSummary {
                     let role = if after_of {
                         RefRole::RoleOrganisation
                     } else {
-                        RefRole::Field(*field_key.get_or_insert_with(|| FieldKey::new(&key)))
+                        RefRole::Field(key)
                     };
                     self.push_ref(n, src, Some(entry), role);
                     after_of = false;
@@ -797,7 +758,7 @@ impl<'t> Parts<'t> {
 fn date_node(n: Node<'_>, src: &str) -> DateNode {
     let weekday = n
         .next_named_sibling()
-        .filter(|w| crate::syntax::node_kind(*w) == "weekday")
+        .filter(|w| syntax::node_kind(*w) == "weekday")
         .map(|w| (w.byte_range().into(), sym(text(w, src))));
     DateNode {
         range: n.byte_range().into(),
@@ -993,14 +954,13 @@ mod tests {
                 assert_eq!(p.quote, e.quote());
                 assert_eq!(p.verb.map(|v| &text[v.byte_range()]), e.verb(text));
                 assert_eq!(
-                    p.assertion
-                        .filter(|a| crate::syntax::node_kind(*a) == "assertion"),
+                    p.assertion.filter(|a| syntax::node_kind(*a) == "assertion"),
                     e.assertion().map(|a| a.node)
                 );
                 let author = p
                     .speaker
                     .or(p.holder)
-                    .filter(|a| crate::syntax::node_kind(*a) == "reference");
+                    .filter(|a| syntax::node_kind(*a) == "reference");
                 assert_eq!(author, e.author().map(|a| a.node));
                 let fields: Vec<_> = e.fields().map(|f| f.node).collect();
                 assert_eq!(p.fields, fields);
@@ -1024,7 +984,7 @@ mod tests {
         let mut cursor = root.walk();
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            match crate::syntax::node_kind(n) {
+            match syntax::node_kind(n) {
                 "date" | "interval" => out.push(date_node(n, src)),
                 "prose" | "heading" | "comment" | "string" | "text" => {}
                 _ => {
@@ -1130,10 +1090,10 @@ Prose mentions @uk.
             [
                 ("france", RefRole::RoleOrganisation),
                 ("macron", RefRole::Title),
-                ("coalition", RefRole::Field(FieldKey::new("who"))),
+                ("coalition", RefRole::Field(sym("who"))),
                 ("talks", RefRole::Anchor),
                 ("macron", RefRole::Author),
-                ("call", RefRole::Field(FieldKey::new("at"))),
+                ("call", RefRole::Field(sym("at"))),
                 ("wg", RefRole::Subject),
                 ("uk", RefRole::Prose),
             ]

@@ -165,10 +165,11 @@ impl std::hash::Hasher for ShortHasher {
     }
 }
 
-type Hasher = std::hash::BuildHasherDefault<ShortHasher>;
+/// [`ShortHasher`] for a `HashMap` or `HashSet`.
+pub(crate) type ShortBuild = std::hash::BuildHasherDefault<ShortHasher>;
 
-fn map() -> &'static dashmap::DashMap<&'static str, Sym, Hasher> {
-    static MAP: std::sync::OnceLock<dashmap::DashMap<&'static str, Sym, Hasher>> =
+fn map() -> &'static dashmap::DashMap<&'static str, Sym, ShortBuild> {
+    static MAP: std::sync::OnceLock<dashmap::DashMap<&'static str, Sym, ShortBuild>> =
         std::sync::OnceLock::new();
     MAP.get_or_init(Default::default)
 }
@@ -181,7 +182,7 @@ const LOCAL_LIMIT: usize = 1 << 16;
 
 thread_local! {
     /// This thread's handles, in front of the shared map.
-    static LOCAL: std::cell::RefCell<std::collections::HashMap<&'static str, Sym, Hasher>> =
+    static LOCAL: std::cell::RefCell<std::collections::HashMap<&'static str, Sym, ShortBuild>> =
         Default::default();
 }
 

@@ -94,7 +94,7 @@ impl<'t> Document<'t> {
         let mut out = Vec::new();
         let mut cursor = self.node.walk();
         for child in self.node.named_children(&mut cursor) {
-            if crate::syntax::node_kind(child) == "section" {
+            if super::node_kind(child) == "section" {
                 let mut c2 = child.walk();
                 for item in child.named_children(&mut c2) {
                     if let Some(item) = Item::cast(item) {
@@ -127,7 +127,7 @@ pub enum Item<'t> {
 
 impl<'t> Item<'t> {
     pub fn cast(node: Node<'t>) -> Option<Self> {
-        match crate::syntax::node_kind(node) {
+        match super::node_kind(node) {
             "heading" => Some(Self::Heading(Heading { node })),
             "prose" => Some(Self::Prose(Prose { node })),
             kind => EntryKind::from_kind(kind).map(|kind| Self::Entry(Entry { node, kind })),
@@ -181,7 +181,7 @@ pub struct Entry<'t> {
 
 impl<'t> Entry<'t> {
     pub fn cast(node: Node<'t>) -> Option<Self> {
-        EntryKind::from_kind(crate::syntax::node_kind(node)).map(|kind| Self { node, kind })
+        EntryKind::from_kind(super::node_kind(node)).map(|kind| Self { node, kind })
     }
 
     /// The defined ID (`actor macron …`, `event coalition-call: …`).
@@ -198,7 +198,7 @@ impl<'t> Entry<'t> {
     /// event title trimmed.
     pub fn title_text(self, src: &str) -> Option<String> {
         let title = self.title()?;
-        Some(match crate::syntax::node_kind(title) {
+        Some(match super::node_kind(title) {
             "string" => string_value(title, src),
             _ => text(title, src).trim().to_string(),
         })
@@ -289,7 +289,7 @@ impl<'t> Field<'t> {
     pub fn items(self) -> Vec<Node<'t>> {
         match self.value() {
             None => Vec::new(),
-            Some(v) if crate::syntax::node_kind(v) == "list" => v.children_field("item"),
+            Some(v) if super::node_kind(v) == "list" => v.children_field("item"),
             Some(v) => vec![v],
         }
     }
@@ -298,7 +298,7 @@ impl<'t> Field<'t> {
     pub fn atoms(self) -> Vec<Node<'t>> {
         let mut out = Vec::new();
         for item in self.items() {
-            if crate::syntax::node_kind(item) == "phrase" {
+            if super::node_kind(item) == "phrase" {
                 let mut cursor = item.walk();
                 out.extend(item.named_children(&mut cursor));
             } else {
@@ -322,7 +322,7 @@ pub struct Reference<'t> {
 
 impl<'t> Reference<'t> {
     pub fn cast(node: Node<'t>) -> Option<Self> {
-        (crate::syntax::node_kind(node) == "reference").then_some(Self { node })
+        (super::node_kind(node) == "reference").then_some(Self { node })
     }
 
     /// The identifier node after `@` (may be absent in broken input).
@@ -343,7 +343,7 @@ pub struct Assertion<'t> {
 
 impl<'t> Assertion<'t> {
     pub fn cast(node: Node<'t>) -> Option<Self> {
-        (crate::syntax::node_kind(node) == "assertion").then_some(Self { node })
+        (super::node_kind(node) == "assertion").then_some(Self { node })
     }
 
     pub fn subject(self) -> Option<Reference<'t>> {
@@ -383,7 +383,7 @@ impl<'t> Role<'t> {
         };
         let mut pending: Option<&str> = None;
         for &atom in atoms {
-            match crate::syntax::node_kind(atom) {
+            match super::node_kind(atom) {
                 "text" => {
                     let words = text(atom, src);
                     let last = words.rsplit(char::is_whitespace).next().unwrap_or("");
@@ -438,7 +438,7 @@ pub fn for_each_reference<'t>(node: Node<'t>, f: &mut impl FnMut(Reference<'t>))
     let mut done = false;
     while !done {
         let n = cursor.node();
-        if crate::syntax::node_kind(n) == "reference" {
+        if super::node_kind(n) == "reference" {
             f(Reference { node: n });
         } else if cursor.goto_first_child() {
             continue;

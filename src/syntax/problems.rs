@@ -62,7 +62,7 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
         return;
     }
     if node.is_missing() {
-        let token = crate::syntax::node_kind(node).to_string();
+        let token = super::node_kind(node).to_string();
         out.push(Problem {
             message: format!("missing {}", describe_symbol(&token)),
             range: node.start_byte()..node.start_byte(),
@@ -71,7 +71,7 @@ fn visit(node: Node<'_>, src: &str, out: &mut Vec<Problem>) {
         return;
     }
     // Read once: every call converts the grammar's C string again.
-    let kind = crate::syntax::node_kind(node);
+    let kind = super::node_kind(node);
     if let Some(p) = missing_header_part(node, kind, src) {
         out.push(p);
     }
@@ -138,11 +138,11 @@ fn missing_header_part(node: Node<'_>, kind: &str, src: &str) -> Option<Problem>
     let anchor = match kind {
         "statement" => node
             .children(&mut node.walk())
-            .find(|c| crate::syntax::node_kind(*c) == "said"),
+            .find(|c| super::node_kind(*c) == "said"),
         "claim" => node.child_field("verb"),
         kind => node
             .children(&mut node.walk())
-            .find(|c| crate::syntax::node_kind(*c) == kind),
+            .find(|c| super::node_kind(*c) == kind),
     }?;
     let at = anchor.end_byte();
     let after = text(anchor, src);
@@ -216,10 +216,8 @@ fn unexpected(node: Node<'_>, src: &str) -> Problem {
     // `actor`, `source`, `topic` and `event` at the start of a line make it
     // an entry; a writer who meant prose needs to know the escape.
     let in_header = node.parent().is_some_and(|p| {
-        matches!(
-            crate::syntax::node_kind(p),
-            "actor" | "source" | "topic" | "event"
-        ) && p.start_position().row == node.start_position().row
+        matches!(super::node_kind(p), "actor" | "source" | "topic" | "event")
+            && p.start_position().row == node.start_position().row
     });
     if in_header {
         message.push_str(" (if this line is prose, start it with `\\`)");

@@ -398,10 +398,8 @@ pub fn kind_values(kind: EntryKind) -> &'static [&'static str] {
 /// they leave open, what the notation suggests (`about:` → topics, actors,
 /// events). `None` when any kind will do.
 pub fn reference_kinds(key: &str, entry: Option<EntryKind>) -> Option<&'static [EntryKind]> {
-    if let Some(kinds) = expected_kinds(
-        &RefRole::Field(crate::analysis::summary::FieldKey::new(key)),
-        entry,
-    ) {
+    if let Some(kinds) = expected_kinds(&RefRole::Field(crate::analysis::summary::sym(key)), entry)
+    {
         return Some(kinds);
     }
     match entry.and_then(|e| field_spec(e, key)).map(|f| f.shape) {
