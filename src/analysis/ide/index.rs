@@ -25,10 +25,10 @@ use crate::syntax::EntryKind;
 /// mostly out of the cache).
 #[derive(Clone, Debug, Default)]
 pub struct FileIndex {
-    /// Each ID's hash ([`id_hash`]), the ID, and the start and length of its
-    /// run in `refs`; sorted by hash, so that a lookup compares integers and
-    /// reads one string (an ID's text lives elsewhere, out of the cache).
-    ids: Box<[(u64, Sym, u32, u32)]>,
+    /// Each ID with the start and length of its run in `refs`, sorted by
+    /// the ID's handle ([`Sym::handle`]): a lookup compares integers and
+    /// reads no string (an ID's text lives elsewhere, out of the cache).
+    ids: Box<[(Sym, u32, u32)]>,
     /// Indices into the file's references, grouped by ID, each group in the
     /// file's order.
     refs: Box<[u32]>,
@@ -38,24 +38,25 @@ impl FileIndex {
     /// The index of a file, built on first use.
     pub fn of(file: &FileData) -> &FileIndex {
         file.ide_index.get_or_init(|| {
-            let mut pairs: Vec<(u64, Sym, u32)> = file
+            let mut pairs: Vec<(u32, u32)> = file
                 .summary
                 .references
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (id_hash(&r.id), r.id, i as u32))
+                .map(|(i, r)| (r.id.handle(), i as u32))
                 .collect();
             pairs.sort_unstable();
-            let mut ids: Vec<(u64, Sym, u32, u32)> = Vec::new();
-            for (i, &(hash, id, _)) in pairs.iter().enumerate() {
+            let mut ids: Vec<(Sym, u32, u32)> = Vec::new();
+            for (i, &(_, r)) in pairs.iter().enumerate() {
+                let id = file.summary.references[r as usize].id;
                 match ids.last_mut() {
-                    Some(last) if last.0 == hash && last.1 == id => last.3 += 1,
-                    _ => ids.push((hash, id, i as u32, 1)),
+                    Some(last) if last.0 == id => last.2 += 1,
+                    _ => ids.push((id, i as u32, 1)),
                 }
             }
             Arc::new(FileIndex {
                 ids: ids.into_boxed_slice(),
-                refs: pairs.into_iter().map(|(_, _, i)| i).collect(),
+                refs: pairs.into_iter().map(|(_, i)| i).collect(),
             })
         })
     }
@@ -63,25 +64,21 @@ impl FileIndex {
     /// Indices (into the file's references) of the references to `id`, in
     /// the file's order.
     pub fn references_to<'f>(file: &'f FileData, id: &str) -> &'f [u32] {
+        Sym::find(id).map_or(&[], |id| FileIndex::references_to_sym(file, id))
+    }
+
+    /// [`FileIndex::references_to`] an ID already interned (a request over
+    /// many files finds its handle once).
+    pub fn references_to_sym(file: &FileData, id: Sym) -> &[u32] {
         let index = FileIndex::of(file);
-        let hash = id_hash(id);
-        let first = index.ids.partition_point(|e| e.0 < hash);
-        index.ids[first..]
-            .iter()
-            .take_while(|e| e.0 == hash)
-            .find(|e| e.1 == id)
-            .map_or(&[], |&(_, _, start, len)| {
+        index
+            .ids
+            .binary_search_by_key(&id.handle(), |e| e.0.handle())
+            .map_or(&[], |at| {
+                let (_, start, len) = index.ids[at];
                 &index.refs[start as usize..(start + len) as usize]
             })
     }
-}
-
-/// The hash [`FileIndex`] sorts its IDs by (FNV-1a: IDs are short, and
-/// every lookup hashes one).
-fn id_hash(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// A definition found by a scan, ranked by `rank` (lower first), then by

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::index::FileIndex;
 use super::{id_at, FileRange};
-use crate::analysis::summary::RefRole;
+use crate::analysis::summary::{RefRole, Sym};
 use std::sync::Arc;
 
 use crate::analysis::{FileData, FileId, Snapshot};
@@ -79,24 +79,27 @@ pub fn occurrences_by_file<'s>(
     id: &str,
     include_declaration: bool,
 ) -> Vec<(&'s Arc<FileData>, Vec<Occurrence>)> {
-    // `referring_files` is sorted by file.
+    // `referring_files` is sorted by file. A string never interned is
+    // referred to by nothing; its definitions are still looked for below.
     let mut out: Vec<(&Arc<FileData>, Vec<Occurrence>)> = Vec::new();
-    for (file, _) in snap.referring_files(id) {
-        let Some(data) = snap.file(file) else {
-            continue;
-        };
-        let refs = &data.summary.references;
-        let found = FileIndex::references_to(data, id)
-            .iter()
-            .map(|&i| &refs[i as usize])
-            .map(|r| Occurrence {
-                file,
-                range: r.range(),
-                is_definition: false,
-                in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
-            })
-            .collect();
-        out.push((data, found));
+    if let Some(handle) = Sym::find(id) {
+        for (file, _) in snap.referring_files(id) {
+            let Some(data) = snap.file(file) else {
+                continue;
+            };
+            let refs = &data.summary.references;
+            let found = FileIndex::references_to_sym(data, handle)
+                .iter()
+                .map(|&i| &refs[i as usize])
+                .map(|r| Occurrence {
+                    file,
+                    range: r.range(),
+                    is_definition: false,
+                    in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
+                })
+                .collect();
+            out.push((data, found));
+        }
     }
     if include_declaration {
         for loc in snap.definitions(id) {
