@@ -562,11 +562,15 @@ impl Snapshot {
 
     /// The kind of an ID's first definition.
     pub fn kind_of(&self, id: &str) -> Option<EntryKind> {
-        if let Some(index) = self.def_index.get() {
-            return index.get(id).map(|d| d.kind);
-        }
-        let loc = self.first_definition(id)?;
-        self.definition(loc).map(|(_, d)| d.kind)
+        self.first_definition_kind(id)?.1
+    }
+
+    /// Drops the tables made from every definition (the search table and
+    /// the table of definitions): a change to the definitions makes them
+    /// stale; they are built again on demand.
+    fn forget_definition_tables(&mut self) {
+        self.entities = Default::default();
+        self.def_index = Default::default();
     }
 
     /// Builds the hash table of definitions that lookups by ID use from
@@ -1225,8 +1229,7 @@ impl Workspace {
             .zip(new)
             .is_some_and(|(a, b)| same_definitions(&a.summary.definitions, &b.summary.definitions));
         if !kept {
-            self.snapshot.entities = Default::default();
-            self.snapshot.def_index = Default::default();
+            self.snapshot.forget_definition_tables();
         }
         let s = &mut self.snapshot;
         let def_set = |f: Option<&FileData>| -> HashMap<Arc<str>, Vec<(u32, EntryKind)>> {
@@ -1320,9 +1323,8 @@ impl Workspace {
     fn add_fresh(&mut self, files: Vec<Arc<FileData>>) {
         use rayon::prelude::*;
         if files.iter().any(|f| !f.summary.definitions.is_empty()) {
-            // New definitions: the search table is built again.
-            self.snapshot.entities = Default::default();
-            self.snapshot.def_index = Default::default();
+            // New definitions.
+            self.snapshot.forget_definition_tables();
         }
         let parts: Vec<(Vec<(Sym, u32)>, ActorNames)> = files
             .par_iter()
