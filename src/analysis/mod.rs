@@ -9,6 +9,7 @@ pub mod ide;
 pub mod incremental;
 pub mod inlay_hints;
 pub mod names;
+pub mod quick;
 pub mod references;
 pub mod span;
 pub mod splice;
@@ -58,7 +59,17 @@ fn prepare_with(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -
 
 /// Parses and summarises one file to index, with a parser the caller
 /// keeps; the tree is dropped at once (a tree costs ~14 times its text).
+/// A file that reads plainly is summarised by the quick reader
+/// ([`quick::summary`]), without a tree; any other is parsed.
 pub fn prepare_to_index(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -> Prepared {
+    if let Some(summary) = quick::summary(&text) {
+        return Prepared {
+            key,
+            text,
+            tree: None,
+            summary: Arc::new(summary),
+        };
+    }
     Prepared {
         tree: None,
         ..prepare_with(parser, key, text)

@@ -26,7 +26,7 @@ thread_local! {
 }
 
 /// One shared `Arc<str>` per distinct short string (per thread).
-fn intern(s: &str) -> Arc<str> {
+pub(super) fn intern(s: &str) -> Arc<str> {
     if s.len() > 64 {
         return Arc::from(s);
     }
@@ -55,7 +55,7 @@ pub(crate) fn forget_interned() {
 
 /// The aliases of a definition without `aka:` (most of them): one shared
 /// empty list rather than an allocation per definition.
-fn no_aliases() -> Arc<[String]> {
+pub(super) fn no_aliases() -> Arc<[String]> {
     static EMPTY: std::sync::OnceLock<Arc<[String]>> = std::sync::OnceLock::new();
     EMPTY.get_or_init(|| Arc::from([])).clone()
 }
@@ -862,7 +862,7 @@ fn date_kinds() -> &'static [DateKind] {
 }
 
 /// The value kinds an assertion can have, as static strings.
-fn static_kind(kind: &str) -> &'static str {
+pub(super) fn static_kind(kind: &str) -> &'static str {
     const KINDS: [&str; 14] = [
         "reference",
         "offset",
@@ -887,7 +887,7 @@ fn static_kind(kind: &str) -> &'static str {
 }
 
 /// A line's range without its trailing line break.
-fn trim_line(range: Range<usize>, src: &str) -> Range<usize> {
+pub(super) fn trim_line(range: Range<usize>, src: &str) -> Range<usize> {
     range.start..trim_end(range.end, src).max(range.start)
 }
 
@@ -899,7 +899,7 @@ pub(super) fn trim_end(mut end: usize, src: &str) -> usize {
     end
 }
 
-fn trim_range(range: Range<usize>, src: &str) -> Range<usize> {
+pub(super) fn trim_range(range: Range<usize>, src: &str) -> Range<usize> {
     let s = &src[range.clone()];
     let start = range.start + (s.len() - s.trim_start().len());
     let end = range.end - (s.len() - s.trim_end().len());

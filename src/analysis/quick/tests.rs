@@ -1,0 +1,299 @@
+//! The quick reader against the tree: whenever it answers, its summary is
+//! `FileSummary::new`'s.
+
+use super::*;
+use crate::syntax::parse;
+
+/// Every `.chron` file under `dir`.
+fn chron_files(dir: &std::path::Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            chron_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "chron") {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                out.push(t);
+            }
+        }
+    }
+}
+
+/// A small deterministic generator (xorshift), so that the damage is the
+/// same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Snippets that sit on the edges of what the reader reads.
+const SNIPPETS: &[&str] = &[
+    "@",
+    "@@",
+    "@x",
+    "@x.y",
+    "@x.y = 3",
+    " @x + 2d",
+    " @x - 1w",
+    "@x -1d",
+    ":",
+    "::",
+    ",",
+    ", ",
+    "\"",
+    "\"q\"",
+    "(",
+    ")",
+    "(Mon)",
+    "(mon)",
+    "(Wednesday)",
+    "(x)",
+    "2025",
+    "2025-11",
+    "2025-11-03",
+    "2025-1-3",
+    "2025-11-03T10:00Z",
+    "2025/2026",
+    "../2025",
+    "2025/..",
+    "/2025",
+    "2025-",
+    "19",
+    "1500",
+    "3.5",
+    "12%",
+    "18:45",
+    "-5",
+    "X",
+    "XXXX",
+    "yes",
+    "no",
+    "true",
+    "True",
+    "today",
+    "on Monday",
+    "next week",
+    "Monday",
+    "monday morning",
+    "of",
+    " of @x",
+    "since",
+    "# ",
+    "## x",
+    "#######",
+    "// c",
+    "  ",
+    "\n",
+    "\n\n",
+    "\n  ",
+    "\n  k: v",
+    "\n  k v",
+    "\nk: v",
+    "actor ",
+    "event ",
+    "event x: ",
+    "event x ",
+    "source s \"S\"",
+    "topic t",
+    "@a said ",
+    "@a said \"q\"",
+    "@a claims ",
+    "@a claims @p.q",
+    "@a denies @p.q != 2",
+    "2025-11-03 event e: ",
+    "2025-11-03 (Mon) @a said \"x\"",
+    "actors",
+    "eventful",
+    "ü",
+    "é@",
+    "@é",
+    "x@y",
+    "a.@b",
+    "e-mail@host",
+    "≤",
+    "\u{a0}",
+    "\t",
+    "\r",
+    "\\",
+    "-",
+    "+",
+    "=",
+    "!=",
+    "<=",
+    ">",
+    ".",
+    "..",
+    "/",
+    "x@",
+    "@ x",
+    "role: of",
+    "aka: \"A\", B",
+    "kind:",
+    "id: k",
+];
+
+fn damaged(texts: &[String], rng: &mut Rng, per_text: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in texts {
+        for _ in 0..per_text {
+            let mut s = t.clone();
+            for _ in 0..1 + rng.below(3) {
+                let snippet = SNIPPETS[rng.below(SNIPPETS.len())];
+                let mut at = rng.below(s.len() + 1);
+                while !s.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if rng.below(4) == 0 {
+                    // Delete a little instead.
+                    let mut to = (at + 1 + rng.below(6)).min(s.len());
+                    while !s.is_char_boundary(to) {
+                        to += 1;
+                    }
+                    s.replace_range(at..to, "");
+                } else {
+                    s.insert_str(at, snippet);
+                }
+            }
+            out.push(s);
+        }
+    }
+    out
+}
+
+fn generated() -> Vec<String> {
+    crate::workload::render(&crate::workload::build(&crate::workload::Spec::small()))
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
+/// Compares the reader with the tree on `texts`; the number it read.
+fn compare(texts: &[String]) -> usize {
+    let mut read = 0;
+    for text in texts {
+        if let Some(quick) = summary(text) {
+            let tree = parse(text);
+            let full = FileSummary::new(&tree, text);
+            if quick != full {
+                // The first difference, readably.
+                let q = format!("{quick:#?}");
+                let f = format!("{full:#?}");
+                let line = q
+                    .lines()
+                    .zip(f.lines())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(0);
+                let around = |s: &str| {
+                    s.lines()
+                        .skip(line.saturating_sub(8))
+                        .take(16)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                panic!(
+                    "the quick reader differs from the tree on\n{text}\n--- quick ---\n{}\n--- tree ---\n{}",
+                    around(&q),
+                    around(&f)
+                );
+            }
+            read += 1;
+        }
+    }
+    read
+}
+
+#[test]
+fn quick_equals_the_tree_on_examples_and_fixtures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    chron_files(&root.join("examples"), &mut texts);
+    chron_files(&root.join("tests"), &mut texts);
+    assert!(texts.len() > 20, "{}", texts.len());
+    let read = compare(&texts);
+    // Examples and fixtures are full of deliberate problems; a fair share
+    // still reads plainly.
+    assert!(read * 4 > texts.len(), "{read} of {}", texts.len());
+}
+
+#[test]
+fn quick_reads_nearly_every_generated_file_as_the_tree() {
+    let texts = generated();
+    let read = compare(&texts);
+    assert!(read * 100 >= texts.len() * 95, "{read} of {}", texts.len());
+}
+
+#[test]
+fn quick_equals_the_tree_on_damaged_files() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut base = generated();
+    base.truncate(60);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    chron_files(&root.join("examples"), &mut base);
+    let texts = damaged(&base, &mut rng, 40);
+    let read = compare(&texts);
+    // Damage often leaves a file plain: some of them must be read.
+    assert!(read * 5 > texts.len(), "{read} of {}", texts.len());
+}
+
+#[test]
+fn quick_equals_the_tree_on_tricky_lines() {
+    let cases = [
+        "actor a \"A\"\n  x: yes\n  x: no comment\n  x: Monday\n  x: on Monday\n  x: next week\n  x: 2019\n  x: 1500 people\n  x: 19\n  x: 18:45\n  x: 2025-11-12 (Thu)\n  x: (Thu)\n  x: (Thu) foo\n  x: @a - 1d\n  x: @a + 2w, @b\n  x: @a.b = 19\n  x: @a.b = 2025-11-03 (Mon)\n  x: 12%\n  x: 2025/2026\n  x: ../2026\n  x: \"s\" foo\n  x: a, b, c\n  x: since Monday\n  x: a-b.c:d\n  x: True\n  x: @a @b\n",
+        "# Title @x\n\n## Two\n// c\n\nprose @a and a@b and @ and @@x.\n  indented prose\n",
+        "2025-11-12 (Thu) @a claims @p.q = 3\n2025-11-12 @a claims @p.q\n@a denies @p.q != \"x\"\n@a reports @p.q = no\n",
+        "event e: @x title\n// between\n  after: @y\n\n2026-01-02T10:00Z event f: F\n  role: envoy of @z since 2020-01-01\n  aka: \"F\", G H\n  kind: meeting\n  id: ignored",
+        "# A\nactor a\n// trailing\n# B\n\n// trailing too\n\n# C\n// last",
+        "@a said \"x\"\n  id: s1\n  claims: @d.signed, @d.when = 2025-01-02 (Thu)\n  denies: @d.count > 3\n",
+        "\\event x: prose\nprose \\ here\n@a said \"q \\\"x\\\" \\n é\"\nactor b \"B \\\"C\\\"\"\n  aka: \"\\\"D\\\"\", E\n@a claims @p.q ≥ 9.8%\n@a claims @p.q ≠ @r\n",
+        "event x: t\n  when: 2025-01-02, (Fri)\n  when: 2025-01-02 (Fri), 2025-01-03 (Sat)\n",
+    ];
+    let texts: Vec<String> = cases.iter().map(|c| c.to_string()).collect();
+    let read = compare(&texts);
+    assert_eq!(read, texts.len(), "every case reads plainly");
+}
+
+#[test]
+fn quick_declines_what_it_cannot_be_sure_of() {
+    for text in [
+        "actor a \"A\"\n  kind person\n",
+        "event x title\n",
+        "actor\n",
+        "\tactor a\n",
+        "actor a \"A\"\r\n",
+        "actor a \"A\"\n  x: @a -1d\n",
+        "@a said nothing\n",
+        "prose @ü\n",
+        "\u{feff}actor a\n",
+        "  kind: stray\n",
+    ] {
+        assert!(summary(text).is_none(), "{text:?}");
+    }
+}
+
+#[test]
+#[ignore]
+fn show_declined_lines() {
+    for text in generated() {
+        if summary(&text).is_some() {
+            continue;
+        }
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let mut prefix = String::new();
+        for l in lines {
+            prefix.push_str(l);
+            if summary(&prefix).is_none() {
+                println!("DECLINED: {l:?}");
+                break;
+            }
+        }
+    }
+}
