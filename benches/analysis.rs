@@ -95,6 +95,11 @@ fn summary(c: &mut Criterion) {
     g.bench_function("full_20k_lines", |b| {
         b.iter(|| black_box(FileSummary::new(&tree, &text)))
     });
+    // The same file without a tree: the quick reader (indexing).
+    assert!(chronicle::analysis::quick::summary(&text).is_some());
+    g.bench_function("quick_20k_lines", |b| {
+        b.iter(|| black_box(chronicle::analysis::quick::summary(&text)))
+    });
     g.bench_function("splice_one_char", |b| {
         b.iter(|| black_box(splice::update(&old, &k.tree, &k.text, k.edit).expect("spliced")))
     });

@@ -16,6 +16,11 @@
  * opens an entry header, the one that opens a prose line, the indentation
  * token that opens a field, and whole-line comments; and the line ends.
  *
+ * A second reader of the notation, src/analysis/quick.rs, summarises plain
+ * files without a tree; it must read every line as this grammar and the
+ * scanner do (a differential test checks it), so a change here needs the
+ * same change there, or that reader must decline the new form.
+ *
  * Error recovery is line local: a bad line is one ERROR inside that line's
  * node, and every other line keeps its place in the tree.
  *   - Tree-sitter recovers from a bad token by going back to an earlier state
