@@ -87,7 +87,7 @@ fn send(out: &Sink, p: Publication) {
     };
     match serde_json::to_vec(&note) {
         Ok(body) => {
-            let _ = out.send(super::transport::Out::Body(body));
+            let _ = out.send(super::transport::Out::Body(vec![body]));
         }
         Err(err) => error!("cannot serialise diagnostics: {err}"),
     }

@@ -35,9 +35,10 @@ const MAX_HEADER_LINE: u64 = 8 * 1024;
 pub enum Out {
     /// One whole frame (headers and body).
     Frame(Vec<u8>),
-    /// One body: the writer adds its headers (saves copying a large body
-    /// into a frame).
-    Body(Vec<u8>),
+    /// One body in parts, written one after the other: the writer adds its
+    /// headers (saves copying a large body into a frame, or a large result
+    /// into its response's envelope).
+    Body(Vec<Vec<u8>>),
     /// Acknowledge once everything sent before has been written.
     Flush(std_mpsc::Sender<()>),
 }
@@ -75,11 +76,12 @@ pub fn spawn_writer(
                             return;
                         }
                     }
-                    Out::Body(body) => {
-                        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                    Out::Body(parts) => {
+                        let len: usize = parts.iter().map(Vec::len).sum();
+                        let header = format!("Content-Length: {len}\r\n\r\n");
                         if let Err(err) = output
                             .write_all(header.as_bytes())
-                            .and_then(|()| output.write_all(&body))
+                            .and_then(|()| parts.iter().try_for_each(|p| output.write_all(p)))
                             .and_then(|()| output.flush())
                         {
                             error!("cannot write to the client: {err}");
