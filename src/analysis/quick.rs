@@ -11,7 +11,7 @@
 //!
 //! It **declines** (returns `None`) as soon as the file holds anything it is
 //! not certain to read exactly as tree-sitter does: a syntax problem of any
-//! kind, a control character, a tab, a carriage return, a byte order mark,
+//! kind, a control character, a carriage return outside `\r\n`, a byte order mark,
 //! white space outside ASCII, a comparison sign where a value starts, a character
 //! whose case folds into ASCII, an `@` next to a character outside ASCII, an
 //! ID or key that runs into one, a value form it does not know. The caller
@@ -60,7 +60,13 @@ fn plain(src: &str) -> bool {
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
-            if (c < 0x20 && c != b'\n') || c == 0x7f {
+            // Control characters are ERRORs, but a tab is a blank and
+            // `\r\n` a line break (a lone `\r` is one too, to the parser
+            // only: see `syntax::lines`).
+            if (c < 0x20 && c != b'\n' && c != b'\t' && c != b'\r')
+                || c == 0x7f
+                || (c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+            {
                 return false;
             }
             // An `@` next to a character outside ASCII: the grammar asks
@@ -86,6 +92,11 @@ fn plain(src: &str) -> bool {
         i += ch.len_utf8();
     }
     true
+}
+
+/// The scanner's `is_blank`: a space or a tab.
+fn is_blank(c: u8) -> bool {
+    c == b' ' || c == b'\t'
 }
 
 fn is_alnum(c: u8) -> bool {
@@ -221,7 +232,13 @@ impl<'s> Reader<'s> {
                 .position(|&c| c == b'\n')
                 .map_or(len, |i| pos + i);
             let raw_end = if line_end < len { line_end + 1 } else { len };
-            self.line(pos, line_end, raw_end)?;
+            // `\r\n` ends a line as `\n` does (`plain` let no other `\r` in).
+            let content_end = if line_end > pos && b[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            };
+            self.line(pos, content_end, raw_end)?;
             pos = raw_end;
         }
         self.close_entry();
@@ -236,7 +253,7 @@ impl<'s> Reader<'s> {
     fn line(&mut self, pos: usize, end: usize, raw_end: usize) -> Option<()> {
         let b = self.b;
         let mut i = pos;
-        while i < end && b[i] == b' ' {
+        while i < end && is_blank(b[i]) {
             i += 1;
         }
         if i == end {
@@ -260,7 +277,7 @@ impl<'s> Reader<'s> {
         let c = b[i];
         if c == b'#' {
             let n = b[i..end].iter().take_while(|&&c| c == b'#').count();
-            if n <= 6 && (i + n == end || b[i + n] == b' ') {
+            if n <= 6 && (i + n == end || is_blank(b[i + n])) {
                 return self.heading(pos, end, raw_end, n, prev_item_end);
             }
             return self.prose(i, end, false);
@@ -398,7 +415,7 @@ impl<'s> Reader<'s> {
         let mut first: Option<usize> = None;
         let mut last = i;
         loop {
-            while i < end && b[i] == b' ' {
+            while i < end && is_blank(b[i]) {
                 i += 1;
             }
             if i >= end {
@@ -408,7 +425,7 @@ impl<'s> Reader<'s> {
             if b[i] == b'@' {
                 let next = b.get(i + 1).copied().filter(|_| i + 1 < end);
                 match next {
-                    None | Some(b' ' | b'@') => i += 1,
+                    None | Some(b' ' | b'\t' | b'@') => i += 1,
                     Some(d) if is_id_start(d) => {
                         let id_end = read_id(b, i + 1, end)?;
                         self.push_ref(i + 1..id_end, entry, role.clone());
@@ -539,7 +556,7 @@ impl<'s> Reader<'s> {
                 let title = self.inline(i + 1, end, Some(index), RefRole::Title, true)?;
                 e.title = title.map(|t| (t, false));
             } else {
-                if name_end < end && b[name_end] != b' ' {
+                if name_end < end && !is_blank(b[name_end]) {
                     return None;
                 }
                 i = blanks(b, name_end, end, false)?;
@@ -780,7 +797,7 @@ impl<'s> Reader<'s> {
 /// one blank and something after it.
 fn blanks(b: &[u8], mut i: usize, end: usize, required: bool) -> Option<usize> {
     let start = i;
-    while i < end && b[i] == b' ' {
+    while i < end && is_blank(b[i]) {
         i += 1;
     }
     if required && (i == start || i >= end) {
@@ -916,7 +933,7 @@ fn line_is_prose(b: &[u8], i: usize, end: usize) -> bool {
             .take_while(|c| c.is_ascii_lowercase())
             .count();
         let keyword = matches!(&b[i..w], b"actor" | b"source" | b"topic" | b"event");
-        let ends = w >= end || b[w] == b' ';
+        let ends = w >= end || is_blank(b[w]);
         return !(keyword && ends);
     }
     true
@@ -931,10 +948,10 @@ fn reads_as_statement_or_claim(b: &[u8], i: usize, end: usize) -> bool {
     while j < end && scanner_id_char(b[j]) {
         j += 1;
     }
-    if j >= end || b[j] != b' ' {
+    if j >= end || !is_blank(b[j]) {
         return false;
     }
-    while j < end && b[j] == b' ' {
+    while j < end && is_blank(b[j]) {
         j += 1;
     }
     let w = j + b[j..end]
@@ -969,13 +986,13 @@ fn reads_as_dated_entry(b: &[u8], i: usize, end: usize, slash_consumed: bool) ->
         }
         j += 1;
     }
-    while j < end && b[j] != b' ' {
+    while j < end && !is_blank(b[j]) {
         j += 1;
     }
     if j >= end {
         return false;
     }
-    while j < end && b[j] == b' ' {
+    while j < end && is_blank(b[j]) {
         j += 1;
     }
     if j < end && b[j] == b'(' {
@@ -986,7 +1003,7 @@ fn reads_as_dated_entry(b: &[u8], i: usize, end: usize, slash_consumed: bool) ->
             return false;
         }
         j += 1;
-        while j < end && b[j] == b' ' {
+        while j < end && is_blank(b[j]) {
             j += 1;
         }
     }
@@ -1202,7 +1219,7 @@ fn relative_end(b: &[u8], i: usize, end: usize) -> Option<usize> {
             continue;
         }
         let j = i + w.len();
-        let k = j + run(b, j, end, usize::MAX, |c| c == b' ');
+        let k = j + run(b, j, end, usize::MAX, is_blank);
         if k == j {
             continue;
         }
@@ -1222,15 +1239,15 @@ fn relative_end(b: &[u8], i: usize, end: usize) -> Option<usize> {
 
 /// The grammar's `text` token at `i`: words separated by blanks, its end.
 fn text_end(b: &[u8], i: usize, end: usize) -> Option<usize> {
-    let first = |c: u8| !b" 0123456789@\",-./+=<>!:".contains(&c);
-    let rest = |c: u8| !b" @\",".contains(&c);
-    let next_word = |c: u8| !b" 0123456789@\",-./(+=<>!".contains(&c);
+    let first = |c: u8| !b" \t0123456789@\",-./+=<>!:".contains(&c);
+    let rest = |c: u8| !b" \t@\",".contains(&c);
+    let next_word = |c: u8| !b" \t0123456789@\",-./(+=<>!".contains(&c);
     if i >= end || !first(b[i]) || is_sign(b, i) {
         return None;
     }
     let mut j = i + 1 + run(b, i + 1, end, usize::MAX, rest);
     loop {
-        let k = j + run(b, j, end, usize::MAX, |c| c == b' ');
+        let k = j + run(b, j, end, usize::MAX, is_blank);
         if k == j || k >= end || !next_word(b[k]) || is_sign(b, k) {
             return Some(j);
         }
@@ -1251,10 +1268,10 @@ fn atom_at(b: &[u8], i: usize, end: usize) -> Option<(Atom, usize)> {
             (atom, a_end)
         } else {
             // An offset: `@id + 2d`, `@id - 1w`.
-            let k = id_end + run(b, id_end, end, usize::MAX, |c| c == b' ');
+            let k = id_end + run(b, id_end, end, usize::MAX, is_blank);
             if k > id_end && k < end && matches!(b[k], b'+' | b'-') {
                 let negative = b[k] == b'-';
-                let d = k + 1 + run(b, k + 1, end, usize::MAX, |c| c == b' ');
+                let d = k + 1 + run(b, k + 1, end, usize::MAX, is_blank);
                 if negative && d == k + 1 {
                     return None;
                 }
@@ -1290,7 +1307,7 @@ fn atom_at(b: &[u8], i: usize, end: usize) -> Option<(Atom, usize)> {
             (Atom::plain(kind, i..e), e)
         }
     };
-    if next < end && !matches!(b[next], b' ' | b',') {
+    if next < end && !matches!(b[next], b' ' | b'\t' | b',') {
         return None;
     }
     Some((atom, next))

@@ -244,6 +244,49 @@ fn quick_equals_the_tree_on_damaged_files() {
     assert!(read * 5 > texts.len(), "{read} of {}", texts.len());
 }
 
+/// The same notes with `\r\n` line breaks, and with tabs for blanks.
+fn respaced(texts: &[String], rng: &mut Rng) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in texts {
+        out.push(t.replace('\n', "\r\n"));
+        // Indentation as one tab, and a few other blanks as tabs.
+        let tabbed: String = t
+            .split_inclusive('\n')
+            .map(|line| {
+                let body = line.trim_start_matches(' ');
+                let indent = if body.len() < line.len() { "\t" } else { "" };
+                let body: String = body
+                    .chars()
+                    .map(|c| {
+                        if c == ' ' && rng.below(5) == 0 {
+                            '\t'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                format!("{indent}{body}")
+            })
+            .collect();
+        out.push(tabbed);
+    }
+    out
+}
+
+#[test]
+fn quick_equals_the_tree_with_crlf_and_tabs() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut base = generated();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    chron_files(&root.join("examples"), &mut base);
+    let texts = respaced(&base, &mut rng);
+    let read = compare(&texts);
+    // The generated notes read plainly with either.
+    assert!(read * 100 >= texts.len() * 90, "{read} of {}", texts.len());
+    let damaged = damaged(&texts[..40], &mut rng, 20);
+    compare(&damaged);
+}
+
 #[test]
 fn quick_equals_the_tree_on_tricky_lines() {
     let cases = [
@@ -267,8 +310,8 @@ fn quick_declines_what_it_cannot_be_sure_of() {
         "actor a \"A\"\n  kind person\n",
         "event x title\n",
         "actor\n",
-        "\tactor a\n",
-        "actor a \"A\"\r\n",
+        "actor a \"A\"\rprose\n",
+        "actor a \"A\"\r",
         "actor a \"A\"\n  x: @a -1d\n",
         "@a said nothing\n",
         "prose @ü\n",
