@@ -60,27 +60,28 @@ impl<S> Direct<S> {
     }
 }
 
-/// A result already written as JSON (by a feature that writes its large
-/// results itself, such as [`super::features::references::references_json`]).
-pub struct Json(pub Vec<u8>);
+/// A result already written as JSON, in parts written one after the other
+/// (by a feature that writes its large results itself, such as
+/// [`super::features::references::references_json`]).
+pub struct Json(pub Vec<Vec<u8>>);
 
 /// What a direct handler answers with: a typed result or pre-written JSON.
 pub trait Payload {
-    /// The result as JSON.
-    fn into_json(self) -> serde_json::Result<Vec<u8>>;
+    /// The result as JSON, in parts.
+    fn into_json(self) -> serde_json::Result<Vec<Vec<u8>>>;
 }
 
 /// A typed result, serialised with serde.
 pub struct Typed<R>(pub R);
 
 impl<R: Serialize> Payload for Typed<R> {
-    fn into_json(self) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(&self.0)
+    fn into_json(self) -> serde_json::Result<Vec<Vec<u8>>> {
+        Ok(vec![serde_json::to_vec(&self.0)?])
     }
 }
 
 impl Payload for Json {
-    fn into_json(self) -> serde_json::Result<Vec<u8>> {
+    fn into_json(self) -> serde_json::Result<Vec<Vec<u8>>> {
         Ok(self.0)
     }
 }
@@ -92,15 +93,13 @@ impl Payload for Json {
 fn body<P: Payload>(id: Id, result: Result<P>) -> serde_json::Result<Vec<Vec<u8>>> {
     match result {
         Ok(payload) => {
-            let json = payload.into_json()?;
+            let mut parts = vec![b"{\"jsonrpc\":\"2.0\",\"result\":".to_vec()];
+            parts.extend(payload.into_json()?);
             let mut end = b",\"id\":".to_vec();
             serde_json::to_writer(&mut end, &id)?;
             end.push(b'}');
-            Ok(vec![
-                b"{\"jsonrpc\":\"2.0\",\"result\":".to_vec(),
-                json,
-                end,
-            ])
+            parts.push(end);
+            Ok(parts)
         }
         Err(err) => Ok(vec![serde_json::to_vec(&Response::from_error(id, err))?]),
     }
@@ -247,7 +246,7 @@ mod tests {
             ))
             .unwrap();
             assert_eq!(direct, theirs);
-            let raw = Json(serde_json::to_vec(&result).unwrap());
+            let raw = Json(vec![serde_json::to_vec(&result).unwrap()]);
             let direct: Value = serde_json::from_slice(&joined(body(id.clone(), Ok(raw)))).unwrap();
             assert_eq!(direct, theirs);
             let none: Result<Typed<Option<u8>>> = Ok(Typed(None));

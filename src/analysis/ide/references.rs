@@ -83,23 +83,29 @@ pub fn occurrences_by_file<'s>(
     // referred to by nothing; its definitions are still looked for below.
     let mut out: Vec<(&Arc<FileData>, Vec<Occurrence>)> = Vec::new();
     if let Some(handle) = Sym::find(id) {
-        for (file, _) in snap.referring_files(id) {
-            let Some(data) = snap.file(file) else {
-                continue;
-            };
-            let refs = &data.summary.references;
-            let found = FileIndex::references_to_sym(data, handle)
-                .iter()
-                .map(|&i| &refs[i as usize])
-                .map(|r| Occurrence {
-                    file,
-                    range: r.range(),
-                    is_definition: false,
-                    in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
-                })
-                .collect();
-            out.push((data, found));
-        }
+        let files = snap.referring_files(id);
+        let find = |files: &[(FileId, u32)]| -> Vec<(&'s Arc<FileData>, Vec<Occurrence>)> {
+            let mut out = Vec::with_capacity(files.len());
+            for &(file, _) in files {
+                let Some(data) = snap.file(file) else {
+                    continue;
+                };
+                let refs = &data.summary.references;
+                let found = FileIndex::references_to_sym(data, handle)
+                    .iter()
+                    .map(|&i| &refs[i as usize])
+                    .map(|r| Occurrence {
+                        file,
+                        range: r.range(),
+                        is_definition: false,
+                        in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
+                    })
+                    .collect();
+                out.push((data, found));
+            }
+            out
+        };
+        out = halves(&files, find);
     }
     if include_declaration {
         for loc in snap.definitions(id) {
@@ -123,6 +129,31 @@ pub fn occurrences_by_file<'s>(
         }
     }
     out
+}
+
+/// Runs `work` on the two halves of `items`, the second on a thread of its
+/// own when there are many, and joins the results in order. Reading a
+/// thousand files' data is a matter of memory latency, which two cores
+/// overlap. A scoped thread rather than the rayon pool: a request must not
+/// wait behind the pool's work (tried: 4-18 ms instead of 3.3-5.5).
+pub fn halves<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    const MANY: usize = 128;
+    if items.len() < MANY {
+        return work(items);
+    }
+    let (a, b) = items.split_at(items.len() / 2);
+    let (mut first, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| work(b));
+        let first = work(a);
+        (first, second.join())
+    });
+    match second {
+        Ok(second) => {
+            first.extend(second);
+            first
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 #[cfg(test)]
@@ -224,5 +255,46 @@ actor us "United States"
         );
         check_references("actor a \"A\"\nJust prose$0.\n", true, "");
         check_references("$0", true, "");
+    }
+
+    #[test]
+    fn halves_keep_every_item_in_order() {
+        for n in [0, 1, 127, 128, 129, 1000] {
+            let items: Vec<usize> = (0..n).collect();
+            let out = halves(&items, |part| part.iter().map(|i| i * 2).collect());
+            assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>(), "{n}");
+        }
+    }
+
+    /// With more referring files than [`halves`] reads on one thread, the
+    /// occurrences are those of each file read alone, in file order.
+    #[test]
+    fn many_referring_files_are_read_in_two_halves_and_in_order() {
+        let mut files = vec![("/cast.chron".to_string(), Arc::from("actor x \"X\"\n"))];
+        for i in 0..300 {
+            files.push((
+                format!("/notes-{i:03}.chron"),
+                Arc::from(format!("Prose about @x.\n{}@x again.\n", " ".repeat(i % 7)).as_str()),
+            ));
+        }
+        let ws = crate::analysis::workspace_of(crate::analysis::prepare_all(files));
+        let snap = ws.snapshot();
+        let found = occurrences_by_file(&snap, "x", true);
+        assert_eq!(found.len(), 301);
+        let ids: Vec<FileId> = found.iter().map(|(d, _)| d.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
+        for (data, group) in &found {
+            let expect: Vec<Range<usize>> = if &*data.key == "/cast.chron" {
+                std::iter::once(6..7).collect()
+            } else {
+                data.summary.references.iter().map(|r| r.range()).collect()
+            };
+            assert_eq!(
+                group.iter().map(|o| o.range.clone()).collect::<Vec<_>>(),
+                expect
+            );
+        }
     }
 }

@@ -10,19 +10,25 @@
 
 use tower_lsp_server::ls_types::{Location, Position, ReferenceParams};
 
-use crate::analysis::ide::references::references_by_file;
+use std::sync::Arc;
+
+use crate::analysis::ide::references::{halves, references_by_file, Occurrence};
+use crate::analysis::FileData;
 use crate::server::convert::RangeCursor;
+use crate::server::text::PositionEncoding;
 use crate::server::world::World;
 
 pub fn references(world: &World, params: ReferenceParams) -> Option<Vec<Location>> {
-    serde_json::from_slice(&references_json(world, params)).unwrap_or_default()
+    serde_json::from_slice(&references_json(world, params).concat()).unwrap_or_default()
 }
 
-/// The answer as JSON: an array of `Location`s, or `null` when the position
-/// is not in an analysed file.
-pub fn references_json(world: &World, params: ReferenceParams) -> Vec<u8> {
+/// The answer as JSON, in parts written one after the other: an array of
+/// `Location`s, or `null` when the position is not in an analysed file.
+/// The locations of the two halves of the files are written side by side
+/// ([`halves`]).
+pub fn references_json(world: &World, params: ReferenceParams) -> Vec<Vec<u8>> {
     let Some((file, offset)) = world.locate(&params.text_document_position) else {
-        return b"null".to_vec();
+        return vec![b"null".to_vec()];
     };
     let found = references_by_file(
         &world.analysis,
@@ -30,10 +36,29 @@ pub fn references_json(world: &World, params: ReferenceParams) -> Vec<u8> {
         offset,
         params.context.include_declaration,
     );
+    array(halves(&found, |files| {
+        vec![locations(files, world.encoding)]
+    }))
+}
+
+/// A JSON array of the comma-separated elements in `lists` (some empty).
+fn array(lists: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let mut parts = vec![b"[".to_vec()];
+    for list in lists.into_iter().filter(|p| !p.is_empty()) {
+        if parts.len() > 1 {
+            parts.push(b",".to_vec());
+        }
+        parts.push(list);
+    }
+    parts.push(b"]".to_vec());
+    parts
+}
+
+/// The locations of these files, comma-separated.
+fn locations(found: &[(&Arc<FileData>, Vec<Occurrence>)], encoding: PositionEncoding) -> Vec<u8> {
     let count: usize = found.iter().map(|(_, f)| f.len()).sum();
     // A location is about 120 bytes.
-    let mut out = Vec::with_capacity(2 + count * 128);
-    out.push(b'[');
+    let mut out = Vec::with_capacity(count * 128);
     let mut first = true;
     // One URI and one forward-moving line search per file.
     for (data, group) in found {
@@ -42,9 +67,9 @@ pub fn references_json(world: &World, params: ReferenceParams) -> Vec<u8> {
         let Ok(uri) = serde_json::to_vec(&*data.key) else {
             continue;
         };
-        let mut cursor = RangeCursor::new(data, world.encoding);
+        let mut cursor = RangeCursor::new(data, encoding);
         for r in group {
-            let range = cursor.range(r.range);
+            let range = cursor.range(r.range.clone());
             if !first {
                 out.push(b',');
             }
@@ -58,7 +83,6 @@ pub fn references_json(world: &World, params: ReferenceParams) -> Vec<u8> {
             out.extend_from_slice(b"}}");
         }
     }
-    out.push(b']');
     out
 }
 
@@ -69,4 +93,24 @@ fn position(out: &mut Vec<u8>, p: Position) {
     out.extend_from_slice(b",\"character\":");
     out.extend_from_slice(digits.format(p.character).as_bytes());
     out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::array;
+
+    #[test]
+    fn halves_join_into_one_array() {
+        let cases: [(&[&str], &str); 5] = [
+            (&[], "[]"),
+            (&["", ""], "[]"),
+            (&["1,2", ""], "[1,2]"),
+            (&["", "3"], "[3]"),
+            (&["1,2", "3"], "[1,2,3]"),
+        ];
+        for (lists, expect) in cases {
+            let lists = lists.iter().map(|l| l.as_bytes().to_vec()).collect();
+            assert_eq!(array(lists).concat(), expect.as_bytes());
+        }
+    }
 }
