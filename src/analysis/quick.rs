@@ -36,6 +36,11 @@ use crate::syntax::EntryKind;
 /// The summary of `src`, or `None` when the file does not read plainly
 /// (then parse it).
 pub fn summary(src: &str) -> Option<FileSummary> {
+    // A slip in this reader must cost only its speed: the caller parses.
+    std::panic::catch_unwind(|| read(src)).ok().flatten()
+}
+
+fn read(src: &str) -> Option<FileSummary> {
     if !plain(src) {
         return None;
     }

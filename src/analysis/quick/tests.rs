@@ -37,6 +37,50 @@ impl Rng {
 
 /// Snippets that sit on the edges of what the reader reads.
 const SNIPPETS: &[&str] = &[
+    "@x.y =",
+    "@x.y = @z",
+    "@x.y = \"s\"",
+    "@x.y (Mon)",
+    " = 3 (Tue)",
+    ", ,",
+    "X1",
+    "19XX",
+    "-2025",
+    "2025-11-03?",
+    "~",
+    "%",
+    "T10:00",
+    "+01:00",
+    "2025-11-03T10:00:00.5+01:00",
+    "since 2025",
+    "Thursday",
+    "next Friday",
+    "last year",
+    "THIS WEEK",
+    "tonight",
+    "Yes",
+    "false",
+    " no ",
+    "'",
+    "[",
+    "日本",
+    "ö@",
+    "😀",
+    "@x😀",
+    "≥ 3",
+    "≠",
+    "ſ",
+    "K",
+    "İ",
+    "\u{2028}",
+    "@x,@y",
+    "@x+1d",
+    "@x + 1",
+    "@x - 1y,",
+    "\"\\\"\"",
+    "\\n",
+    "(Wed) extra",
+    "2025-11-03 (Wed)",
     "@",
     "@@",
     "@x",
@@ -339,4 +383,28 @@ fn show_declined_lines() {
             }
         }
     }
+}
+
+/// A longer run of the damage test (`QUICK_FUZZ=variants per file`).
+#[test]
+#[ignore]
+fn quick_fuzz_long() {
+    let per: usize = std::env::var("QUICK_FUZZ")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let seed = std::env::var("QUICK_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed);
+    let mut base = generated();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    chron_files(&root.join("examples"), &mut base);
+    chron_files(&root.join("tests"), &mut base);
+    let mut respaced_base = respaced(&base, &mut rng);
+    respaced_base.extend(base);
+    let texts = damaged(&respaced_base, &mut rng, per);
+    let read = compare(&texts);
+    println!("read {read} of {}", texts.len());
 }
