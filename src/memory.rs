@@ -10,7 +10,11 @@
 /// (medium: 106 instead of 130–137 MB), but edit → diagnostics was about
 /// 1 ms slower at p50 (3.99–4.14 against 2.53–3.14 ms at medium: the
 /// analyzer, the publisher and the transport threads then share one lock).
-/// Latency is the budget that can hold, so the default stays glibc's.
+/// With the quick reader (no parse trees while indexing), two arenas gave
+/// 167–170 instead of 185–187 MB at large and 80–82 instead of 91 MB at
+/// medium, for 0.4–0.7 ms more at p50 (docs/performance.md, sixth
+/// session). Latency is the budget that can hold, so the default stays
+/// glibc's.
 pub fn cap_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if let Some(n) = std::env::var("CHRONICLE_MALLOC_ARENAS")
