@@ -851,28 +851,9 @@ fn string_end(b: &[u8], i: usize, end: usize) -> Option<usize> {
     None
 }
 
-/// A string's value: without its quotes, escapes resolved (as
-/// `syntax::string_value`).
+/// A string's value: without its quotes, escapes resolved.
 fn string_value(src: &str, r: Range<usize>) -> String {
-    let inner = &src[r.start + 1..r.end - 1];
-    if !inner.contains('\\') {
-        return inner.to_string();
-    }
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::syntax::unquote(&src[r])
 }
 
 /// `≠`, `≤` or `≥` at `i`: never the start of a word of text.
@@ -1023,18 +1004,10 @@ fn reads_as_dated_entry(b: &[u8], i: usize, end: usize, slash_consumed: bool) ->
     &b[j..w] == b"event" && (w >= end || !scanner_id_char(b[w]))
 }
 
-/// An indented prose line that reads `key: …` (a syntax problem:
-/// `stray_field` in the syntax layer).
+/// An indented prose line that reads `key: …` (a syntax problem: a field
+/// cut off from its entry).
 fn stray_field(line: &str) -> bool {
-    let Some(colon) = line.find(':') else {
-        return false;
-    };
-    let mut chars = line[..colon].chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    (first.is_alphabetic() || first == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    crate::syntax::reads_as_field(line).is_some()
 }
 
 fn is_dx(c: u8) -> bool {

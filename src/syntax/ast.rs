@@ -412,7 +412,12 @@ impl<'t> Role<'t> {
 
 /// The content of a `string` node with its escapes resolved.
 pub fn string_value(node: Node<'_>, src: &str) -> String {
-    let raw = text(node, src);
+    unquote(text(node, src))
+}
+
+/// A string as written (`"…"`, escapes and all): its content with the
+/// escapes resolved.
+pub fn unquote(raw: &str) -> String {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
     let mut out = String::with_capacity(inner.len());

@@ -9,7 +9,7 @@ pub mod lines;
 mod problems;
 
 pub use ast::*;
-pub use problems::{problems, problems_in, Problem, ProblemKind};
+pub use problems::{problems, problems_in, reads_as_field, Problem, ProblemKind};
 
 use tree_sitter::{Language, Parser, Tree};
 

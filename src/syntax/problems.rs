@@ -165,15 +165,8 @@ fn stray_field(prose: Node<'_>, src: &str) -> Option<Problem> {
         return None;
     }
     let line = text(prose, src);
-    let colon = line.find(':')?;
+    let colon = reads_as_field(line)?;
     let key = &line[..colon];
-    let mut chars = key.chars();
-    let first = chars.next()?;
-    let is_key = (first.is_alphabetic() || first == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-    if !is_key {
-        return None;
-    }
     let start = prose.start_byte();
     Some(Problem {
         message: format!(
@@ -184,6 +177,16 @@ fn stray_field(prose: Node<'_>, src: &str) -> Option<Problem> {
             key: key.to_string(),
         },
     })
+}
+
+/// Whether a line's text reads `key: …`: the colon's index.
+pub fn reads_as_field(line: &str) -> Option<usize> {
+    let colon = line.find(':')?;
+    let mut chars = line[..colon].chars();
+    let first = chars.next()?;
+    let is_key = (first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    is_key.then_some(colon)
 }
 
 fn unexpected(node: Node<'_>, src: &str) -> Problem {
