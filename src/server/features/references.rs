@@ -36,9 +36,11 @@ pub fn references_json(world: &World, params: ReferenceParams) -> Vec<Vec<u8>> {
         offset,
         params.context.include_declaration,
     );
-    array(halves(&found, |files| {
-        vec![locations(files, world.encoding)]
-    }))
+    array(halves(
+        &found,
+        |(_, group)| group.len(),
+        |files| vec![locations(files, world.encoding)],
+    ))
 }
 
 /// A JSON array of the comma-separated elements in `lists` (some empty).
