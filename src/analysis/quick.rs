@@ -12,7 +12,8 @@
 //! It **declines** (returns `None`) as soon as the file holds anything it is
 //! not certain to read exactly as tree-sitter does: a syntax problem of any
 //! kind, a control character, a carriage return outside `\r\n`, a byte order mark,
-//! white space outside ASCII, a comparison sign where a value starts, a character
+//! a line or paragraph separator, white space outside ASCII where a token
+//! would start with it, a comparison sign where a value starts, a character
 //! whose case folds into ASCII, an `@` next to a character outside ASCII, an
 //! ID or key that runs into one, a value form it does not know. The caller
 //! then parses the file. So the reader is an optimisation: whenever it
@@ -87,7 +88,12 @@ fn plain(src: &str) -> bool {
         let Some(ch) = src[i..].chars().next() else {
             return false;
         };
-        if ch.is_whitespace()
+        // White space outside ASCII (a no-break space pasted from the web)
+        // is text inside a run or a string; where a token would start with
+        // it the reader declines (`space_at`). Line and paragraph
+        // separators and NEL stay out: the scanner's ID test and
+        // tree-sitter's row count treat them apart.
+        if matches!(ch, '\u{85}' | '\u{2028}' | '\u{2029}')
             || matches!(ch, '\u{FEFF}' | '\u{180E}' | '\u{200B}')
             || ch.to_lowercase().any(|l| l.is_ascii())
             || ch.to_uppercase().any(|u| u.is_ascii())
@@ -116,10 +122,33 @@ fn is_id_char(c: u8) -> bool {
     is_alnum(c) || c == b'_' || c == b'-'
 }
 
-/// The scanner's `is_id_char`: ASCII ID characters and anything outside
-/// ASCII (the source is plain, so no white space there).
-fn scanner_id_char(c: u8) -> bool {
-    is_id_char(c) || c >= 0x80
+/// The scanner's `is_id_char` at `b[i]`: ASCII ID characters and any
+/// character outside ASCII but a no-break space (U+00A0; the plain source
+/// holds none of the other exceptions, U+2028, U+2029 and U+FEFF). The
+/// scanner sees code points: a character outside ASCII is tested whole.
+fn scanner_id_char(b: &[u8], i: usize) -> bool {
+    let c = b[i];
+    if c < 0x80 {
+        return is_id_char(c);
+    }
+    char_at(b, i).is_some_and(|ch| ch != '\u{a0}')
+}
+
+/// The character starting at `b[i]` (a character boundary of a `str`).
+fn char_at(b: &[u8], i: usize) -> Option<char> {
+    let len = match b[i] {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    };
+    std::str::from_utf8(b.get(i..i + len)?).ok()?.chars().next()
+}
+
+/// White space outside ASCII at `b[i]` (`\s` to the grammar, no blank to
+/// the scanner).
+fn space_at(b: &[u8], i: usize) -> bool {
+    b[i] >= 0x80 && char_at(b, i).is_some_and(char::is_whitespace)
 }
 
 /// What an atom of a value is (the grammar's node kinds).
@@ -427,6 +456,9 @@ impl<'s> Reader<'s> {
                 break;
             }
             let start = i;
+            if space_at(b, i) {
+                return None;
+            }
             if b[i] == b'@' {
                 let next = b.get(i + 1).copied().filter(|_| i + 1 < end);
                 match next {
@@ -928,10 +960,10 @@ fn line_is_prose(b: &[u8], i: usize, end: usize) -> bool {
 /// The scanner's `reads_as_statement_or_claim`, at an `@`.
 fn reads_as_statement_or_claim(b: &[u8], i: usize, end: usize) -> bool {
     let mut j = i + 1;
-    if j >= end || !scanner_id_char(b[j]) {
+    if j >= end || !scanner_id_char(b, j) {
         return false;
     }
-    while j < end && scanner_id_char(b[j]) {
+    while j < end && scanner_id_char(b, j) {
         j += 1;
     }
     if j >= end || !is_blank(b[j]) {
@@ -944,7 +976,7 @@ fn reads_as_statement_or_claim(b: &[u8], i: usize, end: usize) -> bool {
         .iter()
         .take_while(|c| c.is_ascii_lowercase())
         .count();
-    if w < end && scanner_id_char(b[w]) {
+    if w < end && scanner_id_char(b, w) {
         return false;
     }
     matches!(&b[j..w], b"said" | b"claims" | b"denies" | b"reports")
@@ -1001,7 +1033,7 @@ fn reads_as_dated_entry(b: &[u8], i: usize, end: usize, slash_consumed: bool) ->
         .take_while(|c| c.is_ascii_lowercase())
         .count();
     // The scanner reads at most 7 letters of the word.
-    &b[j..w] == b"event" && (w >= end || !scanner_id_char(b[w]))
+    &b[j..w] == b"event" && (w >= end || !scanner_id_char(b, w))
 }
 
 /// An indented prose line that reads `key: …` (a syntax problem: a field
@@ -1220,16 +1252,24 @@ fn text_end(b: &[u8], i: usize, end: usize) -> Option<usize> {
     let first = |c: u8| !b" \t0123456789@\",-./+=<>!:".contains(&c);
     let rest = |c: u8| !b" \t@\",".contains(&c);
     let next_word = |c: u8| !b" \t0123456789@\",-./(+=<>!".contains(&c);
-    if i >= end || !first(b[i]) || is_sign(b, i) {
+    // The rest of a word: up to a blank, `@`, `"`, `,` or white space
+    // outside ASCII.
+    let word_end = |mut j: usize| {
+        while j < end && rest(b[j]) && !space_at(b, j) {
+            j += 1;
+        }
+        j
+    };
+    if i >= end || !first(b[i]) || is_sign(b, i) || space_at(b, i) {
         return None;
     }
-    let mut j = i + 1 + run(b, i + 1, end, usize::MAX, rest);
+    let mut j = word_end(i + 1);
     loop {
         let k = j + run(b, j, end, usize::MAX, is_blank);
-        if k == j || k >= end || !next_word(b[k]) || is_sign(b, k) {
+        if k == j || k >= end || !next_word(b[k]) || is_sign(b, k) || space_at(b, k) {
             return Some(j);
         }
-        j = k + 1 + run(b, k + 1, end, usize::MAX, rest);
+        j = word_end(k + 1);
     }
 }
 

@@ -37,6 +37,19 @@ impl Rng {
 
 /// Snippets that sit on the edges of what the reader reads.
 const SNIPPETS: &[&str] = &[
+    "\u{a0}",
+    "x\u{a0}y",
+    " \u{a0}",
+    "\u{a0} ",
+    "\u{2009}",
+    "\u{202f}",
+    "\u{3000}",
+    "\u{1680}",
+    "\u{85}",
+    "@x\u{a0}",
+    "said\u{a0}",
+    "event\u{a0}",
+    "\u{a0}@x",
     "@x.y =",
     "@x.y = @z",
     "@x.y = \"s\"",
@@ -341,6 +354,7 @@ fn quick_equals_the_tree_on_tricky_lines() {
         "# A\nactor a\n// trailing\n# B\n\n// trailing too\n\n# C\n// last",
         "@a said \"x\"\n  id: s1\n  claims: @d.signed, @d.when = 2025-01-02 (Thu)\n  denies: @d.count > 3\n",
         "\\event x: prose\nprose \\ here\n@a said \"q \\\"x\\\" \\n é\"\nactor b \"B \\\"C\\\"\"\n  aka: \"\\\"D\\\"\", E\n@a claims @p.q ≥ 9.8%\n@a claims @p.q ≠ @r\n",
+        "# Week of 15\u{a0}January\nThe talks in Paris\u{a0}— @x said so.\nactor x \"X\u{a0}Y\"\n  aka: \"Y\u{202f}X\"\n2025-01-02 event e: Talks\u{a0}in Rome\n  where: Rome, @x\n",
         "event x: t\n  when: 2025-01-02, (Fri)\n  when: 2025-01-02 (Fri), 2025-01-03 (Sat)\n",
     ];
     let texts: Vec<String> = cases.iter().map(|c| c.to_string()).collect();
@@ -359,6 +373,9 @@ fn quick_declines_what_it_cannot_be_sure_of() {
         "actor a \"A\"\n  x: @a -1d\n",
         "@a said nothing\n",
         "prose @ü\n",
+        "  kind: pers\u{a0}on\n",
+        "actor a \"A\"\n  x: a\u{a0}b\n",
+        "# \u{a0}x\n",
         "\u{feff}actor a\n",
         "  kind: stray\n",
     ] {
@@ -407,4 +424,41 @@ fn quick_fuzz_long() {
     let texts = damaged(&respaced_base, &mut rng, per);
     let read = compare(&texts);
     println!("read {read} of {}", texts.len());
+}
+
+/// Files the tree reads without a syntax problem that the reader declines:
+/// the first line it declines, by how often (`cargo test … -- --ignored`).
+#[test]
+#[ignore]
+fn show_clean_but_declined() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let mut base = generated();
+    base.truncate(50);
+    let texts = damaged(&base, &mut rng, 100);
+    let mut lines = std::collections::BTreeMap::<String, usize>::new();
+    let (mut clean, mut declined) = (0, 0);
+    for text in &texts {
+        let full = FileSummary::new(&parse(text), text);
+        if !full.syntax.is_empty() {
+            continue;
+        }
+        clean += 1;
+        if summary(text).is_some() {
+            continue;
+        }
+        declined += 1;
+        let mut prefix = String::new();
+        for l in text.split_inclusive('\n') {
+            prefix.push_str(l);
+            let tree_ok = FileSummary::new(&parse(&prefix), &prefix).syntax.is_empty();
+            if tree_ok && summary(&prefix).is_none() {
+                *lines.entry(l.trim_end().to_string()).or_default() += 1;
+                break;
+            }
+        }
+    }
+    println!("clean {clean}, declined {declined}");
+    for (l, n) in lines.iter() {
+        println!("{n} {l:?}");
+    }
 }
