@@ -281,6 +281,58 @@ fn quick_equals_the_tree_on_examples_and_fixtures() {
     assert!(read * 4 > texts.len(), "{read} of {}", texts.len());
 }
 
+/// The inputs of the grammar's corpus tests (`grammar/test/corpus`): an
+/// example of every construct, so that a change to the grammar that the
+/// generated notes do not use still meets this test.
+fn corpus_inputs() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar/test/corpus");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("the grammar's corpus")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("a corpus file");
+        // `===` name `===` input `---` expected tree, repeated.
+        let mut lines = text.split_inclusive('\n').peekable();
+        while let Some(line) = lines.next() {
+            if !line.starts_with("===") {
+                continue;
+            }
+            // The name, then the closing rule.
+            lines.next();
+            lines.next();
+            let mut input = String::new();
+            while let Some(l) = lines.peek() {
+                if l.starts_with("---") {
+                    break;
+                }
+                input.push_str(l);
+                lines.next();
+            }
+            // The line break before the rule is the corpus's, not the input's.
+            if input.ends_with('\n') {
+                input.pop();
+            }
+            out.push(input);
+        }
+    }
+    out
+}
+
+#[test]
+fn quick_equals_the_tree_on_the_grammar_corpus() {
+    let texts = corpus_inputs();
+    assert!(texts.len() > 60, "{}", texts.len());
+    let read = compare(&texts);
+    // Many corpus examples are error recovery; the rest read plainly.
+    assert!(read * 3 > texts.len(), "{read} of {}", texts.len());
+    let mut rng = Rng(0x0dd_ba11_5eed);
+    compare(&damaged(&texts, &mut rng, 20));
+}
+
 #[test]
 fn quick_reads_nearly_every_generated_file_as_the_tree() {
     let texts = generated();
@@ -419,6 +471,7 @@ fn quick_fuzz_long() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     chron_files(&root.join("examples"), &mut base);
     chron_files(&root.join("tests"), &mut base);
+    base.extend(corpus_inputs());
     let mut respaced_base = respaced(&base, &mut rng);
     respaced_base.extend(base);
     let texts = damaged(&respaced_base, &mut rng, per);
