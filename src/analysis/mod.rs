@@ -57,22 +57,26 @@ fn prepare_with(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -
     }
 }
 
-/// Parses and summarises one file to index, with a parser the caller
-/// keeps; the tree is dropped at once (a tree costs ~14 times its text).
-/// A file that reads plainly is summarised by the quick reader
-/// ([`quick::summary`]), without a tree; any other is parsed.
+/// Summarises a closed file (one no editor holds), keeping no tree: the
+/// quick reader ([`quick::summary`]) when the file reads plainly, else a
+/// parse with the caller's parser whose tree is dropped at once (a tree
+/// costs ~14 times its text).
+pub fn summarise_closed(parser: &mut tree_sitter::Parser, text: &str) -> FileSummary {
+    quick::summary(text).unwrap_or_else(|| {
+        let tree = syntax::parse_with(parser, text, None);
+        FileSummary::new(&tree, text)
+    })
+}
+
+/// Summarises one file to index ([`summarise_closed`]), with a parser the
+/// caller keeps.
 pub fn prepare_to_index(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -> Prepared {
-    if let Some(summary) = quick::summary(&text) {
-        return Prepared {
-            key,
-            text,
-            tree: None,
-            summary: Arc::new(summary),
-        };
-    }
+    let summary = Arc::new(summarise_closed(parser, &text));
     Prepared {
+        key,
+        text,
         tree: None,
-        ..prepare_with(parser, key, text)
+        summary,
     }
 }
 

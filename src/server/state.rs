@@ -291,13 +291,7 @@ impl State {
 
     /// A closed file's text, parsed, summarised and put in the workspace.
     fn analyse_closed(&mut self, key: Arc<str>, text: Arc<str>) -> Effects {
-        let summary = match crate::analysis::quick::summary(&text) {
-            Some(summary) => Arc::new(summary),
-            None => {
-                let tree = syntax::parse_with(&mut self.parser, &text, None);
-                Arc::new(FileSummary::new(&tree, &text))
-            }
-        };
+        let summary = Arc::new(analysis::summarise_closed(&mut self.parser, &text));
         let change = self.workspace.set_file(&key, text, None, summary, None);
         self.skipped.remove(&key);
         let keys = self.with_affected(key, &change);
