@@ -28,9 +28,9 @@ use std::sync::Arc;
 
 use super::span::ByteSpan;
 use super::summary::{
-    intern, no_aliases, static_kind, sym, trim_end, trim_line, trim_range, AssertionInfo, DateNode,
-    Definition, EntryInfo, FieldInfo, FileSummary, OptIndex, RefRole, Reference, Section, Sym,
-    ValueItem,
+    defining, definition_title, intern, no_aliases, static_kind, sym, trim_end, trim_line,
+    trim_range, AssertionInfo, DateNode, Definition, EntryInfo, FieldInfo, FileSummary, OptIndex,
+    RefRole, Reference, Section, Sym, ValueItem,
 };
 use crate::syntax::EntryKind;
 
@@ -348,25 +348,17 @@ impl<'s> Reader<'s> {
         info.fields.end = self.s.fields.len() as u32;
         info.field_claims.end = self.s.field_claims.len() as u32;
         let index = self.s.entries.len() as u32;
-        let def = e.name.clone().or(match info.kind {
-            EntryKind::Statement | EntryKind::Claim => e.id_value.clone(),
-            _ => None,
-        });
+        let def = defining(info.kind, e.name.clone(), e.id_value.clone());
         if let Some(name) = def.filter(|r| !r.is_empty()) {
-            let title = match info.kind {
-                EntryKind::Statement => info.quote.clone(),
-                EntryKind::Claim => info
-                    .assertion
-                    .as_ref()
-                    .map(|a| Arc::from(&src[a.range.clone()])),
-                _ => e.title.map(|(r, string)| {
+            let title = definition_title(&info, src, || {
+                e.title.map(|(r, string)| {
                     if string {
                         Arc::from(string_value(src, r))
                     } else {
                         Arc::from(src[r].trim())
                     }
-                }),
-            };
+                })
+            });
             info.def = Some(self.s.definitions.len() as u32);
             self.s.definitions.push(Definition {
                 id: intern(src[name.clone()].trim()),

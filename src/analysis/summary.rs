@@ -415,23 +415,14 @@ impl FileSummary {
         }
         info.fields.end = self.fields.len() as u32;
         info.field_claims.end = self.field_claims.len() as u32;
-        // Definitions: the header ID, or an `id:` field of a statement/claim.
-        let def_node = parts.name.or(match e.kind {
-            EntryKind::Statement | EntryKind::Claim => id_field,
-            _ => None,
-        });
+        let def_node = defining(e.kind, parts.name, id_field);
         if let Some(name) = def_node.filter(|n| !n.is_missing() && !n.byte_range().is_empty()) {
-            let title = match e.kind {
-                EntryKind::Statement => info.quote.clone(),
-                EntryKind::Claim => info
-                    .assertion
-                    .as_ref()
-                    .map(|a| Arc::from(&src[a.range.clone()])),
-                _ => parts.title.map(|title| match syntax::node_kind(title) {
+            let title = definition_title(&info, src, || {
+                parts.title.map(|title| match syntax::node_kind(title) {
                     "string" => Arc::from(syntax::string_value(title, src)),
                     _ => Arc::from(text(title, src).trim()),
-                }),
-            };
+                })
+            });
             let named = |key: &str| fields.iter().copied().find(|f| f.key_text(src) == key);
             let aliases = named("aka")
                 .map(|f| {
@@ -665,6 +656,33 @@ impl FileSummary {
         self.definitions
             .iter()
             .find(|d| d.range.start <= offset && offset <= d.range.end)
+    }
+}
+
+/// What defines an entry's ID: the header's name, or for a statement or a
+/// claim the value of its first `id:` field.
+pub(super) fn defining<T>(kind: EntryKind, name: Option<T>, id_field: Option<T>) -> Option<T> {
+    name.or(match kind {
+        EntryKind::Statement | EntryKind::Claim => id_field,
+        _ => None,
+    })
+}
+
+/// The title a definition shows: a statement's quote, a claim's assertion
+/// as written, or else the entry's own title (`own`: the string of an
+/// actor, source or topic, the title of an event).
+pub(super) fn definition_title(
+    info: &EntryInfo,
+    src: &str,
+    own: impl FnOnce() -> Option<Arc<str>>,
+) -> Option<Arc<str>> {
+    match info.kind {
+        EntryKind::Statement => info.quote.clone(),
+        EntryKind::Claim => info
+            .assertion
+            .as_ref()
+            .map(|a| Arc::from(&src[a.range.clone()])),
+        _ => own(),
     }
 }
 
