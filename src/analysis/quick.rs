@@ -28,9 +28,9 @@ use std::sync::Arc;
 
 use super::span::ByteSpan;
 use super::summary::{
-    defining, definition_title, intern, no_aliases, static_kind, sym, trim_end, trim_line,
-    trim_range, AssertionInfo, DateNode, Definition, EntryInfo, FieldInfo, FileSummary, OptIndex,
-    RefRole, Reference, Section, Sym, ValueItem,
+    defining, definition_title, intern, no_aliases, sym, trim_end, trim_line, trim_range,
+    AssertionInfo, DateNode, Definition, EntryInfo, FieldInfo, FileSummary, OptIndex, RefRole,
+    Reference, Section, Sym, ValueItem,
 };
 use crate::syntax::EntryKind;
 
@@ -279,8 +279,7 @@ impl<'s> Reader<'s> {
         // At the end of the file the scanner emits one more (zero-width)
         // line break, an item after any trailing comment: the last section
         // runs to the end.
-        self.last_item_end = len;
-        self.close_section();
+        self.close_section(len);
         Some(())
     }
 
@@ -373,11 +372,10 @@ impl<'s> Reader<'s> {
         self.s.entries.push(info);
     }
 
-    fn close_section(&mut self) {
+    /// Ends the open section with its last item, which ends at `item_end`.
+    fn close_section(&mut self, item_end: usize) {
         if let Some(i) = self.section.take() {
-            let end = trim_end(self.last_item_end, self.src);
-            let section = &mut self.s.sections[i];
-            section.range.end = end;
+            self.s.sections[i].range.end = trim_end(item_end, self.src);
         }
     }
 
@@ -400,9 +398,7 @@ impl<'s> Reader<'s> {
         level: usize,
         prev_item_end: usize,
     ) -> Option<()> {
-        if let Some(i) = self.section.take() {
-            self.s.sections[i].range.end = trim_end(prev_item_end, self.src);
-        }
+        self.close_section(prev_item_end);
         let title = self.inline(pos + level, end, None, RefRole::Heading, false)?;
         let title = title.map_or("", |r| self.src[r].trim()).to_string();
         self.section = Some(self.s.sections.len());
@@ -483,7 +479,7 @@ impl<'s> Reader<'s> {
         let mut date = None;
         let mut weekday = None;
         if !b[i].is_ascii_lowercase() && b[i] != b'@' {
-            let (d_end, _) = date_or_interval(b, i, end)?;
+            let d_end = date_or_interval(b, i, end)?;
             date = Some(i..d_end);
             i = blanks(b, d_end, end, true)?;
             if b[i] == b'(' {
@@ -802,7 +798,7 @@ impl<'s> Reader<'s> {
                 .value
                 .as_ref()
                 .map(|(_, r)| (r.clone(), intern(&src[r.clone()]))),
-            value_kind: a.value.as_ref().map(|(k, _)| static_kind(k.name())),
+            value_kind: a.value.as_ref().map(|(k, _)| k.name()),
         }
     }
 
@@ -1149,10 +1145,9 @@ fn time_end(b: &[u8], i: usize, end: usize) -> Option<usize> {
     Some(zone(b, j, end))
 }
 
-/// A `date` or `interval` at `i` (in a header or a value): its end and
-/// whether it is an interval. Only the forms `D`, `D/D`, `D/..`, `../D`
-/// and `/D` are read.
-fn date_or_interval(b: &[u8], i: usize, end: usize) -> Option<(usize, bool)> {
+/// A `date` or `interval` at `i` (in a header or a value): its end. Only
+/// the forms `D`, `D/D`, `D/..`, `../D` and `/D` are read.
+fn date_or_interval(b: &[u8], i: usize, end: usize) -> Option<usize> {
     let open = |j: usize| j + 1 < end && b[j] == b'.' && b[j + 1] == b'.';
     let start = if open(i) {
         Some(i + 2)
@@ -1165,12 +1160,12 @@ fn date_or_interval(b: &[u8], i: usize, end: usize) -> Option<(usize, bool)> {
     if slash < end && b[slash] == b'/' {
         let e = slash + 1;
         let e_end = if open(e) { e + 2 } else { date_end(b, e, end)? };
-        return Some((e_end, true));
+        return Some(e_end);
     }
     if open(i) || start.is_none() {
         return None;
     }
-    Some((slash, false))
+    Some(slash)
 }
 
 fn lower_starts(b: &[u8], i: usize, end: usize, word: &str) -> bool {
@@ -1305,13 +1300,13 @@ fn atom_at(b: &[u8], i: usize, end: usize) -> Option<(Atom, usize)> {
         let e = string_end(b, i, end)?;
         (Atom::plain(Kind::Str, i..e), e)
     } else if c == b'.' || c == b'/' {
-        let (e, _) = date_or_interval(b, i, end)?;
+        let e = date_or_interval(b, i, end)?;
         (Atom::plain(Kind::Interval, i..e), e)
     } else {
         let (kind, e) = token_at(b, i, end)?;
         if matches!(kind, Kind::Date) && e < end && b[e] == b'/' {
-            let (e, interval) = date_or_interval(b, i, end)?;
-            debug_assert!(interval);
+            // A date with a `/` after it starts an interval.
+            let e = date_or_interval(b, i, end)?;
             (Atom::plain(Kind::Interval, i..e), e)
         } else {
             (Atom::plain(kind, i..e), e)

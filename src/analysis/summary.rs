@@ -880,7 +880,7 @@ fn date_kinds() -> &'static [DateKind] {
 }
 
 /// The value kinds an assertion can have, as static strings.
-pub(super) fn static_kind(kind: &str) -> &'static str {
+fn static_kind(kind: &str) -> &'static str {
     const KINDS: [&str; 14] = [
         "reference",
         "offset",
