@@ -300,6 +300,18 @@ pub fn update(
     src: &str,
     edit: Edit,
 ) -> Option<(FileSummary, Splice)> {
+    update_in(old, tree, src, edit, None)
+}
+
+/// [`update`] with a tree of the whole file (`parsed: None`) or of the
+/// region `parsed` of it.
+fn update_in(
+    old: &FileSummary,
+    tree: &Tree,
+    src: &str,
+    edit: Edit,
+    parsed: Option<&Range<usize>>,
+) -> Option<(FileSummary, Splice)> {
     let root = tree.root_node();
     if src.is_empty() || edit.new_end > src.len() {
         return None;
@@ -462,10 +474,23 @@ pub fn update(
             s.range = range(&s.range, delta);
         }
     }
-    if parent.kind() == "section" {
+    // In the tree of a region, a section node ends with the region.
+    let clipped = parsed.is_some_and(|p| p.end < src.len() && parent.end_byte() >= p.end);
+    if parent.kind() == "section" && !clipped {
         let i = section? as usize;
         let s = sections.get_mut(i)?;
         s.range = s.range.start..super::summary::trim_end(parent.end_byte(), src);
+    } else if let Some(s) = section
+        .filter(|_| parsed.is_some())
+        .and_then(|i| sections.get_mut(i as usize))
+    {
+        // The tree of a region ([`update_region`]) without the section's
+        // end: the section ends with the region or runs on past it.
+        s.range.end = if s.range.end > old_region.end {
+            at(s.range.end, delta)
+        } else {
+            super::summary::trim_end(new.end, src)
+        };
     }
 
     let summary = FileSummary {
@@ -487,6 +512,48 @@ pub fn update(
         syntax: splice(&old.syntax, syntax, part.syntax, &inner, &outer),
     };
     Some((summary, splice_info))
+}
+
+/// [`update`] for a file whose tree is not kept (a large open document):
+/// the top-level items around the edit are parsed on their own
+/// ([`crate::syntax::region`]), with one more item on each side, and
+/// summarised from that tree. `edit` is the text's edit alone (with no
+/// tree, there are no changed ranges to cover: the items are reparsed
+/// whole, and the notation's error recovery stays inside an item).
+pub fn update_region(old: &FileSummary, src: &str, edit: Edit) -> Option<(FileSummary, Splice)> {
+    use crate::syntax::region;
+    if edit.new_end > src.len() {
+        return None;
+    }
+    // With no tree of the old text there are no changed ranges: the edit
+    // is widened to the whole entries it touched, so that lines that were
+    // read as part of an entry are read again (a header made prose leaves
+    // its field lines to be read as prose).
+    let delta = edit.delta();
+    let mut edit = edit;
+    let first = old.entries.partition_point(|e| e.range.end() < edit.start);
+    for e in &old.entries[first..] {
+        if e.range.start() > edit.old_end {
+            break;
+        }
+        let start = edit.start.min(e.range.start());
+        let old_end = edit.old_end.max(e.range.end());
+        edit = Edit {
+            start,
+            old_end,
+            new_end: usize::try_from(old_end as isize + delta).ok()?,
+        };
+    }
+    if edit.new_end > src.len() {
+        return None;
+    }
+    let parsed = region::items_around(src, edit.start.saturating_sub(1)..edit.new_end, 1);
+    let tree = region::parse_region(src, parsed.clone());
+    let (summary, splice) = update_in(old, &tree, src, edit, Some(&parsed))?;
+    // What was summarised must lie inside what was parsed (past the
+    // region's end the tree has nothing, which `update` would read as the
+    // end of the file).
+    (parsed.start <= splice.new.start && splice.new.end <= parsed.end).then_some((summary, splice))
 }
 
 #[cfg(test)]
@@ -580,13 +647,18 @@ pub(crate) mod tests {
     ];
 
     /// Runs edits on `text`; after each batch, the spliced summary must
-    /// equal a fresh one. Returns how many batches took the fast path.
-    fn check(text: &str, batches: &[Vec<(usize, usize, usize)>]) -> Result<usize, TestCaseError> {
+    /// equal a fresh one, spliced from the whole file's tree ([`update`])
+    /// and from a tree of the region around the edit ([`update_region`]).
+    /// Returns how many batches took each fast path.
+    fn check(
+        text: &str,
+        batches: &[Vec<(usize, usize, usize)>],
+    ) -> Result<(usize, usize), TestCaseError> {
         let mut parser = syntax::parser();
         let mut text = text.to_string();
         let mut tree = syntax::parse_with(&mut parser, &text, None);
         let mut summary = FileSummary::new(&tree, &text);
-        let mut fast = 0;
+        let mut fast = (0, 0);
         for batch in batches {
             let mut edit: Option<Edit> = None;
             for &(at, len, snippet) in batch {
@@ -603,11 +675,17 @@ pub(crate) mod tests {
             let old_tree = tree.clone();
             tree = syntax::parse_with(&mut parser, &text, Some(&old_tree));
             let Some(mut edit) = edit else { continue };
+            let text_edit = edit;
             for r in old_tree.changed_ranges(&tree) {
                 edit = edit.cover(r.start_byte..r.end_byte);
             }
             let fresh = FileSummary::new(&tree, &text);
-            if let Some((mut spliced, _)) = update(&summary, &tree, &text, edit) {
+            let by_region = update_region(&summary, &text, text_edit);
+            let by_tree = update(&summary, &tree, &text, edit).map(|(s, _)| (s, "tree"));
+            for (mut spliced, path) in by_tree
+                .into_iter()
+                .chain(by_region.map(|(s, _)| (s, "region")))
+            {
                 // What an ERROR "expected" comes from the parse state the
                 // node was built in, which a reused node keeps from the
                 // parse that built it: outside the edit, the spliced message
@@ -620,10 +698,20 @@ pub(crate) mod tests {
                         }
                     }
                 }
-                fast += 1;
+                if path == "tree" {
+                    fast.0 += 1;
+                } else {
+                    fast.1 += 1;
+                }
                 if spliced != fresh {
                     let diff = first_difference(&spliced, &fresh);
-                    prop_assert!(false, "{}\ntext:\n{}\nedit {:?}", diff, text, edit);
+                    prop_assert!(
+                        false,
+                        "{} ({path})\ntext:\n{}\nedit {:?}",
+                        diff,
+                        &text[..text.len().min(3000)],
+                        edit
+                    );
                 }
             }
             summary = fresh;
@@ -768,7 +856,7 @@ topic plan \"Plan\"
         let batches: Vec<Vec<(usize, usize, usize)>> =
             (0..20).map(|k| vec![(prose_line + 3 + k, 0, 0)]).collect();
         let fast = check(&text, &batches).unwrap();
-        assert_eq!(fast, 20);
+        assert_eq!(fast, (20, 20));
     }
 }
 

@@ -7,6 +7,7 @@
 mod ast;
 pub mod lines;
 mod problems;
+pub mod region;
 
 pub use ast::*;
 pub use problems::{problems, problems_in, reads_as_field, Problem, ProblemKind};
