@@ -216,7 +216,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod differential {
+pub(crate) mod differential {
     use super::*;
     use tree_sitter::Node;
 

@@ -515,3 +515,29 @@ fn show_clean_but_declined() {
         println!("{n} {l:?}");
     }
 }
+
+/// Regions of whole items parse on their own as in the whole file
+/// (`syntax::region`, which large open documents are read through): on the
+/// examples, fixtures and the grammar's corpus, with `\r\n` and tabs, and
+/// damaged (the notation's error recovery stays inside an item).
+#[test]
+fn regions_parse_as_in_the_whole_file_everywhere() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut base = Vec::new();
+    chron_files(&root.join("examples"), &mut base);
+    chron_files(&root.join("tests"), &mut base);
+    base.extend(corpus_inputs());
+    base.extend(generated().into_iter().take(20));
+    let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+    let mut texts = respaced(&base, &mut rng);
+    texts.extend(damaged(&base, &mut rng, 10));
+    texts.extend(base);
+    let mut regions = 0;
+    for t in &texts {
+        match crate::syntax::region::differential::check(t) {
+            Ok(n) => regions += n,
+            Err(e) => panic!("{}", &e[..e.len().min(6000)]),
+        }
+    }
+    assert!(regions > 10_000, "{regions}");
+}
