@@ -1430,4 +1430,4 @@ fn assertion_at(b: &[u8], i: usize, end: usize) -> Option<(RawAssertion, usize)>
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

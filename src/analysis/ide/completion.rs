@@ -536,10 +536,8 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
 /// assertion.
 fn assertion_value(data: &FileData, at: usize) -> String {
     let src = &*data.text;
-    let mut node = data
-        .tree()
-        .root_node()
-        .named_descendant_for_byte_range(at, at + 1);
+    let tree = data.tree_around(at..at + 1);
+    let mut node = tree.root_node().named_descendant_for_byte_range(at, at + 1);
     while let Some(n) = node {
         if n.kind() == "assertion" {
             let op = n

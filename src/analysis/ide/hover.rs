@@ -46,8 +46,8 @@ pub fn hover(snap: &Snapshot, file: FileId, offset: usize) -> Option<Hover> {
     if let Some(h) = field_key_hover(data, offset) {
         return Some(h);
     }
-    let node = data
-        .tree()
+    let tree = data.tree_around(offset..offset);
+    let node = tree
         .root_node()
         .named_descendant_for_byte_range(offset, offset)?;
     if node.kind() == "property" {
@@ -336,7 +336,9 @@ fn header(file: &FileData, def: &Definition) -> String {
 /// An actor's roles: `president of `@france`, since 2017-05-14`.
 fn roles(file: &FileData, def: &Definition) -> Vec<String> {
     let src = &*file.text;
-    let Some(entry) = entry_node(file, &file.summary.entries[def.entry as usize]) else {
+    let info = &file.summary.entries[def.entry as usize];
+    let tree = file.tree_around(info.header.start()..info.header.start());
+    let Some(entry) = entry_node(&tree, info) else {
         return Vec::new();
     };
     entry

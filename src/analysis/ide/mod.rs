@@ -44,6 +44,8 @@ pub mod symbols;
 mod fixture;
 #[cfg(test)]
 mod perf;
+#[cfg(test)]
+mod tree_around_tests;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -165,13 +167,14 @@ pub(crate) fn each_definition(
         .flat_map(|f| f.summary.definitions.iter().map(move |d| (f, d)))
 }
 
-/// The syntax node of an entry of a file's summary.
-pub(crate) fn entry_node<'t>(file: &'t FileData, entry: &EntryInfo) -> Option<syntax::Entry<'t>> {
+/// The syntax node of an entry of a file's summary, in a tree of the file
+/// that holds it ([`FileData::tree_around`] its header).
+pub(crate) fn entry_node<'t>(
+    tree: &'t tree_sitter::Tree,
+    entry: &EntryInfo,
+) -> Option<syntax::Entry<'t>> {
     let start = entry.header.start();
-    let mut node = file
-        .tree()
-        .root_node()
-        .descendant_for_byte_range(start, start)?;
+    let mut node = tree.root_node().descendant_for_byte_range(start, start)?;
     loop {
         if node.start_byte() == start {
             if let Some(e) = syntax::Entry::cast(node) {

@@ -109,6 +109,17 @@ pub fn semantic_tokens(
     file: FileId,
     range: Option<Range<usize>>,
 ) -> Vec<SemanticToken> {
+    tokens_in_chunks(snap, file, range, 64 * 1024)
+}
+
+/// [`semantic_tokens`], reading a file whose tree is not kept in chunks of
+/// about `chunk` bytes of whole items.
+pub(crate) fn tokens_in_chunks(
+    snap: &Snapshot,
+    file: FileId,
+    range: Option<Range<usize>>,
+    chunk: usize,
+) -> Vec<SemanticToken> {
     let Some(data) = snap.file(file) else {
         return Vec::new();
     };
@@ -127,7 +138,17 @@ pub fn semantic_tokens(
             .collect(),
         out: Vec::new(),
     };
-    w.visit(data.tree().root_node());
+    match data.kept_tree() {
+        Some(tree) => w.visit(tree.root_node()),
+        // No tree is kept (a large open document): its items are read a
+        // chunk at a time, each parsed on its own.
+        None => {
+            for chunk in crate::syntax::region::chunks(src, w.window.clone(), chunk) {
+                let tree = crate::syntax::region::parse_region(src, chunk);
+                w.visit(tree.root_node());
+            }
+        }
+    }
     w.out
 }
 
@@ -167,7 +188,7 @@ impl<'a> Walker<'a> {
         *self.kinds.entry(id).or_insert_with(|| snap.kind_of(id))
     }
 
-    fn visit(&mut self, node: Node<'a>) {
+    fn visit(&mut self, node: Node<'_>) {
         let range = node.byte_range();
         if range.end < self.window.start || range.start > self.window.end {
             return;
@@ -236,7 +257,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn reference(&mut self, node: Node<'a>) {
+    fn reference(&mut self, node: Node<'_>) {
         let Some(id) = node.child_field("id") else {
             return;
         };

@@ -5,7 +5,7 @@ use super::*;
 use crate::syntax::parse;
 
 /// Every `.chron` file under `dir`.
-fn chron_files(dir: &std::path::Path, out: &mut Vec<String>) {
+pub(crate) fn chron_files(dir: &std::path::Path, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -284,7 +284,7 @@ fn quick_equals_the_tree_on_examples_and_fixtures() {
 /// The inputs of the grammar's corpus tests (`grammar/test/corpus`): an
 /// example of every construct, so that a change to the grammar that the
 /// generated notes do not use still meets this test.
-fn corpus_inputs() -> Vec<String> {
+pub(crate) fn corpus_inputs() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar/test/corpus");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("the grammar's corpus")
