@@ -320,9 +320,20 @@ fn update_in(
     // of the file, the region runs to the end.
     const REACH: usize = 256;
     let before = edit.start.saturating_sub(1);
-    let (first, parent) = (before.saturating_sub(REACH)..=before)
+    let (mut first, parent) = (before.saturating_sub(REACH)..=before)
         .rev()
         .find_map(|p| top_item(root, p))?;
+    // A heading above the edit (which ends before it) stays as it is: the
+    // region starts at the item after it, if the edit is in that item or
+    // in the blank lines before it.
+    if first.kind() == "heading" && first.end_byte() <= edit.start {
+        if let Some(next) = first
+            .next_sibling()
+            .filter(|n| n.start_byte() <= edit.start)
+        {
+            first = next;
+        }
+    }
     let after = (edit.new_end..src.len().min(edit.new_end + REACH)).find_map(|p| top_item(root, p));
     let (last, last_parent, end) = match after {
         Some((last, parent)) => (last, parent, last.end_byte()),

@@ -1202,7 +1202,13 @@ impl Workspace {
     /// note of a large workspace recomputed them all: about a second at the
     /// large preset). `false`, and nothing changes, when the file is not in
     /// the workspace or its text differs.
-    pub fn open_unchanged(&mut self, key: &str, text: &str, tree: Tree, version: i32) -> bool {
+    pub fn open_unchanged(
+        &mut self,
+        key: &str,
+        text: &str,
+        tree: Option<Tree>,
+        version: i32,
+    ) -> bool {
         let Some(f) = self
             .snapshot
             .keys
@@ -1215,7 +1221,7 @@ impl Workspace {
             return false;
         }
         let mut data = (**f).clone();
-        data.tree = std::sync::OnceLock::from(tree);
+        data.tree = tree.map(std::sync::OnceLock::from).unwrap_or_default();
         data.version = Some(version);
         self.snapshot.files.insert(data.id, Arc::new(data));
         true

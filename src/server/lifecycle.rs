@@ -31,6 +31,12 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
         .and_then(Value::as_u64)
         .unwrap_or(discover::DEFAULT_MAX_FILE_SIZE)
         .min(crate::analysis::span::MAX_FILE_SIZE);
+    let keep_tree_below = params
+        .initialization_options
+        .as_ref()
+        .and_then(|o| o.get("keepTreeBelow"))
+        .and_then(Value::as_u64)
+        .unwrap_or(super::state::KEEP_TREE_BELOW);
     let mut roots = Roots::default();
     for root in workspace_roots(&params) {
         roots.add(root);
@@ -51,6 +57,7 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
     info!(
         encoding = encoding.as_lsp_str(),
         max_file_size,
+        keep_tree_below,
         roots = ?roots.paths().collect::<Vec<_>>(),
         ?support,
         "initialize"
@@ -59,6 +66,7 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
         state.config = Config {
             encoding,
             max_file_size,
+            keep_tree_below,
             roots,
         };
         Effects::none()

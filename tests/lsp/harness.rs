@@ -470,6 +470,11 @@ impl Lsp {
         }
     }
 
+    /// Whether the server's stderr shows `needle` by now.
+    pub fn stderr_has(&self, needle: &str) -> bool {
+        self.stderr.lock().unwrap().contains(needle)
+    }
+
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()

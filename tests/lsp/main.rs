@@ -889,3 +889,79 @@ fn conflicts_are_explained_and_can_be_acknowledged() {
     );
     assert!(lsp.shutdown_and_exit().success());
 }
+
+/// A document read by regions (no tree kept: `keepTreeBelow: 0`, as for a
+/// large document) answers as one with a tree: the same diagnostics after
+/// each edit, completions, hovers, tokens and folds.
+#[test]
+fn a_document_read_by_regions_answers_as_one_with_a_tree() {
+    let notes = format!(
+        "# Week one\n\n{EVENTS}\nTalked to @macron today.\n\n## Later\n2025-11-26 event talks: Talks\n  after: @call\n  who: @france\n"
+    );
+    let edits: &[(u32, u32, u32, u32, &str)] = &[
+        (5, 0, 5, 0, "Then @fr"),
+        (5, 8, 5, 8, "ance met @"),
+        (8, 9, 8, 9, "2"),
+        (9, 2, 9, 2, "before: @talks\n  "),
+        (0, 2, 0, 6, "Month"),
+        (
+            11,
+            0,
+            11,
+            0,
+            "2025-11-24 @france claims @talks.date = 2025-11-27\n",
+        ),
+        (7, 0, 8, 0, ""),
+    ];
+    let mut answers: Vec<Vec<String>> = Vec::new();
+    for options in [json!({}), json!({ "keepTreeBelow": 0 })] {
+        let (ws, _actors, _events) = feature_workspace("regions");
+        ws.write("notes.chron", &notes);
+        let uri = ws.uri("notes.chron");
+        let regions = options.get("keepTreeBelow").is_some();
+        let log = [("CHRONICLE_LOG", "chronicle=debug")];
+        let (mut lsp, _) = Lsp::start_with(Some(&ws), false, &log, options);
+        lsp.wait_indexed();
+        lsp.open(&uri, 1, &notes);
+        let mut got = vec![json!(lsp.wait_for_diagnostics(&uri, Some(1)))];
+        for (i, edit) in edits.iter().enumerate() {
+            let version = i as i64 + 2;
+            lsp.change(&uri, version, &[*edit]);
+            got.push(json!(lsp.wait_for_diagnostics(&uri, Some(version))));
+            for line in 0..12 {
+                for character in [0, 3, 11, 14, 20, 30] {
+                    for method in ["textDocument/hover", "textDocument/completion"] {
+                        got.push(lsp.request(method, at(&uri, line, character))["result"].clone());
+                    }
+                }
+            }
+            for method in [
+                "textDocument/semanticTokens/full",
+                "textDocument/foldingRange",
+            ] {
+                let doc = json!({ "textDocument": { "uri": uri } });
+                got.push(lsp.request(method, doc)["result"].clone());
+            }
+        }
+        // Each server read its edits its own way.
+        let (yes, no) = if regions {
+            ("read by regions", "reparsed")
+        } else {
+            ("reparsed", "read by regions")
+        };
+        assert!(lsp.stderr_shows(yes) && !lsp.stderr_has(no));
+        assert!(lsp.shutdown_and_exit().success());
+        let root = ws.root_uri();
+        answers.push(
+            got.iter()
+                .map(|a| a.to_string().replace(&root, "ROOT"))
+                .collect(),
+        );
+    }
+    assert_eq!(answers[0].len(), answers[1].len());
+    for (i, (a, b)) in answers[0].iter().zip(&answers[1]).enumerate() {
+        assert_eq!(a, b, "answer {i}");
+    }
+    // The edits made diagnostics: an unknown ID, then the claim's date.
+    assert!(answers[0].iter().any(|a| a.contains("undefined-reference")));
+}
