@@ -55,7 +55,7 @@ pub fn line_text<'s>(text: &'s str, starts: &[usize], line: usize) -> &'s str {
 pub fn for_parser(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(lone_cr) {
+    if !bytes.contains(&b'\r') || !(0..bytes.len()).any(lone_cr) {
         return Cow::Borrowed(text);
     }
     let mut out = bytes.to_vec();
