@@ -26,10 +26,11 @@ pub struct FileData {
     /// The file's key: a URI in the server, a path in the CLI.
     pub key: Arc<str>,
     pub text: Arc<str>,
-    /// The syntax tree: kept for open documents, parsed again on first use
-    /// for other files (every file's summary is kept, trees are not: a tree
-    /// costs ~14 times its text).
-    tree: std::sync::OnceLock<Tree>,
+    /// The whole syntax tree, kept for open documents under the server's
+    /// `keepTreeBelow` (every file's summary is kept, trees are not: a tree
+    /// costs about 20 bytes per byte of text). Read through
+    /// [`FileData::tree_around`].
+    tree: Option<Tree>,
     pub summary: Arc<FileSummary>,
     /// The editor's version for an open document.
     pub version: Option<i32>,
@@ -67,15 +68,11 @@ impl FileData {
         summary: Arc<FileSummary>,
         version: Option<i32>,
     ) -> FileData {
-        let cell = std::sync::OnceLock::new();
-        if let Some(tree) = tree {
-            let _ = cell.set(tree);
-        }
         FileData {
             id,
             key,
             text,
-            tree: cell,
+            tree,
             summary,
             version,
             line_starts: Default::default(),
@@ -86,11 +83,6 @@ impl FileData {
         }
     }
 
-    /// The file's syntax tree (parsed now if it was not kept).
-    pub fn tree(&self) -> &Tree {
-        self.tree.get_or_init(|| crate::syntax::parse(&self.text))
-    }
-
     /// A syntax tree to read the file around `range` with: the whole
     /// file's when it is kept (a small open document), else the top-level
     /// items around `range`, with one more on each side, parsed on their
@@ -98,7 +90,7 @@ impl FileData {
     /// offsets). Parsing a few lines costs microseconds; keeping the tree
     /// of a 20,000-line document costs 18 MB.
     pub fn tree_around(&self, range: Range<usize>) -> TreeAround<'_> {
-        match self.tree.get() {
+        match &self.tree {
             Some(tree) => TreeAround::Kept(tree),
             None => {
                 let region = crate::syntax::region::items_around(&self.text, range, 1);
@@ -109,7 +101,7 @@ impl FileData {
 
     /// The whole file's tree, if it is kept.
     pub fn kept_tree(&self) -> Option<&Tree> {
-        self.tree.get()
+        self.tree.as_ref()
     }
 
     /// This file as part of a workspace where another file's change may
@@ -1221,7 +1213,7 @@ impl Workspace {
             return false;
         }
         let mut data = (**f).clone();
-        data.tree = tree.map(std::sync::OnceLock::from).unwrap_or_default();
+        data.tree = tree;
         data.version = Some(version);
         self.snapshot.files.insert(data.id, Arc::new(data));
         true

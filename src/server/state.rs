@@ -943,6 +943,10 @@ mod tests {
         "",
     ];
 
+    /// One `didChange` (edits: position, length removed, snippet) and
+    /// whether an analysis job runs after it.
+    type Step = (Vec<(usize, usize, usize)>, bool);
+
     /// Edits a document through `change` and the analysis jobs, with
     /// documents read by regions, by trees, and crossing between the two
     /// (`keep_tree_below` near the text's size): after every job, the
@@ -950,7 +954,7 @@ mod tests {
     /// many jobs spliced their summary.
     fn edit_and_compare(
         keep_tree_below: u64,
-        steps: &[(Vec<(usize, usize, usize)>, bool)],
+        steps: &[Step],
     ) -> Result<usize, proptest::test_runner::TestCaseError> {
         let mut state = State::new(Config {
             keep_tree_below,
@@ -1014,8 +1018,7 @@ mod tests {
         Ok(spliced)
     }
 
-    fn steps() -> impl proptest::strategy::Strategy<Value = Vec<(Vec<(usize, usize, usize)>, bool)>>
-    {
+    fn steps() -> impl proptest::strategy::Strategy<Value = Vec<Step>> {
         use proptest::prelude::*;
         prop::collection::vec(
             (
