@@ -3,29 +3,36 @@
 //! thread stays in that thread's arena, which after the parallel indexing
 //! is most of the parse trees' memory.
 
-/// `CHRONICLE_MALLOC_ARENAS=N` caps glibc's malloc arenas at N (set before
-/// any thread starts). By default glibc keeps up to 8 per core, and memory
-/// freed on one thread stays in that thread's arena: with one arena, peak
-/// RSS of the benchmark's large workspace was 301 MB instead of 380 MB
-/// (medium: 106 instead of 130–137 MB), but edit → diagnostics was about
-/// 1 ms slower at p50 (3.99–4.14 against 2.53–3.14 ms at medium: the
-/// analyzer, the publisher and the transport threads then share one lock).
-/// With the quick reader (no parse trees while indexing), two arenas gave
-/// 167–170 instead of 185–187 MB at large and 80–82 instead of 91 MB at
-/// medium, for 0.4–0.7 ms more at p50 (docs/performance.md, sixth
-/// session). Latency is the budget that can hold, so the default stays
-/// glibc's.
+/// Caps glibc's malloc arenas (before any thread starts) at one per core,
+/// or at `CHRONICLE_MALLOC_ARENAS=N` (`0`: glibc's default, up to 8 per
+/// core).
+///
+/// Memory freed on one thread stays in that thread's arena, and the server
+/// runs more threads than cores (the analyzer, the publisher, the
+/// transport, the blocking pool, rayon's workers), so with glibc's default
+/// much of the resident memory is free memory spread over arenas: at the
+/// medium benchmark preset 23–29 MB free beside 46–49 MB in use. One arena
+/// per core (two here): peak RSS 63.0–63.9 instead of 72.0–73.8 MB at
+/// medium and about 165 instead of 169 MB at large, for 0.1–0.3 ms more
+/// edit → diagnostics at p50 (docs/performance.md, seventh session). Earlier
+/// measurements (one arena: about 1 ms more at p50, since the analyzer,
+/// the publisher and the transport then share one lock) are in the sixth
+/// session's notes.
 pub fn cap_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if let Some(n) = std::env::var("CHRONICLE_MALLOC_ARENAS")
-        .ok()
-        .and_then(|v| v.parse::<i32>().ok())
-        .filter(|n| *n > 0)
     {
-        // SAFETY: mallopt only sets a parameter of the allocator; it is
-        // called before any other thread exists.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, n);
+        let n = match std::env::var("CHRONICLE_MALLOC_ARENAS") {
+            Ok(v) => v.trim().parse::<i32>().unwrap_or(0),
+            Err(_) => std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(i32::MAX as usize) as i32,
+        };
+        if n > 0 {
+            // SAFETY: mallopt only sets a parameter of the allocator; it is
+            // called before any other thread exists.
+            unsafe {
+                libc::mallopt(libc::M_ARENA_MAX, n);
+            }
         }
     }
 }
