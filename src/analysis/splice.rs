@@ -446,6 +446,22 @@ fn update_in(
         .partition_point(|s| s.heading.start < new.start)
         .checked_sub(1)
         .map(|i| i as u32);
+    if parsed.is_some() {
+        if let Some(i) = section {
+            // A region's tree does not say which section its items are in:
+            // they are in the one of the heading above them, unless the
+            // file's tree ended that section early (around a syntax error,
+            // which the old summary shows as a section ending before the
+            // region, and which a new error in the region may cause).
+            let ended = old
+                .sections
+                .get(i as usize)
+                .is_none_or(|s| s.range.end <= old_region.start);
+            if ended || root.has_error() {
+                return None;
+            }
+        }
+    }
     for e in &mut part.entries {
         e.section = section;
     }
@@ -496,12 +512,14 @@ fn update_in(
         .and_then(|i| sections.get_mut(i as usize))
     {
         // The tree of a region ([`update_region`]) without the section's
-        // end: the section ends with the region or runs on past it.
-        s.range.end = if s.range.end > old_region.end {
-            at(s.range.end, delta)
-        } else {
-            super::summary::trim_end(new.end, src)
-        };
+        // end: the section runs on past the region, and moves. Where it
+        // ends inside the region, this tree cannot say where (whether a
+        // comment after its last item is in it depends on what follows), so
+        // `update_region` parses the whole section instead.
+        if s.range.end <= old_region.end {
+            return None;
+        }
+        s.range.end = at(s.range.end, delta);
     }
 
     let summary = FileSummary {
@@ -558,9 +576,35 @@ pub fn update_region(old: &FileSummary, src: &str, edit: Edit) -> Option<(FileSu
     if edit.new_end > src.len() {
         return None;
     }
-    let parsed = region::items_around(src, edit.start.saturating_sub(1)..edit.new_end, 1);
-    let tree = region::parse_region(src, parsed.clone());
-    let (summary, splice) = update_in(old, &tree, src, edit, Some(&parsed))?;
+    let (tree, parsed) = region::parse_around(src, edit.start.saturating_sub(1)..edit.new_end);
+    let (summary, splice) = match update_in(old, &tree, src, edit, Some(&parsed)) {
+        Some(done) => done,
+        None => {
+            // Near the end of a section: the whole section, from its heading
+            // to the next heading's line, parsed on its own (a section ends
+            // as in the file when the next heading follows it).
+            let heading = old
+                .sections
+                .iter()
+                .rev()
+                .find(|s| s.heading.start < edit.start)?
+                .heading
+                .start;
+            let bytes = src.as_bytes();
+            let mut end = parsed.end.max(edit.new_end);
+            while end < bytes.len() && bytes[end] != b'#' {
+                end = match src[end..].find(['\n', '\r']) {
+                    Some(i) => end + i + 1,
+                    None => bytes.len(),
+                };
+            }
+            let end = region::items_around(src, end..end, 0).end;
+            let wide = heading..end;
+            let tree = region::parse_region(src, wide.clone());
+            let done = update_in(old, &tree, src, edit, Some(&wide))?;
+            return (wide.start <= done.1.new.start && done.1.new.end <= wide.end).then_some(done);
+        }
+    };
     // What was summarised must lie inside what was parsed (past the
     // region's end the tree has nothing, which `update` would read as the
     // end of the file).
@@ -730,7 +774,7 @@ pub(crate) mod tests {
         Ok(fast)
     }
 
-    fn first_difference(a: &FileSummary, b: &FileSummary) -> String {
+    pub(crate) fn first_difference(a: &FileSummary, b: &FileSummary) -> String {
         fn diff<T: PartialEq + std::fmt::Debug>(name: &str, a: &[T], b: &[T]) -> Option<String> {
             if a == b {
                 return None;
@@ -852,6 +896,33 @@ topic plan \"Plan\"
                 new_end: 12
             }
         );
+    }
+
+    /// A claim appended at the end of the file, in its last section, and
+    /// removed again (what the benchmark's conflict edits do): the region's
+    /// tree ends with the file but does not hold the heading, so
+    /// `update_region` parses the whole section, and the summary splices.
+    #[test]
+    fn a_claim_appended_to_the_last_section_splices_by_regions() {
+        let text = "# One\nactor a \"A\"\n\n# Two\nactor b \"B\"\n\nSome prose.\n\nMore prose.\n";
+        let old = FileSummary::new(&syntax::parse(text), text);
+        let at = text.len();
+        let line = "\n2025-11-25 @a claims @b.size = 3\n";
+        let new = format!("{text}{line}");
+        let edit = Edit {
+            start: at,
+            old_end: at,
+            new_end: at + line.len(),
+        };
+        let (spliced, _) = update_region(&old, &new, edit).expect("spliced");
+        assert_eq!(spliced, FileSummary::new(&syntax::parse(&new), &new));
+        let back = Edit {
+            start: at,
+            old_end: at + line.len(),
+            new_end: at,
+        };
+        let (spliced, _) = update_region(&spliced, text, back).expect("spliced");
+        assert_eq!(spliced, old);
     }
 
     #[test]

@@ -85,17 +85,14 @@ impl FileData {
 
     /// A syntax tree to read the file around `range` with: the whole
     /// file's when it is kept (a small open document), else the top-level
-    /// items around `range`, with one more on each side, parsed on their
-    /// own ([`crate::syntax::region`]: the same nodes, at the file's
+    /// items around `range`, with more on each side, parsed on their own
+    /// (`region::parse_around`) ([`crate::syntax::region`]: the same nodes, at the file's
     /// offsets). Parsing a few lines costs microseconds; keeping the tree
     /// of a 20,000-line document costs 18 MB.
     pub fn tree_around(&self, range: Range<usize>) -> TreeAround<'_> {
         match &self.tree {
             Some(tree) => TreeAround::Kept(tree),
-            None => {
-                let region = crate::syntax::region::items_around(&self.text, range, 1);
-                TreeAround::Region(crate::syntax::region::parse_region(&self.text, region))
-            }
+            None => TreeAround::Region(crate::syntax::region::parse_around(&self.text, range).0),
         }
     }
 

@@ -1013,7 +1013,12 @@ mod tests {
                     }
                 }
             }
-            proptest::prop_assert!(got == fresh, "summary differs after {:?}", batch);
+            proptest::prop_assert!(
+                got == fresh,
+                "summary differs after {:?}: {}",
+                batch,
+                crate::analysis::splice::tests::first_difference(&got, &fresh)
+            );
         }
         Ok(spliced)
     }
@@ -1041,6 +1046,21 @@ mod tests {
             let size = crate::workload::single_file(60, 3).len() as u64;
             edit_and_compare(size + 8, &steps)?;
         }
+    }
+
+    /// Found by the property test: a title string broken by a line break,
+    /// then an edit whose changed ranges reach it, summarised by regions.
+    #[test]
+    fn a_broken_title_is_summarised_by_regions_as_in_the_file() {
+        let steps: Vec<Step> = vec![
+            (vec![(3606, 0, 56)], false),
+            (vec![(2779, 0, 53)], false),
+            (vec![(0, 5, 17), (0, 6, 17)], false),
+            (vec![(0, 0, 15)], true),
+            (vec![(2072, 1, 80)], true),
+        ];
+        let size = crate::workload::single_file(60, 3).len() as u64;
+        edit_and_compare(size + 8, &steps).unwrap();
     }
 
     #[test]

@@ -143,10 +143,19 @@ pub(crate) fn tokens_in_chunks(
         // No tree is kept (a large open document): its items are read a
         // chunk at a time, each parsed on its own.
         None => {
-            for chunk in crate::syntax::region::chunks(src, w.window.clone(), chunk) {
-                let tree = crate::syntax::region::parse_region(src, chunk);
+            use crate::syntax::region;
+            let window = w.window.clone();
+            for chunk in region::chunks(src, window.clone(), chunk) {
+                let mut tree = region::parse_region(src, chunk.clone());
+                if tree.root_node().has_error() {
+                    // With context, recovered as in the whole file (see
+                    // `region::parse_around`); only the chunk is read.
+                    tree = region::parse_region(src, region::items_around(src, chunk.clone(), 8));
+                }
+                w.window = window.start.max(chunk.start)..window.end.min(chunk.end);
                 w.visit(tree.root_node());
             }
+            w.window = window;
         }
     }
     w.out
