@@ -545,10 +545,11 @@ fn update_in(
 
 /// [`update`] for a file whose tree is not kept (a large open document):
 /// the top-level items around the edit are parsed on their own
-/// ([`crate::syntax::region`]), with one more item on each side, and
-/// summarised from that tree. `edit` is the text's edit alone (with no
-/// tree, there are no changed ranges to cover: the items are reparsed
-/// whole, and the notation's error recovery stays inside an item).
+/// ([`crate::syntax::region::parse_around`]) and summarised from that
+/// tree; where that tree cannot tell the section, the whole section is.
+/// `edit` is the text's edit alone (with no tree, there are no changed
+/// ranges to cover: the items are reparsed whole, and the notation's error
+/// recovery stays inside an item).
 pub fn update_region(old: &FileSummary, src: &str, edit: Edit) -> Option<(FileSummary, Splice)> {
     use crate::syntax::region;
     if edit.new_end > src.len() {
