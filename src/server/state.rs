@@ -1,4 +1,5 @@
-//! The server's mutable state — open documents (rope + tree), the analysis
+//! The server's mutable state — open documents (rope, and a tree for those
+//! under `keepTreeBelow`), the analysis
 //! [`Workspace`], the files that are known but not analysed — and the
 //! operations that change it. No LSP types and no async code: every
 //! operation is a plain synchronous function, applied by the handlers under
@@ -8,10 +9,11 @@
 //!
 //! # Open documents: text now, analysis next
 //!
-//! An edit updates the document's rope and tree at once (incremental
-//! reparse, a few milliseconds even on a 20,000-line file). Summarising the
-//! file and updating the workspace index costs far more on a large file
-//! (hundreds of milliseconds), so it is an [`AnalysisJob`] that the
+//! An edit updates the document's rope, and its tree if it keeps one, at
+//! once (incremental reparse, a millisecond or so). A document at or over
+//! `keepTreeBelow` keeps no tree ([`Reading::Regions`]): its job parses
+//! only the items around the edit. Summarising the file and updating the
+//! workspace index costs more, so it is an [`AnalysisJob`] that the
 //! analyzer task runs off the lock and [`State::commit`]s; edits that arrive
 //! meanwhile are coalesced into the next job. Every open document's text
 //! has a generation; the [`World`] says which generation each document's
