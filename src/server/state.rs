@@ -11,7 +11,7 @@
 //!
 //! An edit updates the document's rope, and its tree if it keeps one, at
 //! once (incremental reparse, a millisecond or so). A document at or over
-//! `keepTreeBelow` keeps no tree ([`Reading::Regions`]): its job parses
+//! `keepTreeBelow` keeps no tree (`Reading::Regions`): its job parses
 //! only the items around the edit. Summarising the file and updating the
 //! workspace index costs more, so it is an [`AnalysisJob`] that the
 //! analyzer task runs off the lock and [`State::commit`]s; edits that arrive
@@ -49,7 +49,7 @@ pub struct Config {
     /// Files (and open documents) larger than this are not analysed.
     pub max_file_size: u64,
     /// Open documents this large or larger keep no syntax tree (see
-    /// [`Reading::Regions`]).
+    /// `Reading::Regions`).
     pub keep_tree_below: u64,
     pub roots: Roots,
 }
