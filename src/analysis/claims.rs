@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::dates::{self, Span};
-use super::summary::{AssertionInfo, ValueItem};
+use super::summary::{AssertionInfo, EntryInfo, FileSummary, ValueItem};
 use super::temporal::entry_span;
 use super::workspace::{FileData, Snapshot};
 use super::{Code, Diagnostic, FileId, Related};
@@ -374,16 +374,33 @@ pub fn claims_of_entries(
 fn assertion_keys(f: &FileData) -> impl Iterator<Item = (&str, &str)> {
     let s = &f.summary;
     s.entries.iter().flat_map(move |e| {
-        e.assertion
-            .as_deref()
-            .into_iter()
-            .chain(s.field_claims(e).iter().map(|(_, a)| a))
-            .filter_map(move |a| {
-                let subject = a.subject.and_then(|i| s.references.get(i as usize))?;
-                let (_, property) = a.property.as_ref()?;
-                Some((subject.id.as_str(), &**property))
-            })
+        assertions(s, e).filter_map(move |(a, _, _)| {
+            let subject = a.subject.and_then(|i| s.references.get(i as usize))?;
+            let (_, property) = a.property.as_ref()?;
+            Some((subject.id.as_str(), &**property))
+        })
     })
+}
+
+/// An entry's assertions: a claim entry's own, then its `claims:` /
+/// `denies:` fields, each with whether it denies and its verb.
+fn assertions<'s>(
+    s: &'s FileSummary,
+    e: &'s EntryInfo,
+) -> impl Iterator<Item = (&'s AssertionInfo, bool, &'static str)> {
+    let own = e.assertion.as_deref().map(|a| {
+        let (denies, verb) = match e.verb.as_deref() {
+            Some("denies") => (true, "denies"),
+            Some("reports") => (false, "reports"),
+            _ => (false, "claims"),
+        };
+        (a, denies, verb)
+    });
+    own.into_iter().chain(
+        s.field_claims(e)
+            .iter()
+            .map(|(denies, a)| (a, *denies, if *denies { "denies" } else { "claims" })),
+    )
 }
 
 /// The claims of some entries of a file whose group key `keep` accepts.
@@ -396,18 +413,7 @@ fn claims_where(
     let mut out = Vec::new();
     let s = &f.summary;
     for e in s.entries.get(entries).unwrap_or_default() {
-        let mut found: Vec<(&AssertionInfo, bool, &'static str)> = Vec::new();
-        if let Some(a) = &e.assertion {
-            let (denies, verb) = match e.verb.as_deref() {
-                Some("denies") => (true, "denies"),
-                Some("reports") => (false, "reports"),
-                _ => (false, "claims"),
-            };
-            found.push((a, denies, verb));
-        }
-        for (denies, a) in s.field_claims(e) {
-            found.push((a, *denies, if *denies { "denies" } else { "claims" }));
-        }
+        let found: Vec<(&AssertionInfo, bool, &'static str)> = assertions(s, e).collect();
         if found.is_empty() {
             continue;
         }

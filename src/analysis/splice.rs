@@ -591,16 +591,7 @@ pub fn update_region(old: &FileSummary, src: &str, edit: Edit) -> Option<(FileSu
                 .find(|s| s.heading.start < edit.start)?
                 .heading
                 .start;
-            let bytes = src.as_bytes();
-            let mut end = parsed.end.max(edit.new_end);
-            while end < bytes.len() && bytes[end] != b'#' {
-                end = match src[end..].find(['\n', '\r']) {
-                    Some(i) => end + i + 1,
-                    None => bytes.len(),
-                };
-            }
-            let end = region::items_around(src, end..end, 0).end;
-            let wide = heading..end;
+            let wide = heading..region::through_next_heading(src, parsed.end);
             let tree = region::parse_region(src, wide.clone());
             let done = update_in(old, &tree, src, edit, Some(&wide))?;
             return (wide.start <= done.1.new.start && done.1.new.end <= wide.end).then_some(done);
@@ -681,7 +672,9 @@ pub(crate) mod tests {
             .fold(edit, |e, r| e.cover(r.start_byte..r.end_byte))
     }
 
-    const SNIPPETS: &[&str] = &[
+    /// What the property tests type: characters, lines and parts of lines
+    /// on the edges of the notation (the server's state tests use them too).
+    pub(crate) const SNIPPETS: &[&str] = &[
         "e",
         " ",
         "\n",

@@ -440,7 +440,9 @@ impl State {
             );
         }
         let started = std::time::Instant::now();
-        let tree = match &open.reading {
+        // The new tree (for a document that keeps one) and one edit covering
+        // every change, which the next analysis job splices from.
+        let (tree, edit) = match &open.reading {
             Reading::Tree(tree) => {
                 let applied =
                     sync::apply_changes(&mut self.parser, &mut open.doc, tree, changes, encoding);
@@ -461,36 +463,13 @@ impl State {
                     reparse_us = started.elapsed().as_micros() as u64,
                     "reparsed"
                 );
-                open.since = match (open.since, applied.edit) {
-                    (Some((g, None)), Some(e)) => Some((g, Some(e))),
-                    (Some((g, Some(p))), Some(e)) => Some((g, Some(p.then(e)))),
-                    _ => None,
-                };
-                Some(applied.tree)
+                (Some(applied.tree), applied.edit)
             }
             Reading::Regions => {
                 let applied = open.doc.apply_changes_checked(changes, encoding);
                 if applied.clamped {
                     warn!(key = &**key, "didChange range out of the document; clamped");
                 }
-                // The text's edit alone: with no tree there are no changed
-                // ranges (the items around it are parsed again whole).
-                let whole = changes.iter().any(|c| c.range.is_none());
-                let edit = applied
-                    .value
-                    .iter()
-                    .map(|e| Edit {
-                        start: e.start_byte,
-                        old_end: e.old_end_byte,
-                        new_end: e.new_end_byte,
-                    })
-                    .reduce(Edit::then)
-                    .filter(|_| !whole);
-                open.since = match (open.since, edit) {
-                    (Some((g, None)), Some(e)) => Some((g, Some(e))),
-                    (Some((g, Some(p))), Some(e)) => Some((g, Some(p.then(e)))),
-                    _ => None,
-                };
                 debug!(
                     key = &**key,
                     version,
@@ -498,16 +477,23 @@ impl State {
                     apply_us = started.elapsed().as_micros() as u64,
                     "applied (read by regions)"
                 );
-                None
+                // The text's edit alone: with no tree there are no changed
+                // ranges (the items around it are parsed again whole).
+                let whole = changes.iter().any(|c| c.range.is_none());
+                (None, sync::text_edit(&applied.value).filter(|_| !whole))
             }
             Reading::TooLarge => {
-                open.since = None;
                 let clamped = open.doc.apply_changes_checked(changes, encoding).clamped;
                 if clamped {
                     warn!(key = &**key, "didChange range out of the document; clamped");
                 }
-                None
+                (None, None)
             }
+        };
+        open.since = match (open.since, edit) {
+            (Some((g, None)), Some(e)) => Some((g, Some(e))),
+            (Some((g, Some(p))), Some(e)) => Some((g, Some(p.then(e)))),
+            _ => None,
         };
         open.doc.set_version(version);
         open.gen = gen;
@@ -924,26 +910,7 @@ mod tests {
         Pos::new(line as u32, col as u32)
     }
 
-    const SNIPPETS: &[&str] = &[
-        "e",
-        " ",
-        "\n",
-        "\n\n",
-        "@",
-        "@zed",
-        ":",
-        "\"",
-        "actor zed \"Zed\"\n",
-        "  after: @call + 2d\n",
-        "  claims: @wg.date = tomorrow\n",
-        "2025-11-2",
-        "2025-11-25 @zed said \"Yes.\"\n",
-        "# Heading\n",
-        "Prose about @zed.\n",
-        "  kind person\n",
-        "// note\n",
-        "",
-    ];
+    use crate::analysis::splice::tests::SNIPPETS;
 
     /// One `didChange` (edits: position, length removed, snippet) and
     /// whether an analysis job runs after it.

@@ -78,15 +78,8 @@ pub fn apply_changes(
         changed_ranges_us = (started.elapsed() - parsed).as_micros() as u64,
         "incremental parse"
     );
-    let mut edit = edits.value.iter().map(|e| Edit {
-        start: e.start_byte,
-        old_end: e.old_end_byte,
-        new_end: e.new_end_byte,
-    });
-    let edit = edit.next().map(|first| {
-        let all = edit.fold(first, Edit::then);
-        changed.iter().fold(all, |e, r| e.cover(r.clone()))
-    });
+    let edit =
+        text_edit(&edits.value).map(|all| changed.iter().fold(all, |e, r| e.cover(r.clone())));
     Applied {
         tree,
         clamped: edits.clamped,
@@ -94,6 +87,19 @@ pub fn apply_changes(
         changed,
         edit,
     }
+}
+
+/// One edit covering the edits of one notification, applied in order
+/// (`None` when there are none).
+pub fn text_edit(edits: &[tree_sitter::InputEdit]) -> Option<Edit> {
+    edits
+        .iter()
+        .map(|e| Edit {
+            start: e.start_byte,
+            old_end: e.old_end_byte,
+            new_end: e.new_end_byte,
+        })
+        .reduce(Edit::then)
 }
 
 #[cfg(test)]

@@ -138,6 +138,21 @@ pub fn parse_around(text: &str, range: Range<usize>) -> (Tree, Range<usize>) {
     (parse_region(text, wide.clone()), wide)
 }
 
+/// The end of the item of the first heading at or after `from` (a line
+/// start), or the end of the text: what a section's region reaches to so
+/// that its tree ends the section as the file's does.
+pub fn through_next_heading(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = Some(from.min(bytes.len()));
+    while let Some(a) = at {
+        if bytes.get(a) == Some(&b'#') {
+            return items_around(text, a..a, 0).end;
+        }
+        at = next_line(bytes, a);
+    }
+    bytes.len()
+}
+
 /// How many `\n` `bytes` holds. Counted in blocks of 255 bytes with a
 /// one-byte count, which the compiler turns into wide vector compares: a
 /// plain count of a 20,000-line document took 0.3 ms.

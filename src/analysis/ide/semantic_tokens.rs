@@ -146,12 +146,9 @@ pub(crate) fn tokens_in_chunks(
             use crate::syntax::region;
             let window = w.window.clone();
             for chunk in region::chunks(src, window.clone(), chunk) {
-                let mut tree = region::parse_region(src, chunk.clone());
-                if tree.root_node().has_error() {
-                    // With context, recovered as in the whole file (see
-                    // `region::parse_around`); only the chunk is read.
-                    tree = region::parse_region(src, region::items_around(src, chunk.clone(), 8));
-                }
+                // Parsed with context (recovered as in the whole file); only
+                // the chunk is read.
+                let (tree, _) = region::parse_around(src, chunk.clone());
                 w.window = window.start.max(chunk.start)..window.end.min(chunk.end);
                 w.visit(tree.root_node());
             }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::completion::{completions, CompletionOptions};
 use super::hover::hover;
 use super::semantic_tokens::tokens_in_chunks;
-use crate::analysis::quick::tests::{chron_files, corpus_inputs};
+use crate::analysis::quick::tests::{corpus_inputs, examples_and_fixtures};
 use crate::analysis::{prepare, workspace_of, Workspace};
 
 /// Every answer of the tree-reading features over `files`, from one
@@ -75,11 +75,7 @@ fn compare(files: &[(String, String)]) -> usize {
 
 #[test]
 fn features_answer_the_same_from_a_region_as_from_the_whole_tree() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut texts = Vec::new();
-    chron_files(&root.join("examples"), &mut texts);
-    chron_files(&root.join("tests"), &mut texts);
-    let files: Vec<(String, String)> = texts
+    let files: Vec<(String, String)> = examples_and_fixtures()
         .into_iter()
         .enumerate()
         .map(|(i, t)| (format!("/w/{i}.chron"), t))

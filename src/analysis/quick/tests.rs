@@ -22,6 +22,15 @@ pub(crate) fn chron_files(dir: &std::path::Path, out: &mut Vec<String>) {
     }
 }
 
+/// Every `.chron` file of the shipped examples and of the test fixtures.
+pub(crate) fn examples_and_fixtures() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    chron_files(&root.join("examples"), &mut texts);
+    chron_files(&root.join("tests"), &mut texts);
+    texts
+}
+
 /// A small deterministic generator (xorshift), so that the damage is the
 /// same on every run.
 struct Rng(u64);
@@ -270,10 +279,7 @@ fn compare(texts: &[String]) -> usize {
 
 #[test]
 fn quick_equals_the_tree_on_examples_and_fixtures() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut texts = Vec::new();
-    chron_files(&root.join("examples"), &mut texts);
-    chron_files(&root.join("tests"), &mut texts);
+    let texts = examples_and_fixtures();
     assert!(texts.len() > 20, "{}", texts.len());
     let read = compare(&texts);
     // Examples and fixtures are full of deliberate problems; a fair share
@@ -468,9 +474,7 @@ fn quick_fuzz_long() {
         .unwrap_or(7);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed);
     let mut base = generated();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    chron_files(&root.join("examples"), &mut base);
-    chron_files(&root.join("tests"), &mut base);
+    base.extend(examples_and_fixtures());
     base.extend(corpus_inputs());
     let mut respaced_base = respaced(&base, &mut rng);
     respaced_base.extend(base);
@@ -522,10 +526,7 @@ fn show_clean_but_declined() {
 /// damaged (the notation's error recovery stays inside an item).
 #[test]
 fn regions_parse_as_in_the_whole_file_everywhere() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut base = Vec::new();
-    chron_files(&root.join("examples"), &mut base);
-    chron_files(&root.join("tests"), &mut base);
+    let mut base = examples_and_fixtures();
     base.extend(corpus_inputs());
     base.extend(generated().into_iter().take(20));
     let mut rng = Rng(0x5851_f42d_4c95_7f2d);
