@@ -420,6 +420,7 @@ fn claims_where(
         let date = entry_span(e);
         let holder = e
             .author
+            .get()
             .and_then(|a| s.references.get(a as usize))
             .map(|r| Arc::<str>::from(r.id.as_str()));
         let valid = s.field(e, "valid").and_then(|fi| {
@@ -448,6 +449,7 @@ fn claims_where(
             .unwrap_or_default();
         let id = e
             .def
+            .get()
             .and_then(|d| s.definitions.get(d as usize))
             .filter(|d| matches!(d.kind, EntryKind::Statement | EntryKind::Claim))
             .map(|d| d.id.clone());

@@ -38,7 +38,11 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
         let anchor = entry_span(e);
         // Undated events placed by constraints.
         if e.kind == EntryKind::Event && e.date.is_none() {
-            if let Some(def) = e.def.and_then(|d| f.summary.definitions.get(d as usize)) {
+            if let Some(def) = e
+                .def
+                .get()
+                .and_then(|d| f.summary.definitions.get(d as usize))
+            {
                 if let Some((earliest, latest)) = temporal.windows.get(&def.id) {
                     if earliest.is_some() || latest.is_some() {
                         let show =

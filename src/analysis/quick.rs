@@ -30,7 +30,7 @@ use super::span::ByteSpan;
 use super::summary::{
     defining, definition_title, intern, no_aliases, sym, trim_end, trim_line, trim_range,
     AssertionInfo, DateNode, Definition, EntryInfo, FieldInfo, FileSummary, OptIndex, RefRole,
-    Reference, Section, Sym, ValueItem,
+    Reference, Section, Sym, TextSpan, ValueItem,
 };
 use crate::syntax::EntryKind;
 
@@ -349,16 +349,16 @@ impl<'s> Reader<'s> {
         let index = self.s.entries.len() as u32;
         let def = defining(info.kind, e.name.clone(), e.id_value.clone());
         if let Some(name) = def.filter(|r| !r.is_empty()) {
-            let title = definition_title(&info, src, || {
+            let title = definition_title(&info, || {
                 e.title.map(|(r, string)| {
                     if string {
-                        Arc::from(string_value(src, r))
+                        TextSpan::string(r)
                     } else {
-                        Arc::from(src[r].trim())
+                        TextSpan::plain(trim_range(r, src))
                     }
                 })
             });
-            info.def = Some(self.s.definitions.len() as u32);
+            info.def = OptIndex::new(Some(self.s.definitions.len() as u32));
             self.s.definitions.push(Definition {
                 id: intern(src[name.clone()].trim()),
                 kind: info.kind,
@@ -496,16 +496,22 @@ impl<'s> Reader<'s> {
                 kind: EntryKind::Event,
                 range: (pos..pos).into(),
                 header: (pos..pos).into(),
-                def: None,
+                def: OptIndex::NONE,
                 date: date.clone().map(|d| (d.clone().into(), sym(&src[d]))),
                 weekday: weekday.clone().map(|w| (w.clone().into(), sym(&src[w]))),
-                author: None,
+                author: OptIndex::NONE,
                 verb: None,
                 assertion: None,
                 field_claims: self.s.field_claims.len() as u32..self.s.field_claims.len() as u32,
                 fields: self.s.fields.len() as u32..self.s.fields.len() as u32,
                 quote: None,
-                section: self.s.sections.len().checked_sub(1).map(|i| i as u32),
+                section: self
+                    .s
+                    .sections
+                    .len()
+                    .checked_sub(1)
+                    .map(|i| i as u32)
+                    .into(),
             },
             header_end: raw_end,
             first_field: None,
@@ -533,13 +539,14 @@ impl<'s> Reader<'s> {
                 .take_while(|c| c.is_ascii_lowercase())
                 .count();
             let verb = i..word_end;
-            e.info.author = Some(self.push_ref(author, Some(index), RefRole::Author));
+            e.info.author =
+                OptIndex::new(Some(self.push_ref(author, Some(index), RefRole::Author)));
             match &src[verb.clone()] {
                 "said" => {
                     e.info.kind = EntryKind::Statement;
                     i = blanks(b, word_end, end, true)?;
                     let q_end = string_end(b, i, end)?;
-                    e.info.quote = Some(Arc::from(string_value(src, i..q_end)));
+                    e.info.quote = Some(TextSpan::string(i..q_end));
                     at_line_end(b, q_end, end)?;
                 }
                 "claims" | "denies" | "reports" => {

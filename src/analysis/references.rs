@@ -344,8 +344,8 @@ fn undefined(snap: &Snapshot, r: &Reference, suggestions: &[String]) -> Diagnost
                 related.push(Related {
                     file: f.id,
                     range: d.range.clone(),
-                    message: match &d.title {
-                        Some(t) => format!("`{}` ({}) is defined here", d.id, t),
+                    message: match d.title {
+                        Some(t) => format!("`{}` ({}) is defined here", d.id, t.read(&f.text)),
                         None => format!("`{}` is defined here", d.id),
                     },
                 });

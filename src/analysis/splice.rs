@@ -199,19 +199,22 @@ impl Relocate for EntryInfo {
     fn relocate(&mut self, s: &Shift) {
         self.range = self.range.shifted(s.bytes);
         self.header = self.header.shifted(s.bytes);
-        self.def = self.def.map(|d| index(d, s.definitions));
+        self.def = self.def.get().map(|d| index(d, s.definitions)).into();
         if let Some((r, _)) = &mut self.date {
             *r = r.shifted(s.bytes);
         }
         if let Some((r, _)) = &mut self.weekday {
             *r = r.shifted(s.bytes);
         }
-        self.author = self.author.map(|a| index(a, s.references));
+        self.author = self.author.get().map(|a| index(a, s.references)).into();
         if let Some(a) = &mut self.assertion {
             a.relocate(s);
         }
         self.field_claims = indices(&self.field_claims, s.claims);
         self.fields = indices(&self.fields, s.fields);
+        if let Some(q) = &mut self.quote {
+            q.span = q.span.shifted(s.bytes);
+        }
     }
 }
 
@@ -219,6 +222,9 @@ impl Relocate for Definition {
     fn relocate(&mut self, s: &Shift) {
         self.range = range(&self.range, s.bytes);
         self.entry = index(self.entry, s.entries);
+        if let Some(t) = &mut self.title {
+            t.span = t.span.shifted(s.bytes);
+        }
     }
 }
 
@@ -463,7 +469,7 @@ fn update_in(
         }
     }
     for e in &mut part.entries {
-        e.section = section;
+        e.section = section.into();
     }
     let inner = Shift {
         bytes: 0,

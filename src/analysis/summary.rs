@@ -98,7 +98,21 @@ pub struct Reference {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct OptIndex(u32);
 
+impl Default for OptIndex {
+    fn default() -> OptIndex {
+        OptIndex::NONE
+    }
+}
+
+impl From<Option<u32>> for OptIndex {
+    fn from(index: Option<u32>) -> OptIndex {
+        OptIndex::new(index)
+    }
+}
+
 impl OptIndex {
+    pub const NONE: OptIndex = OptIndex(u32::MAX);
+
     pub fn new(index: Option<u32>) -> OptIndex {
         // An index of u32::MAX cannot occur: a file under 4 GiB has fewer
         // entries.
@@ -202,13 +216,14 @@ pub struct EntryInfo {
     pub range: ByteSpan,
     /// The header line, line break excluded.
     pub header: ByteSpan,
-    /// The defined ID, for definitions and statements/claims with `id:`.
-    pub def: Option<u32>,
+    /// The defined ID, for definitions and statements/claims with `id:`
+    /// (index into [`FileSummary::definitions`]).
+    pub def: OptIndex,
     /// The date of a dated entry (a `date` or `interval`).
     pub date: Option<(ByteSpan, Sym)>,
     pub weekday: Option<(ByteSpan, Sym)>,
     /// Speaker or holder (index into references).
-    pub author: Option<u32>,
+    pub author: OptIndex,
     /// `said`, `claims`, `denies`, `reports`.
     pub verb: Option<Sym>,
     /// `@subject.property` of a claim, and the assertion's text.
@@ -218,10 +233,11 @@ pub struct EntryInfo {
     pub field_claims: Range<u32>,
     /// Indices into [`FileSummary::fields`].
     pub fields: Range<u32>,
-    /// The quote of a statement, without quotes.
-    pub quote: Option<Arc<str>>,
+    /// The quote of a statement (a string: [`TextSpan::read`] gives it
+    /// without its quotes).
+    pub quote: Option<TextSpan>,
     /// The section it is in (index into sections).
-    pub section: Option<u32>,
+    pub section: OptIndex,
 }
 
 /// `@subject.property OP value`
@@ -237,6 +253,51 @@ pub struct AssertionInfo {
     pub value_kind: Option<&'static str>,
 }
 
+/// A title or a quote, kept as where it is written rather than as a copy
+/// (a workspace's titles and quotes are megabytes the texts already hold):
+/// read with [`TextSpan::read`] from the file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextSpan {
+    /// What is written: a string with its quotes, or text already trimmed.
+    pub span: ByteSpan,
+    /// A string: read without its quotes, escapes resolved.
+    pub quoted: bool,
+}
+
+impl TextSpan {
+    /// Text as written (trimmed by the caller).
+    pub fn plain(range: Range<usize>) -> TextSpan {
+        TextSpan {
+            span: ByteSpan::new(range),
+            quoted: false,
+        }
+    }
+
+    /// A string (`"…"`) as written, quotes included.
+    pub fn string(range: Range<usize>) -> TextSpan {
+        TextSpan {
+            span: ByteSpan::new(range),
+            quoted: true,
+        }
+    }
+
+    /// The text it stands for in `text` (the text of the summary's file):
+    /// a string's value without its quotes and with its escapes resolved
+    /// ([`syntax::unquote`]), borrowed unless it has escapes.
+    pub fn read(self, text: &str) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        let raw = text.get(self.span.range()).unwrap_or("");
+        if !self.quoted {
+            return Cow::Borrowed(raw);
+        }
+        if raw.contains('\\') {
+            return Cow::Owned(syntax::unquote(raw));
+        }
+        let inner = raw.strip_prefix('"').unwrap_or(raw);
+        Cow::Borrowed(inner.strip_suffix('"').unwrap_or(inner))
+    }
+}
+
 /// A definition of an ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Definition {
@@ -247,8 +308,9 @@ pub struct Definition {
     /// Index into [`FileSummary::entries`].
     pub entry: u32,
     /// Display name of an actor/source/topic, title of an event, quote of a
-    /// statement.
-    pub title: Option<Arc<str>>,
+    /// statement, assertion of a claim ([`TextSpan::read`] in the file's
+    /// text).
+    pub title: Option<TextSpan>,
     /// `aka:` names.
     pub aliases: Arc<[String]>,
     /// The `kind:` field (`person`, `state`, `outlet`, `meeting` …).
@@ -359,23 +421,25 @@ impl FileSummary {
             kind: e.kind,
             range: (e.node.start_byte()..end.max(header.end)).into(),
             header: header.into(),
-            def: None,
+            def: OptIndex::NONE,
             date: parts
                 .date
                 .map(|d| (d.byte_range().into(), sym(text(d, src)))),
             weekday: parts
                 .weekday
                 .map(|d| (d.byte_range().into(), sym(text(d, src)))),
-            author: None,
+            author: OptIndex::NONE,
             verb: parts.verb.map(|v| sym(text(v, src))),
             assertion: None,
             field_claims: self.field_claims.len() as u32..self.field_claims.len() as u32,
             fields: self.fields.len() as u32..self.fields.len() as u32,
-            quote: parts.quote.map(|q| Arc::from(syntax::string_value(q, src))),
-            section: self.sections.len().checked_sub(1).map(|i| i as u32),
+            quote: parts.quote.map(|q| TextSpan::string(q.byte_range())),
+            section: self.sections.len().checked_sub(1).map(|i| i as u32).into(),
         };
         if let Some(author) = parts.speaker.or(parts.holder) {
-            info.author = self.push_ref(author, src, Some(index), RefRole::Author);
+            info.author = self
+                .push_ref(author, src, Some(index), RefRole::Author)
+                .into();
         }
         if let Some(a) = parts
             .assertion
@@ -417,10 +481,10 @@ impl FileSummary {
         info.field_claims.end = self.field_claims.len() as u32;
         let def_node = defining(e.kind, parts.name, id_field);
         if let Some(name) = def_node.filter(|n| !n.is_missing() && !n.byte_range().is_empty()) {
-            let title = definition_title(&info, src, || {
+            let title = definition_title(&info, || {
                 parts.title.map(|title| match syntax::node_kind(title) {
-                    "string" => Arc::from(syntax::string_value(title, src)),
-                    _ => Arc::from(text(title, src).trim()),
+                    "string" => TextSpan::string(title.byte_range()),
+                    _ => TextSpan::plain(trim_range(title.byte_range(), src)),
                 })
             });
             let named = |key: &str| fields.iter().copied().find(|f| f.key_text(src) == key);
@@ -439,7 +503,7 @@ impl FileSummary {
             let subkind = named("kind")
                 .and_then(|f| f.value())
                 .map(|v| sym(text(v, src).trim()));
-            info.def = Some(self.definitions.len() as u32);
+            info.def = OptIndex::new(Some(self.definitions.len() as u32));
             self.definitions.push(Definition {
                 id: intern(text(name, src).trim()),
                 kind: e.kind,
@@ -673,15 +737,14 @@ pub(super) fn defining<T>(kind: EntryKind, name: Option<T>, id_field: Option<T>)
 /// actor, source or topic, the title of an event).
 pub(super) fn definition_title(
     info: &EntryInfo,
-    src: &str,
-    own: impl FnOnce() -> Option<Arc<str>>,
-) -> Option<Arc<str>> {
+    own: impl FnOnce() -> Option<TextSpan>,
+) -> Option<TextSpan> {
     match info.kind {
-        EntryKind::Statement => info.quote.clone(),
+        EntryKind::Statement => info.quote,
         EntryKind::Claim => info
             .assertion
             .as_ref()
-            .map(|a| Arc::from(&src[a.range.clone()])),
+            .map(|a| TextSpan::plain(a.range.clone())),
         _ => own(),
     }
 }
@@ -1096,7 +1159,10 @@ Prose mentions @uk.
         assert_eq!(&SRC[macron.range.clone()], "macron");
         assert_eq!(&*macron.aliases, ["Macron", "President Macron"]);
         assert_eq!(macron.subkind.as_deref(), Some("person"));
-        assert_eq!(macron.title.as_deref(), Some("Emmanuel Macron"));
+        assert_eq!(
+            macron.title.map(|t| t.read(SRC)).as_deref(),
+            Some("Emmanuel Macron")
+        );
 
         let refs: Vec<_> = s
             .references
@@ -1123,13 +1189,16 @@ Prose mentions @uk.
 
         assert_eq!(s.sections.len(), 2);
         assert_eq!(s.sections[1].title, "Events");
-        assert_eq!(s.entries[1].section, Some(1));
+        assert_eq!(s.entries[1].section.get(), Some(1));
         assert_eq!(
             &SRC[s.entries[1].header.range()],
             "2025-11-25 event call: Meeting with @macron"
         );
         assert!(SRC[s.entries[1].range.range()].ends_with("after: @talks + 1d"));
-        assert_eq!(s.entries[2].quote.as_deref(), Some("We decided."));
+        assert_eq!(
+            s.entries[2].quote.map(|q| q.read(SRC)).as_deref(),
+            Some("We decided.")
+        );
         assert_eq!(s.prose.len(), 1);
         let (i, e) = s.entry_at(SRC.find("at: @call").unwrap()).unwrap();
         assert_eq!((i, e.kind), (2, EntryKind::Statement));
@@ -1149,7 +1218,8 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<RefRole>(), 8);
         assert_eq!(std::mem::size_of::<FieldInfo>(), 32);
         assert_eq!(std::mem::size_of::<ValueItem>(), 20);
-        assert_eq!(std::mem::size_of::<DateNode>(), 28);
-        assert_eq!(std::mem::size_of::<EntryInfo>(), 128);
+        assert_eq!(std::mem::size_of::<DateNode>(), 24);
+        assert_eq!(std::mem::size_of::<EntryInfo>(), 96);
+        assert_eq!(std::mem::size_of::<Definition>(), 72);
     }
 }

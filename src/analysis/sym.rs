@@ -16,24 +16,38 @@ use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 /// (`Deref<Target = str>`). Equal strings have equal handles; handles order
 /// and hash as their strings do, so a map keyed by handles can be asked with
 /// a `&str` (`Borrow<str>`).
-#[derive(Clone, Copy, PartialEq, Eq, Default)]
-pub struct Sym(u32);
+///
+/// Kept as the handle's number plus one, so that `Option<Sym>` takes 4
+/// bytes like `Sym` (a workspace holds hundreds of thousands: verbs,
+/// dates' weekdays, kinds).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Sym(std::num::NonZeroU32);
+
+impl Default for Sym {
+    fn default() -> Sym {
+        Sym::EMPTY
+    }
+}
 
 impl Sym {
     /// The empty string.
-    pub const EMPTY: Sym = Sym(0);
+    pub const EMPTY: Sym = Sym(std::num::NonZeroU32::MIN);
+
+    fn of(n: u32) -> Sym {
+        Sym(std::num::NonZeroU32::MIN.saturating_add(n))
+    }
 
     /// The string.
     #[inline]
     pub fn as_str(self) -> &'static str {
-        table::get(self.0)
+        table::get(self.handle())
     }
 
     /// The handle's number: handles are numbered in the order strings were
     /// first interned (which threads make unpredictable), so this orders
     /// handles stably within a process and never across processes.
     pub fn handle(self) -> u32 {
-        self.0
+        self.0.get() - 1
     }
 
     /// The handle of `s` if some file or edit has interned it already
@@ -222,12 +236,12 @@ fn shared(s: &str) -> (&'static str, Sym) {
         dashmap::Entry::Occupied(e) => (*e.key(), *e.get()),
         dashmap::Entry::Vacant(e) => {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            assert!(n < u32::MAX, "more than 4 billion distinct strings");
+            assert!(n < u32::MAX - 1, "more than 4 billion distinct strings");
             // Written before the handle leaves this function (and the
             // map's lock): whoever holds the handle can read the string.
             table::set(n, leaked);
-            e.insert(Sym(n));
-            (leaked, Sym(n))
+            e.insert(Sym::of(n));
+            (leaked, Sym::of(n))
         }
     }
 }

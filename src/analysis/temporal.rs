@@ -437,7 +437,7 @@ pub fn region_part(
         let Some(e) = f.summary.entries.get(i) else {
             continue;
         };
-        network |= e.kind == EntryKind::Event && e.def.is_some();
+        network |= e.kind == EntryKind::Event && e.def.get().is_some();
         b.begin_entry(i as u32);
         entry_constraints(&mut b, f, i, e);
     }
@@ -484,7 +484,10 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
             for f in &files {
                 for e in &f.summary.entries {
                     if e.kind == EntryKind::Event {
-                        if let Some(def) = e.def.and_then(|d| f.summary.definitions.get(d as usize))
+                        if let Some(def) = e
+                            .def
+                            .get()
+                            .and_then(|d| f.summary.definitions.get(d as usize))
                         {
                             let n = b.node_of(&def.id);
                             b.begin_entry(u32::MAX);
@@ -621,9 +624,10 @@ fn entry_name<'f>(f: &'f FileData, e: &EntryInfo) -> EntryName<'f> {
     EntryName {
         id: e
             .def
+            .get()
             .and_then(|d| f.summary.definitions.get(d as usize))
             .map(|d| &*d.id),
-        author: e.author.and_then(|a| ref_id(f, a)),
+        author: e.author.get().and_then(|a| ref_id(f, a)),
         kind: e.kind,
     }
 }
@@ -635,6 +639,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
     let event_id = (e.kind == EntryKind::Event)
         .then(|| {
             e.def
+                .get()
                 .and_then(|d| f.summary.definitions.get(d as usize))
                 .map(|d| d.id.clone())
         })
@@ -1202,7 +1207,7 @@ fn actor_checks(
 ) {
     // Actors taking part: the author, and `who:` / `led-by:` of events.
     let mut actors: Vec<(&str, Range<usize>)> = Vec::new();
-    if let Some(a) = e.author {
+    if let Some(a) = e.author.get() {
         let r = &f.summary.references[a as usize];
         actors.push((&r.id, r.full_range()));
     }
@@ -1268,7 +1273,7 @@ fn actor_checks(
     let (Some(fi), Some(span)) = (field(f, e, "as"), span) else {
         return;
     };
-    let Some(author) = e.author.and_then(|a| ref_id(f, a)) else {
+    let Some(author) = e.author.get().and_then(|a| ref_id(f, a)) else {
         return;
     };
     let role = read_role(f, fi);

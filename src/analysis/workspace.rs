@@ -383,8 +383,8 @@ fn ref_counts(summary: &FileSummary) -> HashMap<Sym, u32, ShortBuild> {
 /// the actor-name index.
 type ActorNames = Vec<(Arc<str>, Vec<String>)>;
 
-fn actor_names(summary: &FileSummary) -> ActorNames {
-    summary
+fn actor_names(file: &FileData) -> ActorNames {
+    file.summary
         .definitions
         .iter()
         .filter(|d| d.kind == EntryKind::Actor)
@@ -392,19 +392,25 @@ fn actor_names(summary: &FileSummary) -> ActorNames {
             // Exactly as long as it needs to be: the index keeps it.
             let mut names = Vec::with_capacity(d.aliases.len() + usize::from(d.title.is_some()));
             names.extend(d.aliases.iter().cloned());
-            names.extend(d.title.as_deref().map(str::to_string));
+            names.extend(d.title.map(|t| t.read(&file.text).into_owned()));
             (d.id.clone(), names)
         })
         .collect()
 }
 
-/// Whether two lists of definitions agree in everything but positions
-/// (ID, kind, title, aliases and kind of actor, in order).
-fn same_definitions(a: &[super::summary::Definition], b: &[super::summary::Definition]) -> bool {
+/// Whether two lists of definitions (of files whose texts are `a_text` and
+/// `b_text`) agree in everything but positions (ID, kind, title, aliases
+/// and kind of actor, in order).
+fn same_definitions(
+    a: &[super::summary::Definition],
+    a_text: &str,
+    b: &[super::summary::Definition],
+    b_text: &str,
+) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(a, b)| {
-            (&a.id, a.kind, &a.title, &a.aliases, &a.subkind)
-                == (&b.id, b.kind, &b.title, &b.aliases, &b.subkind)
+            (&a.id, a.kind, &a.aliases, &a.subkind) == (&b.id, b.kind, &b.aliases, &b.subkind)
+                && a.title.map(|t| t.read(a_text)) == b.title.map(|t| t.read(b_text))
         })
 }
 
@@ -1150,7 +1156,7 @@ impl Workspace {
             .summary
             .definitions
             .get(defs_cut.start..defs_cut.start + defs_new)?;
-        if !same_definitions(old_defs, new_defs) {
+        if !same_definitions(old_defs, &old.text, new_defs, &new.text) {
             return None;
         }
         let (refs_cut, refs_new) = &splice.references;
@@ -1260,9 +1266,14 @@ impl Workspace {
     ) -> Vec<Arc<str>> {
         // The search table points at definitions: it is built again when
         // they change.
-        let kept = old
-            .zip(new)
-            .is_some_and(|(a, b)| same_definitions(&a.summary.definitions, &b.summary.definitions));
+        let kept = old.zip(new).is_some_and(|(a, b)| {
+            same_definitions(
+                &a.summary.definitions,
+                &a.text,
+                &b.summary.definitions,
+                &b.text,
+            )
+        });
         if !kept {
             self.snapshot.forget_definition_tables();
         }
@@ -1336,8 +1347,7 @@ impl Workspace {
         }
 
         // Actor names and aliases: rebuild the automaton only when they change.
-        let names_of =
-            |f: Option<&FileData>| f.map(|f| actor_names(&f.summary)).unwrap_or_default();
+        let names_of = |f: Option<&FileData>| f.map(actor_names).unwrap_or_default();
         let (old_names, new_names) = (names_of(old), names_of(new_ref));
         if old_names != new_names {
             // Cloned only when an older snapshot shares it (not between
@@ -1365,7 +1375,7 @@ impl Workspace {
             .par_iter()
             .map(|f| {
                 let counts = ref_counts(&f.summary).into_iter().collect();
-                (counts, actor_names(&f.summary))
+                (counts, actor_names(f))
             })
             .collect();
         let s = &mut self.snapshot;

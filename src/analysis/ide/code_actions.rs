@@ -100,7 +100,7 @@ fn acknowledge(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut 
         let other_id = d.related.first().and_then(|r| {
             let other = snap.file(r.file)?;
             let (_, e) = other.summary.entry_at(r.range.start)?;
-            let def = other.summary.definitions.get(e.def? as usize)?;
+            let def = other.summary.definitions.get(e.def.get()? as usize)?;
             matches!(def.kind, EntryKind::Statement | EntryKind::Claim).then(|| def.id.clone())
         });
         if let Some(id) = other_id {

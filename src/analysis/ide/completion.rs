@@ -428,9 +428,9 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
             }
             _ => detail.extend(
                 def.title
-                    .as_deref()
+                    .map(|t| t.read(&file.text))
                     .filter(|t| !t.is_empty())
-                    .map(str::to_string),
+                    .map(|t| t.into_owned()),
             ),
         }
         let role = file
@@ -448,8 +448,8 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
         }
         // The typed word never includes the `@`, so neither does the filter.
         let mut filter = id.to_string();
-        for name in def
-            .title
+        let title = def.title.map(|t| t.read(&file.text));
+        for name in title
             .as_deref()
             .into_iter()
             .chain(def.aliases.iter().map(String::as_str))
@@ -507,7 +507,7 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
                 .map(|(_, d)| &**d)
                 .unwrap_or("undated");
             let author = entry
-                .and_then(|e| e.author)
+                .and_then(|e| e.author.get())
                 .and_then(|a| s.references.get(a as usize))
                 .map(|a| format!("@{}", a.id))
                 .unwrap_or_else(|| "?".to_string());
@@ -635,7 +635,7 @@ struct ValueQuery<'a> {
 
 /// The definition an entry makes: its file and index.
 fn own_id(data: &FileData, entry: &EntryInfo) -> Option<(FileId, u32)> {
-    Some((data.id, entry.def?))
+    Some((data.id, entry.def.get()?))
 }
 
 /// Values after `key:`.

@@ -223,13 +223,14 @@ pub fn entity_card(snap: &Snapshot, id: &str) -> Option<String> {
         EntryKind::Statement => {
             let author = e
                 .author
+                .get()
                 .and_then(|a| file.summary.references.get(a as usize))
                 .map(|r| format!("`@{}`", r.id))
                 .unwrap_or_else(|| "?".to_string());
             let _ = write!(
                 out,
                 "\n\n{author} said:\n\n> {}",
-                md(e.quote.as_deref().unwrap_or(""))
+                md(&e.quote.map(|q| q.read(&file.text)).unwrap_or_default())
             );
         }
         EntryKind::Claim => {
@@ -316,7 +317,10 @@ pub fn entity_card(snap: &Snapshot, id: &str) -> Option<String> {
 fn header(file: &FileData, def: &Definition) -> String {
     let name = match def.kind {
         EntryKind::Statement | EntryKind::Claim => None,
-        _ => def.title.as_deref().filter(|t| !t.is_empty()),
+        _ => def
+            .title
+            .map(|t| t.read(&file.text))
+            .filter(|t| !t.is_empty()),
     };
     let mut what = vec![def.kind.as_str().to_string()];
     what.extend(def.subkind.iter().map(|k| md(k)));
@@ -328,7 +332,7 @@ fn header(file: &FileData, def: &Definition) -> String {
         what.extend(e.date.iter().map(|(_, d)| d.to_string()));
     }
     match name {
-        Some(n) => format!("### {}\n\n{}", md(n), what.join(" · ")),
+        Some(n) => format!("### {}\n\n{}", md(&n), what.join(" · ")),
         None => format!("### `@{}`\n\n{}", def.id, what.join(" · ")),
     }
 }
@@ -390,8 +394,8 @@ pub fn short_card(file: &FileData, def: &Definition) -> String {
             let _ = write!(out, "\n\nDate: {date}");
         }
     }
-    if let Some(q) = &e.quote {
-        let _ = write!(out, "\n\n> {}", md(&truncate(q, 120)));
+    if let Some(q) = e.quote {
+        let _ = write!(out, "\n\n> {}", md(&truncate(&q.read(&file.text), 120)));
     }
     let _ = write!(out, "\n\n_{}_", md(&place(file, def.range.start)));
     out
@@ -406,7 +410,7 @@ fn undefined_card(snap: &Snapshot, id: &str) -> String {
                 .definitions(&s)
                 .first()
                 .and_then(|l| snap.definition(*l))
-                .and_then(|(_, d)| d.title.clone().map(|t| (d.kind, t)));
+                .and_then(|(f, d)| d.title.map(|t| (d.kind, t.read(&f.text).into_owned())));
             match title {
                 Some((kind, t)) => format!("`@{s}` ({}, {})", md(&t), kind.as_str()),
                 None => format!("`@{s}`"),

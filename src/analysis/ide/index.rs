@@ -164,7 +164,7 @@ pub struct EntityTable {
 
 impl EntityTable {
     pub fn build(snap: &Snapshot) -> Self {
-        let mut rows: Vec<(Row, &Definition)> = Vec::new();
+        let mut rows: Vec<(Row, &Definition, &str)> = Vec::new();
         for file in snap.files() {
             for (i, d) in file.summary.definitions.iter().enumerate() {
                 let row = Row {
@@ -176,10 +176,10 @@ impl EntityTable {
                     mask: 0,
                     spans: (0, 0),
                 };
-                rows.push((row, d));
+                rows.push((row, d, &file.text));
             }
         }
-        rows.sort_unstable_by(|(a, _), (b, _)| {
+        rows.sort_unstable_by(|(a, ..), (b, ..)| {
             (a.kind.index(), a.id_prefix)
                 .cmp(&(b.kind.index(), b.id_prefix))
                 .then_with(|| a.id.cmp(&b.id))
@@ -188,12 +188,13 @@ impl EntityTable {
         let mut table = EntityTable::default();
         table.rows.reserve_exact(rows.len());
         table.scored_masks.reserve_exact(rows.len());
-        for (mut row, d) in rows {
+        for (mut row, d, text) in rows {
             let first = table.spans.len() as u32;
             let named = names_count(d.kind);
             let (mut mask, mut scored, mut firsts) = (0, 0, 0);
+            let title = d.title.map(|t| t.read(text));
             for (k, key) in std::iter::once(&*d.id)
-                .chain(d.title.as_deref())
+                .chain(title.as_deref())
                 .chain(d.aliases.iter().map(String::as_str))
                 .enumerate()
             {
@@ -222,6 +223,10 @@ impl EntityTable {
             table.scored_masks.push((scored, firsts));
             table.rows.push(row);
         }
+        // The text and spans grew by doubling: up to half of each would be
+        // slack kept as long as the table (a few MB at 50,000 definitions).
+        table.text.shrink_to_fit();
+        table.spans.shrink_to_fit();
         table
     }
 

@@ -262,17 +262,19 @@ pub fn entry_label(file: &FileData, index: u32) -> String {
     };
     let author = e
         .author
+        .get()
         .and_then(|a| s.references.get(a as usize))
         .map(|r| format!("@{}", r.id))
         .unwrap_or_else(|| "@?".to_string());
     match e.kind {
         EntryKind::Statement => {
-            let quote = e.quote.as_deref().unwrap_or("");
-            format!("{author} said “{}”", truncate(quote, 40))
+            let quote = e.quote.map(|q| q.read(&file.text)).unwrap_or_default();
+            format!("{author} said “{}”", truncate(&quote, 40))
         }
         EntryKind::Claim => {
             let start = e
                 .author
+                .get()
                 .and_then(|a| s.references.get(a as usize))
                 .map(|r| r.at())
                 .unwrap_or(e.header.start());
@@ -282,6 +284,7 @@ pub fn entry_label(file: &FileData, index: u32) -> String {
         kind => {
             let id = e
                 .def
+                .get()
                 .and_then(|d| s.definitions.get(d as usize))
                 .map(|d| d.id.to_string())
                 .unwrap_or_else(|| "(no ID)".to_string());

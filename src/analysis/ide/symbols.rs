@@ -63,7 +63,7 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
     let mut top = Vec::new();
     let mut entries_of: Vec<Vec<DocumentSymbol>> = vec![Vec::new(); s.sections.len()];
     for (i, e) in s.entries.iter().enumerate() {
-        let def = e.def.and_then(|d| s.definitions.get(d as usize));
+        let def = e.def.get().and_then(|d| s.definitions.get(d as usize));
         let (name, detail) = match e.kind {
             EntryKind::Statement | EntryKind::Claim => {
                 let mut detail: Vec<String> = e.date.iter().map(|(_, d)| d.to_string()).collect();
@@ -78,7 +78,7 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
                     .map(|d| d.id.to_string())
                     .unwrap_or_else(|| format!("{} (no ID)", kind.as_str()));
                 let mut detail: Vec<String> = Vec::new();
-                detail.extend(def.and_then(|d| d.title.as_deref().map(str::to_string)));
+                detail.extend(def.and_then(|d| d.title.map(|t| t.read(text).into_owned())));
                 detail.extend(def.and_then(|d| d.subkind.map(|s| s.to_string())));
                 if kind == EntryKind::Event {
                     detail.extend(e.date.iter().map(|(_, d)| d.to_string()));
@@ -94,7 +94,7 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
             selection_range: e.header.range(),
             children: Vec::new(),
         };
-        match e.section.and_then(|i| entries_of.get_mut(i as usize)) {
+        match e.section.get().and_then(|i| entries_of.get_mut(i as usize)) {
             Some(list) => list.push(symbol),
             None => top.push(symbol),
         }
@@ -169,19 +169,19 @@ pub fn workspace_symbols(snap: &Snapshot, query: &str, limit: usize) -> Vec<Work
     hits.into_iter()
         .filter(|h| seen.insert(h.id))
         .filter_map(|h| {
-            let (_, d) = snap.definition(DefLoc {
+            let (f, d) = snap.definition(DefLoc {
                 file: h.file,
                 index: h.def,
             })?;
-            Some((h, d))
+            Some((h, f, d))
         })
         .take(limit)
-        .map(|(h, d)| WorkspaceSymbol {
+        .map(|(h, f, d)| WorkspaceSymbol {
             name: d.id.to_string(),
             kind: d.kind.into(),
             file: h.file,
             range: d.range.clone(),
-            detail: d.title.as_deref().map(str::to_string),
+            detail: d.title.map(|t| t.read(&f.text).into_owned()),
         })
         .collect()
 }
