@@ -400,12 +400,14 @@ impl<'s> Reader<'s> {
     ) -> Option<()> {
         self.close_section(prev_item_end);
         let title = self.inline(pos + level, end, None, RefRole::Heading, false)?;
-        let title = title.map_or("", |r| self.src[r].trim()).to_string();
+        let heading = trim_line(pos..raw_end, self.src);
+        // Without a title, an empty one at the line's end.
+        let title = title.map_or(heading.end..heading.end, |r| trim_range(r, self.src));
         self.section = Some(self.s.sections.len());
         self.s.sections.push(Section {
-            level,
-            title,
-            heading: trim_line(pos..raw_end, self.src),
+            level: level.min(u8::MAX as usize) as u8,
+            title: TextSpan::plain(title),
+            heading,
             range: pos..pos,
         });
         Some(())

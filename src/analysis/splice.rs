@@ -505,6 +505,7 @@ fn update_in(
         if s.heading.start >= old_region.end {
             s.heading = range(&s.heading, delta);
             s.range = range(&s.range, delta);
+            s.title.span = s.title.span.shifted(delta);
         }
     }
     // In the tree of a region, a section node ends with the region.

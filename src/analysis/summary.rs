@@ -320,8 +320,11 @@ pub struct Definition {
 /// A heading and the section it opens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Section {
-    pub level: usize,
-    pub title: String,
+    /// The number of `#`s.
+    pub level: u8,
+    /// The heading's text, trimmed ([`TextSpan::read`]; empty for a
+    /// heading without one).
+    pub title: TextSpan,
     /// The heading line.
     pub heading: Range<usize>,
     /// From the heading to the end of the section (the next heading).
@@ -376,10 +379,15 @@ impl FileSummary {
     pub(super) fn item(&mut self, node: Node<'_>, src: &str, section_range: Range<usize>) {
         match Item::cast(node) {
             Some(Item::Heading(h)) => {
+                let heading = trim_line(node.byte_range(), src);
+                // Without a title, an empty one at the line's end.
+                let title = h.title().map_or(heading.end..heading.end, |t| {
+                    trim_range(t.byte_range(), src)
+                });
                 self.sections.push(Section {
-                    level: h.level(),
-                    title: h.title_text(src).to_string(),
-                    heading: trim_line(node.byte_range(), src),
+                    level: h.level().min(u8::MAX as usize) as u8,
+                    title: TextSpan::plain(title),
+                    heading,
                     range: section_range.start..trim_end(section_range.end, src),
                 });
                 if let Some(title) = h.title() {
@@ -1188,7 +1196,7 @@ Prose mentions @uk.
         }
 
         assert_eq!(s.sections.len(), 2);
-        assert_eq!(s.sections[1].title, "Events");
+        assert_eq!(s.sections[1].title.read(SRC), "Events");
         assert_eq!(s.entries[1].section.get(), Some(1));
         assert_eq!(
             &SRC[s.entries[1].header.range()],
@@ -1221,5 +1229,6 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<DateNode>(), 24);
         assert_eq!(std::mem::size_of::<EntryInfo>(), 96);
         assert_eq!(std::mem::size_of::<Definition>(), 72);
+        assert_eq!(std::mem::size_of::<Section>(), 48);
     }
 }

@@ -119,10 +119,9 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
         subs.reverse();
         children.extend(subs);
         let symbol = DocumentSymbol {
-            name: if section.title.is_empty() {
-                "#".repeat(section.level)
-            } else {
-                section.title.clone()
+            name: match section.title.read(text) {
+                t if t.is_empty() => "#".repeat(section.level.into()),
+                t => t.into_owned(),
             },
             detail: None,
             kind: SymbolKind::Section,
