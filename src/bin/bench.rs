@@ -594,12 +594,14 @@ impl Client {
         )
     }
 
-    /// Peak resident set size (`VmHWM`) in MB, on Linux.
+    /// Peak resident set size (`VmHWM`) in MB (10^6 bytes), on Linux.
     fn peak_rss_mb(&self) -> Option<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kb / 1024.0)
+        // The kernel's "kB" are KiB; the budget (and the workspace's size)
+        // are in MB.
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024.0 / 1e6)
     }
 
     /// `shutdown` then `exit`; kills the process if it lingers.
