@@ -782,12 +782,12 @@ impl<'s> Reader<'s> {
                 });
             }
         }
-        self.s.fields.push(FieldInfo {
+        self.s.fields.push(FieldInfo::new(
             key,
-            value_range: value.map(ByteSpan::new),
-            items: first_item..self.s.items.len() as u32,
-            range: trim_line(i..raw_end, src).into(),
-        });
+            value.map(ByteSpan::new),
+            first_item..self.s.items.len() as u32,
+            trim_line(i..raw_end, src).into(),
+        ));
         Some(())
     }
 

@@ -170,9 +170,8 @@ impl Relocate for ValueItem {
 
 impl Relocate for FieldInfo {
     fn relocate(&mut self, s: &Shift) {
-        self.value_range = self.value_range.map(|r| r.shifted(s.bytes));
+        self.shift(s.bytes);
         self.items = indices(&self.items, s.items);
-        self.range = self.range.shifted(s.bytes);
     }
 }
 

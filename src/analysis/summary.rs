@@ -171,7 +171,10 @@ pub enum ValueItem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldInfo {
     pub key: Sym,
-    pub value_range: Option<ByteSpan>,
+    /// The value's range, or [`NO_VALUE`] ([`FieldInfo::value_range`]:
+    /// an `Option<ByteSpan>` takes 12 bytes, and a workspace has a quarter
+    /// of a million fields).
+    value: ByteSpan,
     /// The items of the value (indices into [`FileSummary::items`]; see
     /// [`FileSummary::items`]).
     pub items: Range<u32>,
@@ -179,7 +182,42 @@ pub struct FieldInfo {
     pub range: ByteSpan,
 }
 
+/// The value range of a field without a value.
+const NO_VALUE: ByteSpan = ByteSpan {
+    start: u32::MAX,
+    end: u32::MAX,
+};
+
 impl FieldInfo {
+    pub fn new(
+        key: Sym,
+        value_range: Option<ByteSpan>,
+        items: Range<u32>,
+        range: ByteSpan,
+    ) -> Self {
+        FieldInfo {
+            key,
+            // A file is under 4 GiB ([`super::span::MAX_FILE_SIZE`]): no
+            // value starts at u32::MAX.
+            value: value_range.unwrap_or(NO_VALUE),
+            items,
+            range,
+        }
+    }
+
+    /// The value's range; `None` for a field without a value.
+    pub fn value_range(&self) -> Option<ByteSpan> {
+        (self.value != NO_VALUE).then_some(self.value)
+    }
+
+    /// Moves the field's ranges by `delta` bytes.
+    pub(super) fn shift(&mut self, delta: isize) {
+        if let Some(v) = self.value_range() {
+            self.value = v.shifted(delta);
+        }
+        self.range = self.range.shifted(delta);
+    }
+
     /// The key as written: the line starts with it (kept as the key's
     /// length rather than a range; a workspace has a quarter of a million
     /// fields). Empty at the line's start for a field without a key.
@@ -192,7 +230,7 @@ impl FieldInfo {
     /// field has no value. (Read from the text rather than kept: a copy per
     /// field made every splice and every dropped summary dearer.)
     pub fn value<'t>(&self, text: &'t str) -> &'t str {
-        self.value_range
+        self.value_range()
             .and_then(|r| text.get(r.range()))
             .unwrap_or("")
             .trim()
@@ -478,12 +516,12 @@ impl FileSummary {
             let first_item = self.items.len() as u32;
             let items = self.value_items(f.items(), src, first_ref);
             self.items.extend(items);
-            self.fields.push(FieldInfo {
+            self.fields.push(FieldInfo::new(
                 key,
-                value_range: value.map(|v| v.byte_range().into()),
-                items: first_item..self.items.len() as u32,
-                range: trim_line(f.node.byte_range(), src).into(),
-            });
+                value.map(|v| v.byte_range().into()),
+                first_item..self.items.len() as u32,
+                trim_line(f.node.byte_range(), src).into(),
+            ));
         }
         info.fields.end = self.fields.len() as u32;
         info.field_claims.end = self.field_claims.len() as u32;
@@ -1224,7 +1262,7 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<Sym>(), 4);
         assert_eq!(std::mem::size_of::<Reference>(), 24);
         assert_eq!(std::mem::size_of::<RefRole>(), 8);
-        assert_eq!(std::mem::size_of::<FieldInfo>(), 32);
+        assert_eq!(std::mem::size_of::<FieldInfo>(), 28);
         assert_eq!(std::mem::size_of::<ValueItem>(), 20);
         assert_eq!(std::mem::size_of::<DateNode>(), 24);
         assert_eq!(std::mem::size_of::<EntryInfo>(), 96);

@@ -1292,7 +1292,7 @@ fn actor_checks(
         }
         let d = Diagnostic::new(
             Code::OutsideTenure,
-            fi.value_range.unwrap_or(fi.range).range(),
+            fi.value_range().unwrap_or(fi.range).range(),
             format!(
                 "{name} is made as {}, but `{author}` has no such `role:`",
                 fi.value(&f.text)
@@ -1311,7 +1311,7 @@ fn actor_checks(
     if before || after {
         let d = Diagnostic::new(
             Code::OutsideTenure,
-            fi.value_range.unwrap_or(fi.range).range(),
+            fi.value_range().unwrap_or(fi.range).range(),
             format!(
                 "{name} is dated {}, but `{author}` is {} only {}",
                 span_words(span).trim_start_matches("on "),

@@ -129,7 +129,7 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
     // off the async threads (the trim walks every arena). The temporal
     // network first and on its own, its working memory given back before
     // the claim checks make theirs: run side by side, the two made the
-    // load's peak (large benchmark preset: peak RSS 152-153 -> 141-143 MB,
+    // load's peak (large benchmark preset: peak RSS 159-161 -> 148-150 MB,
     // settled no later; each check is parallel itself).
     if let Err(err) = tokio::task::spawn_blocking(move || {
         world.analysis.temporal();

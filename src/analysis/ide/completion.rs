@@ -515,7 +515,7 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
                 .and_then(|e| {
                     s.fields(e)
                         .iter()
-                        .find(|f| f.value_range.is_some_and(|v| v.range().contains(&r.at())))
+                        .find(|f| f.value_range().is_some_and(|v| v.range().contains(&r.at())))
                         .map(|f| f.key.to_string())
                         .or_else(|| e.verb.as_deref().map(str::to_string))
                 })
