@@ -48,15 +48,33 @@ fn read(src: &str) -> Option<FileSummary> {
     let mut r = Reader {
         src,
         b: src.as_bytes(),
-        s: FileSummary::default(),
+        s: SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut())),
         entry: None,
         section: None,
         last_item_end: 0,
     };
-    r.run()?;
-    r.s.shrink();
-    Some(r.s)
+    let read = r.run();
+    let mut scratch = r.s;
+    let summary = read.map(|()| scratch.take_exact());
+    scratch.clear();
+    if scratch.capacity_bytes() <= SCRATCH_KEPT {
+        SCRATCH.with(|s| *s.borrow_mut() = scratch);
+    }
+    summary
 }
+
+thread_local! {
+    /// The lists a summary is read into, kept from one file to the next:
+    /// the summary takes copies of exactly their length, so that
+    /// summarising a workspace allocates only what it keeps (lists grown by
+    /// doubling and then shrunk left their slack as holes between the
+    /// summaries).
+    static SCRATCH: std::cell::RefCell<FileSummary> = Default::default();
+}
+
+/// The most [`SCRATCH`] keeps between files, in bytes: a large file's lists
+/// are given back.
+const SCRATCH_KEPT: usize = 256 * 1024;
 
 /// Whether every character of `src` is one the reader knows how the
 /// grammar reads.

@@ -708,6 +708,60 @@ impl FileSummary {
 
     /// Gives back the room the lists grew into: a workspace keeps every
     /// file's summary.
+    /// A copy of each list of exactly its length, leaving the lists empty
+    /// with their capacity ([`super::quick`]'s scratch lists).
+    pub(super) fn take_exact(&mut self) -> FileSummary {
+        fn exact<T>(v: &mut Vec<T>) -> Vec<T> {
+            let mut out = Vec::with_capacity(v.len());
+            out.append(v);
+            out
+        }
+        FileSummary {
+            definitions: exact(&mut self.definitions),
+            entries: exact(&mut self.entries),
+            fields: exact(&mut self.fields),
+            items: exact(&mut self.items),
+            field_claims: exact(&mut self.field_claims),
+            references: exact(&mut self.references),
+            sections: exact(&mut self.sections),
+            prose: exact(&mut self.prose),
+            dates: exact(&mut self.dates),
+            syntax: exact(&mut self.syntax),
+        }
+    }
+
+    /// Empties every list, keeping its capacity.
+    pub(super) fn clear(&mut self) {
+        self.definitions.clear();
+        self.entries.clear();
+        self.fields.clear();
+        self.items.clear();
+        self.field_claims.clear();
+        self.references.clear();
+        self.sections.clear();
+        self.prose.clear();
+        self.dates.clear();
+        self.syntax.clear();
+    }
+
+    /// The bytes the lists hold (their capacity, not counting what their
+    /// elements point to).
+    pub(super) fn capacity_bytes(&self) -> usize {
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        bytes(&self.definitions)
+            + bytes(&self.entries)
+            + bytes(&self.fields)
+            + bytes(&self.items)
+            + bytes(&self.field_claims)
+            + bytes(&self.references)
+            + bytes(&self.sections)
+            + bytes(&self.prose)
+            + bytes(&self.dates)
+            + bytes(&self.syntax)
+    }
+
     pub(super) fn shrink(&mut self) {
         self.definitions.shrink_to_fit();
         self.entries.shrink_to_fit();
