@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::dates::{self, Span};
-use super::summary::{AssertionInfo, EntryInfo, FileSummary, ValueItem};
+use super::summary::{AssertionInfo, EntryInfo, FileSummary, Sym, ValueItem};
 use super::temporal::entry_span;
 use super::workspace::{FileData, Snapshot};
 use super::{Code, Diagnostic, FileId, Related};
@@ -284,20 +284,20 @@ pub struct Claim {
     /// The assertion as written.
     pub range: Range<usize>,
     pub text: String,
-    pub holder: Option<Arc<str>>,
+    pub holder: Option<Sym>,
     pub verb: &'static str,
     pub date: Option<Span>,
     /// When the claimed value holds; `None`: timeless.
     pub validity: Option<Span>,
-    pub subject: Arc<str>,
+    pub subject: Sym,
     pub property: Arc<str>,
     pub values: Values,
     /// `disputed: yes` on the claim.
     pub disputed: bool,
     /// IDs in `contradicts:`.
-    pub contradicts: Vec<Arc<str>>,
+    pub contradicts: Vec<Sym>,
     /// The claim's own ID (`id:`).
-    pub id: Option<Arc<str>>,
+    pub id: Option<Sym>,
     /// What a relative value resolved to (`tomorrow` → `2025-11-26`).
     pub resolved: Option<String>,
 }
@@ -422,7 +422,7 @@ fn claims_where(
             .author
             .get()
             .and_then(|a| s.references.get(a as usize))
-            .map(|r| Arc::<str>::from(r.id.as_str()));
+            .map(|r| r.id);
         let valid = s.field(e, "valid").and_then(|fi| {
             s.items(fi).iter().find_map(|i| match i {
                 ValueItem::Date { text, .. } => dates::parse(text).ok(),
@@ -432,16 +432,13 @@ fn claims_where(
         let disputed = s
             .field(e, "disputed")
             .is_some_and(|fi| matches!(fi.value(&f.text), "yes" | "true"));
-        let contradicts: Vec<Arc<str>> = s
+        let contradicts: Vec<Sym> = s
             .field(e, "contradicts")
             .map(|fi| {
                 s.items(fi)
                     .iter()
                     .filter_map(|i| match i {
-                        ValueItem::Ref(r) => s
-                            .references
-                            .get(*r as usize)
-                            .map(|r| Arc::from(r.id.as_str())),
+                        ValueItem::Ref(r) => s.references.get(*r as usize).map(|r| r.id),
                         _ => None,
                     })
                     .collect()
@@ -452,12 +449,12 @@ fn claims_where(
             .get()
             .and_then(|d| s.definitions.get(d as usize))
             .filter(|d| matches!(d.kind, EntryKind::Statement | EntryKind::Claim))
-            .map(|d| d.id.clone());
+            .map(|d| d.id);
         for (a, denies, verb) in found {
             let Some(subject) = a
                 .subject
                 .and_then(|i| s.references.get(i as usize))
-                .map(|r| Arc::<str>::from(r.id.as_str()))
+                .map(|r| r.id)
             else {
                 continue;
             };
@@ -593,7 +590,7 @@ pub fn analyse(snap: &Snapshot) -> HashMap<FileId, Arc<Vec<Diagnostic>>> {
 
 /// The claims of the workspace about one `subject.property`, in the order
 /// the whole analysis sees them (by file key, then position).
-pub fn group(snap: &Snapshot, subject: &Arc<str>, property: &str) -> Vec<Claim> {
+pub fn group(snap: &Snapshot, subject: &str, property: &str) -> Vec<Claim> {
     let mut files: Vec<&Arc<FileData>> = snap
         .referring_files(subject)
         .into_iter()
@@ -605,7 +602,7 @@ pub fn group(snap: &Snapshot, subject: &Arc<str>, property: &str) -> Vec<Claim> 
         .flat_map(|f| {
             cached_claims_of(snap, f)
                 .iter()
-                .filter(|c| c.subject == *subject && &*c.property == property)
+                .filter(|c| c.subject.as_str() == subject && &*c.property == property)
                 .cloned()
                 .collect::<Vec<_>>()
         })

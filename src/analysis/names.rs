@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::summary::Sym;
 use super::FileId;
 
 /// A marker ID in a change set: the set of names changed, so every file
@@ -19,12 +20,12 @@ pub(crate) const NAMES_CHANGED: &str = "\u{0}names";
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Name {
     words: Arc<[Box<str>]>,
-    actor: Arc<str>,
+    actor: Sym,
     file: FileId,
 }
 
 /// The names of each actor a file defines.
-type FileNames = Vec<(Arc<str>, Vec<String>)>;
+type FileNames = Vec<(Sym, Vec<String>)>;
 
 /// Every actor name and alias in the workspace.
 #[derive(Clone, Debug, Default)]
@@ -35,7 +36,7 @@ pub struct NameIndex {
     by_file: HashMap<FileId, FileNames>,
     /// Every name written as an ID (`president-macron`) → the actors
     /// (with the file that names them) it belongs to.
-    id_like: HashMap<String, Vec<(Arc<str>, FileId)>>,
+    id_like: HashMap<String, Vec<(Sym, FileId)>>,
 }
 
 /// A name as an ID: lowercase words joined by `-`.
@@ -51,7 +52,7 @@ fn as_id(name: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mention {
     pub range: Range<usize>,
-    pub actor: Arc<str>,
+    pub actor: Sym,
     pub name: String,
 }
 
@@ -79,7 +80,7 @@ pub fn words(text: &str) -> Vec<(Range<usize>, &str)> {
 
 impl NameIndex {
     /// Replaces the names a file defines.
-    pub fn replace_file(&mut self, file: FileId, names: Vec<(Arc<str>, Vec<String>)>) {
+    pub fn replace_file(&mut self, file: FileId, names: Vec<(Sym, Vec<String>)>) {
         // Only the lists holding one of the file's previous names can hold
         // an entry of the file (indexing calls this once per file: a pass
         // over the whole index each time would be quadratic).
@@ -199,7 +200,7 @@ impl NameIndex {
 
     /// The actor whose name or alias, written as an ID (lowercase, words
     /// joined by `-`), is `id`: `@president-macron` → `macron`.
-    pub fn actor_for_id_like(&self, id: &str) -> Option<Arc<str>> {
+    pub fn actor_for_id_like(&self, id: &str) -> Option<Sym> {
         self.id_like
             .get(&id.to_lowercase())?
             .iter()
@@ -229,10 +230,13 @@ mod tests {
             0,
             vec![
                 (
-                    Arc::from("macron"),
+                    crate::analysis::summary::sym("macron"),
                     vec!["Emmanuel Macron".into(), "Macron".into()],
                 ),
-                (Arc::from("us"), vec!["United States".into(), "US".into()]),
+                (
+                    crate::analysis::summary::sym("us"),
+                    vec!["United States".into(), "US".into()],
+                ),
             ],
         );
         ix

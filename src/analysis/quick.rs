@@ -378,7 +378,7 @@ impl<'s> Reader<'s> {
             });
             info.def = OptIndex::new(Some(self.s.definitions.len() as u32));
             self.s.definitions.push(Definition {
-                id: intern(src[name.clone()].trim()),
+                id: sym(src[name.clone()].trim()),
                 kind: info.kind,
                 range: trim_range(name, src),
                 entry: index,

@@ -339,7 +339,7 @@ impl TextSpan {
 /// A definition of an ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Definition {
-    pub id: Arc<str>,
+    pub id: Sym,
     pub kind: EntryKind,
     /// The ID in the header (or in the `id:` field).
     pub range: Range<usize>,
@@ -551,7 +551,7 @@ impl FileSummary {
                 .map(|v| sym(text(v, src).trim()));
             info.def = OptIndex::new(Some(self.definitions.len() as u32));
             self.definitions.push(Definition {
-                id: intern(text(name, src).trim()),
+                id: sym(text(name, src).trim()),
                 kind: e.kind,
                 range: trim_range(name.byte_range(), src),
                 entry: index,
@@ -1320,7 +1320,7 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<ValueItem>(), 20);
         assert_eq!(std::mem::size_of::<DateNode>(), 24);
         assert_eq!(std::mem::size_of::<EntryInfo>(), 96);
-        assert_eq!(std::mem::size_of::<Definition>(), 72);
+        assert_eq!(std::mem::size_of::<Definition>(), 64);
         assert_eq!(std::mem::size_of::<Section>(), 48);
     }
 }

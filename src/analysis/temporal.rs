@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::dates::{self, format_day, DateError, Day, Qualifier, Span};
 use super::stn::{Edge, Stn};
-use super::summary::{EntryInfo, FieldInfo, RefRole, ValueItem};
+use super::summary::{EntryInfo, FieldInfo, RefRole, Sym, ValueItem};
 use super::workspace::{FileData, Snapshot};
 use super::{Code, Diagnostic, FileId, Related, Severity};
 use crate::analysis::span::ByteSpan;
@@ -84,7 +84,7 @@ impl fmt::Write for WordsHasher {
 /// Each event's earliest start and latest end, by ID. An unbounded side is
 /// kept as [`NO_DAY`] (16 bytes a window, not 32).
 #[derive(Clone, Default, Debug)]
-pub struct Windows(HashMap<Arc<str>, [Day; 2], super::summary::ShortBuild>);
+pub struct Windows(HashMap<Sym, [Day; 2], super::summary::ShortBuild>);
 
 impl Windows {
     /// The window of event `id`: (earliest start, latest end).
@@ -162,7 +162,7 @@ struct Builder<'s> {
     /// Event ID → node index of its start (end is start + 1); node 0 is the
     /// zero day.
     nodes: NodeMap,
-    node_names: Vec<Arc<str>>,
+    node_names: Vec<Sym>,
     /// For the part of one file built on its own ([`file_part`]): the nodes
     /// numbered before (read only). Nodes it adds are provisional
     /// ([`PROVISIONAL`] onwards) and numbered for good when the part is
@@ -193,7 +193,7 @@ struct Builder<'s> {
 /// What a file's part found ([`file_part`]), without the nodes it was built
 /// against.
 struct Part {
-    node_names: Vec<Arc<str>>,
+    node_names: Vec<Sym>,
     links: Vec<Link>,
     structural: Vec<Edge<u32>>,
     checks: Vec<Edge<u32>>,
@@ -202,7 +202,7 @@ struct Part {
 }
 
 /// Event ID → node number.
-type NodeMap = HashMap<Arc<str>, u32, super::summary::ShortBuild>;
+type NodeMap = HashMap<Sym, u32, super::summary::ShortBuild>;
 
 const ZERO: u32 = 0;
 
@@ -233,28 +233,29 @@ impl<'s> Builder<'s> {
     }
 
     fn node(&mut self, id: &str) -> u32 {
-        self.node_with(id, || Arc::from(id))
+        self.node_with(id, || super::summary::sym(id))
     }
 
     /// [`Builder::node`] of an ID already shared (a definition's): a new
     /// node shares it too.
-    fn node_of(&mut self, id: &Arc<str>) -> u32 {
+    fn node_of(&mut self, id: &Sym) -> u32 {
+        let id = *id;
         if self.frozen.is_some() {
-            return self.node_with(id, || id.clone());
+            return self.node_with(&id, || id);
         }
         // One hash of the ID, new or not (every event is numbered here).
         let next = 1 + 2 * self.node_names.len() as u32;
-        match self.nodes.entry(id.clone()) {
+        match self.nodes.entry(id) {
             std::collections::hash_map::Entry::Occupied(o) => *o.get(),
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(next);
-                self.node_names.push(id.clone());
+                self.node_names.push(id);
                 next
             }
         }
     }
 
-    fn node_with(&mut self, id: &str, shared: impl FnOnce() -> Arc<str>) -> u32 {
+    fn node_with(&mut self, id: &str, shared: impl FnOnce() -> Sym) -> u32 {
         if let Some(&n) = self.frozen.and_then(|f| f.get(id)) {
             return n;
         }
@@ -268,7 +269,7 @@ impl<'s> Builder<'s> {
         };
         let n = base + 1 + 2 * self.node_names.len() as u32;
         let id = shared();
-        self.nodes.insert(id.clone(), n);
+        self.nodes.insert(id, n);
         self.node_names.push(id);
         n
     }
@@ -1007,15 +1008,15 @@ type Dates = (Option<Day>, Option<Day>, Qualifier);
 /// lookups, the date parses) was a third of the network's construction.
 #[derive(Default)]
 struct Known {
-    lifetimes: HashMap<Arc<str>, Dates, super::summary::ShortBuild>,
-    published: HashMap<Arc<str>, Span, super::summary::ShortBuild>,
+    lifetimes: HashMap<Sym, Dates, super::summary::ShortBuild>,
+    published: HashMap<Sym, Span, super::summary::ShortBuild>,
 }
 
 impl Known {
     /// The lifetimes and publication dates of the IDs whose first
     /// definition is in `files` (those that have one), read in parallel.
     fn of(snap: &Snapshot, files: &[&Arc<FileData>]) -> Known {
-        type Found = (Vec<(Arc<str>, Dates)>, Vec<(Arc<str>, Span)>);
+        type Found = (Vec<(Sym, Dates)>, Vec<(Sym, Span)>);
         let parts: Vec<Found> = files
             .par_iter()
             .map(|f| {
@@ -1032,10 +1033,10 @@ impl Known {
                         continue;
                     }
                     if let Some(dates) = lifetime_dates(snap, &d.id, |_, _, _| {}) {
-                        found.0.push((d.id.clone(), dates));
+                        found.0.push((d.id, dates));
                     }
                     if let Some(span) = published_of(snap, &d.id) {
-                        found.1.push((d.id.clone(), span));
+                        found.1.push((d.id, span));
                     }
                 }
                 found

@@ -163,7 +163,7 @@ pub struct Snapshot {
     /// are B-trees: `imbl`'s hash map allocates its nodes at full width
     /// (32 slots) however few entries they hold, which at 70,000 IDs cost
     /// about seven times as much per entry (docs/performance.md).
-    defs: imbl::OrdMap<Arc<str>, DefLocs>,
+    defs: imbl::OrdMap<Sym, DefLocs>,
     /// ID → file → number of references to it in that file; the key is
     /// the references' own interned ID, ordered by handle ([`IdKey`]).
     refs: imbl::OrdMap<IdKey, RefFiles>,
@@ -258,7 +258,7 @@ impl DefLocs {
 /// it with some sixteen keys (70,000 IDs at the large preset), each behind
 /// a pointer (that was half the time of the reference checks and a quarter
 /// of the temporal network's).
-type DefIndex = HashMap<Arc<str>, IdDefs, super::summary::ShortBuild>;
+type DefIndex = HashMap<Sym, IdDefs, super::summary::ShortBuild>;
 
 #[derive(Clone, Copy, Debug)]
 struct IdDefs {
@@ -381,7 +381,7 @@ fn ref_counts(summary: &FileSummary) -> HashMap<Sym, u32, ShortBuild> {
 
 /// A file's actors with their names (aliases, then the display name), for
 /// the actor-name index.
-type ActorNames = Vec<(Arc<str>, Vec<String>)>;
+type ActorNames = Vec<(Sym, Vec<String>)>;
 
 fn actor_names(file: &FileData) -> ActorNames {
     file.summary
@@ -393,7 +393,7 @@ fn actor_names(file: &FileData) -> ActorNames {
             let mut names = Vec::with_capacity(d.aliases.len() + usize::from(d.title.is_some()));
             names.extend(d.aliases.iter().cloned());
             names.extend(d.title.map(|t| t.read(&file.text).into_owned()));
-            (d.id.clone(), names)
+            (d.id, names)
         })
         .collect()
 }
@@ -483,16 +483,15 @@ fn region_claims(new: &Snapshot, d: &Derivation, sp: &Splice) -> Option<Diagnost
     let old_file = d.from.file(d.file)?;
     let new_file = new.file(d.file)?;
     let (cut, count) = &sp.entries;
-    let mut keys: Vec<(Arc<str>, Arc<str>)> =
-        claims::claims_of_entries(&d.from, old_file, cut.clone())
-            .into_iter()
-            .chain(claims::claims_of_entries(
-                new,
-                new_file,
-                cut.start..cut.start + count,
-            ))
-            .map(|c| (c.subject, c.property))
-            .collect();
+    let mut keys: Vec<(Sym, Arc<str>)> = claims::claims_of_entries(&d.from, old_file, cut.clone())
+        .into_iter()
+        .chain(claims::claims_of_entries(
+            new,
+            new_file,
+            cut.start..cut.start + count,
+        ))
+        .map(|c| (c.subject, c.property))
+        .collect();
     keys.sort();
     keys.dedup();
     let mut out = (**d.from.claims_by_file()).clone();
@@ -628,7 +627,7 @@ impl Snapshot {
                         kind: d.kind,
                     };
                     index
-                        .entry(d.id.clone())
+                        .entry(d.id)
                         .and_modify(|e| {
                             e.count += 1;
                             if loc < e.first {
@@ -646,7 +645,7 @@ impl Snapshot {
     }
 
     /// Every defined ID, with one definition each.
-    pub fn all_definitions(&self) -> impl Iterator<Item = (&Arc<str>, DefLoc)> {
+    pub fn all_definitions(&self) -> impl Iterator<Item = (&Sym, DefLoc)> {
         self.defs
             .iter()
             .filter_map(|(id, locs)| locs.as_slice().iter().min().map(|l| (id, *l)))
@@ -1278,11 +1277,11 @@ impl Workspace {
             self.snapshot.forget_definition_tables();
         }
         let s = &mut self.snapshot;
-        let def_set = |f: Option<&FileData>| -> HashMap<Arc<str>, Vec<(u32, EntryKind)>> {
-            let mut m: HashMap<Arc<str>, Vec<(u32, EntryKind)>> = HashMap::new();
+        let def_set = |f: Option<&FileData>| -> HashMap<Sym, Vec<(u32, EntryKind)>> {
+            let mut m: HashMap<Sym, Vec<(u32, EntryKind)>> = HashMap::new();
             if let Some(f) = f {
                 for (i, d) in f.summary.definitions.iter().enumerate() {
-                    m.entry(d.id.clone()).or_default().push((i as u32, d.kind));
+                    m.entry(d.id).or_default().push((i as u32, d.kind));
                 }
             }
             m
@@ -1298,7 +1297,7 @@ impl Workspace {
             if let Some(locs) = s.defs.get(name) {
                 match DefLocs::from_vec(locs.without_file(id)) {
                     Some(locs) => {
-                        s.defs.insert(name.clone(), locs);
+                        s.defs.insert(*name, locs);
                     }
                     None => {
                         s.defs.remove(name);
@@ -1306,7 +1305,7 @@ impl Workspace {
                     }
                 }
             }
-            changed.push(name.clone());
+            changed.push(Arc::from(name.as_str()));
         }
         for (name, indices) in &new_defs {
             let old_indices = old_defs.get(name);
@@ -1329,7 +1328,7 @@ impl Workspace {
             // that merely moved within the file does not.
             let kinds = |v: &Vec<(u32, EntryKind)>| v.iter().map(|(_, k)| *k).collect::<Vec<_>>();
             if old_indices.map(kinds) != Some(kinds(indices)) {
-                changed.push(name.clone());
+                changed.push(Arc::from(name.as_str()));
             }
         }
         for (&name, _) in old_refs.iter().filter(|(k, _)| !new_refs.contains_key(*k)) {
@@ -1388,7 +1387,7 @@ impl Workspace {
                 match s.defs.get_mut(&d.id) {
                     Some(locs) => locs.push(loc),
                     None => {
-                        s.defs.insert(d.id.clone(), DefLocs::One(loc));
+                        s.defs.insert(d.id, DefLocs::One(loc));
                     }
                 }
             }
@@ -1427,7 +1426,7 @@ impl Workspace {
     fn definers_of(&self, ids: &[Arc<str>], except: FileId) -> BTreeSet<FileId> {
         let mut out: BTreeSet<FileId> = ids
             .iter()
-            .filter_map(|id| self.snapshot.defs.get(id))
+            .filter_map(|id| self.snapshot.defs.get(&**id))
             .flat_map(|locs| locs.as_slice().iter().map(|l| l.file))
             .collect();
         out.remove(&except);
@@ -1448,7 +1447,7 @@ impl Workspace {
                 );
                 continue;
             }
-            if let Some(locs) = s.defs.get(id) {
+            if let Some(locs) = s.defs.get(&**id) {
                 out.extend(locs.as_slice().iter().map(|l| l.file));
             }
             if let Some(files) = IdKey::of(id).and_then(|id| s.refs.get(&id)) {

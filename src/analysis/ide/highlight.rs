@@ -36,7 +36,7 @@ pub fn document_highlights(snap: &Snapshot, file: FileId, offset: usize) -> Vec<
     let defs = s
         .definitions
         .iter()
-        .filter(|d| d.id == target.id)
+        .filter(|d| d.id == *target.id)
         .map(|d| Highlight {
             range: d.range.clone(),
             kind: HighlightKind::Write,

@@ -127,7 +127,7 @@ pub struct Row {
     /// Index into the file's definitions.
     pub def: u32,
     pub kind: EntryKind,
-    pub id: Arc<str>,
+    pub id: Sym,
     /// The first 8 bytes of the ID, big-endian, zero-padded: orders IDs as
     /// `str` does without reading the string.
     pub id_prefix: u64,
@@ -171,7 +171,7 @@ impl EntityTable {
                     file: file.id,
                     def: i as u32,
                     kind: d.kind,
-                    id: d.id.clone(),
+                    id: d.id,
                     id_prefix: prefix8(&d.id),
                     mask: 0,
                     spans: (0, 0),

@@ -147,7 +147,7 @@ pub fn id_at(file: &FileData, offset: usize) -> Option<IdAt> {
         .enumerate()
         .find(|(_, d)| d.range.start <= offset && offset <= d.range.end)?;
     Some(IdAt {
-        id: d.id.clone(),
+        id: Arc::from(d.id.as_str()),
         range: d.range.clone(),
         at: None,
         definition: Some(i as u32),
