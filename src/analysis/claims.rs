@@ -490,7 +490,7 @@ fn claims_where(
                 file: f.id,
                 range: a.range.clone(),
                 text: f.text.get(a.range.clone()).unwrap_or("").to_string(),
-                holder: holder.clone(),
+                holder,
                 verb,
                 date,
                 validity,
@@ -499,7 +499,7 @@ fn claims_where(
                 values: set,
                 disputed,
                 contradicts: contradicts.clone(),
-                id: id.clone(),
+                id,
                 resolved: resolved_text(a, date.as_ref()),
             });
         }

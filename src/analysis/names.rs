@@ -107,7 +107,7 @@ impl NameIndex {
                 self.id_like
                     .entry(as_id(name))
                     .or_default()
-                    .push((actor.clone(), file));
+                    .push((*actor, file));
             }
         }
         for (actor, actor_names) in &names {
@@ -118,7 +118,7 @@ impl NameIndex {
                 };
                 self.by_first_word.entry(first).or_default().push(Name {
                     words: ws.into(),
-                    actor: actor.clone(),
+                    actor: *actor,
                     file,
                 });
             }
@@ -186,7 +186,7 @@ impl NameIndex {
                 if !skip(abs.clone()) {
                     out.push(Mention {
                         range: abs,
-                        actor: name.actor.clone(),
+                        actor: name.actor,
                         name: text[r].to_string(),
                     });
                 }

@@ -642,7 +642,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
             e.def
                 .get()
                 .and_then(|d| f.summary.definitions.get(d as usize))
-                .map(|d| d.id.clone())
+                .map(|d| d.id)
         })
         .flatten();
     let event_node = event_id.as_ref().map(|id| b.node_of(id));
@@ -1503,7 +1503,7 @@ fn solve(b: &mut Builder<'_>) {
         let x = 1 + 2 * i;
         let c = index[root[x] as usize] as usize;
         let window = solved[c].2.windows[(local[x] as usize - 1) / 2];
-        windows.insert(id.clone(), window);
+        windows.insert(*id, window);
     }
     cache.keep_only(&used);
 }

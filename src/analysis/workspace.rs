@@ -1321,7 +1321,7 @@ impl Workspace {
             };
             locs.extend(indices.iter().map(|&(index, _)| DefLoc { file: id, index }));
             if let Some(locs) = DefLocs::from_vec(locs) {
-                s.defs.insert(name.clone(), locs);
+                s.defs.insert(*name, locs);
             }
             // Only a change in how many times, or as what kind, the file
             // defines the ID changes other files' diagnostics; a definition

@@ -101,7 +101,7 @@ fn acknowledge(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut 
             let other = snap.file(r.file)?;
             let (_, e) = other.summary.entry_at(r.range.start)?;
             let def = other.summary.definitions.get(e.def.get()? as usize)?;
-            matches!(def.kind, EntryKind::Statement | EntryKind::Claim).then(|| def.id.clone())
+            matches!(def.kind, EntryKind::Statement | EntryKind::Claim).then(|| def.id)
         });
         if let Some(id) = other_id {
             insert(
