@@ -290,7 +290,7 @@ pub struct Claim {
     /// When the claimed value holds; `None`: timeless.
     pub validity: Option<Span>,
     pub subject: Sym,
-    pub property: Arc<str>,
+    pub property: Sym,
     pub values: Values,
     /// `disputed: yes` on the claim.
     pub disputed: bool,
@@ -471,7 +471,7 @@ fn claims_where(
             let Some(mut set) = values(
                 a.operator.as_deref(),
                 a.value_kind,
-                a.value.as_ref().map(|(_, t)| &**t),
+                a.value_text(&f.text),
                 date.as_ref(),
             ) else {
                 continue;
@@ -500,19 +500,19 @@ fn claims_where(
                 disputed,
                 contradicts: contradicts.clone(),
                 id,
-                resolved: resolved_text(a, date.as_ref()),
+                resolved: resolved_text(a, &f.text, date.as_ref()),
             });
         }
     }
     out
 }
 
-fn resolved_text(a: &AssertionInfo, anchor: Option<&Span>) -> Option<String> {
+fn resolved_text(a: &AssertionInfo, text: &str, anchor: Option<&Span>) -> Option<String> {
     if a.value_kind != Some("relative_date") {
         return None;
     }
     let day = anchor?.single_day()?;
-    let r = dates::resolve_relative(&a.value.as_ref()?.1, day)?;
+    let r = dates::resolve_relative(a.value_text(text)?, day)?;
     Some(
         Span {
             earliest: Some(r.earliest),

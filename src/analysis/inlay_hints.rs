@@ -85,8 +85,8 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
             .chain(f.summary.field_claims(e).iter().map(|(_, a)| a));
         for a in assertions {
             if a.value_kind == Some("relative_date") {
-                if let Some((r, t)) = &a.value {
-                    relatives.push((r.clone(), t.clone()));
+                if let (Some(r), Some(t)) = (&a.value, a.value_text(&f.text)) {
+                    relatives.push((r.clone(), Arc::from(t)));
                 }
             }
         }

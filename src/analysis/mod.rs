@@ -104,9 +104,9 @@ pub fn with_parsers<T: Send, R: Send>(
         .into_par_iter()
         .map_init(syntax::parser, |parser, (i, item)| (i, work(parser, item)))
         .collect();
-    // Each worker's table of interned strings (one entry per distinct ID,
-    // key and value it read) would outlive the batch for nothing: the
-    // summaries hold their strings (≈1.7 MB of tables at the large preset).
+    // Each worker's own cache of interned strings (one entry per distinct
+    // ID, key and date it read, in front of the shared table) would outlive
+    // the batch for nothing.
     rayon::broadcast(|_| summary::forget_interned());
     out.sort_unstable_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, r)| r).collect()

@@ -28,9 +28,9 @@ use std::sync::Arc;
 
 use super::span::ByteSpan;
 use super::summary::{
-    defining, definition_title, intern, no_aliases, sym, trim_end, trim_line, trim_range,
-    AssertionInfo, DateNode, Definition, EntryInfo, FieldInfo, FileSummary, OptIndex, RefRole,
-    Reference, Section, Sym, TextSpan, ValueItem,
+    defining, definition_title, no_aliases, sym, trim_end, trim_line, trim_range, AssertionInfo,
+    DateNode, Definition, EntryInfo, FieldInfo, FileSummary, OptIndex, RefRole, Reference, Section,
+    Sym, TextSpan, ValueItem,
 };
 use crate::syntax::EntryKind;
 
@@ -819,12 +819,9 @@ impl<'s> Reader<'s> {
         AssertionInfo {
             range: a.range.clone(),
             subject: Some(subject),
-            property: Some((a.property.clone(), intern(&src[a.property.clone()]))),
-            operator: a.operator.clone().map(|o| Arc::from(&src[o])),
-            value: a
-                .value
-                .as_ref()
-                .map(|(_, r)| (r.clone(), intern(&src[r.clone()]))),
+            property: Some((a.property.clone(), sym(&src[a.property.clone()]))),
+            operator: a.operator.clone().map(|o| sym(&src[o])),
+            value: a.value.as_ref().map(|(_, r)| r.clone()),
             value_kind: a.value.as_ref().map(|(k, _)| k.name()),
         }
     }

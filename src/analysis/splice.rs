@@ -182,7 +182,7 @@ impl Relocate for AssertionInfo {
         if let Some((r, _)) = &mut self.property {
             *r = range(r, s.bytes);
         }
-        if let Some((r, _)) = &mut self.value {
+        if let Some(r) = &mut self.value {
             *r = range(r, s.bytes);
         }
     }

@@ -16,40 +16,9 @@ use crate::syntax::{self, text, Document, Entry as SyntaxEntry, EntryKind, Item}
 pub(crate) use super::sym::ShortBuild;
 pub use super::sym::{sym, Sym};
 
-type ShortStrings = std::collections::HashSet<Arc<str>, ShortBuild>;
-
-thread_local! {
-    /// Strings of summaries, shared: an ID, a field key or a date is
-    /// written many times across a workspace, and each summary would
-    /// otherwise hold its own copy of each occurrence.
-    static STRINGS: std::cell::RefCell<ShortStrings> = Default::default();
-}
-
-/// One shared `Arc<str>` per distinct short string (per thread).
-pub(super) fn intern(s: &str) -> Arc<str> {
-    if s.len() > 64 {
-        return Arc::from(s);
-    }
-    STRINGS.with(|set| {
-        let mut set = set.borrow_mut();
-        if let Some(a) = set.get(s) {
-            return a.clone();
-        }
-        // A safety valve for very long sessions: start over.
-        if set.len() > 1 << 20 {
-            set.clear();
-        }
-        let a: Arc<str> = Arc::from(s);
-        set.insert(a.clone());
-        a
-    })
-}
-
-/// Drops this thread's table of shared strings ([`intern`]): the strings
-/// stay with the summaries that hold them, only their sharing with the
-/// summaries this thread makes later is lost.
+/// Drops this thread's own table of interned strings ([`sym`]'s cache in
+/// front of the shared map, which keeps every handle).
 pub(crate) fn forget_interned() {
-    STRINGS.with(|set| *set.borrow_mut() = Default::default());
     super::sym::forget_local();
 }
 
@@ -283,12 +252,21 @@ pub struct EntryInfo {
 pub struct AssertionInfo {
     pub range: Range<usize>,
     pub subject: Option<u32>,
-    pub property: Option<(Range<usize>, Arc<str>)>,
-    pub operator: Option<Arc<str>>,
-    pub value: Option<(Range<usize>, Arc<str>)>,
+    pub property: Option<(Range<usize>, Sym)>,
+    pub operator: Option<Sym>,
+    /// The value as written ([`AssertionInfo::value_text`]; read from the
+    /// text rather than kept, like a field's).
+    pub value: Option<Range<usize>>,
     /// The kind of the value node (`number`, `date`, `relative_date`,
     /// `reference`, `text`, `string`, `boolean` …).
     pub value_kind: Option<&'static str>,
+}
+
+impl AssertionInfo {
+    /// The value as written, in the file's `text`.
+    pub fn value_text<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.value.as_ref().and_then(|r| text.get(r.clone()))
+    }
 }
 
 /// A title or a quote, kept as where it is written rather than as a copy
@@ -618,9 +596,9 @@ impl FileSummary {
         AssertionInfo {
             range: node.byte_range(),
             subject,
-            property: a.property().map(|p| (p.byte_range(), intern(text(p, src)))),
-            operator: a.operator(src).map(Arc::from),
-            value: value.map(|v| (v.byte_range(), intern(text(v, src)))),
+            property: a.property().map(|p| (p.byte_range(), sym(text(p, src)))),
+            operator: a.operator(src).map(sym),
+            value: value.map(|v| v.byte_range()),
             value_kind: value.map(|v| static_kind(syntax::node_kind(v))),
         }
     }

@@ -897,7 +897,7 @@ fn claim_dates(
         if !b.is_event(id) {
             continue;
         }
-        let Some((vrange, vtext)) = &a.value else {
+        let (Some(vrange), Some(vtext)) = (&a.value, a.value_text(&f.text)) else {
             continue;
         };
         let item = match a.value_kind {

@@ -483,7 +483,7 @@ fn region_claims(new: &Snapshot, d: &Derivation, sp: &Splice) -> Option<Diagnost
     let old_file = d.from.file(d.file)?;
     let new_file = new.file(d.file)?;
     let (cut, count) = &sp.entries;
-    let mut keys: Vec<(Sym, Arc<str>)> = claims::claims_of_entries(&d.from, old_file, cut.clone())
+    let mut keys: Vec<(Sym, Sym)> = claims::claims_of_entries(&d.from, old_file, cut.clone())
         .into_iter()
         .chain(claims::claims_of_entries(
             new,
