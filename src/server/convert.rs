@@ -136,7 +136,24 @@ impl<'a> RangeCursor<'a> {
 
     pub fn range(&mut self, bytes: Range<usize>) -> lsp::Range {
         let start = self.pos(bytes.start);
-        let end = self.pos(bytes.end.max(bytes.start));
+        let end_byte = bytes.end.max(bytes.start);
+        // Most ranges (a reference, an ID) end on the line they start on,
+        // before its end: the end is the start plus the range's own width,
+        // without finding the line and counting from its start again.
+        let (start_offset, start_clamped) = clamp_offset(self.text, bytes.start);
+        if !start_clamped && self.text.is_char_boundary(end_byte.min(self.text.len())) {
+            let line_end = content_end(self.text, self.starts, self.line);
+            if start_offset <= line_end && end_byte <= line_end {
+                let between = &self.text[start_offset..end_byte];
+                let width = match self.encoding {
+                    PositionEncoding::Utf8 => between.len(),
+                    PositionEncoding::Utf16 => utf16_len(between),
+                };
+                let end = Pos::new(start.line, start.character + to_u32(width));
+                return lsp::Range::new(position(start), position(end));
+            }
+        }
+        let end = self.pos(end_byte);
         lsp::Range::new(position(start), position(end))
     }
 }
