@@ -398,12 +398,12 @@ impl<'s> Reader<'s> {
     }
 
     fn push_ref(&mut self, id: Range<usize>, entry: Option<u32>, role: RefRole) -> u32 {
-        self.s.references.push(Reference {
-            id: sym(&self.src[id.clone()]),
-            span: ByteSpan::new(id),
-            entry: OptIndex::new(entry),
+        self.s.references.push(Reference::new(
+            sym(&self.src[id.clone()]),
+            ByteSpan::new(id),
+            OptIndex::new(entry),
             role,
-        });
+        ));
         self.s.references.len() as u32 - 1
     }
 

@@ -107,7 +107,7 @@ pub fn reference_diagnostics_of(
             .get()
             .and_then(|e| summary.entries.get(e as usize))
             .map(|e| e.kind);
-        if let (Some(kinds), Some(kind)) = (expected_kinds(&r.role, entry_kind), kind) {
+        if let (Some(kinds), Some(kind)) = (expected_kinds(&r.role(), entry_kind), kind) {
             if kinds.contains(&kind) {
                 continue;
             }
@@ -118,7 +118,7 @@ pub fn reference_diagnostics_of(
                         r.full_range(),
                         format!(
                             "{} expects {}, but `@{}` is {}",
-                            place(&r.role),
+                            place(&r.role()),
                             expected_phrase(kinds),
                             r.id,
                             kind_phrase(def.kind)

@@ -30,7 +30,7 @@ pub(super) fn no_aliases() -> Arc<[String]> {
 }
 
 /// Where a reference stands, which decides what kind of entity it may name.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefRole {
     /// The speaker of a statement or the holder of a claim.
     Author,
@@ -59,7 +59,49 @@ pub struct Reference {
     pub span: ByteSpan,
     /// The entry it belongs to (index into [`FileSummary::entries`]).
     pub entry: OptIndex,
-    pub role: RefRole,
+    /// [`Reference::role`].
+    role: PackedRole,
+}
+
+/// A [`RefRole`] in 4 bytes (the enum takes 8: a tag beside a field's
+/// key), and a workspace keeps hundreds of thousands of references: the
+/// variant in the low 3 bits, a field's key's handle above them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct PackedRole(u32);
+
+impl PackedRole {
+    fn pack(role: RefRole) -> PackedRole {
+        PackedRole(match role {
+            RefRole::Author => 0,
+            RefRole::Subject => 1,
+            RefRole::Anchor => 2,
+            RefRole::RoleOrganisation => 3,
+            RefRole::Title => 4,
+            RefRole::Heading => 5,
+            RefRole::Prose => 6,
+            // Handles stay under 2^29 (`sym` refuses more strings).
+            RefRole::Field(key) => 7 | (key.handle() << 3),
+        })
+    }
+
+    fn unpack(self) -> RefRole {
+        match self.0 & 7 {
+            0 => RefRole::Author,
+            1 => RefRole::Subject,
+            2 => RefRole::Anchor,
+            3 => RefRole::RoleOrganisation,
+            4 => RefRole::Title,
+            5 => RefRole::Heading,
+            6 => RefRole::Prose,
+            _ => RefRole::Field(Sym::from_handle(self.0 >> 3)),
+        }
+    }
+}
+
+impl std::fmt::Debug for PackedRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.unpack(), f)
+    }
 }
 
 /// An optional index in 4 bytes (`Option<u32>` takes 8): `u32::MAX` is
@@ -100,6 +142,20 @@ impl std::fmt::Debug for OptIndex {
 }
 
 impl Reference {
+    pub fn new(id: Sym, span: ByteSpan, entry: OptIndex, role: RefRole) -> Reference {
+        Reference {
+            id,
+            span,
+            entry,
+            role: PackedRole::pack(role),
+        }
+    }
+
+    /// Where it stands.
+    pub fn role(&self) -> RefRole {
+        self.role.unpack()
+    }
+
     /// The ID only, after the `@`.
     pub fn range(&self) -> Range<usize> {
         self.span.range()
@@ -675,17 +731,15 @@ impl FileSummary {
         {
             return None;
         }
-        self.references.push(Reference {
-            id: sym(text(id, src)),
-            span: ByteSpan::new(id.byte_range()),
-            entry: OptIndex::new(entry),
+        self.references.push(Reference::new(
+            sym(text(id, src)),
+            ByteSpan::new(id.byte_range()),
+            OptIndex::new(entry),
             role,
-        });
+        ));
         Some(self.references.len() as u32 - 1)
     }
 
-    /// Gives back the room the lists grew into: a workspace keeps every
-    /// file's summary.
     /// A copy of each list of exactly its length, leaving the lists empty
     /// with their capacity ([`super::quick`]'s scratch lists).
     pub(super) fn take_exact(&mut self) -> FileSummary {
@@ -740,6 +794,8 @@ impl FileSummary {
             + bytes(&self.syntax)
     }
 
+    /// Gives back the room the lists grew into: a workspace keeps every
+    /// file's summary.
     pub(super) fn shrink(&mut self) {
         self.definitions.shrink_to_fit();
         self.entries.shrink_to_fit();
@@ -1245,7 +1301,7 @@ Prose mentions @uk.
         let refs: Vec<_> = s
             .references
             .iter()
-            .map(|r| (r.id.as_str(), r.role.clone()))
+            .map(|r| (r.id.as_str(), r.role().clone()))
             .collect();
         assert_eq!(
             refs,
@@ -1292,7 +1348,7 @@ mod size_tests {
     #[test]
     fn records_stay_small() {
         assert_eq!(std::mem::size_of::<Sym>(), 4);
-        assert_eq!(std::mem::size_of::<Reference>(), 24);
+        assert_eq!(std::mem::size_of::<Reference>(), 20);
         assert_eq!(std::mem::size_of::<RefRole>(), 8);
         assert_eq!(std::mem::size_of::<FieldInfo>(), 28);
         assert_eq!(std::mem::size_of::<ValueItem>(), 20);
@@ -1300,5 +1356,27 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<EntryInfo>(), 96);
         assert_eq!(std::mem::size_of::<Definition>(), 64);
         assert_eq!(std::mem::size_of::<Section>(), 48);
+    }
+
+    /// A reference's role survives its packing into 4 bytes, a field's key
+    /// included.
+    #[test]
+    fn packed_roles_unpack_to_the_same_role() {
+        let roles = [
+            RefRole::Author,
+            RefRole::Subject,
+            RefRole::Anchor,
+            RefRole::RoleOrganisation,
+            RefRole::Title,
+            RefRole::Heading,
+            RefRole::Prose,
+            RefRole::Field(sym("after")),
+            RefRole::Field(sym("a-key-packed-with-its-role")),
+            RefRole::Field(Sym::EMPTY),
+        ];
+        for role in roles {
+            let r = Reference::new(sym("macron"), ByteSpan::new(1..7), OptIndex::NONE, role);
+            assert_eq!(r.role(), role);
+        }
     }
 }

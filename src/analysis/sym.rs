@@ -37,6 +37,15 @@ impl Sym {
         Sym(std::num::NonZeroU32::MIN.saturating_add(n))
     }
 
+    /// The handle numbered `n` ([`Sym::handle`]); the empty string if no
+    /// string has that number yet.
+    pub(crate) fn from_handle(n: u32) -> Sym {
+        if n >= NEXT.load(Ordering::Acquire) {
+            return Sym::EMPTY;
+        }
+        Sym::of(n)
+    }
+
     /// The string.
     #[inline]
     pub fn as_str(self) -> &'static str {
@@ -236,7 +245,8 @@ fn shared(s: &str) -> (&'static str, Sym) {
         dashmap::Entry::Occupied(e) => (*e.key(), *e.get()),
         dashmap::Entry::Vacant(e) => {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            assert!(n < u32::MAX - 1, "more than 4 billion distinct strings");
+            // A reference's packed role keeps a handle in 29 bits.
+            assert!(n < 1 << 29, "more than 500 million distinct strings");
             // Written before the handle leaves this function (and the
             // map's lock): whoever holds the handle can read the string.
             table::set(n, leaked);

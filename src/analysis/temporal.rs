@@ -1172,7 +1172,7 @@ pub fn read_role(file: &FileData, fi: &FieldInfo) -> RoleText {
         .references
         .iter()
         .find(|r| {
-            r.role == RefRole::RoleOrganisation
+            r.role() == RefRole::RoleOrganisation
                 && fi.range.start() <= r.at()
                 && r.at() < fi.range.end()
         })

@@ -144,9 +144,9 @@ fn undefined(snap: &Snapshot, data: &FileData, r: &Reference, out: &mut Vec<Code
         .and_then(|e| data.summary.entries.get(e as usize))
         .map(|e| e.kind);
     let definable = |k: &EntryKind| k.is_definition();
-    let kinds: Vec<EntryKind> = match expected_kinds(&r.role, entry_kind) {
+    let kinds: Vec<EntryKind> = match expected_kinds(&r.role(), entry_kind) {
         Some(expected) => expected.iter().copied().filter(definable).take(1).collect(),
-        None if r.role == RefRole::Subject => {
+        None if r.role() == RefRole::Subject => {
             vec![EntryKind::Topic, EntryKind::Event, EntryKind::Actor]
         }
         None => vec![

@@ -496,7 +496,7 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
         let refs = FileIndex::references_to(data, subject).iter();
         for r in refs
             .map(|&i| &s.references[i as usize])
-            .filter(|r| r.role == RefRole::Subject)
+            .filter(|r| r.role() == RefRole::Subject)
         {
             let Some(property) = property_after(&data.text, r.span.end()) else {
                 continue;

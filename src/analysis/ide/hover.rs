@@ -99,7 +99,7 @@ fn usage(snap: &Snapshot, id: &str) -> Usage {
             let Some(e) = s.entries.get(ei as usize) else {
                 continue;
             };
-            match (&r.role, e.kind) {
+            match (&r.role(), e.kind) {
                 (RefRole::Author, EntryKind::Statement) => u.statements += 1,
                 (RefRole::Author, EntryKind::Claim) => u.claims += 1,
                 (RefRole::Field(k), _) if matches!(&**k, "source" | "sources" | "cites") => {

@@ -107,7 +107,7 @@ pub fn occurrences_by_file<'s>(
                         file,
                         range: r.range(),
                         is_definition: false,
-                        in_prose: matches!(r.role, RefRole::Prose | RefRole::Heading),
+                        in_prose: matches!(r.role(), RefRole::Prose | RefRole::Heading),
                     })
                     .collect();
                 out.push((data, found));
