@@ -473,7 +473,7 @@ impl<'s> Reader<'s> {
                     None | Some(b' ' | b'\t' | b'@') => i += 1,
                     Some(d) if is_id_start(d) => {
                         let id_end = read_id(b, i + 1, end)?;
-                        self.push_ref(i + 1..id_end, entry, role.clone());
+                        self.push_ref(i + 1..id_end, entry, role);
                         i = id_end;
                     }
                     _ => return None,

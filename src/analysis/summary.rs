@@ -714,7 +714,7 @@ impl FileSummary {
 
     fn collect_refs(&mut self, node: Node<'_>, src: &str, entry: Option<u32>, role: RefRole) {
         syntax::for_each_reference(node, &mut |r| {
-            self.push_ref(r.node, src, entry, role.clone());
+            self.push_ref(r.node, src, entry, role);
         });
     }
 
@@ -1301,7 +1301,7 @@ Prose mentions @uk.
         let refs: Vec<_> = s
             .references
             .iter()
-            .map(|r| (r.id.as_str(), r.role().clone()))
+            .map(|r| (r.id.as_str(), r.role()))
             .collect();
         assert_eq!(
             refs,
