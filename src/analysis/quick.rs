@@ -224,9 +224,8 @@ struct Atom {
     range: Range<usize>,
     /// A reference's (or an offset anchor's) ID.
     id: Range<usize>,
-    /// An offset's sign and amount.
+    /// An offset's sign (its amount ends the range).
     negative: bool,
-    amount: Range<usize>,
     assertion: Option<RawAssertion>,
 }
 
@@ -237,7 +236,6 @@ impl Atom {
             range,
             id: 0..0,
             negative: false,
-            amount: 0..0,
             assertion: None,
         }
     }
@@ -760,7 +758,6 @@ impl<'s> Reader<'s> {
                     Kind::Offset => ValueItem::Offset {
                         anchor: ref_of[k][0].expect("a pushed anchor"),
                         negative: a.negative,
-                        amount: sym(&src[a.amount.clone()]),
                         range,
                     },
                     Kind::Date | Kind::Interval => ValueItem::Date {
@@ -1312,7 +1309,6 @@ fn atom_at(b: &[u8], i: usize, end: usize) -> Option<(Atom, usize)> {
                 let mut atom = Atom::plain(Kind::Offset, i..amount_end);
                 atom.id = i + 1..id_end;
                 atom.negative = negative;
-                atom.amount = d..amount_end;
                 (atom, amount_end)
             } else {
                 let mut atom = Atom::plain(Kind::Reference, i..id_end);

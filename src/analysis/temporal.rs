@@ -697,9 +697,9 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                     ValueItem::Offset {
                         anchor,
                         negative,
-                        amount,
                         range,
                     } => {
+                        let amount = super::summary::offset_amount(&f.text, *range);
                         let Some(id) = ref_id(f, *anchor) else {
                             continue;
                         };
