@@ -516,7 +516,6 @@ impl<'s> Reader<'s> {
                 header: (pos..pos).into(),
                 def: OptIndex::NONE,
                 date: date.clone().map(|d| (d.clone().into(), sym(&src[d]))),
-                weekday: weekday.clone().map(|w| (w.clone().into(), sym(&src[w]))),
                 author: OptIndex::NONE,
                 verb: None,
                 assertion: None,

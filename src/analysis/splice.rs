@@ -202,9 +202,6 @@ impl Relocate for EntryInfo {
         if let Some((r, _)) = &mut self.date {
             *r = r.shifted(s.bytes);
         }
-        if let Some((r, _)) = &mut self.weekday {
-            *r = r.shifted(s.bytes);
-        }
         self.author = self.author.get().map(|a| index(a, s.references)).into();
         if let Some(a) = &mut self.assertion {
             a.relocate(s);

@@ -293,9 +293,9 @@ pub struct EntryInfo {
     /// The defined ID, for definitions and statements/claims with `id:`
     /// (index into [`FileSummary::definitions`]).
     pub def: OptIndex,
-    /// The date of a dated entry (a `date` or `interval`).
+    /// The date of a dated entry (a `date` or `interval`); its weekday
+    /// annotation is its [`DateNode`]'s ([`FileSummary::date_node_at`]).
     pub date: Option<(ByteSpan, Sym)>,
-    pub weekday: Option<(ByteSpan, Sym)>,
     /// Speaker or holder (index into references).
     pub author: OptIndex,
     /// `said`, `claims`, `denies`, `reports`.
@@ -515,9 +515,6 @@ impl FileSummary {
             def: OptIndex::NONE,
             date: parts
                 .date
-                .map(|d| (d.byte_range().into(), sym(text(d, src)))),
-            weekday: parts
-                .weekday
                 .map(|d| (d.byte_range().into(), sym(text(d, src)))),
             author: OptIndex::NONE,
             verb: parts.verb.map(|v| sym(text(v, src))),
@@ -819,6 +816,12 @@ impl FileSummary {
     /// Adds the dates written inside `node` (a top-level item).
     pub(super) fn collect_dates_in(&mut self, node: Node<'_>, src: &str) {
         collect_dates(node, src, &mut self.dates);
+    }
+
+    /// The date written at `start` (the file's dates are in order).
+    pub fn date_node_at(&self, start: usize) -> Option<&DateNode> {
+        let i = self.dates.partition_point(|d| d.range.start() < start);
+        self.dates.get(i).filter(|d| d.range.start() == start)
     }
 
     /// The fields of an entry.
@@ -1360,7 +1363,7 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<FieldInfo>(), 28);
         assert_eq!(std::mem::size_of::<ValueItem>(), 16);
         assert_eq!(std::mem::size_of::<DateNode>(), 24);
-        assert_eq!(std::mem::size_of::<EntryInfo>(), 96);
+        assert_eq!(std::mem::size_of::<EntryInfo>(), 88);
         assert_eq!(std::mem::size_of::<Definition>(), 64);
         assert_eq!(std::mem::size_of::<Section>(), 48);
     }

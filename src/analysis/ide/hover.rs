@@ -202,10 +202,11 @@ pub fn entity_card(snap: &Snapshot, id: &str) -> Option<String> {
             fact(&mut facts, "Author", "author");
         }
         EntryKind::Event => {
-            if let Some((_, date)) = &e.date {
-                let weekday = e
-                    .weekday
-                    .as_ref()
+            if let Some((range, date)) = &e.date {
+                let weekday = file
+                    .summary
+                    .date_node_at(range.start())
+                    .and_then(|d| d.weekday)
                     .map(|(_, w)| format!(" {w}"))
                     .unwrap_or_default();
                 facts.push(format!("Date: {date}{weekday}"));
