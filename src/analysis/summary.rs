@@ -455,8 +455,9 @@ impl FileSummary {
                 s.item(child, src, 0..0);
             }
         }
-        s.shrink();
-        s
+        // Exactly as long as they need to be: a workspace keeps every
+        // file's summary.
+        s.take_exact()
     }
 
     pub(super) fn item(&mut self, node: Node<'_>, src: &str, section_range: Range<usize>) {
@@ -796,21 +797,6 @@ impl FileSummary {
             + bytes(&self.prose)
             + bytes(&self.dates)
             + bytes(&self.syntax)
-    }
-
-    /// Gives back the room the lists grew into: a workspace keeps every
-    /// file's summary.
-    pub(super) fn shrink(&mut self) {
-        self.definitions.shrink_to_fit();
-        self.entries.shrink_to_fit();
-        self.fields.shrink_to_fit();
-        self.items.shrink_to_fit();
-        self.field_claims.shrink_to_fit();
-        self.references.shrink_to_fit();
-        self.sections.shrink_to_fit();
-        self.prose.shrink_to_fit();
-        self.dates.shrink_to_fit();
-        self.syntax.shrink_to_fit();
     }
 
     /// Adds the dates written inside `node` (a top-level item).

@@ -122,6 +122,12 @@ impl<'a> RangeCursor<'a> {
 
     fn pos(&mut self, byte: usize) -> Pos {
         let (offset, clamped) = clamp_offset(self.text, byte);
+        self.pos_of(offset, clamped)
+    }
+
+    /// [`RangeCursor::pos`] of an offset already clamped to a character
+    /// boundary.
+    fn pos_of(&mut self, offset: usize, clamped: bool) -> Pos {
         self.line = line_near(self.starts, self.line, offset);
         finish_pos(
             self.text,
@@ -135,12 +141,12 @@ impl<'a> RangeCursor<'a> {
     }
 
     pub fn range(&mut self, bytes: Range<usize>) -> lsp::Range {
-        let start = self.pos(bytes.start);
+        let (start_offset, start_clamped) = clamp_offset(self.text, bytes.start);
+        let start = self.pos_of(start_offset, start_clamped);
         let end_byte = bytes.end.max(bytes.start);
         // Most ranges (a reference, an ID) end on the line they start on,
         // before its end: the end is the start plus the range's own width,
         // without finding the line and counting from its start again.
-        let (start_offset, start_clamped) = clamp_offset(self.text, bytes.start);
         if !start_clamped && self.text.is_char_boundary(end_byte.min(self.text.len())) {
             let line_end = content_end(self.text, self.starts, self.line);
             if start_offset <= line_end && end_byte <= line_end {
