@@ -3,7 +3,6 @@
 //! (`→ 2025-11-26`).
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use super::dates::{self, format_day};
 use super::summary::ValueItem;
@@ -70,11 +69,11 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
         let Some(day) = anchor.as_ref().and_then(|s| s.single_day()) else {
             continue;
         };
-        let mut relatives: Vec<(Range<usize>, Arc<str>)> = Vec::new();
+        let mut relatives: Vec<(Range<usize>, &str)> = Vec::new();
         for fi in f.summary.fields(e) {
             for item in f.summary.items(fi) {
                 if let ValueItem::Relative { text, range } = item {
-                    relatives.push((range.range(), Arc::from(text.as_str())));
+                    relatives.push((range.range(), text.as_str()));
                 }
             }
         }
@@ -86,12 +85,12 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
         for a in assertions {
             if a.value_kind == Some("relative_date") {
                 if let (Some(r), Some(t)) = (&a.value, a.value_text(&f.text)) {
-                    relatives.push((r.clone(), Arc::from(t)));
+                    relatives.push((r.clone(), t));
                 }
             }
         }
         for (range, text) in relatives {
-            let Some(r) = dates::resolve_relative(&text, day) else {
+            let Some(r) = dates::resolve_relative(text, day) else {
                 continue;
             };
             if !wanted(range.end) {
