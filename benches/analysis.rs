@@ -129,7 +129,7 @@ fn index_and_temporal(c: &mut Criterion) {
     let edited = |mut ws: Workspace| {
         ws.set_file_edited(
             "big.chron",
-            text.clone(),
+            text.clone().into(),
             Some(k.tree.clone()),
             spliced.clone(),
             Some(2),

@@ -431,7 +431,7 @@ fn claims_where(
         });
         let disputed = s
             .field(e, "disputed")
-            .is_some_and(|fi| matches!(fi.value(&f.text), "yes" | "true"));
+            .is_some_and(|fi| matches!(fi.value(&f.text()), "yes" | "true"));
         let contradicts: Vec<Sym> = s
             .field(e, "contradicts")
             .map(|fi| {
@@ -471,7 +471,7 @@ fn claims_where(
             let Some(mut set) = values(
                 a.operator.as_deref(),
                 a.value_kind,
-                a.value_text(&f.text),
+                a.value_text(&f.text()),
                 date.as_ref(),
             ) else {
                 continue;
@@ -489,7 +489,7 @@ fn claims_where(
             out.push(Claim {
                 file: f.id,
                 range: a.range.clone(),
-                text: f.text.get(a.range.clone()).unwrap_or("").to_string(),
+                text: f.text().get(a.range.clone()).unwrap_or("").to_string(),
                 holder,
                 verb,
                 date,
@@ -500,7 +500,7 @@ fn claims_where(
                 disputed,
                 contradicts: contradicts.clone(),
                 id,
-                resolved: resolved_text(a, &f.text, date.as_ref()),
+                resolved: resolved_text(a, &f.text(), date.as_ref()),
             });
         }
     }

@@ -286,7 +286,7 @@ topic plan \"Plan\"
             };
             ws.set_file_edited(
                 "a",
-                Arc::from(text.as_str()),
+                Arc::<str>::from(text.as_str()).into(),
                 Some(tree.clone()),
                 Arc::new(summary),
                 Some(i as i32 + 2),
@@ -294,8 +294,8 @@ topic plan \"Plan\"
             );
             let snap = ws.snapshot();
             prop_assert_eq!(
-                snap.file(a).unwrap().line_starts(),
-                &crate::syntax::lines::line_starts(&text)[..]
+                snap.file(a).unwrap().line_index(),
+                &crate::syntax::lines::LineIndex::new(&text)
             );
             // Claims carried over from the previous version read as fresh.
             let f = snap.file(a).unwrap();
@@ -392,7 +392,7 @@ topic plan \"Plan\"
             let (summary, sp) = splice::update(&old, &tree, &text, edit).expect("spliced");
             ws.set_file_edited(
                 "a",
-                Arc::from(text.as_str()),
+                Arc::<str>::from(text.as_str()).into(),
                 Some(tree.clone()),
                 Arc::new(summary),
                 None,
@@ -410,14 +410,14 @@ topic plan \"Plan\"
             ),
             "region"
         );
-        let end = ws.snapshot().file(0).unwrap().text.len();
+        let end = ws.snapshot().file(0).unwrap().text_len();
         assert_eq!(
             type_at(&mut ws, end, "2025-11-30 event late: Late\n"),
             "full"
         );
         // A claim right under that event: the event is in the spliced
         // region but reads as before, so only the claim is checked.
-        let end = ws.snapshot().file(0).unwrap().text.len();
+        let end = ws.snapshot().file(0).unwrap().text_len();
         assert_eq!(
             type_at(&mut ws, end, "2025-11-30 @uk claims @plan.points = 6\n"),
             "region"

@@ -9,6 +9,7 @@ pub mod ide;
 pub mod incremental;
 pub mod inlay_hints;
 pub mod names;
+pub mod packed;
 pub mod quick;
 pub mod references;
 pub mod span;
@@ -33,7 +34,7 @@ use crate::syntax;
 /// A file parsed and summarised, ready to enter a [`Workspace`].
 pub struct Prepared {
     pub key: String,
-    pub text: Arc<str>,
+    pub text: packed::FileText,
     /// Kept by [`prepare`]; dropped by [`prepare_all`], which prepares
     /// files to index (a tree costs ~14 times its text).
     pub tree: Option<tree_sitter::Tree>,
@@ -51,7 +52,7 @@ fn prepare_with(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -
     let summary = Arc::new(FileSummary::new(&tree, &text));
     Prepared {
         key,
-        text,
+        text: text.into(),
         tree: Some(tree),
         summary,
     }
@@ -74,7 +75,7 @@ pub fn prepare_to_index(parser: &mut tree_sitter::Parser, key: String, text: Arc
     let summary = Arc::new(summarise_closed(parser, &text));
     Prepared {
         key,
-        text,
+        text: text.into(),
         tree: None,
         summary,
     }

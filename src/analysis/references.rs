@@ -205,11 +205,12 @@ pub fn reference_diagnostics_of(
         .map(|r| (r.at(), r.span.end()))
         .collect();
     spans.sort_unstable();
+    let file_text = file.text();
     for (i, prose) in summary.prose.iter().enumerate() {
         if !(select.prose)(i) {
             continue;
         }
-        let Some(text) = file.text.get(prose.range()) else {
+        let Some(text) = file_text.get(prose.range()) else {
             continue;
         };
         // References are never nested, so sorted by start they are sorted
@@ -345,7 +346,7 @@ fn undefined(snap: &Snapshot, r: &Reference, suggestions: &[String]) -> Diagnost
                     file: f.id,
                     range: d.range.clone(),
                     message: match d.title {
-                        Some(t) => format!("`{}` ({}) is defined here", d.id, t.read(&f.text)),
+                        Some(t) => format!("`{}` ({}) is defined here", d.id, t.read(&f.text())),
                         None => format!("`{}` is defined here", d.id),
                     },
                 });

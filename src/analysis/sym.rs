@@ -231,6 +231,37 @@ pub fn sym(s: &str) -> Sym {
     found
 }
 
+/// Where interned strings are kept: copied one after another into chunks
+/// that are never freed. One allocation per string would cost 16 bytes of
+/// the allocator's bookkeeping each and, worse, scatter 100,000 small
+/// blocks that live for the whole process among the indexing's temporary
+/// ones, pinning pages that would otherwise be given back.
+mod arena {
+    use std::sync::Mutex;
+
+    const CHUNK: usize = 64 * 1024;
+
+    /// What is left of the current chunk.
+    static REST: Mutex<&'static mut [u8]> = Mutex::new(&mut []);
+
+    /// `s` copied into the arena.
+    pub fn copy(s: &str) -> &'static str {
+        if s.len() > CHUNK / 16 {
+            return Box::leak(Box::from(s));
+        }
+        let mut rest = REST.lock().unwrap_or_else(|e| e.into_inner());
+        if rest.len() < s.len() {
+            *rest = Box::leak(vec![0u8; CHUNK].into_boxed_slice());
+        }
+        let (head, tail) = std::mem::take(&mut *rest).split_at_mut(s.len());
+        *rest = tail;
+        drop(rest);
+        head.copy_from_slice(s.as_bytes());
+        // Copied from a `str`, whole.
+        std::str::from_utf8(head).unwrap_or_default()
+    }
+}
+
 /// The shared map's handle of `s` (added if new), with the map's copy of
 /// the string.
 fn shared(s: &str) -> (&'static str, Sym) {
@@ -238,7 +269,7 @@ fn shared(s: &str) -> (&'static str, Sym) {
     if let Some(e) = map.get(s) {
         return (*e.key(), *e.value());
     }
-    let leaked: &'static str = Box::leak(Box::from(s));
+    let leaked = arena::copy(s);
     match map.entry(leaked) {
         // Another thread added it meanwhile (the copy made here is lost:
         // a few bytes, once per race).

@@ -699,7 +699,8 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
                         negative,
                         range,
                     } => {
-                        let amount = super::summary::offset_amount(&f.text, *range);
+                        let text = f.text();
+                        let amount = super::summary::offset_amount(&text, *range);
                         let Some(id) = ref_id(f, *anchor) else {
                             continue;
                         };
@@ -897,7 +898,8 @@ fn claim_dates(
         if !b.is_event(id) {
             continue;
         }
-        let (Some(vrange), Some(vtext)) = (&a.value, a.value_text(&f.text)) else {
+        let text = f.text();
+        let (Some(vrange), Some(vtext)) = (&a.value, a.value_text(&text)) else {
             continue;
         };
         let item = match a.value_kind {
@@ -932,7 +934,7 @@ fn claim_dates(
             claimed.qualifier,
         );
         b.links[tag as usize].acknowledged =
-            field(f, e, "disputed").is_some_and(|fi| matches!(fi.value(&f.text), "yes" | "true"));
+            field(f, e, "disputed").is_some_and(|fi| matches!(fi.value(&f.text()), "yes" | "true"));
         let mut probe = Vec::new();
         if let Some(a) = claimed.earliest {
             probe.push(Edge {
@@ -978,7 +980,7 @@ fn source_related(snap: &Snapshot, id: &str) -> Vec<Related> {
             Some(Related {
                 file: file.id,
                 range: fi.range.range(),
-                message: format!("`{id}` was published {}", fi.value(&file.text)),
+                message: format!("`{id}` was published {}", fi.value(&file.text())),
             })
         })
         .into_iter()
@@ -1010,19 +1012,31 @@ type Dates = (Option<Day>, Option<Day>, Qualifier);
 struct Known {
     lifetimes: HashMap<Sym, Dates, super::summary::ShortBuild>,
     published: HashMap<Sym, Span, super::summary::ShortBuild>,
+    /// The roles of actors that have any: each `as:` looks its author's up,
+    /// and reading them takes the actor's file's text (perhaps packed).
+    roles: HashMap<Sym, Vec<HeldRole>, super::summary::ShortBuild>,
 }
 
 impl Known {
     /// The lifetimes and publication dates of the IDs whose first
     /// definition is in `files` (those that have one), read in parallel.
     fn of(snap: &Snapshot, files: &[&Arc<FileData>]) -> Known {
-        type Found = (Vec<(Sym, Dates)>, Vec<(Sym, Span)>);
+        type Found = (
+            Vec<(Sym, Dates)>,
+            Vec<(Sym, Span)>,
+            Vec<(Sym, Vec<HeldRole>)>,
+        );
         let parts: Vec<Found> = files
             .par_iter()
             .map(|f| {
                 let mut found = Found::default();
                 for (i, d) in f.summary.definitions.iter().enumerate() {
-                    if !matches!(d.kind, EntryKind::Actor | EntryKind::Source) {
+                    let has_roles = f
+                        .summary
+                        .entries
+                        .get(d.entry as usize)
+                        .is_some_and(|e| field(f, e, "role").is_some());
+                    if !matches!(d.kind, EntryKind::Actor | EntryKind::Source) && !has_roles {
                         continue;
                     }
                     let here = super::workspace::DefLoc {
@@ -1030,6 +1044,12 @@ impl Known {
                         index: i as u32,
                     };
                     if snap.first_definition(&d.id) != Some(here) {
+                        continue;
+                    }
+                    if has_roles {
+                        found.2.push((d.id, held_roles(f, d)));
+                    }
+                    if !matches!(d.kind, EntryKind::Actor | EntryKind::Source) {
                         continue;
                     }
                     if let Some(dates) = lifetime_dates(snap, &d.id, |_, _, _| {}) {
@@ -1049,9 +1069,10 @@ impl Known {
         known
             .published
             .reserve(parts.iter().map(|p| p.1.len()).sum());
-        for (lifetimes, published) in parts {
+        for (lifetimes, published, roles) in parts {
             known.lifetimes.extend(lifetimes);
             known.published.extend(published);
+            known.roles.extend(roles);
         }
         known
     }
@@ -1114,23 +1135,54 @@ fn lifetime_dates(
     (start.is_some() || end.is_some()).then_some((start, end, q))
 }
 
+/// One `role:` of an actor, read.
+struct HeldRole {
+    role: RoleText,
+    file: super::FileId,
+    range: Range<usize>,
+    value: String,
+}
+
+/// The `role:` fields of a definition's entry, read.
+fn held_roles(file: &FileData, def: &super::summary::Definition) -> Vec<HeldRole> {
+    let Some(entry) = file.summary.entries.get(def.entry as usize) else {
+        return Vec::new();
+    };
+    let mut text = None;
+    file.summary
+        .fields(entry)
+        .iter()
+        .filter(|fi| fi.key == "role")
+        .map(|fi| {
+            let src = text.get_or_insert_with(|| file.text());
+            HeldRole {
+                role: read_role_in(file, src, fi),
+                file: file.id,
+                range: fi.range.range(),
+                value: fi.value(src).to_string(),
+            }
+        })
+        .collect()
+}
+
 /// The tenure of the role an entry names with `as: TITLE of @org`.
 fn tenure(
-    snap: &Snapshot,
+    b: &Builder<'_>,
     actor: &str,
     title: &str,
     org: Option<&str>,
 ) -> Option<(Option<Day>, Option<Day>, Qualifier, Related)> {
-    let loc = snap.first_definition(actor)?;
-    let (file, def) = snap.definition(loc)?;
-    let entry = file.summary.entries.get(def.entry as usize)?;
-    for fi in file
-        .summary
-        .fields(entry)
-        .iter()
-        .filter(|fi| fi.key == "role")
-    {
-        let role = read_role(file, fi);
+    let read;
+    let roles: &[HeldRole] = match b.known {
+        Some(known) => known.roles.get(actor).map_or(&[], Vec::as_slice),
+        None => {
+            let (file, def) = b.snap.definition(b.snap.first_definition(actor)?)?;
+            read = held_roles(file, def);
+            &read
+        }
+    };
+    for held in roles {
+        let role = &held.role;
         if !role.title.eq_ignore_ascii_case(title) || (org.is_some() && role.org.as_deref() != org)
         {
             continue;
@@ -1146,9 +1198,9 @@ fn tenure(
             until.and_then(|s| s.latest),
             q,
             Related {
-                file: file.id,
-                range: fi.range.range(),
-                message: format!("`{actor}` holds the role: {}", fi.value(&file.text)),
+                file: held.file,
+                range: held.range.clone(),
+                message: format!("`{actor}` holds the role: {}", held.value),
             },
         ));
     }
@@ -1166,7 +1218,12 @@ pub struct RoleText {
 /// Reads a `role:` or `as:` value from its text: the words before
 /// ` of @org`, and the dates after `since` and `until`.
 pub fn read_role(file: &FileData, fi: &FieldInfo) -> RoleText {
-    let text = fi.value(&file.text);
+    read_role_in(file, &file.text(), fi)
+}
+
+/// [`read_role`] with the file's text at hand.
+fn read_role_in(file: &FileData, src: &str, fi: &FieldInfo) -> RoleText {
+    let text = fi.value(src);
     let org = file
         .summary
         .references
@@ -1278,7 +1335,7 @@ fn actor_checks(
         return;
     };
     let role = read_role(f, fi);
-    let Some((since, until, q, related)) = tenure(b.snap, author, &role.title, role.org.as_deref())
+    let Some((since, until, q, related)) = tenure(b, author, &role.title, role.org.as_deref())
     else {
         // Acting in a role the actor never held is outside any tenure.
         let Some((def_file, def)) = b
@@ -1296,7 +1353,7 @@ fn actor_checks(
             fi.value_range().unwrap_or(fi.range).range(),
             format!(
                 "{name} is made as {}, but `{author}` has no such `role:`",
-                fi.value(&f.text)
+                fi.value(&f.text())
             ),
         )
         .with_related(vec![Related {
@@ -1724,7 +1781,7 @@ mod tests {
                 out.push((
                     f.key.to_string(),
                     d.code.as_str(),
-                    f.text[d.range.clone()].to_string(),
+                    f.text()[d.range.clone()].to_string(),
                 ));
             }
         }

@@ -13,9 +13,11 @@ use tree_sitter::Tree;
 
 use super::incremental::{self, PositionMap, ReferenceBase};
 use super::names::NameIndex;
+use super::packed::{FileText, TextRef};
 use super::splice::Splice;
 use super::summary::{FileSummary, ShortBuild, Sym};
 use super::FileId;
+use crate::syntax::lines::LineIndex;
 use crate::syntax::EntryKind;
 use std::ops::Range;
 
@@ -25,7 +27,9 @@ pub struct FileData {
     pub id: FileId,
     /// The file's key: a URI in the server, a path in the CLI.
     pub key: Arc<str>,
-    pub text: Arc<str>,
+    /// Read with [`FileData::text`]: packed for a file no editor holds
+    /// (the server's choice, [`super::packed`]).
+    text: FileText,
     /// The whole syntax tree, kept for open documents under the server's
     /// `keepTreeBelow` (every file's summary is kept, trees are not: a tree
     /// costs about 20 bytes per byte of text). Read through
@@ -34,8 +38,10 @@ pub struct FileData {
     pub summary: Arc<FileSummary>,
     /// The editor's version for an open document.
     pub version: Option<i32>,
-    /// Line starts (`\n`, `\r\n`, `\r`), computed on first use.
-    pub line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// The lines (`\n`, `\r\n`, `\r`), computed on first use; position
+    /// conversions read them, and the text only on lines with characters
+    /// beyond ASCII.
+    lines: std::sync::OnceLock<LineIndex>,
     /// The editor features' index of this version (references by ID),
     /// built on first use.
     pub ide_index: std::sync::OnceLock<Arc<super::ide::index::FileIndex>>,
@@ -63,7 +69,7 @@ impl FileData {
     fn new(
         id: FileId,
         key: Arc<str>,
-        text: Arc<str>,
+        text: FileText,
         tree: Option<Tree>,
         summary: Arc<FileSummary>,
         version: Option<i32>,
@@ -75,7 +81,7 @@ impl FileData {
             tree,
             summary,
             version,
-            line_starts: Default::default(),
+            lines: Default::default(),
             ide_index: Default::default(),
             reference_diagnostics: Default::default(),
             reference_base: None,
@@ -92,7 +98,7 @@ impl FileData {
     pub fn tree_around(&self, range: Range<usize>) -> TreeAround<'_> {
         match &self.tree {
             Some(tree) => TreeAround::Kept(tree),
-            None => TreeAround::Region(crate::syntax::region::parse_around(&self.text, range).0),
+            None => TreeAround::Region(crate::syntax::region::parse_around(&self.text(), range).0),
         }
     }
 
@@ -112,10 +118,25 @@ impl FileData {
         }
     }
 
-    /// The byte offset of every line start, computed once per version.
-    pub fn line_starts(&self) -> &[usize] {
-        self.line_starts
-            .get_or_init(|| crate::syntax::lines::line_starts(&self.text))
+    /// The file's text (decompressed when it is packed: keep what this
+    /// returns rather than calling it again in a loop).
+    pub fn text(&self) -> TextRef<'_> {
+        self.text.get()
+    }
+
+    /// The text's length in bytes, without reading a packed text.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The text as it is kept.
+    pub fn file_text(&self) -> &FileText {
+        &self.text
+    }
+
+    /// The file's lines, indexed once per version.
+    pub fn line_index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text()))
     }
 }
 
@@ -384,6 +405,8 @@ fn ref_counts(summary: &FileSummary) -> HashMap<Sym, u32, ShortBuild> {
 type ActorNames = Vec<(Sym, Vec<String>)>;
 
 fn actor_names(file: &FileData) -> ActorNames {
+    // Most files define no actor: their text is not read.
+    let mut text = None;
     file.summary
         .definitions
         .iter()
@@ -392,7 +415,10 @@ fn actor_names(file: &FileData) -> ActorNames {
             // Exactly as long as it needs to be: the index keeps it.
             let mut names = Vec::with_capacity(d.aliases.len() + usize::from(d.title.is_some()));
             names.extend(d.aliases.iter().cloned());
-            names.extend(d.title.map(|t| t.read(&file.text).into_owned()));
+            names.extend(
+                d.title
+                    .map(|t| t.read(text.get_or_insert_with(|| file.text())).into_owned()),
+            );
             (d.id, names)
         })
         .collect()
@@ -813,24 +839,6 @@ impl Snapshot {
     }
 }
 
-/// The line starts of a spliced text from those of the text before: the
-/// region is scanned, the lines after it move. `None` when a `\r\n` could
-/// straddle an edge of the region.
-fn splice_line_starts(old: &[usize], text: &str, sp: &Splice) -> Option<Vec<usize>> {
-    let b = text.as_bytes();
-    let (start, end) = (sp.new.start, sp.new.end);
-    if end > b.len() || (start > 0 && b.get(start - 1) == Some(&b'\r')) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(old.len() + 4);
-    out.extend(old.iter().copied().take_while(|&s| s <= start));
-    crate::syntax::lines::push_line_starts(b, start..end, &mut out);
-    let d = sp.delta();
-    let after = old.partition_point(|&s| s <= sp.old.end);
-    out.extend(old[after..].iter().map(|&s| (s as isize + d) as usize));
-    Some(out)
-}
-
 /// Moves the positions of `file` in diagnostics of every file.
 fn move_by_file(by_file: &mut DiagnosticsByFile, file: FileId, map: &PositionMap) {
     for (id, list) in by_file.iter_mut() {
@@ -935,12 +943,12 @@ impl Workspace {
     pub fn set_file(
         &mut self,
         key: &str,
-        text: Arc<str>,
+        text: impl Into<FileText>,
         tree: Option<Tree>,
         summary: Arc<FileSummary>,
         version: Option<i32>,
     ) -> ChangeSet {
-        self.set_file_edited(key, text, tree, summary, version, None)
+        self.set_file_edited(key, text.into(), tree, summary, version, None)
     }
 
     /// Adds or replaces many files at once (indexing): which other files
@@ -951,7 +959,7 @@ impl Workspace {
     /// that replaces another is updated on its own.
     pub fn set_files(
         &mut self,
-        files: impl IntoIterator<Item = (Arc<str>, Arc<str>, Arc<FileSummary>)>,
+        files: impl IntoIterator<Item = (Arc<str>, FileText, Arc<FileSummary>)>,
     ) {
         let mut fresh: Vec<Arc<FileData>> = Vec::new();
         let mut fresh_ids: std::collections::HashSet<FileId> = Default::default();
@@ -998,7 +1006,7 @@ impl Workspace {
     pub fn set_file_edited(
         &mut self,
         key: &str,
-        text: Arc<str>,
+        text: FileText,
         tree: Option<Tree>,
         summary: Arc<FileSummary>,
         version: Option<i32>,
@@ -1027,15 +1035,21 @@ impl Workspace {
             }
         };
         let map = spliced.and_then(|(old, s)| {
-            PositionMap::of_unchanged_entries(&old.summary, &old.text, &data.summary, &data.text, s)
+            PositionMap::of_unchanged_entries(
+                &old.summary,
+                &old.text(),
+                &data.summary,
+                &data.text(),
+                s,
+            )
         });
         if let Some((old, s)) = spliced {
-            if let Some(starts) = old
-                .line_starts
+            if let Some(lines) = old
+                .lines
                 .get()
-                .and_then(|old| splice_line_starts(old, &data.text, s))
+                .and_then(|old| old.splice(&data.text(), s.old.clone(), s.new.clone()))
             {
-                let _ = data.line_starts.set(starts);
+                let _ = data.lines.set(lines);
             }
         }
         // When IDs came or went, suggestions may change anywhere in the file.
@@ -1074,9 +1088,9 @@ impl Workspace {
             (None, Some((old, s))) if defs_kept && !self.ids_changed => {
                 Some(Change::Region(Arc::new(incremental::narrow(
                     &old.summary,
-                    &old.text,
+                    &old.text(),
                     &data.summary,
-                    &data.text,
+                    &data.text(),
                     s,
                 ))))
             }
@@ -1155,7 +1169,7 @@ impl Workspace {
             .summary
             .definitions
             .get(defs_cut.start..defs_cut.start + defs_new)?;
-        if !same_definitions(old_defs, &old.text, new_defs, &new.text) {
+        if !same_definitions(old_defs, &old.text(), new_defs, &new.text()) {
             return None;
         }
         let (refs_cut, refs_new) = &splice.references;
@@ -1211,10 +1225,14 @@ impl Workspace {
         else {
             return false;
         };
-        if *f.text != *text {
+        if *f.text() != *text {
             return false;
         }
         let mut data = (**f).clone();
+        if data.text.is_packed() {
+            // An open document's text is read on every request.
+            data.text = FileText::Plain(data.text.to_arc());
+        }
         data.tree = tree;
         data.version = Some(version);
         self.snapshot.files.insert(data.id, Arc::new(data));
@@ -1227,7 +1245,7 @@ impl Workspace {
             if f.version != version {
                 let mut data = (**f).clone();
                 data.version = version;
-                data.line_starts = Default::default();
+                data.lines = Default::default();
                 self.snapshot.files.insert(id, Arc::new(data));
             }
         }
@@ -1268,9 +1286,9 @@ impl Workspace {
         let kept = old.zip(new).is_some_and(|(a, b)| {
             same_definitions(
                 &a.summary.definitions,
-                &a.text,
+                &a.text(),
                 &b.summary.definitions,
-                &b.text,
+                &b.text(),
             )
         });
         if !kept {
@@ -1492,7 +1510,7 @@ mod tests {
         assert_eq!(ids(&ws.snapshot()), ["y", "z"]);
         ws.set_files([(
             Arc::from("c.chron"),
-            Arc::from("actor w\n"),
+            "actor w\n".into(),
             Arc::new(FileSummary::new(
                 &crate::syntax::parse("actor w\n"),
                 "actor w\n",

@@ -62,7 +62,7 @@ pub async fn debug_file_state(server: &Server, params: FileStateParams) -> Resul
             let diagnostics = crate::analysis::file_diagnostics(&world.analysis, file.id);
             json!({
                 "version": file.version,
-                "text": &*file.text,
+                "text": &*file.text(),
                 "diagnostics": diagnostics.len(),
             })
         })

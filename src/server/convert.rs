@@ -17,8 +17,9 @@ use tower_lsp_server::ls_types as lsp;
 use tracing::debug;
 
 use super::text::{Converted, Document, Pos, PositionEncoding};
+use crate::analysis::packed::TextRef;
 use crate::analysis::{self, Code, FileData, Severity, Snapshot};
-use crate::syntax::lines;
+use crate::syntax::lines::LineIndex;
 
 /// Something whose byte offsets and positions convert into each other.
 pub trait Positions {
@@ -36,62 +37,147 @@ impl Positions for Document {
     }
 }
 
-/// A file of a snapshot: its text and its lazily computed line table. The
-/// same clamping rules as [`Document`].
+/// A file of a snapshot: its line index, and its text only on a line with
+/// characters beyond ASCII. The same clamping rules as [`Document`].
 impl Positions for FileData {
     fn offset_to_pos(&self, byte: usize, encoding: PositionEncoding) -> Converted<Pos> {
-        offset_to_pos_in(&self.text, self.line_starts(), byte, encoding)
+        Indexed::of_file(self).offset_to_pos(byte, encoding)
     }
 
     fn pos_to_offset(&self, pos: Pos, encoding: PositionEncoding) -> Converted<usize> {
-        pos_to_offset_in(&self.text, self.line_starts(), pos, encoding)
+        Indexed::of_file(self).pos_to_offset(pos, encoding)
     }
 }
 
-/// The end of a line's content: where its line break starts.
-fn content_end(text: &str, starts: &[usize], line: usize) -> usize {
-    match starts.get(line + 1) {
-        None => text.len(),
-        Some(&next) if next >= 2 && &text.as_bytes()[next - 2..next] == b"\r\n" => next - 2,
-        Some(&next) => next - 1,
-    }
+/// A line index with its text, read only when a conversion lands on a line
+/// with characters beyond ASCII (on the others every byte is a character
+/// and one unit in both encodings): a file's text may be packed
+/// ([`crate::analysis::packed`]), and converting the 11,000 references of
+/// an actor across 966 files then reads none of them.
+pub struct Indexed<'a> {
+    index: &'a LineIndex,
+    file: Option<&'a FileData>,
+    text: Option<TextRef<'a>>,
 }
 
-/// A byte offset of `text` (with its [`lines::line_starts`]) as a position.
-pub fn offset_to_pos_in(
-    text: &str,
-    starts: &[usize],
-    byte: usize,
-    encoding: PositionEncoding,
-) -> Converted<Pos> {
-    let (offset, clamped) = clamp_offset(text, byte);
-    let line = lines::line_of(starts, offset);
-    finish_pos(text, starts, offset, line, clamped, encoding)
-}
+impl<'a> Indexed<'a> {
+    /// A file of a snapshot, its text read only if needed.
+    pub fn of_file(file: &'a FileData) -> Self {
+        Indexed {
+            index: file.line_index(),
+            file: Some(file),
+            text: None,
+        }
+    }
 
-/// `byte` moved into `text` and back to a char boundary; whether it moved.
-fn clamp_offset(text: &str, byte: usize) -> (usize, bool) {
-    let mut offset = byte.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
+    /// A text and its index.
+    pub fn of_text(index: &'a LineIndex, text: &'a str) -> Self {
+        Indexed {
+            index,
+            file: None,
+            text: Some(TextRef::Borrowed(text)),
+        }
     }
-    (offset, offset != byte)
-}
 
-/// The line holding `byte`, searched forward from line `hint` when `byte`
-/// is at or after it (galloping: O(log distance)), else from the start.
-fn line_near(starts: &[usize], hint: usize, byte: usize) -> usize {
-    if starts.get(hint).is_none_or(|&s| s > byte) {
-        return lines::line_of(starts, byte);
+    fn text(&mut self) -> &str {
+        let file = self.file;
+        self.text
+            .get_or_insert_with(|| file.map_or(TextRef::Borrowed(""), FileData::text))
     }
-    let mut lo = hint;
-    let mut step = 1;
-    while lo + step < starts.len() && starts[lo + step] <= byte {
-        lo += step;
-        step *= 2;
+
+    /// `byte` moved into the text and back to a character boundary, and
+    /// its line (searched from `hint`).
+    fn clamp(&mut self, byte: usize, hint: usize) -> (usize, usize) {
+        let mut offset = byte.min(self.index.len());
+        let line = self.index.line_near(hint, offset);
+        if !self.index.is_ascii(line) {
+            let text = self.text();
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+        }
+        (offset, line)
     }
-    let hi = (lo + step).min(starts.len());
-    lo + starts[lo..hi].partition_point(|&s| s <= byte) - 1
+
+    /// A byte offset as a position.
+    pub fn offset_to_pos(&mut self, byte: usize, encoding: PositionEncoding) -> Converted<Pos> {
+        let (offset, line) = self.clamp(byte, 0);
+        self.finish_pos(offset, line, offset != byte, encoding)
+    }
+
+    /// The position of `offset` (a char boundary) on `line`.
+    fn finish_pos(
+        &mut self,
+        mut offset: usize,
+        line: usize,
+        mut clamped: bool,
+        encoding: PositionEncoding,
+    ) -> Converted<Pos> {
+        let start = self.index.line_start(line).unwrap_or(0);
+        let end = self.index.content_end(line);
+        if offset > end {
+            offset = end;
+            clamped = true;
+        }
+        let character = match encoding {
+            PositionEncoding::Utf16 if !self.index.is_ascii(line) => {
+                utf16_len(&self.text()[start..offset])
+            }
+            _ => offset - start,
+        };
+        Converted {
+            value: Pos::new(to_u32(line), to_u32(character)),
+            clamped,
+        }
+    }
+
+    /// A position as a byte offset.
+    pub fn pos_to_offset(&mut self, pos: Pos, encoding: PositionEncoding) -> Converted<usize> {
+        let line = pos.line as usize;
+        let Some(start) = self.index.line_start(line) else {
+            return Converted {
+                value: self.index.len(),
+                clamped: true,
+            };
+        };
+        let end = self.index.content_end(line);
+        let want = pos.character as usize;
+        let target = start.saturating_add(want);
+        let (value, clamped) =
+            if target > end && (self.index.is_ascii(line) || encoding == PositionEncoding::Utf8) {
+                (end, true)
+            } else if self.index.is_ascii(line) {
+                (target, false)
+            } else {
+                let text = self.text();
+                match encoding {
+                    PositionEncoding::Utf8 => {
+                        let mut offset = target;
+                        while !text.is_char_boundary(offset) {
+                            offset -= 1;
+                        }
+                        (offset, offset != target)
+                    }
+                    PositionEncoding::Utf16 => {
+                        let mut units = 0;
+                        let mut found = None;
+                        for (i, c) in text[start..end].char_indices() {
+                            if units == want {
+                                found = Some((start + i, false));
+                                break;
+                            }
+                            if units + c.len_utf16() > want {
+                                found = Some((start + i, true));
+                                break;
+                            }
+                            units += c.len_utf16();
+                        }
+                        found.unwrap_or((end, units != want))
+                    }
+                }
+            };
+        Converted { value, clamped }
+    }
 }
 
 /// Converts many byte ranges of one file of a snapshot, fastest when they
@@ -99,93 +185,66 @@ fn line_near(starts: &[usize], hint: usize, byte: usize) -> usize {
 /// a file's references, highlights or edits. The same results as
 /// [`range_to_lsp`].
 pub struct RangeCursor<'a> {
-    text: &'a str,
-    starts: &'a [usize],
+    lines: Indexed<'a>,
     encoding: PositionEncoding,
     line: usize,
 }
 
 impl<'a> RangeCursor<'a> {
+    /// Over a file of a snapshot.
     pub fn new(file: &'a FileData, encoding: PositionEncoding) -> Self {
-        Self::over(&file.text, file.line_starts(), encoding)
+        Self::over(Indexed::of_file(file), encoding)
     }
 
-    /// Over `text` with its [`lines::line_starts`].
-    pub fn over(text: &'a str, starts: &'a [usize], encoding: PositionEncoding) -> Self {
+    /// Over an indexed text.
+    pub fn over(lines: Indexed<'a>, encoding: PositionEncoding) -> Self {
         RangeCursor {
-            text,
-            starts,
+            lines,
             encoding,
             line: 0,
         }
     }
 
     fn pos(&mut self, byte: usize) -> Pos {
-        let (offset, clamped) = clamp_offset(self.text, byte);
-        self.pos_of(offset, clamped)
-    }
-
-    /// [`RangeCursor::pos`] of an offset already clamped to a character
-    /// boundary.
-    fn pos_of(&mut self, offset: usize, clamped: bool) -> Pos {
-        self.line = line_near(self.starts, self.line, offset);
-        finish_pos(
-            self.text,
-            self.starts,
-            offset,
-            self.line,
-            clamped,
-            self.encoding,
-        )
-        .value
+        let (offset, line) = self.lines.clamp(byte, self.line);
+        self.line = line;
+        self.lines
+            .finish_pos(offset, line, offset != byte, self.encoding)
+            .value
     }
 
     pub fn range(&mut self, bytes: Range<usize>) -> lsp::Range {
-        let (start_offset, start_clamped) = clamp_offset(self.text, bytes.start);
-        let start = self.pos_of(start_offset, start_clamped);
+        let (start_offset, line) = self.lines.clamp(bytes.start, self.line);
+        self.line = line;
+        let start_clamped = start_offset != bytes.start;
+        let start = self
+            .lines
+            .finish_pos(start_offset, line, start_clamped, self.encoding)
+            .value;
         let end_byte = bytes.end.max(bytes.start);
         // Most ranges (a reference, an ID) end on the line they start on,
         // before its end: the end is the start plus the range's own width,
         // without finding the line and counting from its start again.
-        if !start_clamped && self.text.is_char_boundary(end_byte.min(self.text.len())) {
-            let line_end = content_end(self.text, self.starts, self.line);
-            if start_offset <= line_end && end_byte <= line_end {
-                let between = &self.text[start_offset..end_byte];
-                let width = match self.encoding {
-                    PositionEncoding::Utf8 => between.len(),
-                    PositionEncoding::Utf16 => utf16_len(between),
-                };
+        let line_end = self.lines.index.content_end(line);
+        if !start_clamped && start_offset <= line_end && end_byte <= line_end {
+            let width = if self.lines.index.is_ascii(line) {
+                Some(end_byte - start_offset)
+            } else {
+                let text = self.lines.text();
+                text.is_char_boundary(end_byte)
+                    .then(|| &text[start_offset..end_byte])
+                    .map(|between| match self.encoding {
+                        PositionEncoding::Utf8 => between.len(),
+                        PositionEncoding::Utf16 => utf16_len(between),
+                    })
+            };
+            if let Some(width) = width {
                 let end = Pos::new(start.line, start.character + to_u32(width));
                 return lsp::Range::new(position(start), position(end));
             }
         }
         let end = self.pos(end_byte);
         lsp::Range::new(position(start), position(end))
-    }
-}
-
-/// The position of `offset` (a char boundary of `text`) on `line`.
-fn finish_pos(
-    text: &str,
-    starts: &[usize],
-    mut offset: usize,
-    line: usize,
-    mut clamped: bool,
-    encoding: PositionEncoding,
-) -> Converted<Pos> {
-    let start = starts[line];
-    let end = content_end(text, starts, line);
-    if offset > end {
-        offset = end;
-        clamped = true;
-    }
-    let character = match encoding {
-        PositionEncoding::Utf8 => offset - start,
-        PositionEncoding::Utf16 => utf16_len(&text[start..offset]),
-    };
-    Converted {
-        value: Pos::new(to_u32(line), to_u32(character)),
-        clamped,
     }
 }
 
@@ -198,55 +257,6 @@ pub fn utf16_len(s: &str) -> usize {
     s.bytes()
         .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
         .sum()
-}
-
-/// A position as a byte offset of `text` (with its [`lines::line_starts`]).
-pub fn pos_to_offset_in(
-    text: &str,
-    starts: &[usize],
-    pos: Pos,
-    encoding: PositionEncoding,
-) -> Converted<usize> {
-    let line = pos.line as usize;
-    let Some(&start) = starts.get(line) else {
-        return Converted {
-            value: text.len(),
-            clamped: true,
-        };
-    };
-    let end = content_end(text, starts, line);
-    let want = pos.character as usize;
-    let (value, clamped) = match encoding {
-        PositionEncoding::Utf8 => {
-            let target = start.saturating_add(want);
-            if target > end {
-                (end, true)
-            } else {
-                let mut offset = target;
-                while !text.is_char_boundary(offset) {
-                    offset -= 1;
-                }
-                (offset, offset != target)
-            }
-        }
-        PositionEncoding::Utf16 => {
-            let mut units = 0;
-            let mut found = None;
-            for (i, c) in text[start..end].char_indices() {
-                if units == want {
-                    found = Some((start + i, false));
-                    break;
-                }
-                if units + c.len_utf16() > want {
-                    found = Some((start + i, true));
-                    break;
-                }
-                units += c.len_utf16();
-            }
-            found.unwrap_or((end, units != want))
-        }
-    };
-    Converted { value, clamped }
 }
 
 fn to_u32(value: usize) -> u32 {
@@ -442,12 +452,12 @@ mod tests {
             byte in 0usize..60,
         ) {
             let text = pieces.concat();
-            let starts = lines::line_starts(&text);
+            let index = LineIndex::new(&text);
             let doc = Document::new(&text, 0);
             for enc in [Utf8, Utf16] {
                 let p = Pos::new(line, character);
-                prop_assert_eq!(pos_to_offset_in(&text, &starts, p, enc), doc.pos_to_offset(p, enc));
-                prop_assert_eq!(offset_to_pos_in(&text, &starts, byte, enc), doc.offset_to_pos(byte, enc));
+                prop_assert_eq!(Indexed::of_text(&index, &text).pos_to_offset(p, enc), doc.pos_to_offset(p, enc));
+                prop_assert_eq!(Indexed::of_text(&index, &text).offset_to_pos(byte, enc), doc.offset_to_pos(byte, enc));
             }
         }
 
@@ -460,14 +470,14 @@ mod tests {
             sorted in any::<bool>(),
         ) {
             let text = pieces.concat();
-            let starts = lines::line_starts(&text);
+            let index = LineIndex::new(&text);
             if sorted {
                 ranges.sort();
             }
             for enc in [Utf8, Utf16] {
-                let mut cursor = RangeCursor::over(&text, &starts, enc);
+                let mut cursor = RangeCursor::over(Indexed::of_text(&index, &text), enc);
                 for &(a, b) in &ranges {
-                    let one = |byte| position(offset_to_pos_in(&text, &starts, byte, enc).value);
+                    let one = |byte| position(Indexed::of_text(&index, &text).offset_to_pos(byte, enc).value);
                     let want = lsp::Range::new(one(a), one(b.max(a)));
                     prop_assert_eq!(cursor.range(a..b), want);
                 }

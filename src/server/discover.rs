@@ -145,36 +145,62 @@ pub enum DiskFile {
 /// Reads a file, skipping (with a warning) files over `max_size` bytes and
 /// files that are not UTF-8.
 pub fn read(path: &Path, max_size: u64) -> DiskFile {
+    let mut bytes = Vec::new();
+    match read_into(path, max_size, &mut bytes) {
+        // Checked UTF-8 by `read_into`.
+        DiskRead::Text => DiskFile::Text(String::from_utf8(bytes).unwrap_or_default()),
+        DiskRead::Skipped(d) => DiskFile::Skipped(d),
+        DiskRead::Missing => DiskFile::Missing,
+    }
+}
+
+/// What [`read_into`] found.
+#[derive(Debug)]
+pub enum DiskRead {
+    /// The buffer holds the file's text (valid UTF-8).
+    Text,
+    Skipped(Diagnostic),
+    Missing,
+}
+
+/// [`read`] into a buffer the caller keeps (cleared first): reading many
+/// files through one buffer leaves no holes in the heap where their texts
+/// were.
+pub fn read_into(path: &Path, max_size: u64, bytes: &mut Vec<u8>) -> DiskRead {
+    bytes.clear();
     let meta = match fs::metadata(path) {
         Ok(meta) if meta.is_file() => meta,
-        Ok(_) => return DiskFile::Missing,
+        Ok(_) => return DiskRead::Missing,
         Err(err) => {
             if err.kind() != io::ErrorKind::NotFound {
                 warn!(path = %path.display(), "cannot read: {err}");
             }
-            return DiskFile::Missing;
+            return DiskRead::Missing;
         }
     };
     if meta.len() > max_size {
         warn!(path = %path.display(), size = meta.len(), max_size, "skipping a file over the size limit");
-        return DiskFile::Skipped(too_large(meta.len() as usize, max_size));
+        return DiskRead::Skipped(too_large(meta.len() as usize, max_size));
     }
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            warn!(path = %path.display(), "cannot read: {err}");
-            return DiskFile::Missing;
-        }
-    };
+    let read = fs::File::open(path).and_then(|f| {
+        use std::io::Read;
+        bytes.reserve(meta.len() as usize);
+        // One byte more than the limit tells a file that grew past it.
+        f.take(max_size.saturating_add(1)).read_to_end(bytes)
+    });
+    if let Err(err) = read {
+        warn!(path = %path.display(), "cannot read: {err}");
+        return DiskRead::Missing;
+    }
     if bytes.len() as u64 > max_size {
-        return DiskFile::Skipped(too_large(bytes.len(), max_size));
+        return DiskRead::Skipped(too_large(bytes.len(), max_size));
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => DiskFile::Text(text),
+    match std::str::from_utf8(bytes) {
+        Ok(_) => DiskRead::Text,
         Err(err) => {
-            let at = err.utf8_error().valid_up_to();
+            let at = err.valid_up_to();
             warn!(path = %path.display(), "skipping a file that is not UTF-8 (invalid byte at offset {at})");
-            DiskFile::Skipped(Diagnostic::new(
+            DiskRead::Skipped(Diagnostic::new(
                 Code::InvalidEncoding,
                 0..0,
                 format!("not analysed: the file is not UTF-8 text (invalid byte at offset {at})"),

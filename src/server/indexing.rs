@@ -72,7 +72,10 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
     let loading = Instant::now();
     let counter = Arc::new(AtomicUsize::new(0));
     let done = counter.clone();
-    let mut task = tokio::task::spawn_blocking(move || state::load_counted(files, max_size, &done));
+    let dict = server.state().text_dict();
+    let mut task = tokio::task::spawn_blocking(move || {
+        state::load_counted(files, max_size, &done, state::Packing::With(dict))
+    });
     let loaded = loop {
         tokio::select! {
             loaded = &mut task => break loaded,
@@ -92,11 +95,11 @@ pub async fn index(server: Server, roots: Roots, title: &'static str) {
     // parallel).
     let applying = Instant::now();
     match loaded {
-        Ok(loaded) => {
+        Ok((loaded, dict)) => {
             let server = server.clone();
             let applied = tokio::task::spawn_blocking(move || {
                 server.update(Mode::Always, |s| {
-                    s.apply_indexed(loaded);
+                    s.apply_indexed(loaded, dict);
                     Effects::none()
                 })
             })

@@ -38,6 +38,7 @@ use super::discover::{self, DiskFile, Roots};
 use super::sync;
 use super::text::{Document, PositionEncoding, TextChange};
 use super::world::{Skipped, World};
+use crate::analysis::packed::{self, FileText, TextDict};
 use crate::analysis::splice::{self, Edit, Splice};
 use crate::analysis::{self, ChangeSet, Diagnostic, FileSummary, Prepared, Workspace};
 use crate::syntax;
@@ -191,42 +192,96 @@ pub enum Loaded {
 }
 
 /// Reads and prepares files in parallel (call outside the state lock).
+/// The texts stay plain ([`State::apply_loaded`] packs them).
 pub fn load_all(files: Vec<(Arc<str>, PathBuf)>, max_size: u64) -> Vec<(Arc<str>, Loaded)> {
-    load_counted(files, max_size, &AtomicUsize::new(0))
+    load_counted(files, max_size, &AtomicUsize::new(0), Packing::No).0
+}
+
+/// What [`load_counted`] read, and the dictionary it packed the texts
+/// with.
+pub type LoadedAll = (Vec<(Arc<str>, Loaded)>, Option<Arc<TextDict>>);
+
+/// Whether [`load_counted`] packs the texts it reads, and with what.
+pub enum Packing {
+    No,
+    /// With this dictionary, or one sampled from the texts read.
+    With(Option<Arc<TextDict>>),
 }
 
 /// [`load_all`], counting in `done` the files prepared so far (progress).
 /// Each file is read, parsed and summarised by one worker, largest first;
-/// the results come in the order of `files`.
+/// the results come in the order of `files`. With the dictionary the
+/// texts were packed with.
 pub fn load_counted(
     files: Vec<(Arc<str>, PathBuf)>,
     max_size: u64,
     done: &AtomicUsize,
-) -> Vec<(Arc<str>, Loaded)> {
-    // Read first (the text's size decides the order); each text goes into
-    // its `Arc` at once.
-    let read: Vec<(Arc<str>, Option<Arc<str>>, Loaded)> = files
+    packing: Packing,
+) -> LoadedAll {
+    // Sizes first (they decide the order); each worker then reads a file
+    // into its own buffer, summarises it and keeps its text packed: no
+    // plain text is held longer than its summary takes, and none leaves a
+    // hole in the heap.
+    let sized: Vec<(Arc<str>, PathBuf, u64)> = files
         .into_par_iter()
-        .map(|(key, path)| match discover::read(&path, max_size) {
-            DiskFile::Text(text) => (key, Some(Arc::<str>::from(text)), Loaded::Missing),
-            DiskFile::Skipped(d) => (key, None, Loaded::Skipped(d)),
-            DiskFile::Missing => (key, None, Loaded::Missing),
+        .map(|(key, path)| {
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            (key, path, size)
         })
         .collect();
-    analysis::with_parsers(
-        read,
-        |(_, text, _)| text.as_ref().map_or(0, |t| t.len()),
-        |parser, (key, text, loaded)| {
-            let loaded = match text {
-                Some(text) => {
-                    Loaded::Prepared(analysis::prepare_to_index(parser, key.to_string(), text))
+    let dict = match packing {
+        Packing::No => None,
+        Packing::With(Some(dict)) => Some(dict),
+        Packing::With(None) => {
+            let step = sized.len().div_ceil(packed::SAMPLES).max(1);
+            let samples: Vec<String> = sized
+                .iter()
+                .step_by(step)
+                .filter_map(|(_, path, _)| match discover::read(path, max_size) {
+                    DiskFile::Text(text) => Some(text),
+                    _ => None,
+                })
+                .collect();
+            let samples: Vec<&str> = samples.iter().map(String::as_str).collect();
+            TextDict::from_samples(&samples)
+        }
+    };
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let loaded = analysis::with_parsers(
+        sized,
+        |(_, _, size)| *size as usize,
+        |parser, (key, path, _)| {
+            let loaded = BUFFER.with_borrow_mut(|buffer| {
+                match discover::read_into(&path, max_size, buffer) {
+                    discover::DiskRead::Text => {
+                        let text = std::str::from_utf8(buffer).unwrap_or_default();
+                        let summary = Arc::new(analysis::summarise_closed(parser, text));
+                        let text = match &dict {
+                            Some(dict) => FileText::pack_str(text, dict),
+                            None => FileText::from(text),
+                        };
+                        Loaded::Prepared(Prepared {
+                            key: key.to_string(),
+                            text,
+                            tree: None,
+                            summary,
+                        })
+                    }
+                    discover::DiskRead::Skipped(d) => Loaded::Skipped(d),
+                    discover::DiskRead::Missing => Loaded::Missing,
                 }
-                None => loaded,
-            };
+            });
             done.fetch_add(1, Ordering::Relaxed);
             (key, loaded)
         },
-    )
+    );
+    rayon::broadcast(|_| {
+        packed::forget_recent();
+        BUFFER.with_borrow_mut(|b| *b = Vec::new());
+    });
+    (loaded, dict)
 }
 
 /// The server's state.
@@ -245,6 +300,9 @@ pub struct State {
     /// (a pass must not overwrite them with what it read earlier).
     indexing: usize,
     touched: HashSet<Arc<str>>,
+    /// The dictionary closed files' texts are packed with, sampled by the
+    /// first indexing pass ([`crate::analysis::packed`]).
+    text_dict: Option<Arc<TextDict>>,
 }
 
 impl Default for State {
@@ -268,6 +326,7 @@ impl State {
             analysed: imbl::HashMap::new(),
             indexing: 0,
             touched: HashSet::new(),
+            text_dict: None,
         }
     }
 
@@ -338,9 +397,24 @@ impl State {
         self.next_gen
     }
 
+    /// The dictionary closed files are packed with, if one was made.
+    pub fn text_dict(&self) -> Option<Arc<TextDict>> {
+        self.text_dict.clone()
+    }
+
+    /// A closed file's text as the workspace keeps it: packed, once an
+    /// indexing pass has made a dictionary.
+    fn pack(&self, text: FileText) -> FileText {
+        match &self.text_dict {
+            Some(dict) => text.packed(dict),
+            None => text,
+        }
+    }
+
     /// A closed file's text, parsed, summarised and put in the workspace.
     fn analyse_closed(&mut self, key: Arc<str>, text: Arc<str>) -> Effects {
         let summary = Arc::new(analysis::summarise_closed(&mut self.parser, &text));
+        let text = self.pack(text.into());
         let change = self.workspace.set_file(&key, text, None, summary, None);
         self.skipped.remove(&key);
         let keys = self.with_affected(key, &change);
@@ -602,7 +676,7 @@ impl State {
         let splice = splice.filter(|_| base_current);
         let change = self.workspace.set_file_edited(
             &key,
-            job.text,
+            job.text.into(),
             job.tree,
             summary,
             Some(job.version),
@@ -678,9 +752,8 @@ impl State {
         }
         match loaded {
             Loaded::Prepared(p) => {
-                let change = self
-                    .workspace
-                    .set_file(&key, p.text, p.tree, p.summary, None);
+                let text = self.pack(p.text);
+                let change = self.workspace.set_file(&key, text, p.tree, p.summary, None);
                 self.skipped.remove(&key);
                 let keys = self.with_affected(key, &change);
                 self.changed(keys)
@@ -732,7 +805,10 @@ impl State {
     /// Puts files found by an indexing pass in the workspace, except open
     /// documents and files changed since the pass started. Diagnostics are
     /// published by the caller once the pass is over.
-    pub fn apply_indexed(&mut self, files: Vec<(Arc<str>, Loaded)>) {
+    pub fn apply_indexed(&mut self, files: Vec<(Arc<str>, Loaded)>, dict: Option<Arc<TextDict>>) {
+        if self.text_dict.is_none() {
+            self.text_dict = dict;
+        }
         let mut prepared = Vec::new();
         for (key, loaded) in files {
             if self.is_open(&key) || self.touched.contains(&key) {
@@ -890,7 +966,7 @@ mod tests {
         let world = state.world();
         assert!(world.skipped.get(&k).is_none());
         let id = world.analysis.file_id(&k).unwrap();
-        assert_eq!(&*world.analysis.file(id).unwrap().text, "xxxxx");
+        assert_eq!(&*world.analysis.file(id).unwrap().text(), "xxxxx");
         // And grows again.
         let grow = TextChange::replace(Pos::new(0, 0), Pos::new(0, 0), "y".repeat(40));
         state.change(&k, 3, &[grow]).unwrap();

@@ -60,7 +60,7 @@ fn acknowledge(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut 
         Code::ConflictingEventDate,
         Code::RelativeDateMismatch,
     ];
-    let newline = if data.text.contains("\r\n") {
+    let newline = if data.text().contains("\r\n") {
         "\r\n"
     } else {
         "\n"
@@ -234,7 +234,8 @@ fn definition_text(kind: EntryKind, id: &str) -> String {
 /// An edit that adds `block` at the end of a file, after a blank line, in
 /// the file's line-break style.
 fn append(data: &FileData, block: &str) -> TextEdit {
-    let text = &*data.text;
+    let text = data.text();
+    let text = &*text;
     let crlf = text.contains("\r\n");
     let nl = if crlf { "\r\n" } else { "\n" };
     let tail = &text[text.trim_end_matches(['\n', '\r']).len()..];
@@ -257,7 +258,8 @@ fn append(data: &FileData, block: &str) -> TextEdit {
 
 fn unlinked(snap: &Snapshot, data: &FileData, range: Range<usize>, out: &mut Vec<CodeAction>) {
     let s = &data.summary;
-    let text = &*data.text;
+    let text = data.text();
+    let text = &*text;
     let mut all = Vec::new();
     let mut here = Vec::new();
     for prose in &s.prose {
@@ -337,7 +339,7 @@ mod tests {
                 .fixes
                 .as_ref()
                 .map(|(code, r)| {
-                    let text = &f.snap.file(f.file).unwrap().text;
+                    let text = f.snap.file(f.file).unwrap().text().to_string();
                     format!(" fixes {} «{}»", code.as_str(), &text[r.clone()])
                 })
                 .unwrap_or_default();
@@ -348,7 +350,7 @@ mod tests {
                 fixes
             ));
             for (file, edits) in &a.edit.changes {
-                let mut text = f.snap.file(*file).unwrap().text.to_string();
+                let mut text = f.snap.file(*file).unwrap().text().to_string();
                 for e in edits.iter().rev() {
                     text.replace_range(e.range.clone(), &e.new_text);
                 }

@@ -30,7 +30,6 @@ use super::{each_definition, is_id_char, truncate, valid_offset};
 use crate::analysis::references::expected_kinds;
 use crate::analysis::summary::{EntryInfo, RefRole};
 use crate::analysis::{DefLoc, FileData, FileId, Snapshot};
-use crate::syntax::lines::{line_of, line_text};
 use crate::syntax::EntryKind;
 
 /// What an item is, for its icon.
@@ -115,7 +114,8 @@ pub fn completions(
     let Some(data) = snap.file(file) else {
         return CompletionList::default();
     };
-    let text = &*data.text;
+    let text = data.text();
+    let text = &*text;
     if !valid_offset(text, offset) {
         return CompletionList::default();
     }
@@ -124,10 +124,10 @@ pub fn completions(
     } else {
         options.max_items
     };
-    let starts = data.line_starts();
-    let line = line_of(starts, offset);
-    let line_start = starts[line];
-    let line_end = line_start + line_text(text, starts, line).len();
+    let lines = data.line_index();
+    let line = lines.line_of(offset);
+    let line_start = lines.line_start(line).unwrap_or(0);
+    let line_end = lines.content_end(line);
     if offset > line_end {
         // Between the `\r` and the `\n` of a line break.
         return CompletionList::default();
@@ -298,24 +298,26 @@ fn entry_for_line(data: &FileData, line_start: usize) -> Option<(u32, &EntryInfo
             return Some((i, e));
         }
     }
-    let starts = data.line_starts();
-    let line = line_of(starts, line_start);
+    let lines = data.line_index();
+    let text = data.text();
+    let line = lines.line_of(line_start);
     for l in (0..line).rev() {
-        let t = line_text(&data.text, starts, l);
+        let start = lines.line_start(l).unwrap_or(0);
+        let t = &text[start..lines.content_end(l)];
         if t.trim_start().starts_with("//") {
             continue;
         }
         if t.trim().is_empty() {
             return None;
         }
-        return s.entry_at(starts[l]);
+        return s.entry_at(start);
     }
     None
 }
 
 /// The kinds of entity an `@` at `at` should name, from its line.
 fn expected_at(data: &FileData, line_start: usize, at: usize) -> Option<&'static [EntryKind]> {
-    let text = &data.text;
+    let text = data.text();
     let before = &text[line_start..at];
     if before.starts_with([' ', '\t']) {
         let (_, entry) = entry_for_line(data, line_start)?;
@@ -420,6 +422,7 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
             continue;
         };
         let id = &*def.id;
+        let text = file.text();
         let e = &file.summary.entries[def.entry as usize];
         let mut detail: Vec<String> = Vec::new();
         match def.kind {
@@ -428,7 +431,7 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
             }
             _ => detail.extend(
                 def.title
-                    .map(|t| t.read(&file.text))
+                    .map(|t| t.read(&text))
                     .filter(|t| !t.is_empty())
                     .map(|t| t.into_owned()),
             ),
@@ -436,7 +439,7 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
         let role = file
             .summary
             .field(e, "role")
-            .map(|f| f.value(&file.text).to_string());
+            .map(|f| f.value(&text).to_string());
         match (role, &def.subkind, &e.date) {
             (Some(role), _, _) => detail.push(role),
             (None, _, Some((_, date))) if def.kind == EntryKind::Event => {
@@ -448,7 +451,7 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
         }
         // The typed word never includes the `@`, so neither does the filter.
         let mut filter = id.to_string();
-        let title = def.title.map(|t| t.read(&file.text));
+        let title = def.title.map(|t| t.read(&text));
         for name in title
             .as_deref()
             .into_iter()
@@ -492,13 +495,14 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
         let Some(data) = snap.file(file) else {
             continue;
         };
+        let text = data.text();
         let s = &data.summary;
         let refs = FileIndex::references_to(data, subject).iter();
         for r in refs
             .map(|&i| &s.references[i as usize])
             .filter(|r| r.role() == RefRole::Subject)
         {
-            let Some(property) = property_after(&data.text, r.span.end()) else {
+            let Some(property) = property_after(&text, r.span.end()) else {
                 continue;
             };
             let entry = r.entry.get().and_then(|e| s.entries.get(e as usize));
@@ -535,7 +539,8 @@ pub fn property_uses(snap: &Snapshot, subject: &str) -> Vec<PropertyUse> {
 /// `= 19` of the assertion whose subject starts at `at`; `(yes)` for a bare
 /// assertion.
 fn assertion_value(data: &FileData, at: usize) -> String {
-    let src = &*data.text;
+    let src = data.text();
+    let src = &*src;
     let tree = data.tree_around(at..at + 1);
     let mut node = tree.root_node().named_descendant_for_byte_range(at, at + 1);
     while let Some(n) = node {
@@ -809,7 +814,7 @@ mod tests {
     /// replaced text between « ».
     fn render(fixture: &str, options: &CompletionOptions) -> String {
         let f = parse(fixture);
-        let text = f.snap.file(f.file).unwrap().text.clone();
+        let text = f.snap.file(f.file).unwrap().text().to_string();
         let list = completions(&f.snap, f.file, f.offset, options);
         let mut out = String::new();
         if list.is_incomplete {
@@ -925,7 +930,7 @@ event geneva-talks: Talks in Geneva
     fn replaces_the_whole_id_under_the_cursor() {
         let f = parse(&at("Prose @ma$0crox and more"));
         let list = completions(&f.snap, f.file, f.offset, &CompletionOptions::default());
-        let text = &f.snap.file(f.file).unwrap().text;
+        let text = f.snap.file(f.file).unwrap().text().to_string();
         // Nothing matches `ma` + … only what matches the typed part `ma`.
         assert!(list.items.iter().any(|i| i.label == "macron"));
         assert!(list

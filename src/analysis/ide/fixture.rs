@@ -98,9 +98,8 @@ pub fn render_ranges(snap: &Snapshot, ranges: &[FileRange]) -> String {
     let mut by_line = Lines::new();
     for r in ranges {
         let data = snap.file(r.file).expect("file of a range");
-        let starts = data.line_starts();
-        let line = crate::syntax::lines::line_of(starts, r.range.start);
-        let end_line = crate::syntax::lines::line_of(starts, r.range.end);
+        let line = data.line_index().line_of(r.range.start);
+        let end_line = data.line_index().line_of(r.range.end);
         assert_eq!(line, end_line, "multi-line range {:?}", r.range);
         by_line
             .entry((data.key.to_string(), line))
@@ -111,20 +110,21 @@ pub fn render_ranges(snap: &Snapshot, ranges: &[FileRange]) -> String {
     let mut out = String::new();
     for ((key, line), (file, mut ranges)) in by_line {
         let data = snap.file(file).unwrap();
-        let starts = data.line_starts();
+        let full = data.text();
+        let starts = crate::syntax::lines::line_starts(&full);
         let start = starts[line];
-        let text = crate::syntax::lines::line_text(&data.text, starts, line);
+        let text = crate::syntax::lines::line_text(&full, &starts, line);
         ranges.sort_by_key(|r| (r.start, r.end));
         let mut rendered = String::new();
         let mut at = start;
         for r in &ranges {
-            rendered.push_str(&data.text[at..r.start]);
+            rendered.push_str(&full[at..r.start]);
             rendered.push('«');
-            rendered.push_str(&data.text[r.start..r.end]);
+            rendered.push_str(&full[r.start..r.end]);
             rendered.push('»');
             at = r.end;
         }
-        rendered.push_str(&data.text[at.min(start + text.len())..start + text.len()]);
+        rendered.push_str(&full[at.min(start + text.len())..start + text.len()]);
         writeln!(out, "{key}:{} {rendered}", line + 1).unwrap();
     }
     out
@@ -147,8 +147,8 @@ actor mac$0ron "Emmanuel Macron"
     );
     assert_eq!(f.snap.file_count(), 2);
     assert_eq!(key(&f.snap, f.file), "/actors.chron");
-    let text = &f.snap.file(f.file).unwrap().text;
-    assert_eq!(&**text, "actor macron \"Emmanuel Macron\"\n");
+    let text = f.snap.file(f.file).unwrap().text().to_string();
+    assert_eq!(text, "actor macron \"Emmanuel Macron\"\n");
     assert_eq!(f.offset, 9);
     assert_eq!(
         render_range(&f.snap, f.file, 6..12),
@@ -156,7 +156,7 @@ actor mac$0ron "Emmanuel Macron"
     );
     let events = f.snap.file_id("/events.chron").unwrap();
     assert_eq!(
-        &*f.snap.file(events).unwrap().text,
+        &*f.snap.file(events).unwrap().text(),
         "2025-11-25 @macron said \"Hi.\"\n"
     );
 

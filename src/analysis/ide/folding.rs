@@ -4,7 +4,6 @@
 //! ranges of two or more lines are returned.
 
 use crate::analysis::{FileId, Snapshot};
-use crate::syntax::lines::line_of;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FoldKind {
@@ -32,8 +31,10 @@ pub fn folding_ranges(snap: &Snapshot, file: FileId) -> Vec<FoldingRange> {
     let Some(data) = snap.file(file) else {
         return Vec::new();
     };
-    let text = &*data.text;
-    let starts = data.line_starts();
+    let text = data.text();
+    let text = &*text;
+    let index = data.line_index();
+    let line_of = |byte: usize| index.line_of(byte);
     let s = &data.summary;
     let mut out = Vec::new();
     let mut push = |start_line: usize, end_line: usize, kind: FoldKind| {
@@ -49,8 +50,8 @@ pub fn folding_ranges(snap: &Snapshot, file: FileId) -> Vec<FoldingRange> {
     for (i, section) in s.sections.iter().enumerate() {
         let end = super::section_end(s, text, i);
         push(
-            line_of(starts, section.heading.start),
-            line_of(starts, end),
+            line_of(section.heading.start),
+            line_of(end),
             FoldKind::Section,
         );
     }
@@ -58,20 +59,22 @@ pub fn folding_ranges(snap: &Snapshot, file: FileId) -> Vec<FoldingRange> {
     for e in &s.entries {
         if !e.fields.is_empty() {
             push(
-                line_of(starts, e.range.start()),
-                line_of(starts, e.range.end()),
+                line_of(e.range.start()),
+                line_of(e.range.end()),
                 FoldKind::Entry,
             );
         }
     }
 
     let mut run: Option<(usize, usize)> = None;
-    let lines = starts.len();
+    let lines = index.line_count();
     for line in 0..=lines {
         let is_comment = line < lines
-            && crate::syntax::lines::line_text(text, starts, line)
-                .trim_start()
-                .starts_with("//");
+            && index.line_start(line).is_some_and(|start| {
+                text[start..index.content_end(line)]
+                    .trim_start()
+                    .starts_with("//")
+            });
         run = match (run, is_comment) {
             (Some((start, _)), true) => Some((start, line)),
             (None, true) => Some((line, line)),
@@ -85,7 +88,7 @@ pub fn folding_ranges(snap: &Snapshot, file: FileId) -> Vec<FoldingRange> {
 
     let mut paragraph: Option<(usize, usize)> = None;
     for prose in &s.prose {
-        let line = line_of(starts, prose.start());
+        let line = line_of(prose.start());
         paragraph = match paragraph {
             Some((start, end)) if end + 1 == line => Some((start, line)),
             Some((start, end)) => {
@@ -115,8 +118,12 @@ mod tests {
         let data = f.snap.file(f.file).unwrap();
         let mut out = String::new();
         for r in folding_ranges(&f.snap, f.file) {
-            let first =
-                crate::syntax::lines::line_text(&data.text, data.line_starts(), r.start_line);
+            let text = data.text();
+            let first = crate::syntax::lines::line_text(
+                &text,
+                &crate::syntax::lines::line_starts(&text),
+                r.start_line,
+            );
             out.push_str(&format!(
                 "{:?} {}-{}: {first}\n",
                 r.kind,

@@ -62,7 +62,7 @@ mod tests {
     #[track_caller]
     fn check_highlight(fixture: &str, expect: &str) {
         let f = parse(fixture);
-        let text = &f.snap.file(f.file).unwrap().text;
+        let text = f.snap.file(f.file).unwrap().text().to_string();
         let mut out = String::new();
         let mut at = 0;
         for h in document_highlights(&f.snap, f.file, f.offset) {

@@ -40,7 +40,7 @@ pub fn hover(snap: &Snapshot, file: FileId, offset: usize) -> Option<Hover> {
             range: target.full_range(),
         });
     }
-    if !super::valid_offset(&data.text, offset) {
+    if !super::valid_offset(&data.text(), offset) {
         return None;
     }
     if let Some(h) = field_key_hover(data, offset) {
@@ -109,7 +109,7 @@ fn usage(snap: &Snapshot, id: &str) -> Usage {
                 (RefRole::Field(k), EntryKind::Claim) if &**k == "at" => u.at_claims += 1,
                 (RefRole::Subject, _) => {
                     u.subject_of += 1;
-                    if let Some(p) = property_after(&data.text, r.span.end()) {
+                    if let Some(p) = property_after(&data.text(), r.span.end()) {
                         *u.properties.entry(p.to_string()).or_default() += 1;
                     }
                 }
@@ -171,7 +171,8 @@ pub fn entity_card(snap: &Snapshot, id: &str) -> Option<String> {
     let mut out = header(file, def);
     let u = usage(snap, id);
     let e = &file.summary.entries[def.entry as usize];
-    let field = |key: &str| file.summary.field(e, key).map(|f| f.value(&file.text));
+    let text = file.text();
+    let field = |key: &str| file.summary.field(e, key).map(|f| f.value(&text));
     let mut facts: Vec<String> = Vec::new();
     let fact = |facts: &mut Vec<String>, label: &str, key: &str| {
         if let Some(v) = field(key).filter(|v| !v.is_empty()) {
@@ -231,7 +232,7 @@ pub fn entity_card(snap: &Snapshot, id: &str) -> Option<String> {
             let _ = write!(
                 out,
                 "\n\n{author} said:\n\n> {}",
-                md(&e.quote.map(|q| q.read(&file.text)).unwrap_or_default())
+                md(&e.quote.map(|q| q.read(&text)).unwrap_or_default())
             );
         }
         EntryKind::Claim => {
@@ -316,12 +317,10 @@ pub fn entity_card(snap: &Snapshot, id: &str) -> Option<String> {
 
 /// The card's first lines: the name as a heading, then what it is.
 fn header(file: &FileData, def: &Definition) -> String {
+    let text = file.text();
     let name = match def.kind {
         EntryKind::Statement | EntryKind::Claim => None,
-        _ => def
-            .title
-            .map(|t| t.read(&file.text))
-            .filter(|t| !t.is_empty()),
+        _ => def.title.map(|t| t.read(&text)).filter(|t| !t.is_empty()),
     };
     let mut what = vec![def.kind.as_str().to_string()];
     what.extend(def.subkind.iter().map(|k| md(k)));
@@ -340,7 +339,8 @@ fn header(file: &FileData, def: &Definition) -> String {
 
 /// An actor's roles: `president of `@france`, since 2017-05-14`.
 fn roles(file: &FileData, def: &Definition) -> Vec<String> {
-    let src = &*file.text;
+    let src = file.text();
+    let src = &*src;
     let info = &file.summary.entries[def.entry as usize];
     let tree = file.tree_around(info.header.start()..info.header.start());
     let Some(entry) = entry_node(&tree, info) else {
@@ -380,12 +380,13 @@ pub fn short_card(file: &FileData, def: &Definition) -> String {
         let _ = write!(out, "\n\nAlso known as: {}", md(&def.aliases.join(", ")));
     }
     let e = &file.summary.entries[def.entry as usize];
+    let text = file.text();
     let roles: Vec<&str> = file
         .summary
         .fields(e)
         .iter()
         .filter(|f| f.key == "role")
-        .map(|f| f.value(&file.text))
+        .map(|f| f.value(&text))
         .collect();
     if !roles.is_empty() {
         let _ = write!(out, "\n\nRole: {}", md(&roles.join("; ")));
@@ -396,7 +397,7 @@ pub fn short_card(file: &FileData, def: &Definition) -> String {
         }
     }
     if let Some(q) = e.quote {
-        let _ = write!(out, "\n\n> {}", md(&truncate(&q.read(&file.text), 120)));
+        let _ = write!(out, "\n\n> {}", md(&truncate(&q.read(&file.text()), 120)));
     }
     let _ = write!(out, "\n\n_{}_", md(&place(file, def.range.start)));
     out
@@ -411,7 +412,7 @@ fn undefined_card(snap: &Snapshot, id: &str) -> String {
                 .definitions(&s)
                 .first()
                 .and_then(|l| snap.definition(*l))
-                .and_then(|(f, d)| d.title.map(|t| (d.kind, t.read(&f.text).into_owned())));
+                .and_then(|(f, d)| d.title.map(|t| (d.kind, t.read(&f.text()).into_owned())));
             match title {
                 Some((kind, t)) => format!("`@{s}` ({}, {})", md(&t), kind.as_str()),
                 None => format!("`@{s}`"),
@@ -459,8 +460,9 @@ fn property_hover(snap: &Snapshot, data: &FileData, node: Node<'_>) -> Option<Ho
     let assertion = node.parent().filter(|p| p.kind() == "assertion")?;
     let subject = assertion.child_field("subject")?;
     let subject_id = subject.child_field("id")?;
-    let id = text(subject_id, &data.text);
-    let property = text(node, &data.text);
+    let src = data.text();
+    let id = text(subject_id, &src);
+    let property = text(node, &src);
     let uses = super::completion::property_uses(snap, id);
     let mine: Vec<_> = uses.iter().filter(|u| u.property == property).collect();
     let mut out = format!(
@@ -482,7 +484,8 @@ fn property_hover(snap: &Snapshot, data: &FileData, node: Node<'_>) -> Option<Ho
 // ── Dates ─────────────────────────────────────────────────────────────
 
 fn date_hover(data: &FileData, node: Node<'_>) -> Option<Hover> {
-    let src = &*data.text;
+    let src = data.text();
+    let src = &*src;
     let mut n = node;
     if n.kind() == "weekday" {
         n = n
@@ -599,7 +602,7 @@ mod tests {
     /// The hovered text between « », then the markdown.
     fn render(fixture: &str) -> String {
         let f = parse(fixture);
-        let text = f.snap.file(f.file).unwrap().text.clone();
+        let text = f.snap.file(f.file).unwrap().text().to_string();
         match hover(&f.snap, f.file, f.offset) {
             Some(h) => format!("«{}»\n{}", &text[h.range], h.markdown),
             None => "(no hover)".to_string(),

@@ -164,8 +164,12 @@ pub struct EntityTable {
 
 impl EntityTable {
     pub fn build(snap: &Snapshot) -> Self {
-        let mut rows: Vec<(Row, &Definition, &str)> = Vec::new();
+        // Titles are read file by file (a file's text may be packed: it is
+        // read once), into one string the sorted rows then read from.
+        let mut titles = String::new();
+        let mut rows: Vec<(Row, &Definition, Option<Range<usize>>)> = Vec::new();
         for file in snap.files() {
+            let text = file.text();
             for (i, d) in file.summary.definitions.iter().enumerate() {
                 let row = Row {
                     file: file.id,
@@ -176,7 +180,12 @@ impl EntityTable {
                     mask: 0,
                     spans: (0, 0),
                 };
-                rows.push((row, d, &file.text));
+                let title = d.title.map(|t| {
+                    let start = titles.len();
+                    titles.push_str(&t.read(&text));
+                    start..titles.len()
+                });
+                rows.push((row, d, title));
             }
         }
         rows.sort_unstable_by(|(a, ..), (b, ..)| {
@@ -188,13 +197,12 @@ impl EntityTable {
         let mut table = EntityTable::default();
         table.rows.reserve_exact(rows.len());
         table.scored_masks.reserve_exact(rows.len());
-        for (mut row, d, text) in rows {
+        for (mut row, d, title) in rows {
             let first = table.spans.len() as u32;
             let named = names_count(d.kind);
             let (mut mask, mut scored, mut firsts) = (0, 0, 0);
-            let title = d.title.map(|t| t.read(text));
             for (k, key) in std::iter::once(&*d.id)
-                .chain(title.as_deref())
+                .chain(title.map(|r| &titles[r]))
                 .chain(d.aliases.iter().map(String::as_str))
                 .enumerate()
             {

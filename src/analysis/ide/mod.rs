@@ -123,7 +123,7 @@ pub(crate) fn valid_offset(text: &str, offset: usize) -> bool {
 
 /// The reference or definition under the cursor, if any.
 pub fn id_at(file: &FileData, offset: usize) -> Option<IdAt> {
-    if !valid_offset(&file.text, offset) {
+    if !valid_offset(&file.text(), offset) {
         return None;
     }
     let s = &file.summary;
@@ -192,7 +192,7 @@ pub fn file_name(key: &str) -> &str {
 
 /// 1-based line of a byte offset, for messages.
 pub(crate) fn line_number(file: &FileData, offset: usize) -> usize {
-    syntax::lines::line_of(file.line_starts(), offset) + 1
+    file.line_index().line_of(offset) + 1
 }
 
 /// Where a definition is, for messages: `actors.chron, line 8`.
@@ -268,7 +268,8 @@ pub fn entry_label(file: &FileData, index: u32) -> String {
         .unwrap_or_else(|| "@?".to_string());
     match e.kind {
         EntryKind::Statement => {
-            let quote = e.quote.map(|q| q.read(&file.text)).unwrap_or_default();
+            let text = file.text();
+            let quote = e.quote.map(|q| q.read(&text)).unwrap_or_default();
             format!("{author} said “{}”", truncate(&quote, 40))
         }
         EntryKind::Claim => {
@@ -278,8 +279,8 @@ pub fn entry_label(file: &FileData, index: u32) -> String {
                 .and_then(|a| s.references.get(a as usize))
                 .map(|r| r.at())
                 .unwrap_or(e.header.start());
-            let text = file.text.get(start..e.header.end()).unwrap_or("").trim();
-            truncate(text, 60)
+            let text = file.text();
+            truncate(text.get(start..e.header.end()).unwrap_or("").trim(), 60)
         }
         kind => {
             let id = e
@@ -412,9 +413,9 @@ mod tests {
         let snap = workspace_of(prepared).snapshot();
         let options = completion::CompletionOptions::default();
         for data in snap.files() {
-            let (file, len) = (data.id, data.text.len());
+            let (file, len) = (data.id, data.text_len());
             let inside = |file: FileId, r: &Range<usize>| {
-                let text = &snap.file(file).unwrap().text;
+                let text = snap.file(file).unwrap().text().to_string();
                 r.start <= r.end && r.end <= text.len()
             };
             for range in [None, Some(0..len), Some(len / 2..len + 10)] {

@@ -150,7 +150,7 @@ mod tests {
     fn apply(snap: &Snapshot, edit: &WorkspaceEditPlain) -> String {
         let mut out = String::new();
         for (file, edits) in &edit.changes {
-            let mut text = snap.file(*file).unwrap().text.to_string();
+            let mut text = snap.file(*file).unwrap().text().to_string();
             for e in edits.iter().rev() {
                 text.replace_range(e.range.clone(), &e.new_text);
             }

@@ -123,7 +123,8 @@ pub(crate) fn tokens_in_chunks(
     let Some(data) = snap.file(file) else {
         return Vec::new();
     };
-    let src = &*data.text;
+    let src = data.text();
+    let src = &*src;
     let window = range.unwrap_or(0..src.len());
     let mut w = Walker {
         snap,
@@ -283,7 +284,7 @@ mod tests {
 
     fn render(fixture: &str, range: Option<Range<usize>>) -> String {
         let f = parse(fixture);
-        let text = f.snap.file(f.file).unwrap().text.clone();
+        let text = f.snap.file(f.file).unwrap().text().to_string();
         let mut out = String::new();
         for t in semantic_tokens(&f.snap, f.file, range) {
             let mods: Vec<_> = TOKEN_MODIFIERS

@@ -59,7 +59,8 @@ pub fn document_symbols(snap: &Snapshot, file: FileId) -> Vec<DocumentSymbol> {
         return Vec::new();
     };
     let s = &data.summary;
-    let text = &*data.text;
+    let text = data.text();
+    let text = &*text;
     let mut top = Vec::new();
     let mut entries_of: Vec<Vec<DocumentSymbol>> = vec![Vec::new(); s.sections.len()];
     for (i, e) in s.entries.iter().enumerate() {
@@ -180,7 +181,7 @@ pub fn workspace_symbols(snap: &Snapshot, query: &str, limit: usize) -> Vec<Work
             kind: d.kind.into(),
             file: h.file,
             range: d.range.clone(),
-            detail: d.title.map(|t| t.read(&f.text).into_owned()),
+            detail: d.title.map(|t| t.read(&f.text()).into_owned()),
         })
         .collect()
 }
@@ -215,7 +216,7 @@ mod tests {
     #[track_caller]
     fn check_outline(fixture: &str, expect: &str) {
         let f = parse(fixture);
-        let text = f.snap.file(f.file).unwrap().text.clone();
+        let text = f.snap.file(f.file).unwrap().text().to_string();
         let mut out = String::new();
         render(&text, &document_symbols(&f.snap, f.file), 0, &mut out);
         assert_eq!(out, expect);
