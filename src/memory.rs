@@ -34,6 +34,31 @@ pub fn cap_malloc_arenas() {
                 libc::mallopt(libc::M_ARENA_MAX, n);
             }
         }
+        let setting = |name: &str, default: i32| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<i32>().ok())
+                .unwrap_or(default)
+        };
+        // Blocks of 256 KiB and more are mapped on their own and unmapped
+        // when freed. glibc's default starts there but raises the bar to
+        // the size of each such block freed, so that after a few edits of
+        // a large document the copies of its summary's lists (hundreds of
+        // KB each, one set per keystroke) come from the heap, and the holes
+        // they leave stay resident: about 6 MB more at the large benchmark
+        // preset (docs/performance.md, ninth session). The top of the heap
+        // is then given back past 4 MiB free rather than glibc's 128 KiB,
+        // which shrank and regrew it on every request (references: +0.5 ms).
+        // `CHRONICLE_MMAP_THRESHOLD=0` keeps glibc's own behaviour.
+        let threshold = setting("CHRONICLE_MMAP_THRESHOLD", 256 * 1024);
+        if threshold > 0 {
+            let trim = setting("CHRONICLE_TRIM_THRESHOLD", 4 * 1024 * 1024);
+            // SAFETY: as above.
+            unsafe {
+                libc::mallopt(libc::M_MMAP_THRESHOLD, threshold);
+                libc::mallopt(libc::M_TRIM_THRESHOLD, trim);
+            }
+        }
     }
 }
 

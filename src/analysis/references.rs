@@ -205,11 +205,12 @@ pub fn reference_diagnostics_of(
         .map(|r| (r.at(), r.span.end()))
         .collect();
     spans.sort_unstable();
-    let file_text = file.text();
+    let mut file_text = None;
     for (i, prose) in summary.prose.iter().enumerate() {
         if !(select.prose)(i) {
             continue;
         }
+        let file_text = file_text.get_or_insert_with(|| file.text());
         let Some(text) = file_text.get(prose.range()) else {
             continue;
         };

@@ -67,7 +67,7 @@ pub struct Shared {
 }
 
 struct Receivers {
-    publisher: mpsc::UnboundedReceiver<diagnostics::Job>,
+    publisher: mpsc::UnboundedReceiver<diagnostics::Message>,
     analyzer: mpsc::UnboundedReceiver<Arc<str>>,
 }
 
@@ -162,6 +162,12 @@ impl Server {
     /// Schedules diagnostics without changing anything.
     pub fn publish(&self, keys: Vec<Arc<str>>, mode: Mode) {
         self.publisher.schedule(keys, mode);
+    }
+
+    /// Runs `work` on a blocking thread once the publications scheduled so
+    /// far have been sent ([`super::diagnostics::Publisher::then`]).
+    pub fn after_publications(&self, work: impl FnOnce() + Send + 'static) {
+        self.publisher.then(work);
     }
 
     /// The current immutable view of everything: O(1). It may be behind

@@ -39,10 +39,17 @@ pub enum Mode {
 /// Keys scheduled together.
 pub type Job = Vec<(Arc<str>, Mode)>;
 
+/// What the publisher is sent: keys to publish, or work to run (off the
+/// async threads) once what was scheduled before it has been published.
+pub enum Message {
+    Publish(Job),
+    Then(Box<dyn FnOnce() + Send>),
+}
+
 /// The sending side: cheap to clone, never blocks.
 #[derive(Clone)]
 pub struct Publisher {
-    tx: mpsc::UnboundedSender<Job>,
+    tx: mpsc::UnboundedSender<Message>,
 }
 
 impl Publisher {
@@ -52,14 +59,23 @@ impl Publisher {
             return;
         }
         let job = keys.into_iter().map(|k| (k, mode)).collect();
-        if self.tx.send(job).is_err() {
+        if self.tx.send(Message::Publish(job)).is_err() {
+            debug!("the diagnostics publisher has stopped");
+        }
+    }
+
+    /// Runs `work` on a blocking thread once everything scheduled so far
+    /// has been published (work that would otherwise compete with the
+    /// publications for the cores).
+    pub fn then(&self, work: impl FnOnce() + Send + 'static) {
+        if self.tx.send(Message::Then(Box::new(work))).is_err() {
             debug!("the diagnostics publisher has stopped");
         }
     }
 }
 
 /// A publisher and the receiving end its task runs on.
-pub fn channel() -> (Publisher, mpsc::UnboundedReceiver<Job>) {
+pub fn channel() -> (Publisher, mpsc::UnboundedReceiver<Message>) {
     let (tx, rx) = mpsc::unbounded_channel();
     (Publisher { tx }, rx)
 }
@@ -100,22 +116,30 @@ struct Notification<'a, P> {
     params: &'a P,
 }
 
-pub async fn run(sink: Sink, world: Arc<RwLock<World>>, mut rx: mpsc::UnboundedReceiver<Job>) {
+pub async fn run(
+    sink: Sink,
+    world: Arc<RwLock<World>>,
+    mut rx: mpsc::UnboundedReceiver<Message>,
+) {
     let current = || world.read().unwrap_or_else(|e| e.into_inner()).clone();
     let mut last: Option<World> = None;
     // Keys whose last publication had diagnostics.
     let mut shown: HashSet<Arc<str>> = HashSet::new();
-    while let Some(job) = rx.recv().await {
+    while let Some(message) = rx.recv().await {
         let mut pending: HashMap<Arc<str>, Mode> = HashMap::new();
-        let mut merge = |job: Job| {
-            for (key, mode) in job {
-                let m = pending.entry(key).or_insert(mode);
-                *m = (*m).max(mode);
+        let mut then: Vec<Box<dyn FnOnce() + Send>> = Vec::new();
+        let mut merge = |message: Message| match message {
+            Message::Publish(job) => {
+                for (key, mode) in job {
+                    let m = pending.entry(key).or_insert(mode);
+                    *m = (*m).max(mode);
+                }
             }
+            Message::Then(work) => then.push(work),
         };
-        merge(job);
-        while let Ok(job) = rx.try_recv() {
-            merge(job);
+        merge(message);
+        while let Ok(message) = rx.try_recv() {
+            merge(message);
         }
         let world = current();
         // Open documents first: the editor is waiting for the one being
@@ -139,6 +163,9 @@ pub async fn run(sink: Sink, world: Arc<RwLock<World>>, mut rx: mpsc::UnboundedR
             publish(&sink, &world, previous, batch, &mut shown, &current).await;
         }
         last = Some(world);
+        for work in then {
+            tokio::task::spawn_blocking(work);
+        }
     }
 }
 
