@@ -34,8 +34,10 @@ pub const PACK_AT_MOST: usize = 1 << 20;
 /// Texts smaller than this stay plain (a frame's header and the shared
 /// pointer cost more than they save).
 const PACK_AT_LEAST: usize = 64;
-/// How many decompressed texts each thread keeps.
+/// How many decompressed texts each thread keeps, and the largest it
+/// keeps (a large text is read again rather than held per thread).
 const RECENT: usize = 4;
+const RECENT_AT_MOST: usize = 64 * 1024;
 
 /// A shared compression dictionary (see the module documentation).
 pub struct TextDict {
@@ -200,10 +202,12 @@ fn unpack(frame: &Arc<[u8]>, dict: &TextDict) -> Arc<str> {
         return text;
     }
     let text = decompress(frame, dict);
-    RECENT_TEXTS.with_borrow_mut(|recent| {
-        recent.truncate(RECENT - 1);
-        recent.insert(0, (frame.clone(), text.clone()));
-    });
+    if text.len() <= RECENT_AT_MOST {
+        RECENT_TEXTS.with_borrow_mut(|recent| {
+            recent.truncate(RECENT - 1);
+            recent.insert(0, (frame.clone(), text.clone()));
+        });
+    }
     text
 }
 

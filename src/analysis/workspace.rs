@@ -215,6 +215,37 @@ pub struct Snapshot {
     claims_from: Arc<std::sync::Mutex<Option<Derivation>>>,
 }
 
+/// A snapshot's workspace-wide diagnostics ([`Snapshot::global_results`]).
+#[derive(Clone)]
+pub struct GlobalResults {
+    temporal: Arc<super::temporal::Temporal>,
+    claims: Arc<DiagnosticsByFile>,
+    /// The keys of the files that have any.
+    keys: HashMap<FileId, Arc<str>>,
+}
+
+impl GlobalResults {
+    /// The files whose temporal or claim diagnostics differ in `new`.
+    pub fn changed_files(&self, new: &Snapshot) -> Vec<FileId> {
+        // A file with no such diagnostics in either has none to change.
+        let mut ids: BTreeSet<FileId> = self.keys.keys().copied().collect();
+        ids.extend(new.files_with_global_diagnostics());
+        let new_t = new.temporal();
+        let none = Arc::default();
+        ids.into_iter()
+            .filter(|&id| {
+                self.temporal.diagnostics_of(id) != new_t.diagnostics_of(id)
+                    || self.claims.get(&id).unwrap_or(&none) != &new.claim_diagnostics(id)
+            })
+            .collect()
+    }
+
+    /// The key of a file that had such diagnostics.
+    pub fn key(&self, id: FileId) -> Option<&Arc<str>> {
+        self.keys.get(&id)
+    }
+}
+
 /// An earlier snapshot, and how one of its files changed since.
 #[derive(Clone)]
 struct Derivation {
@@ -718,6 +749,21 @@ impl Snapshot {
                 self.claims_by_file();
             },
         );
+    }
+
+    /// This snapshot's workspace-wide results, to tell later which files'
+    /// changed ([`GlobalResults::changed_files`]) without keeping the
+    /// snapshot (and the file versions only it still holds).
+    pub fn global_results(&self) -> GlobalResults {
+        let keys = self
+            .files_with_global_diagnostics()
+            .filter_map(|id| Some((id, self.file(id)?.key.clone())))
+            .collect();
+        GlobalResults {
+            temporal: self.temporal(),
+            claims: self.claims_by_file().clone(),
+            keys,
+        }
     }
 
     /// The files with temporal or claim diagnostics in this snapshot.

@@ -25,7 +25,8 @@ use tracing::{debug, error};
 
 use super::convert;
 use super::world::World;
-use crate::analysis::{self, FileId, Snapshot};
+use crate::analysis::workspace::GlobalResults;
+use crate::analysis;
 
 /// Whether a file is published whatever its diagnostics, or only when that
 /// shows the editor something new: it has diagnostics now, or had some the
@@ -122,7 +123,9 @@ pub async fn run(
     mut rx: mpsc::UnboundedReceiver<Message>,
 ) {
     let current = || world.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let mut last: Option<World> = None;
+    // The workspace-wide results last published (not the world: it would
+    // keep the previous version of the document being typed in).
+    let mut last: Option<GlobalResults> = None;
     // Keys whose last publication had diagnostics.
     let mut shown: HashSet<Arc<str>> = HashSet::new();
     while let Some(message) = rx.recv().await {
@@ -155,14 +158,18 @@ pub async fn run(
         // The open documents are computed from this world in the first
         // batch: the comparison with the last world must not add them again.
         let done: HashSet<Arc<str>> = open.keys().cloned().collect();
-        for (batch, previous) in [(open, None), (rest, last.clone())] {
+        for (batch, previous) in [(open, None), (rest, last.take())] {
             if batch.is_empty() && previous.is_none() {
                 continue;
             }
             let previous = previous.map(|p| (p, done.clone()));
             publish(&sink, &world, previous, batch, &mut shown, &current).await;
         }
-        last = Some(world);
+        let snap = world.analysis.clone();
+        // Computed when the batches were (off the async threads in case).
+        last = tokio::task::spawn_blocking(move || snap.global_results())
+            .await
+            .ok();
         for work in then {
             tokio::task::spawn_blocking(work);
         }
@@ -174,7 +181,7 @@ pub async fn run(
 async fn publish(
     sink: &Sink,
     world: &World,
-    previous: Option<(World, HashSet<Arc<str>>)>,
+    previous: Option<(GlobalResults, HashSet<Arc<str>>)>,
     pending: HashMap<Arc<str>, Mode>,
     shown: &mut HashSet<Arc<str>>,
     current: &impl Fn() -> World,
@@ -227,7 +234,7 @@ async fn publish(
 /// from `world`), computed from `world`, each with its mode.
 pub fn compute(
     world: &World,
-    previous: Option<(&World, &HashSet<Arc<str>>)>,
+    previous: Option<(&GlobalResults, &HashSet<Arc<str>>)>,
     mut pending: HashMap<Arc<str>, Mode>,
 ) -> Vec<(Publication, Mode)> {
     let snap = &world.analysis;
@@ -235,10 +242,11 @@ pub fn compute(
     snap.compute_workspace_results();
     let global_us = started.elapsed().as_micros() as u64;
     if let Some((previous, done)) = previous {
-        for id in global_changes(&previous.analysis, snap) {
-            if let Some(file) = snap.file(id).or_else(|| previous.analysis.file(id)) {
-                if !done.contains(&file.key) {
-                    pending.entry(file.key.clone()).or_insert(Mode::Always);
+        for id in previous.changed_files(snap) {
+            let key = snap.file(id).map(|f| &f.key).or_else(|| previous.key(id));
+            if let Some(key) = key {
+                if !done.contains(key) {
+                    pending.entry(key.clone()).or_insert(Mode::Always);
                 }
             }
         }
@@ -299,19 +307,4 @@ pub fn file_publication(world: &World, key: &str) -> (Vec<lsp::Diagnostic>, Opti
         );
     }
     (Vec::new(), None)
-}
-
-/// Files whose share of the workspace-wide diagnostics (temporal, claims)
-/// differs between two snapshots.
-fn global_changes(old: &Snapshot, new: &Snapshot) -> Vec<FileId> {
-    // A file with no such diagnostics in either snapshot has none to change.
-    let mut ids: HashSet<FileId> = old.files_with_global_diagnostics().collect();
-    ids.extend(new.files_with_global_diagnostics());
-    let (old_t, new_t) = (old.temporal(), new.temporal());
-    ids.into_iter()
-        .filter(|&id| {
-            old_t.diagnostics_of(id) != new_t.diagnostics_of(id)
-                || old.claim_diagnostics(id) != new.claim_diagnostics(id)
-        })
-        .collect()
 }
