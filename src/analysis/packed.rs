@@ -28,16 +28,18 @@ pub const SAMPLES: usize = 32;
 /// zstd's fastest level: on notes it packs within 10% of level 3, with a
 /// quarter of the context memory.
 const LEVEL: i32 = 1;
-/// Texts larger than this stay plain: decompressing one on every read
-/// would cost milliseconds, and there are few of them.
-pub const PACK_AT_MOST: usize = 1 << 20;
+/// Texts larger than this stay plain: decompressing one costs about a
+/// millisecond per 500 KB, a check may read a file's text once per entry,
+/// and threads do not keep large texts ([`RECENT_AT_MOST`]). Notes are
+/// rarely this long.
+pub const PACK_AT_MOST: usize = 64 * 1024;
 /// Texts smaller than this stay plain (a frame's header and the shared
 /// pointer cost more than they save).
 const PACK_AT_LEAST: usize = 64;
 /// How many decompressed texts each thread keeps, and the largest it
 /// keeps (a large text is read again rather than held per thread).
 const RECENT: usize = 4;
-const RECENT_AT_MOST: usize = 64 * 1024;
+const RECENT_AT_MOST: usize = PACK_AT_MOST;
 
 /// A shared compression dictionary (see the module documentation).
 pub struct TextDict {
