@@ -375,9 +375,9 @@ fn assertion_keys(f: &FileData) -> impl Iterator<Item = (&str, &str)> {
     let s = &f.summary;
     s.entries.iter().flat_map(move |e| {
         assertions(s, e).filter_map(move |(a, _, _)| {
-            let subject = a.subject.and_then(|i| s.references.get(i as usize))?;
-            let (_, property) = a.property.as_ref()?;
-            Some((subject.id.as_str(), &**property))
+            let subject = a.subject().and_then(|i| s.references.get(i as usize))?;
+            let (_, property) = a.property()?;
+            Some((subject.id.as_str(), property.as_str()))
         })
     })
 }
@@ -452,13 +452,13 @@ fn claims_where(
             .map(|d| d.id);
         for (a, denies, verb) in found {
             let Some(subject) = a
-                .subject
+                .subject()
                 .and_then(|i| s.references.get(i as usize))
                 .map(|r| r.id)
             else {
                 continue;
             };
-            let Some((_, property)) = a.property.clone() else {
+            let Some((_, property)) = a.property() else {
                 continue;
             };
             if !keep(&subject, &property) {
@@ -488,8 +488,8 @@ fn claims_where(
             }
             out.push(Claim {
                 file: f.id,
-                range: a.range.clone(),
-                text: f.text().get(a.range.clone()).unwrap_or("").to_string(),
+                range: a.range(),
+                text: f.text().get(a.range()).unwrap_or("").to_string(),
                 holder,
                 verb,
                 date,

@@ -85,7 +85,7 @@ pub fn inlay_hints(snap: &Snapshot, file: FileId, range: Option<Range<usize>>) -
             .chain(f.summary.field_claims(e).iter().map(|(_, a)| a));
         for a in assertions {
             if a.value_kind == Some("relative_date") {
-                if let (Some(r), Some(t)) = (&a.value, a.value_text(&text)) {
+                if let (Some(r), Some(t)) = (a.value(), a.value_text(&text)) {
                     relatives.push((r.clone(), t));
                 }
             }

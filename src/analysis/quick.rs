@@ -812,14 +812,14 @@ impl<'s> Reader<'s> {
         if let Some(id) = a.value_ref.clone() {
             self.push_ref(id, Some(entry), RefRole::Field(sym("value")));
         }
-        AssertionInfo {
-            range: a.range.clone(),
-            subject: Some(subject),
-            property: Some((a.property.clone(), sym(&src[a.property.clone()]))),
-            operator: a.operator.clone().map(|o| sym(&src[o])),
-            value: a.value.as_ref().map(|(_, r)| r.clone()),
-            value_kind: a.value.as_ref().map(|(k, _)| k.name()),
-        }
+        AssertionInfo::new(
+            a.range.clone(),
+            Some(subject),
+            Some((a.property.clone(), sym(&src[a.property.clone()]))),
+            a.operator.clone().map(|o| sym(&src[o])),
+            a.value.as_ref().map(|(_, r)| r.clone()),
+            a.value.as_ref().map(|(k, _)| k.name()),
+        )
     }
 
     /// The date an assertion's value is, with its weekday.

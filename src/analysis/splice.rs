@@ -177,14 +177,7 @@ impl Relocate for FieldInfo {
 
 impl Relocate for AssertionInfo {
     fn relocate(&mut self, s: &Shift) {
-        self.range = range(&self.range, s.bytes);
-        self.subject = self.subject.map(|r| index(r, s.references));
-        if let Some((r, _)) = &mut self.property {
-            *r = range(r, s.bytes);
-        }
-        if let Some(r) = &mut self.value {
-            *r = range(r, s.bytes);
-        }
+        self.relocate_with(|r| range(&r, s.bytes), |i| index(i, s.references));
     }
 }
 

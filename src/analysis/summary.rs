@@ -314,25 +314,95 @@ pub struct EntryInfo {
     pub section: OptIndex,
 }
 
-/// `@subject.property OP value`
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `@subject.property OP value`. Its ranges are kept as [`ByteSpan`]s
+/// (a workspace holds tens of thousands: 96 bytes each with `usize`
+/// ranges, 56 so), read as ranges through its methods.
+#[derive(Clone, PartialEq, Eq)]
 pub struct AssertionInfo {
-    pub range: Range<usize>,
-    pub subject: Option<u32>,
-    pub property: Option<(Range<usize>, Sym)>,
+    span: ByteSpan,
+    subject: OptIndex,
+    property: Option<(ByteSpan, Sym)>,
     pub operator: Option<Sym>,
     /// The value as written ([`AssertionInfo::value_text`]; read from the
     /// text rather than kept, like a field's).
-    pub value: Option<Range<usize>>,
+    value: Option<ByteSpan>,
     /// The kind of the value node (`number`, `date`, `relative_date`,
     /// `reference`, `text`, `string`, `boolean` …).
     pub value_kind: Option<&'static str>,
 }
 
 impl AssertionInfo {
+    pub fn new(
+        range: Range<usize>,
+        subject: Option<u32>,
+        property: Option<(Range<usize>, Sym)>,
+        operator: Option<Sym>,
+        value: Option<Range<usize>>,
+        value_kind: Option<&'static str>,
+    ) -> AssertionInfo {
+        AssertionInfo {
+            span: range.into(),
+            subject: subject.into(),
+            property: property.map(|(r, p)| (r.into(), p)),
+            operator,
+            value: value.map(ByteSpan::from),
+            value_kind,
+        }
+    }
+
+    /// The whole assertion.
+    pub fn range(&self) -> Range<usize> {
+        self.span.range()
+    }
+
+    /// The index of the `@subject` reference.
+    pub fn subject(&self) -> Option<u32> {
+        self.subject.get()
+    }
+
+    /// The property as written, and its name.
+    pub fn property(&self) -> Option<(Range<usize>, Sym)> {
+        self.property.map(|(r, p)| (r.range(), p))
+    }
+
+    /// Where the value is written.
+    pub fn value(&self) -> Option<Range<usize>> {
+        self.value.map(ByteSpan::range)
+    }
+
     /// The value as written, in the file's `text`.
     pub fn value_text<'t>(&self, text: &'t str) -> Option<&'t str> {
-        self.value.as_ref().and_then(|r| text.get(r.clone()))
+        self.value().and_then(|r| text.get(r))
+    }
+
+    /// Moves the assertion's ranges with `f` and its subject with `g`
+    /// (an edit before it).
+    pub(crate) fn relocate_with(
+        &mut self,
+        f: impl Fn(Range<usize>) -> Range<usize>,
+        g: impl Fn(u32) -> u32,
+    ) {
+        self.span = f(self.span.range()).into();
+        self.subject = self.subject.get().map(g).into();
+        if let Some((r, _)) = &mut self.property {
+            *r = f(r.range()).into();
+        }
+        if let Some(r) = &mut self.value {
+            *r = f(r.range()).into();
+        }
+    }
+}
+
+impl std::fmt::Debug for AssertionInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssertionInfo")
+            .field("range", &self.range())
+            .field("subject", &self.subject())
+            .field("property", &self.property())
+            .field("operator", &self.operator)
+            .field("value", &self.value())
+            .field("value_kind", &self.value_kind)
+            .finish()
     }
 }
 
@@ -654,14 +724,14 @@ impl FileSummary {
         if let Some(v) = value {
             self.collect_refs(v, src, Some(entry), RefRole::Field(sym("value")));
         }
-        AssertionInfo {
-            range: node.byte_range(),
+        AssertionInfo::new(
+            node.byte_range(),
             subject,
-            property: a.property().map(|p| (p.byte_range(), sym(text(p, src)))),
-            operator: a.operator(src).map(sym),
-            value: value.map(|v| v.byte_range()),
-            value_kind: value.map(|v| static_kind(syntax::node_kind(v))),
-        }
+            a.property().map(|p| (p.byte_range(), sym(text(p, src)))),
+            a.operator(src).map(sym),
+            value.map(|v| v.byte_range()),
+            value.map(|v| static_kind(syntax::node_kind(v))),
+        )
     }
 
     fn collect_field_refs(
@@ -874,7 +944,7 @@ pub(super) fn definition_title(
         EntryKind::Claim => info
             .assertion
             .as_ref()
-            .map(|a| TextSpan::plain(a.range.clone())),
+            .map(|a| TextSpan::plain(a.range())),
         _ => own(),
     }
 }
@@ -1352,6 +1422,7 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<EntryInfo>(), 88);
         assert_eq!(std::mem::size_of::<Definition>(), 64);
         assert_eq!(std::mem::size_of::<Section>(), 48);
+        assert_eq!(std::mem::size_of::<AssertionInfo>(), 56);
     }
 
     /// An offset's amount is what follows its sign, whatever the anchor's ID

@@ -794,7 +794,7 @@ fn entry_constraints(b: &mut Builder<'_>, f: &FileData, _index: usize, e: &Entry
     // A report cannot precede what it reports.
     if e.kind == EntryKind::Claim && e.verb.as_deref() == Some("reports") {
         if let (Some(a), Some(span)) = (&e.assertion, &span) {
-            if let Some(id) = a.subject.and_then(|s| ref_id(f, s)) {
+            if let Some(id) = a.subject().and_then(|s| ref_id(f, s)) {
                 if b.is_event(id) {
                     let m = b.node(id);
                     let tag = b.link(
@@ -888,18 +888,18 @@ fn claim_dates(
             .map(|(_, a)| a),
     );
     for a in assertions {
-        let Some(prop) = &a.property else { continue };
+        let Some(prop) = a.property() else { continue };
         if &*prop.1 != "date" || a.operator.as_deref().is_some_and(|o| o != "=") {
             continue;
         }
-        let Some(id) = a.subject.and_then(|s| ref_id(f, s)) else {
+        let Some(id) = a.subject().and_then(|s| ref_id(f, s)) else {
             continue;
         };
         if !b.is_event(id) {
             continue;
         }
         let text = f.text();
-        let (Some(vrange), Some(vtext)) = (&a.value, a.value_text(&text)) else {
+        let (Some(vrange), Some(vtext)) = (a.value(), a.value_text(&text)) else {
             continue;
         };
         let item = match a.value_kind {

@@ -127,13 +127,17 @@ pub struct Row {
     /// Index into the file's definitions.
     pub def: u32,
     pub kind: EntryKind,
+    /// The ID is its own folded key (lower-case ASCII, as IDs usually
+    /// are): it is read from `id`, not kept in the table's text again.
+    id_is_key: bool,
     pub id: Sym,
     /// The first 8 bytes of the ID, big-endian, zero-padded: orders IDs as
     /// `str` does without reading the string.
     pub id_prefix: u64,
     /// Letters and digits of the ID, names, aliases and title.
     mask: u64,
-    /// The keys: spans of the table's text, the ID first.
+    /// The keys: spans of the table's text, the ID first (unless
+    /// `id_is_key`).
     spans: (u32, u32),
 }
 
@@ -175,6 +179,7 @@ impl EntityTable {
                     file: file.id,
                     def: i as u32,
                     kind: d.kind,
+                    id_is_key: false,
                     id: d.id,
                     id_prefix: prefix8(&d.id),
                     mask: 0,
@@ -206,19 +211,28 @@ impl EntityTable {
                 .chain(d.aliases.iter().map(String::as_str))
                 .enumerate()
             {
-                let start = table.text.len() as u32;
-                push_folded(&mut table.text, key);
-                let m = mask_of(&table.text[start as usize..]);
+                let start = table.text.len();
+                let own = k == 0 && key.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+                let folded = if own {
+                    row.id_is_key = true;
+                    key
+                } else {
+                    push_folded(&mut table.text, key);
+                    &table.text[start..]
+                };
+                let m = mask_of(folded);
                 mask |= m;
                 if k == 0 || named {
                     scored |= m;
-                    firsts |= match table.text.as_bytes().get(start as usize) {
+                    firsts |= match folded.as_bytes().first() {
                         Some(b) if bit(*b) != 0 => bit(*b),
                         Some(_) => u64::MAX,
                         None => 0,
                     };
                 }
-                table.spans.push(start..table.text.len() as u32);
+                if !own {
+                    table.spans.push(start as u32..table.text.len() as u32);
+                }
             }
             row.mask = mask;
             row.spans = (first, table.spans.len() as u32);
@@ -265,9 +279,13 @@ impl EntityTable {
             return Some(0);
         }
         let (first, end) = row.spans;
-        let mut best = pattern.score(self.key(first)).map(|s| s + 2);
+        let (id, names_from) = match row.id_is_key {
+            true => (&*row.id, first),
+            false => (self.key(first), first + 1),
+        };
+        let mut best = pattern.score(id).map(|s| s + 2);
         if names {
-            for i in first + 1..end {
+            for i in names_from..end {
                 best = best.max(pattern.score(self.key(i)));
             }
         }
@@ -499,7 +517,7 @@ mod tests {
         // Actors first (by ID), then events.
         let ids: Vec<&str> = table.rows.iter().map(|r| &*r.id).collect();
         assert_eq!(ids, ["abe", "türkiye", "e1"]);
-        assert_eq!(table.text, "abeturkiyeturkiyeturkeye1title");
+        assert_eq!(table.text, "turkiyeturkiyeturkeytitle");
         assert_eq!(table.rows[1].mask, mask_of("turkiyey"));
         // An event's title is searched by workspace symbols, not scored by
         // completion; its first character is the ID's.
