@@ -95,12 +95,16 @@ impl From<String> for FileText {
     }
 }
 
+/// Decompression contexts (about 100 KB each), shared by the threads: a
+/// context per thread that ever read a packed text would stay with each
+/// of the server's many threads.
+static DCTX: std::sync::Mutex<Vec<DCtx<'static>>> = std::sync::Mutex::new(Vec::new());
+
 /// A packed text's frame and its content.
 type Recent = (Arc<[u8]>, Arc<str>);
 
 thread_local! {
     static CCTX: RefCell<Option<(CCtx<'static>, Vec<u8>)>> = const { RefCell::new(None) };
-    static DCTX: RefCell<Option<DCtx<'static>>> = const { RefCell::new(None) };
     /// Recently read packed texts, the most recent first.
     static RECENT_TEXTS: RefCell<Vec<Recent>> = const { RefCell::new(Vec::new()) };
 }
@@ -217,13 +221,14 @@ fn decompress(frame: &[u8], dict: &TextDict) -> Arc<str> {
     let Some(len) = content_size(frame) else {
         return Arc::from("");
     };
-    let bytes = DCTX.with_borrow_mut(|dctx| {
-        let dctx = dctx.get_or_insert_with(DCtx::create);
-        let mut out = Vec::with_capacity(len);
-        dctx.decompress_using_ddict(&mut out, frame, &dict.ddict)
-            .ok()
-            .map(|_| out)
-    });
+    let pool = || DCTX.lock().unwrap_or_else(|e| e.into_inner());
+    let mut dctx = pool().pop().unwrap_or_else(DCtx::create);
+    let mut out = Vec::with_capacity(len);
+    let bytes = dctx
+        .decompress_using_ddict(&mut out, frame, &dict.ddict)
+        .ok()
+        .map(|_| out);
+    pool().push(dctx);
     match bytes.map(String::from_utf8) {
         Some(Ok(text)) => Arc::from(text),
         _ => Arc::from(""),

@@ -941,10 +941,7 @@ pub(super) fn definition_title(
 ) -> Option<TextSpan> {
     match info.kind {
         EntryKind::Statement => info.quote,
-        EntryKind::Claim => info
-            .assertion
-            .as_ref()
-            .map(|a| TextSpan::plain(a.range())),
+        EntryKind::Claim => info.assertion.as_ref().map(|a| TextSpan::plain(a.range())),
         _ => own(),
     }
 }

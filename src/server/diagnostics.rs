@@ -25,8 +25,8 @@ use tracing::{debug, error};
 
 use super::convert;
 use super::world::World;
-use crate::analysis::workspace::GlobalResults;
 use crate::analysis;
+use crate::analysis::workspace::GlobalResults;
 
 /// Whether a file is published whatever its diagnostics, or only when that
 /// shows the editor something new: it has diagnostics now, or had some the
@@ -117,11 +117,7 @@ struct Notification<'a, P> {
     params: &'a P,
 }
 
-pub async fn run(
-    sink: Sink,
-    world: Arc<RwLock<World>>,
-    mut rx: mpsc::UnboundedReceiver<Message>,
-) {
+pub async fn run(sink: Sink, world: Arc<RwLock<World>>, mut rx: mpsc::UnboundedReceiver<Message>) {
     let current = || world.read().unwrap_or_else(|e| e.into_inner()).clone();
     // The workspace-wide results last published (not the world: it would
     // keep the previous version of the document being typed in).
