@@ -485,6 +485,57 @@ mod tests {
         }
     }
 
+    /// A packed file converts positions as the same file kept plain: the
+    /// line index answers on ASCII lines, the decompressed text on the
+    /// others.
+    #[test]
+    fn packed_files_convert_as_plain_ones() {
+        use crate::analysis::packed::{FileText, TextDict};
+        use crate::analysis::{FileSummary, Workspace};
+        let text: String = (0..40)
+            .map(|i| match i % 4 {
+                0 => format!("actor a{i} \"Zoë Ünal {i}\"\r\n"),
+                1 => format!("2024-01-{:02} @a{} said \"😀 café\"\n", i % 28 + 1, i - 1),
+                2 => "\n".to_string(),
+                _ => format!("Plain prose about @a{} and more words.\n", i - 3),
+            })
+            .collect();
+        let dict = TextDict::from_samples(&[&text]).unwrap();
+        let packed = FileText::pack(std::sync::Arc::from(text.as_str()), &dict);
+        assert!(packed.is_packed());
+        let summary = std::sync::Arc::new(FileSummary::new(&crate::syntax::parse(&text), &text));
+        let mut ws = Workspace::new();
+        ws.set_file("plain.chron", text.as_str(), None, summary.clone(), None);
+        ws.set_file("packed.chron", packed, None, summary, None);
+        let snap = ws.snapshot();
+        let file = |k: &str| snap.file(snap.file_id(k).unwrap()).unwrap().clone();
+        let (plain, packed) = (file("plain.chron"), file("packed.chron"));
+        assert!(packed.file_text().is_packed());
+        // And both as the open-document model, which reads its rope.
+        let doc = Document::new(&text, 0);
+        for enc in [Utf8, Utf16] {
+            for byte in 0..=text.len() + 3 {
+                let want = doc.offset_to_pos(byte, enc);
+                assert_eq!(packed.offset_to_pos(byte, enc), want);
+                assert_eq!(plain.offset_to_pos(byte, enc), want);
+            }
+            for line in 0..42 {
+                for character in 0..45 {
+                    let p = Pos::new(line, character);
+                    let want = doc.pos_to_offset(p, enc);
+                    assert_eq!(packed.pos_to_offset(p, enc), want);
+                    assert_eq!(plain.pos_to_offset(p, enc), want);
+                }
+            }
+            let ranges: Vec<_> = (0..text.len()).step_by(7).map(|a| a..a + 9).collect();
+            let mut a = RangeCursor::new(&packed, enc);
+            let mut b = RangeCursor::new(&plain, enc);
+            for r in ranges {
+                assert_eq!(a.range(r.clone()), b.range(r));
+            }
+        }
+    }
+
     #[test]
     fn keys_of_file_uris_are_normalised() {
         let a = lsp::Uri::from_str("file:///tmp/a%20b/c.chron").unwrap();
