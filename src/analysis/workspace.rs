@@ -41,7 +41,7 @@ pub struct FileData {
     /// The lines (`\n`, `\r\n`, `\r`), computed on first use; position
     /// conversions read them, and the text only on lines with characters
     /// beyond ASCII.
-    lines: std::sync::OnceLock<LineIndex>,
+    lines: std::sync::OnceLock<Box<LineIndex>>,
     /// The editor features' index of this version (references by ID),
     /// built on first use.
     pub ide_index: std::sync::OnceLock<Arc<super::ide::index::FileIndex>>,
@@ -136,7 +136,8 @@ impl FileData {
 
     /// The file's lines, indexed once per version.
     pub fn line_index(&self) -> &LineIndex {
-        self.lines.get_or_init(|| LineIndex::new(&self.text()))
+        self.lines
+            .get_or_init(|| Box::new(LineIndex::new(&self.text())))
     }
 }
 
@@ -168,7 +169,10 @@ pub struct DefLoc {
 }
 
 /// A file's reference diagnostics and the epoch they were computed at.
-pub type RefCache = Arc<std::sync::Mutex<Option<(u64, Arc<Vec<super::Diagnostic>>)>>>;
+/// Made on first use (open documents only): an allocation per closed file
+/// for a cache it never fills cost 0.6 MB at 10,000 files.
+pub type RefCache =
+    std::sync::OnceLock<Arc<std::sync::Mutex<Option<(u64, Arc<Vec<super::Diagnostic>>)>>>>;
 
 /// Diagnostics of a global analysis, by file.
 /// Diagnostics by file; a list is shared until a change touches it, so a
@@ -863,6 +867,7 @@ impl Snapshot {
         if file.version.is_some() {
             let mut slot = file
                 .reference_diagnostics
+                .get_or_init(Default::default)
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
             if slot.as_ref().is_none_or(|(e, _)| *e <= self.ids_epoch) {
@@ -877,6 +882,7 @@ impl Snapshot {
     fn cached_references(&self, file: &FileData) -> Option<Arc<Vec<super::Diagnostic>>> {
         let slot = file
             .reference_diagnostics
+            .get()?
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         slot.as_ref()
@@ -1095,7 +1101,7 @@ impl Workspace {
                 .get()
                 .and_then(|old| old.splice(&data.text(), s.old.clone(), s.new.clone()))
             {
-                let _ = data.lines.set(lines);
+                let _ = data.lines.set(Box::new(lines));
             }
         }
         // When IDs came or went, suggestions may change anywhere in the file.
@@ -1173,14 +1179,15 @@ impl Workspace {
         if std::mem::take(&mut self.ids_changed) {
             self.snapshot.ids_epoch += 1;
             for f in self.snapshot.files.values() {
-                let undefined = f
-                    .reference_diagnostics
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .as_ref()
-                    .is_some_and(|(_, d)| {
-                        d.iter().any(|d| d.code == super::Code::UndefinedReference)
-                    });
+                let undefined = f.reference_diagnostics.get().is_some_and(|cache| {
+                    cache
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .as_ref()
+                        .is_some_and(|(_, d)| {
+                            d.iter().any(|d| d.code == super::Code::UndefinedReference)
+                        })
+                });
                 if undefined && f.id != except {
                     affected.insert(f.id);
                 }
