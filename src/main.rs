@@ -45,7 +45,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    chronicle::memory::cap_malloc_arenas();
+    chronicle::memory::tune_malloc();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Lsp { stdio: _ } => {

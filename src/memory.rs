@@ -1,11 +1,12 @@
 //! The allocator's settings (glibc on Linux; elsewhere nothing): how many
-//! arenas it keeps, and giving its free memory back. Memory freed on one
+//! arenas it keeps, which blocks it maps on their own, and giving its free
+//! memory back. Memory freed on one
 //! thread stays in that thread's arena, which after the parallel indexing
 //! is most of the parse trees' memory.
 
-/// Caps glibc's malloc arenas (before any thread starts) at one per core,
-/// or at `CHRONICLE_MALLOC_ARENAS=N` (`0`: glibc's default, up to 8 per
-/// core).
+/// Sets glibc's malloc up before any thread starts: its arenas capped at
+/// one per core, or at `CHRONICLE_MALLOC_ARENAS=N` (`0`: glibc's default,
+/// up to 8 per core); and its mmap and trim thresholds (below).
 ///
 /// Memory freed on one thread stays in that thread's arena, and the server
 /// runs more threads than cores (the analyzer, the publisher, the
@@ -18,7 +19,7 @@
 /// measurements (one arena: about 1 ms more at p50, since the analyzer,
 /// the publisher and the transport then share one lock) are in the sixth
 /// session's notes.
-pub fn cap_malloc_arenas() {
+pub fn tune_malloc() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         let n = match std::env::var("CHRONICLE_MALLOC_ARENAS") {

@@ -30,16 +30,14 @@ pub const SAMPLES: usize = 32;
 const LEVEL: i32 = 1;
 /// Texts larger than this stay plain: decompressing one costs about a
 /// millisecond per 500 KB, a check may read a file's text once per entry,
-/// and threads do not keep large texts ([`RECENT_AT_MOST`]). Notes are
-/// rarely this long.
+/// and each thread keeps its [`RECENT`] texts (so at most this much each).
+/// Notes are rarely this long.
 pub const PACK_AT_MOST: usize = 64 * 1024;
 /// Texts smaller than this stay plain (a frame's header and the shared
 /// pointer cost more than they save).
 const PACK_AT_LEAST: usize = 64;
-/// How many decompressed texts each thread keeps, and the largest it
-/// keeps (a large text is read again rather than held per thread).
+/// How many decompressed texts each thread keeps.
 const RECENT: usize = 4;
-const RECENT_AT_MOST: usize = PACK_AT_MOST;
 
 /// A shared compression dictionary (see the module documentation).
 pub struct TextDict {
@@ -208,12 +206,10 @@ fn unpack(frame: &Arc<[u8]>, dict: &TextDict) -> Arc<str> {
         return text;
     }
     let text = decompress(frame, dict);
-    if text.len() <= RECENT_AT_MOST {
-        RECENT_TEXTS.with_borrow_mut(|recent| {
-            recent.truncate(RECENT - 1);
-            recent.insert(0, (frame.clone(), text.clone()));
-        });
-    }
+    RECENT_TEXTS.with_borrow_mut(|recent| {
+        recent.truncate(RECENT - 1);
+        recent.insert(0, (frame.clone(), text.clone()));
+    });
     text
 }
 

@@ -7,18 +7,18 @@ use std::ops::Range;
 /// The byte offset at which every line starts; the first is always 0.
 pub fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    push_line_starts(text.as_bytes(), 0..text.len(), &mut starts);
+    push_line_starts(text.as_bytes(), 0..text.len(), |s| starts.push(s));
     starts
 }
 
-/// Pushes the start of every line that begins after a line break inside
-/// `range` of `bytes` (a `\r` at the end of the range looks past it for its
-/// `\n`).
-pub fn push_line_starts(bytes: &[u8], range: std::ops::Range<usize>, out: &mut Vec<usize>) {
+/// Gives `push` the start of every line that begins after a line break
+/// inside `range` of `bytes` (a `\r` at the end of the range looks past it
+/// for its `\n`).
+pub fn push_line_starts(bytes: &[u8], range: Range<usize>, mut push: impl FnMut(usize)) {
     for i in range {
         match bytes[i] {
-            b'\n' => out.push(i + 1),
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => out.push(i + 1),
+            b'\n' => push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => push(i + 1),
             _ => {}
         }
     }
@@ -167,10 +167,7 @@ impl LineIndex {
     }
 
     fn flag(&self, line: usize, flag: u64) -> bool {
-        let bit = 2 * line;
-        self.bits
-            .get(bit / 64)
-            .is_some_and(|w| (w >> (bit % 64)) & flag != 0)
+        self.flags(line) & flag != 0
     }
 
     /// The index of `text`, made from this one (of the text before an
@@ -192,13 +189,8 @@ impl LineIndex {
         let keep = self.starts.partition_point(|&s| s as usize <= start);
         let mut starts: Vec<u32> = Vec::with_capacity(self.starts.len() + 4);
         starts.extend_from_slice(&self.starts[..keep]);
-        for i in start..end {
-            match bytes[i] {
-                b'\n' => starts.push(i as u32 + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i as u32 + 1),
-                _ => {}
-            }
-        }
+        // The text is under 4 GiB (checked above).
+        push_line_starts(bytes, start..end, |s| starts.push(s as u32));
         let moved = starts.len();
         let after = self.starts.partition_point(|&s| s as usize <= old.end);
         let delta = end as i64 - old.end as i64;
@@ -237,11 +229,6 @@ impl LineIndex {
     fn flags(&self, line: usize) -> u64 {
         let bit = 2 * line;
         self.bits.get(bit / 64).map_or(0, |w| (w >> (bit % 64)) & 3)
-    }
-
-    /// Heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        self.starts.len() * 4 + self.bits.len() * 8
     }
 }
 
