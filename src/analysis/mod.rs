@@ -70,12 +70,18 @@ pub fn summarise_closed(parser: &mut tree_sitter::Parser, text: &str) -> FileSum
 }
 
 /// Summarises one file to index ([`summarise_closed`]), with a parser the
-/// caller keeps.
-pub fn prepare_to_index(parser: &mut tree_sitter::Parser, key: String, text: Arc<str>) -> Prepared {
-    let summary = Arc::new(summarise_closed(parser, &text));
+/// caller keeps; `keep` makes the text the workspace keeps of it (the same
+/// text, or a packed copy).
+pub fn prepare_to_index(
+    parser: &mut tree_sitter::Parser,
+    key: String,
+    text: &str,
+    keep: impl FnOnce(&str) -> packed::FileText,
+) -> Prepared {
+    let summary = Arc::new(summarise_closed(parser, text));
     Prepared {
         key,
-        text: text.into(),
+        text: keep(text),
         tree: None,
         summary,
     }
@@ -86,7 +92,7 @@ pub fn prepare_all(files: Vec<(String, Arc<str>)>) -> Vec<Prepared> {
     with_parsers(
         files,
         |(_, text)| text.len(),
-        |parser, (key, text)| prepare_to_index(parser, key, text),
+        |parser, (key, text)| prepare_to_index(parser, key, &text, |_| text.clone().into()),
     )
 }
 

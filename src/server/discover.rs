@@ -167,8 +167,19 @@ pub enum DiskRead {
 /// files through one buffer leaves no holes in the heap where their texts
 /// were.
 pub fn read_into(path: &Path, max_size: u64, bytes: &mut Vec<u8>) -> DiskRead {
+    read_into_with(path, fs::metadata(path), max_size, bytes)
+}
+
+/// [`read_into`] with the file's metadata already read (by a caller that
+/// needed its size first).
+pub fn read_into_with(
+    path: &Path,
+    meta: io::Result<fs::Metadata>,
+    max_size: u64,
+    bytes: &mut Vec<u8>,
+) -> DiskRead {
     bytes.clear();
-    let meta = match fs::metadata(path) {
+    let meta = match meta {
         Ok(meta) if meta.is_file() => meta,
         Ok(_) => return DiskRead::Missing,
         Err(err) => {

@@ -222,11 +222,12 @@ pub fn load_counted(
     // into its own buffer, summarises it and keeps its text packed: no
     // plain text is held longer than its summary takes, and none leaves a
     // hole in the heap.
-    let sized: Vec<(Arc<str>, PathBuf, u64)> = files
+    type Sized = (Arc<str>, PathBuf, std::io::Result<std::fs::Metadata>);
+    let sized: Vec<Sized> = files
         .into_par_iter()
         .map(|(key, path)| {
-            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-            (key, path, size)
+            let meta = std::fs::metadata(&path);
+            (key, path, meta)
         })
         .collect();
     let dict = match packing {
@@ -251,23 +252,21 @@ pub fn load_counted(
     }
     let loaded = analysis::with_parsers(
         sized,
-        |(_, _, size)| *size as usize,
-        |parser, (key, path, _)| {
+        |(_, _, meta)| meta.as_ref().map_or(0, |m| m.len() as usize),
+        |parser, (key, path, meta)| {
             let loaded = BUFFER.with_borrow_mut(|buffer| {
-                match discover::read_into(&path, max_size, buffer) {
+                match discover::read_into_with(&path, meta, max_size, buffer) {
                     discover::DiskRead::Text => {
                         let text = std::str::from_utf8(buffer).unwrap_or_default();
-                        let summary = Arc::new(analysis::summarise_closed(parser, text));
-                        let text = match &dict {
-                            Some(dict) => FileText::pack_str(text, dict),
-                            None => FileText::from(text),
-                        };
-                        Loaded::Prepared(Prepared {
-                            key: key.to_string(),
+                        Loaded::Prepared(analysis::prepare_to_index(
+                            parser,
+                            key.to_string(),
                             text,
-                            tree: None,
-                            summary,
-                        })
+                            |text| match &dict {
+                                Some(dict) => FileText::pack_str(text, dict),
+                                None => FileText::from(text),
+                            },
+                        ))
                     }
                     discover::DiskRead::Skipped(d) => Loaded::Skipped(d),
                     discover::DiskRead::Missing => Loaded::Missing,
