@@ -412,11 +412,14 @@ fn claims_where(
 ) -> Vec<Claim> {
     let mut out = Vec::new();
     let s = &f.summary;
+    // Read once, for the first entry with assertions.
+    let mut text = None;
     for e in s.entries.get(entries).unwrap_or_default() {
         let found: Vec<(&AssertionInfo, bool, &'static str)> = assertions(s, e).collect();
         if found.is_empty() {
             continue;
         }
+        let text: &str = text.get_or_insert_with(|| f.text());
         let date = entry_span(e);
         let holder = e
             .author
@@ -431,7 +434,7 @@ fn claims_where(
         });
         let disputed = s
             .field(e, "disputed")
-            .is_some_and(|fi| matches!(fi.value(&f.text()), "yes" | "true"));
+            .is_some_and(|fi| matches!(fi.value(text), "yes" | "true"));
         let contradicts: Vec<Sym> = s
             .field(e, "contradicts")
             .map(|fi| {
@@ -471,7 +474,7 @@ fn claims_where(
             let Some(mut set) = values(
                 a.operator.as_deref(),
                 a.value_kind,
-                a.value_text(&f.text()),
+                a.value_text(text),
                 date.as_ref(),
             ) else {
                 continue;
@@ -489,7 +492,7 @@ fn claims_where(
             out.push(Claim {
                 file: f.id,
                 range: a.range(),
-                text: f.text().get(a.range()).unwrap_or("").to_string(),
+                text: text.get(a.range()).unwrap_or("").to_string(),
                 holder,
                 verb,
                 date,
@@ -500,7 +503,7 @@ fn claims_where(
                 disputed,
                 contradicts: contradicts.clone(),
                 id,
-                resolved: resolved_text(a, &f.text(), date.as_ref()),
+                resolved: resolved_text(a, text, date.as_ref()),
             });
         }
     }

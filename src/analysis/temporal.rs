@@ -934,7 +934,7 @@ fn claim_dates(
             claimed.qualifier,
         );
         b.links[tag as usize].acknowledged =
-            field(f, e, "disputed").is_some_and(|fi| matches!(fi.value(&f.text()), "yes" | "true"));
+            field(f, e, "disputed").is_some_and(|fi| matches!(fi.value(&text), "yes" | "true"));
         let mut probe = Vec::new();
         if let Some(a) = claimed.earliest {
             probe.push(Edge {
@@ -1031,12 +1031,13 @@ impl Known {
             .map(|f| {
                 let mut found = Found::default();
                 for (i, d) in f.summary.definitions.iter().enumerate() {
+                    let dated = matches!(d.kind, EntryKind::Actor | EntryKind::Source);
                     let has_roles = f
                         .summary
                         .entries
                         .get(d.entry as usize)
                         .is_some_and(|e| field(f, e, "role").is_some());
-                    if !matches!(d.kind, EntryKind::Actor | EntryKind::Source) && !has_roles {
+                    if !dated && !has_roles {
                         continue;
                     }
                     let here = super::workspace::DefLoc {
@@ -1049,7 +1050,7 @@ impl Known {
                     if has_roles {
                         found.2.push((d.id, held_roles(f, d)));
                     }
-                    if !matches!(d.kind, EntryKind::Actor | EntryKind::Source) {
+                    if !dated {
                         continue;
                     }
                     if let Some(dates) = lifetime_dates(snap, &d.id, |_, _, _| {}) {

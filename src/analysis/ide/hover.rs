@@ -91,6 +91,8 @@ fn usage(snap: &Snapshot, id: &str) -> Usage {
         let s = &data.summary;
         let mut seen = HashSet::new();
         let mut citing = HashSet::new();
+        // Read once per file, and only for a subject's property.
+        let mut text = None;
         let refs = FileIndex::references_to(data, id).iter();
         for r in refs.map(|&i| &s.references[i as usize]) {
             let Some(ei) = r.entry.get() else {
@@ -109,7 +111,8 @@ fn usage(snap: &Snapshot, id: &str) -> Usage {
                 (RefRole::Field(k), EntryKind::Claim) if &**k == "at" => u.at_claims += 1,
                 (RefRole::Subject, _) => {
                     u.subject_of += 1;
-                    if let Some(p) = property_after(&data.text(), r.span.end()) {
+                    let text = text.get_or_insert_with(|| data.text());
+                    if let Some(p) = property_after(text, r.span.end()) {
                         *u.properties.entry(p.to_string()).or_default() += 1;
                     }
                 }
@@ -397,7 +400,7 @@ pub fn short_card(file: &FileData, def: &Definition) -> String {
         }
     }
     if let Some(q) = e.quote {
-        let _ = write!(out, "\n\n> {}", md(&truncate(&q.read(&file.text()), 120)));
+        let _ = write!(out, "\n\n> {}", md(&truncate(&q.read(&text), 120)));
     }
     let _ = write!(out, "\n\n_{}_", md(&place(file, def.range.start)));
     out
