@@ -79,9 +79,7 @@ pub fn spawn_writer(
                     Out::Body(parts) => {
                         let len: usize = parts.iter().map(Vec::len).sum();
                         let header = format!("Content-Length: {len}\r\n\r\n");
-                        if let Err(err) = output
-                            .write_all(header.as_bytes())
-                            .and_then(|()| parts.iter().try_for_each(|p| output.write_all(p)))
+                        if let Err(err) = write_all_vectored(&mut output, header.as_bytes(), &parts)
                             .and_then(|()| output.flush())
                         {
                             error!("cannot write to the client: {err}");
@@ -97,6 +95,27 @@ pub fn spawn_writer(
         })
         .expect("spawning the writer thread");
     (tx, handle)
+}
+
+/// Writes `head` and then `parts` with as few system calls as the output
+/// takes (`writev`): a large answer written part by part woke the client
+/// once per part (twenty-two times for 1.4 MB of references).
+fn write_all_vectored(output: &mut impl Write, head: &[u8], parts: &[Vec<u8>]) -> io::Result<()> {
+    let mut slices: Vec<io::IoSlice<'_>> = std::iter::once(head)
+        .chain(parts.iter().map(Vec::as_slice))
+        .filter(|s| !s.is_empty())
+        .map(io::IoSlice::new)
+        .collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match output.write_vectored(rest) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => io::IoSlice::advance_slices(&mut rest, n),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
 }
 
 /// Asks for a 1 MB buffer on stdout when it is a pipe (Linux). The default
@@ -394,6 +413,60 @@ impl AsyncWrite for FrameSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An output that takes at most `most` bytes per call, from the first
+    /// slices only, and is interrupted every third call.
+    struct Stingy {
+        got: Vec<u8>,
+        most: usize,
+        calls: usize,
+    }
+
+    impl Write for Stingy {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.write_vectored(&[io::IoSlice::new(buf)])
+        }
+        fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+            self.calls += 1;
+            if self.calls % 3 == 0 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let mut n = 0;
+            for b in bufs {
+                let take = b.len().min(self.most - n);
+                self.got.extend_from_slice(&b[..take]);
+                n += take;
+                if n == self.most {
+                    break;
+                }
+            }
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn vectored_writes_write_every_part_in_order() {
+        let parts: Vec<Vec<u8>> = vec![b"[1,".to_vec(), vec![], b"2,3".to_vec(), b"]".to_vec()];
+        for most in [1, 2, 3, 5, 100] {
+            let mut out = Stingy {
+                got: Vec::new(),
+                most,
+                calls: 0,
+            };
+            write_all_vectored(&mut out, b"H:7\r\n\r\n", &parts).unwrap();
+            assert_eq!(out.got, b"H:7\r\n\r\n[1,2,3]", "at most {most} per call");
+        }
+        let mut out = Stingy {
+            got: Vec::new(),
+            most: 0,
+            calls: 0,
+        };
+        let err = write_all_vectored(&mut out, b"H", &parts).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WriteZero);
+    }
 
     fn messages(input: &[u8]) -> Vec<Result<Vec<u8>, Value>> {
         let mut reader = BufReader::new(input);

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{Location, Position, ReferenceParams};
 
 use std::sync::Arc;
 
-use crate::analysis::ide::references::{halves, references_by_file, Occurrence};
+use crate::analysis::ide::references::{references_by_file_then, Occurrence};
 use crate::analysis::FileData;
 use crate::server::convert::RangeCursor;
 use crate::server::text::PositionEncoding;
@@ -24,22 +24,18 @@ pub fn references(world: &World, params: ReferenceParams) -> Option<Vec<Location
 
 /// The answer as JSON, in parts written one after the other: an array of
 /// `Location`s, or `null` when the position is not in an analysed file.
-/// The locations of the two halves of the files are written side by side
-/// ([`halves`]).
+/// Each part of the files is written by the thread that read it
+/// ([`references_by_file_then`]), while its data is in that core's cache.
 pub fn references_json(world: &World, params: ReferenceParams) -> Vec<Vec<u8>> {
     let Some((file, offset)) = world.locate(&params.text_document_position) else {
         return vec![b"null".to_vec()];
     };
-    let found = references_by_file(
+    array(references_by_file_then(
         &world.analysis,
         file.id,
         offset,
         params.context.include_declaration,
-    );
-    array(halves(
-        &found,
-        |(_, group)| group.len(),
-        |files| vec![locations(files, world.encoding)],
+        |found| locations(&found, world.encoding),
     ))
 }
 
