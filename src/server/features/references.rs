@@ -75,8 +75,24 @@ fn locations(
     for (data, group) in found {
         // A file's key is the URI it is known by (what `World::uri` would
         // parse and write back unchanged), escaped as a JSON string.
-        let Ok(uri) = serde_json::to_vec(&*data.key) else {
-            continue;
+        // Usually nothing to escape: the key is written as it is.
+        let escaped;
+        let (open, uri, close): (&[u8], &[u8], &[u8]) = if data
+            .key
+            .bytes()
+            .all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+        {
+            (
+                b"{\"uri\":\"",
+                data.key.as_bytes(),
+                b"\",\"range\":{\"start\":",
+            )
+        } else {
+            let Ok(e) = serde_json::to_vec(&*data.key) else {
+                continue;
+            };
+            escaped = e;
+            (b"{\"uri\":", &escaped, b",\"range\":{\"start\":")
         };
         let mut cursor = RangeCursor::new(data, encoding);
         for r in group {
@@ -91,9 +107,9 @@ fn locations(
                 out.push(b',');
             }
             first = false;
-            out.extend_from_slice(b"{\"uri\":");
-            out.extend_from_slice(&uri);
-            out.extend_from_slice(b",\"range\":{\"start\":");
+            out.extend_from_slice(open);
+            out.extend_from_slice(uri);
+            out.extend_from_slice(close);
             position(&mut out, range.start);
             out.extend_from_slice(b",\"end\":");
             position(&mut out, range.end);
@@ -115,7 +131,40 @@ fn position(out: &mut Vec<u8>, p: Position) {
 
 #[cfg(test)]
 mod tests {
-    use super::array;
+    use super::{array, locations};
+    use crate::analysis::ide::references::occurrences_by_file;
+    use crate::server::text::PositionEncoding;
+    use std::sync::Arc;
+
+    /// Keys are written as they are unless JSON needs them escaped; either
+    /// way the answer reads back as the key.
+    #[test]
+    fn locations_write_each_key_as_a_json_string() {
+        for key in [
+            "/plain.chron",
+            "/q\"uote\\back\u{1}.chron",
+            "/caf\u{e9}.chron",
+        ] {
+            let files = vec![(key.to_string(), Arc::from("Prose about @x.\n"))];
+            let ws = crate::analysis::workspace_of(crate::analysis::prepare_all(files));
+            let snap = ws.snapshot();
+            let found = occurrences_by_file(&snap, "x", false);
+            let json = [
+                b"[".to_vec(),
+                locations(&found, PositionEncoding::Utf16).concat(),
+                b"]".to_vec(),
+            ]
+            .concat();
+            let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            assert_eq!(
+                value,
+                serde_json::json!([{"uri": key, "range": {
+                    "start": {"line": 0, "character": 13},
+                    "end": {"line": 0, "character": 14}}}]),
+                "{key:?}"
+            );
+        }
+    }
 
     #[test]
     fn halves_join_into_one_array() {
