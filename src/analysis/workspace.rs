@@ -44,7 +44,7 @@ pub struct FileData {
     lines: std::sync::OnceLock<Box<LineIndex>>,
     /// The editor features' index of this version (references by ID),
     /// built on first use.
-    pub ide_index: std::sync::OnceLock<Arc<super::ide::index::FileIndex>>,
+    pub ide_index: std::sync::OnceLock<super::ide::index::FileIndex>,
     /// The reference diagnostics of this version in this workspace,
     /// computed on first use (cleared when another file's change affects
     /// this one).

@@ -11,7 +11,6 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::ops::Range;
-use std::sync::Arc;
 
 use super::fuzzy::{fold, Pattern};
 use crate::analysis::summary::Sym;
@@ -19,45 +18,41 @@ use crate::analysis::{FileData, FileId, Snapshot};
 use crate::syntax::EntryKind;
 
 /// A file's references grouped by ID, built on the first reference query
-/// of a file version: the IDs sorted, each with its run of reference
-/// indices in one shared list (two allocations per file rather than a map
-/// and a list per ID; a references request reads it in hundreds of files,
-/// mostly out of the cache).
+/// of a file version, in one allocation held by the file's data (a
+/// references request reads it in hundreds of files, mostly out of the
+/// cache: every pointer between the file and its runs is one more wait).
+/// The words are: the number of IDs `n`; `n` triples (the ID's handle, the
+/// start and length of its run), sorted by handle, so that a lookup
+/// compares integers and reads no string; then the runs: indices into the
+/// file's references, grouped by ID, each group in the file's order.
 #[derive(Clone, Debug, Default)]
 pub struct FileIndex {
-    /// Each ID with the start and length of its run in `refs`, sorted by
-    /// the ID's handle ([`Sym::handle`]): a lookup compares integers and
-    /// reads no string (an ID's text lives elsewhere, out of the cache).
-    ids: Box<[(Sym, u32, u32)]>,
-    /// Indices into the file's references, grouped by ID, each group in the
-    /// file's order.
-    refs: Box<[u32]>,
+    words: Box<[u32]>,
 }
 
 impl FileIndex {
     /// The index of a file, built on first use.
     pub fn of(file: &FileData) -> &FileIndex {
         file.ide_index.get_or_init(|| {
-            let mut pairs: Vec<(u32, u32)> = file
-                .summary
-                .references
+            let refs = &file.summary.references;
+            let mut pairs: Vec<(u32, u32)> = refs
                 .iter()
                 .enumerate()
                 .map(|(i, r)| (r.id.handle(), i as u32))
                 .collect();
             pairs.sort_unstable();
-            let mut ids: Vec<(Sym, u32, u32)> = Vec::new();
-            for (i, &(_, r)) in pairs.iter().enumerate() {
-                let id = file.summary.references[r as usize].id;
-                match ids.last_mut() {
-                    Some(last) if last.0 == id => last.2 += 1,
-                    _ => ids.push((id, i as u32, 1)),
-                }
+            let ids = pairs.chunk_by(|a, b| a.0 == b.0).count();
+            let mut words = Vec::with_capacity(1 + 3 * ids + pairs.len());
+            words.push(ids as u32);
+            let mut start = 0;
+            for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+                words.extend([run[0].0, start, run.len() as u32]);
+                start += run.len() as u32;
             }
-            Arc::new(FileIndex {
-                ids: ids.into_boxed_slice(),
-                refs: pairs.into_iter().map(|(_, i)| i).collect(),
-            })
+            words.extend(pairs.iter().map(|&(_, i)| i));
+            FileIndex {
+                words: words.into_boxed_slice(),
+            }
         })
     }
 
@@ -70,14 +65,27 @@ impl FileIndex {
     /// [`FileIndex::references_to`] an ID already interned (a request over
     /// many files finds its handle once).
     pub fn references_to_sym(file: &FileData, id: Sym) -> &[u32] {
-        let index = FileIndex::of(file);
-        index
-            .ids
-            .binary_search_by_key(&id.handle(), |e| e.0.handle())
-            .map_or(&[], |at| {
-                let (_, start, len) = index.ids[at];
-                &index.refs[start as usize..(start + len) as usize]
-            })
+        FileIndex::of(file).run(id.handle())
+    }
+
+    fn run(&self, handle: u32) -> &[u32] {
+        let Some((&n, rest)) = self.words.split_first() else {
+            return &[];
+        };
+        let (ids, runs) = rest.split_at(3 * n as usize);
+        let (mut lo, mut hi) = (0, n as usize);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match ids[3 * mid].cmp(&handle) {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => {
+                    let (start, len) = (ids[3 * mid + 1] as usize, ids[3 * mid + 2] as usize);
+                    return &runs[start..start + len];
+                }
+            }
+        }
+        &[]
     }
 }
 
@@ -534,6 +542,23 @@ mod tests {
         assert_eq!(FileIndex::references_to(file, "e1"), [0, 2]);
         assert_eq!(FileIndex::references_to(file, "türkiye"), [1]);
         assert!(FileIndex::references_to(file, "nobody").is_empty());
+        assert!(FileIndex::references_to(file, "abe").is_empty());
+        // Many IDs: each run is that ID's references, in the file's order.
+        let src: String = (0..40)
+            .map(|i| format!("Prose @a{} @a{} @b.\n", i % 7, i % 3))
+            .collect();
+        let f = crate::analysis::ide::fixture::parse(&src);
+        let many = f.snap.file(f.file).unwrap();
+        for id in ["a0", "a1", "a2", "a3", "a6", "b"] {
+            let expect: Vec<u32> = (0..many.summary.references.len() as u32)
+                .filter(|&i| &*many.summary.references[i as usize].id == id)
+                .collect();
+            assert!(!expect.is_empty());
+            assert_eq!(FileIndex::references_to(many, id), expect, "{id}");
+        }
+        let none = crate::analysis::ide::fixture::parse("No references.\n");
+        let none = none.snap.file(none.file).unwrap();
+        assert!(FileIndex::references_to(none, "a0").is_empty());
 
         let ids = |hits: &[Hit<'_>]| hits.iter().map(|h| h.id.to_string()).collect::<Vec<_>>();
         let all = |_: EntryKind| Some(0);
