@@ -411,10 +411,15 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
     out.incomplete |= cut;
     // A duplicate ID is offered once.
     let mut seen = std::collections::HashSet::new();
-    for hit in hits {
-        if !seen.insert(hit.id) {
-            continue;
-        }
+    let hits: Vec<_> = hits.into_iter().filter(|h| seen.insert(h.id)).collect();
+    // The items are made file by file, so that a packed file is
+    // decompressed once for all of its items (actors are defined many to a
+    // file), and put back in the order of the hits.
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|&i| hits[i].file);
+    let mut made = Vec::with_capacity(hits.len());
+    for i in order {
+        let hit = &hits[i];
         let Some((file, def)) = snap.definition(DefLoc {
             file: hit.file,
             index: hit.def,
@@ -460,18 +465,25 @@ fn entities(snap: &Snapshot, out: &mut Out, query: EntityQuery<'_>) {
             filter.push(' ');
             filter.push_str(name);
         }
-        out.push(CompletionItem {
-            label: id.to_string(),
-            kind: def.kind.into(),
-            detail: Some(detail.join(" · ")),
-            documentation: Some(short_card(file, def)),
-            insert_text: format!("{prefix}{id}"),
-            is_snippet: false,
-            range: range.clone(),
-            sort_text: String::new(),
-            filter_text: filter,
-            group: Some(group(def.kind)),
-        });
+        made.push((
+            i,
+            CompletionItem {
+                label: id.to_string(),
+                kind: def.kind.into(),
+                detail: Some(detail.join(" · ")),
+                documentation: Some(short_card(file, def)),
+                insert_text: format!("{prefix}{id}"),
+                is_snippet: false,
+                range: range.clone(),
+                sort_text: String::new(),
+                filter_text: filter,
+                group: Some(group(def.kind)),
+            },
+        ));
+    }
+    made.sort_by_key(|(i, _)| *i);
+    for (_, item) in made {
+        out.push(item);
     }
 }
 
