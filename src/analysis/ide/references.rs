@@ -98,8 +98,9 @@ pub fn occurrences_by_file<'s>(
 }
 
 /// What a file costs a request beyond its occurrences, in occurrences:
-/// reaching its data is a dozen cache misses (≈2–3 µs with writing its
-/// locations) where one more occurrence costs ≈50–70 ns. Weighing files
+/// reaching its data means following a dozen pointers to as many pages
+/// (≈2–3 µs with writing its locations) where one more occurrence costs
+/// ≈50–70 ns. Weighing files
 /// by their occurrences alone split the large preset's busiest actor into
 /// 62 files (10,068 occurrences) and 904 files (1,232): the second half
 /// took four times as long as the first.
