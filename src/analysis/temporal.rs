@@ -512,24 +512,23 @@ pub fn analyse(snap: &Snapshot) -> Temporal {
     // Every written date (valid, in order, on the weekday it names) and
     // every constraint, file by file in parallel, merged in file order: the
     // same network, links and diagnostics as one pass over the files.
-    // Every part is built against the events numbered so far (a copy: the
-    // builder numbers the parts' new nodes as it absorbs them).
-    let nodes = b.nodes.clone();
-    let known = Known::of(snap, &files);
     // A chunk of files at a time, absorbed before the next is built: every
     // part of the workspace alive at once, and the builder's lists reserved
     // beside them, made the load's peak (large preset: 20 MB more in use,
-    // and 10 MB of holes left where the parts had been).
+    // and 10 MB of holes left where the parts had been). A chunk's parts
+    // are built against the nodes numbered so far, those of the chunks
+    // before included: a node a part finds there has the number absorbing
+    // it would have given, so the network is the same.
+    let known = Known::of(snap, &files);
     for chunk in files.chunks(PART_CHUNK) {
         let parts: Vec<Part> = chunk
             .par_iter()
-            .map(|f| file_part(snap, &nodes, &known, f))
+            .map(|f| file_part(snap, &b.nodes, &known, f))
             .collect();
         for part in parts {
             b.absorb(part);
         }
     }
-    drop(nodes);
     solve(&mut b);
     b.out
 }
